@@ -1,0 +1,50 @@
+/*
+ * cli.h — what the command-line tool's files share: the subcommands, the
+ * gazetteer selection rule, and messages in one format.
+ */
+#ifndef GM_CLI_H
+#define GM_CLI_H
+
+#include <stdio.h>
+
+#include "geomention.h"
+
+/* Exit statuses (README: "Exit status"). */
+enum {
+  EXIT_OK = 0,
+  EXIT_FAILURE_ = 1,
+  EXIT_USAGE = 2,
+  EXIT_REJECTED = 3,
+  EXIT_GAZETTEER = 4
+};
+
+extern const char *cli_program;
+
+/* "geomention: message" on stderr. */
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A usage error: the message, a pointer to --help, status 2. */
+int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The gazetteer to use: --gazetteer FILE, else $GEOMENTION_GAZETTEER,
+ * else geomention.gmz beside the executable (a build tree), else the
+ * installed default. */
+const char *cli_gazetteer_path(const char *option);
+/* Open it, reporting failure; returns an exit status. */
+int cli_open_gazetteer(const char *option, gm_gazetteer **out);
+
+/* Output written to a temporary name beside path and renamed by
+ * cli_output_close when complete; path NULL or "-" is stdout. */
+typedef struct cli_output {
+  FILE *f;
+  char *path, *tmp;
+} cli_output;
+
+int cli_output_open(cli_output *o, const char *path);
+/* Flush, check, rename; on failure remove the temporary. Exit status. */
+int cli_output_close(cli_output *o, int ok);
+
+int cmd_gazetteer(int argc, char **argv);
+int cmd_lookup(int argc, char **argv);
+int cmd_parse(int argc, char **argv);
+
+#endif

@@ -1,0 +1,161 @@
+/*
+ * cli_gazetteer.c — `geomention gazetteer build|info|check|names`.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void progress(void *arg, const char *what)
+{
+  (void)arg;
+  fprintf(stderr, "%s: %s\n", cli_program, what);
+}
+
+static void build_help(void)
+{
+  printf("Usage: geomention gazetteer build [OPTION]... -o FILE\n"
+         "Compile the bundled sources, and any GeoNames dumps, into one\n"
+         "gazetteer file.\n\n"
+         "  -o, --output FILE      where to write it (required)\n"
+         "  -s, --sources DIR      the bundled sources (default: %s)\n"
+         "  -g, --geonames FILE    a GeoNames dump to layer on top: allCountries.txt,\n"
+         "                         a country file (UA.txt or UA.zip), cities15000;\n"
+         "                         repeatable, applied in order\n"
+         "      --no-bundled       build from the GeoNames dumps alone\n"
+         "      --simplify DEG     tolerance of the simplified polygons (0.01)\n"
+         "  -q, --quiet            no progress on stderr\n",
+         GM_SOURCES_DIR);
+}
+
+static int build(int argc, char **argv)
+{
+  static const struct option opts[] = {
+      {"output", required_argument, NULL, 'o'},
+      {"sources", required_argument, NULL, 's'},
+      {"geonames", required_argument, NULL, 'g'},
+      {"no-bundled", no_argument, NULL, 'n'},
+      {"simplify", required_argument, NULL, 'S'},
+      {"quiet", no_argument, NULL, 'q'},
+      {"help", no_argument, NULL, 'h'},
+      {0}};
+  gm_build_options opt = {.sources_dir = GM_SOURCES_DIR, .progress = progress};
+  const char **dumps = calloc((size_t)argc + 1, sizeof *dumps);
+  const char *out = NULL;
+  gm_error err;
+  int c, rc;
+
+  if (!dumps)
+    return EXIT_FAILURE_;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "o:s:g:qh", opts, NULL)) != -1) {
+    switch (c) {
+    case 'o': out = optarg; break;
+    case 's': opt.sources_dir = optarg; break;
+    case 'g': dumps[opt.n_geonames++] = optarg; break;
+    case 'n': opt.skip_bundled = 1; break;
+    case 'S': {
+      char *end;
+      opt.simplify_degrees = strtod(optarg, &end);
+      if (*end || !(opt.simplify_degrees > 0 && opt.simplify_degrees < 10)) {
+        free(dumps);
+        return cli_usage("--simplify: expected degrees in (0, 10), got '%s'",
+                         optarg);
+      }
+      break;
+    }
+    case 'q': opt.progress = NULL; break;
+    case 'h': build_help(); free(dumps); return EXIT_OK;
+    default: free(dumps); return cli_usage("gazetteer build: bad option");
+    }
+  }
+  if (!out || optind != argc) {
+    free(dumps);
+    return cli_usage("gazetteer build: need -o FILE and no other arguments");
+  }
+  if (opt.skip_bundled && opt.n_geonames == 0) {
+    free(dumps);
+    return cli_usage("gazetteer build: --no-bundled needs --geonames FILE");
+  }
+  opt.geonames = dumps;
+  rc = gm_gazetteer_build(&opt, out, &err);
+  free(dumps);
+  if (rc) {
+    cli_warn("%s", err.message);
+    return EXIT_FAILURE_;
+  }
+  return EXIT_OK;
+}
+
+static int print_name(void *arg, const char *key, size_t len)
+{
+  FILE *f = arg;
+  return fwrite(key, 1, len, f) != len || putc('\n', f) == EOF;
+}
+
+/* info, check, names: one optional --gazetteer / FILE argument. */
+static int inspect(const char *what, int argc, char **argv)
+{
+  gm_gazetteer *g;
+  gm_gazetteer_info info;
+  gm_error err;
+  const char *path = NULL;
+  int status;
+
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "--gazetteer") && i + 1 < argc)
+      path = argv[++i];
+    else if (argv[i][0] != '-' && !path)
+      path = argv[i];
+    else
+      return cli_usage("gazetteer %s: unexpected argument '%s'", what,
+                       argv[i]);
+  }
+  if ((status = cli_open_gazetteer(path, &g)))
+    return status;
+  gm_gazetteer_get_info(g, &info);
+  if (!strcmp(what, "info")) {
+    printf("path\t%s\nformat\t%u.%u\ndata_version\t%s\nsource_checksum\t%s\n"
+           "entries\t%u\nregions\t%u\nnames\t%u\nbytes\t%llu\n"
+           "attribution\t%s\n",
+           cli_gazetteer_path(path), info.format_major, info.format_minor,
+           info.data_version, info.source_checksum, info.n_entries,
+           info.n_regions, info.n_names, (unsigned long long)info.file_size,
+           info.attribution);
+  } else if (!strcmp(what, "check")) {
+    if (gm_gazetteer_verify(g, &err)) {
+      cli_warn("%s", err.message);
+      status = EXIT_GAZETTEER;
+    } else {
+      printf("%s: ok\n", cli_gazetteer_path(path));
+    }
+  } else if (gm_gazetteer_each_name(g, print_name, stdout)) {
+    status = EXIT_FAILURE_;
+  }
+  gm_gazetteer_close(g);
+  if (fflush(stdout) != 0 || ferror(stdout)) {
+    cli_warn("standard output: write failed");
+    status = EXIT_FAILURE_;
+  }
+  return status;
+}
+
+int cmd_gazetteer(int argc, char **argv)
+{
+  if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+    printf("Usage: geomention gazetteer COMMAND [OPTION]...\n\n"
+           "  build -o FILE [--geonames DUMP]...   compile a gazetteer\n"
+           "  info  [FILE]     versions, counts, attribution\n"
+           "  check [FILE]     verify every byte against its checksum\n"
+           "  names [FILE]     every indexed name, normalised, one a line\n");
+    return argc < 2 ? EXIT_USAGE : EXIT_OK;
+  }
+  if (!strcmp(argv[1], "build"))
+    return build(argc - 1, argv + 1);
+  if (!strcmp(argv[1], "info") || !strcmp(argv[1], "check") ||
+      !strcmp(argv[1], "names"))
+    return inspect(argv[1], argc - 1, argv + 1);
+  return cli_usage("gazetteer: unknown command '%s'", argv[1]);
+}

@@ -1,0 +1,415 @@
+/*
+ * gaz_reader.c — use a gazetteer file through mmap.
+ *
+ * Opening checks only what is small: the file's size, the header (magic,
+ * version, its own checksum) and the section table (every section inside
+ * the file, of a whole number of records). Nothing is parsed, so opening
+ * costs the same for 1 MB and 3 GB. Every later access checks its index or
+ * offset against the section it reads, so a corrupted body can give a
+ * refusal but never a read outside the mapping; gm_gazetteer_verify()
+ * reads every byte when certainty is worth the time.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <zlib.h>
+
+#include "gaz_format.h"
+#include "gaz_reader.h"
+#include "internal.h"
+
+static const char *section_name(uint32_t id)
+{
+  static const char *names[] = {"", "strings", "entries", "regions",
+                                "members", "geometry", "keys", "postings",
+                                "slots", "by-id", "meta", "words",
+                                "word slots"};
+  return id < GAZ_SEC_MAX_ ? names[id] : "unknown";
+}
+
+static int refuse(gm_error *err, const char *path, const char *what)
+{
+  return gm__error(err, GM_EGAZETTEER,
+                   "%s: not a usable geomention gazetteer (%s)", path, what);
+}
+
+/* Check one section and point the reader at it. */
+static int take_section(gm_gazetteer *g, const gaz_section *s, gm_error *err)
+{
+  static const size_t record[GAZ_SEC_MAX_] = {
+      [GAZ_SEC_STRINGS] = 1,  [GAZ_SEC_ENTRIES] = sizeof(gaz_entry),
+      [GAZ_SEC_REGIONS] = sizeof(gaz_region), [GAZ_SEC_MEMBERS] = 4,
+      [GAZ_SEC_GEOMETRY] = 1, [GAZ_SEC_KEYS] = sizeof(gaz_key),
+      [GAZ_SEC_POSTINGS] = sizeof(gaz_posting), [GAZ_SEC_SLOTS] = 4,
+      [GAZ_SEC_BYID] = 4,     [GAZ_SEC_META] = 1,
+      [GAZ_SEC_WORDS] = sizeof(gaz_word), [GAZ_SEC_WORDSLOTS] = 4};
+  char what[128];
+
+  if (s->offset > g->size || s->size > g->size - s->offset ||
+      s->offset % 8) {
+    snprintf(what, sizeof what, "section %s lies outside the file: "
+             "truncated?", section_name(s->id));
+    return refuse(err, g->path, what);
+  }
+  if (s->id == 0 || s->id >= GAZ_SEC_MAX_)
+    return 0;  /* a newer minor version's section */
+  if (s->size % record[s->id] || s->size / record[s->id] > UINT32_MAX) {
+    snprintf(what, sizeof what, "section %s has a bad size",
+             section_name(s->id));
+    return refuse(err, g->path, what);
+  }
+  g->sec[s->id] = g->base + s->offset;
+  g->n[s->id] = (size_t)(s->size / record[s->id]);
+  return 0;
+}
+
+static int check_header(gm_gazetteer *g, gm_error *err)
+{
+  gaz_header h;
+  uint32_t crc;
+
+  if (g->size < sizeof h)
+    return refuse(err, g->path, g->size == 0 ? "empty file"
+                                              : "shorter than a header");
+  memcpy(&h, g->base, sizeof h);
+  if (memcmp(h.magic, GAZ_MAGIC, 8) != 0)
+    return refuse(err, g->path, "no GMGAZ magic: some other kind of file");
+  if (h.major != GAZ_MAJOR)
+    return gm__error(err, GM_EVERSION,
+                     "%s: gazetteer format %u.%u, this geomention reads %u.x;"
+                     " rebuild it with `geomention gazetteer build`",
+                     g->path, h.major, h.minor, GAZ_MAJOR);
+  crc = h.header_crc32;
+  h.header_crc32 = 0;
+  if (crc != (uint32_t)crc32(0, (const Bytef *)&h, sizeof h))
+    return refuse(err, g->path, "header checksum mismatch: corrupted");
+  if (h.header_size != sizeof h || h.n_sections > GAZ_MAX_SECTIONS)
+    return refuse(err, g->path, "malformed header");
+  if (h.file_size != g->size)
+    return refuse(err, g->path, h.file_size > g->size
+                                    ? "truncated: shorter than its header says"
+                                    : "longer than its header says");
+  g->header = (const gaz_header *)g->base;
+  for (uint32_t i = 0; i < h.n_sections; i++) {
+    int rc = take_section(g, &h.sections[i], err);
+    if (rc)
+      return rc;
+  }
+  for (uint32_t id = 1; id < GAZ_SEC_MAX_; id++)
+    if (!g->sec[id]) {
+      char what[64];
+      snprintf(what, sizeof what, "section %s is missing", section_name(id));
+      return refuse(err, g->path, what);
+    }
+  /* The string pool must end in NUL so no string runs off its end. */
+  if (g->n[GAZ_SEC_STRINGS] == 0 ||
+      g->sec[GAZ_SEC_STRINGS][g->n[GAZ_SEC_STRINGS] - 1] != '\0')
+    return refuse(err, g->path, "string pool is not terminated");
+  if (g->n[GAZ_SEC_SLOTS] == 0 ||
+      (g->n[GAZ_SEC_SLOTS] & (g->n[GAZ_SEC_SLOTS] - 1)) ||
+      g->n[GAZ_SEC_WORDSLOTS] == 0 ||
+      (g->n[GAZ_SEC_WORDSLOTS] & (g->n[GAZ_SEC_WORDSLOTS] - 1)))
+    return refuse(err, g->path, "hash table size is not a power of 2");
+  return 0;
+}
+
+int gm_gazetteer_open(const char *path, gm_gazetteer **out, gm_error *err)
+{
+  gm_gazetteer *g;
+  struct stat st;
+  int fd, rc;
+
+  *out = NULL;
+  if (!path)
+    return gm__error(err, GM_EINVAL, "no gazetteer path given");
+  if (!(g = calloc(1, sizeof *g)) || !(g->path = strdup(path))) {
+    free(g);
+    return gm__error(err, GM_ENOMEM, "%s: out of memory", path);
+  }
+  fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || fstat(fd, &st) != 0) {
+    rc = gm__error(err, GM_EGAZETTEER, "%s: cannot open gazetteer: %s", path,
+                   strerror(errno));
+    goto fail;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    rc = refuse(err, path, "not a regular file");
+    goto fail;
+  }
+  g->size = (size_t)st.st_size;
+  if (g->size > 0) {
+    void *m = mmap(NULL, g->size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (m == MAP_FAILED) {
+      rc = gm__error(err, GM_EGAZETTEER, "%s: cannot map: %s", path,
+                     strerror(errno));
+      goto fail;
+    }
+    g->base = m;
+  }
+  close(fd);
+  fd = -1;
+  if ((rc = check_header(g, err)))
+    goto fail;
+  *out = g;
+  return 0;
+fail:
+  if (fd >= 0)
+    close(fd);
+  gm_gazetteer_close(g);
+  return rc;
+}
+
+void gm_gazetteer_close(gm_gazetteer *g)
+{
+  if (!g)
+    return;
+  if (g->base)
+    munmap((void *)g->base, g->size);
+  free(g->path);
+  free(g);
+}
+
+int gm_gazetteer_verify(const gm_gazetteer *g, gm_error *err)
+{
+  size_t off = sizeof(gaz_header);
+  uLong crc = crc32(0, NULL, 0);
+
+  while (off < g->size) {
+    size_t n = g->size - off > (1u << 30) ? (1u << 30) : g->size - off;
+    crc = crc32(crc, g->base + off, (uInt)n);
+    off += n;
+  }
+  if ((uint32_t)crc != g->header->body_crc32)
+    return refuse(err, g->path, "body checksum mismatch: corrupted");
+  return 0;
+}
+
+/* ------------------------------------------------------------ access */
+
+const char *gm__gaz_str(const gm_gazetteer *g, uint32_t off)
+{
+  return off < g->n[GAZ_SEC_STRINGS]
+             ? (const char *)g->sec[GAZ_SEC_STRINGS] + off
+             : "";
+}
+
+static const char *meta_value(const gm_gazetteer *g, const char *key)
+{
+  const char *m = (const char *)g->sec[GAZ_SEC_META];
+  size_t n = g->n[GAZ_SEC_META], klen = strlen(key);
+
+  for (size_t i = 0; i + klen < n;) {
+    const char *nl = memchr(m + i, '\n', n - i);
+    size_t end = nl ? (size_t)(nl - m) : n;
+    if (end - i > klen && memcmp(m + i, key, klen) == 0 &&
+        m[i + klen] == '=')
+      return m + i + klen + 1;
+    i = end + 1;
+  }
+  return NULL;
+}
+
+void gm_gazetteer_get_info(const gm_gazetteer *g, gm_gazetteer_info *info)
+{
+  static __thread char attribution[512], version[40], checksum[80];
+  const char *a = meta_value(g, "attribution");
+  size_t n = 0;
+
+  if (a) {
+    const char *nl = memchr(a, '\n', (size_t)((const char *)g->sec[GAZ_SEC_META] +
+                                              g->n[GAZ_SEC_META] - a));
+    n = nl ? (size_t)(nl - a) : strlen(a);
+  }
+  snprintf(attribution, sizeof attribution, "%.*s", (int)n, a ? a : "");
+  snprintf(version, sizeof version, "%.32s", g->header->data_version);
+  snprintf(checksum, sizeof checksum, "%.72s", g->header->source_checksum);
+  *info = (gm_gazetteer_info){
+      .format_major = g->header->major, .format_minor = g->header->minor,
+      .data_version = version, .source_checksum = checksum,
+      .attribution = attribution,
+      .n_entries = (uint32_t)g->n[GAZ_SEC_ENTRIES],
+      .n_regions = (uint32_t)g->n[GAZ_SEC_REGIONS],
+      .n_names = (uint32_t)g->n[GAZ_SEC_KEYS], .file_size = g->size};
+}
+
+const gaz_entry *gm__gaz_entry(const gm_gazetteer *g, uint32_t i)
+{
+  return i < g->n[GAZ_SEC_ENTRIES]
+             ? (const gaz_entry *)g->sec[GAZ_SEC_ENTRIES] + i
+             : NULL;
+}
+
+int gm_gazetteer_entry(const gm_gazetteer *g, uint32_t index, gm_entry *out)
+{
+  const gaz_entry *e = gm__gaz_entry(g, index);
+
+  if (!e)
+    return GM_ENOTFOUND;
+  *out = (gm_entry){
+      .index = index, .geonameid = e->geonameid,
+      .name = gm__gaz_str(g, e->name), .asciiname = gm__gaz_str(g, e->asciiname),
+      .lat = e->lat_e7 / 1e7, .lon = e->lon_e7 / 1e7, .fclass = e->fclass,
+      .admin1 = gm__gaz_str(g, e->admin1), .admin2 = gm__gaz_str(g, e->admin2),
+      .population = e->population,
+      .region = (e->region >= 0 && (size_t)e->region < g->n[GAZ_SEC_REGIONS])
+                    ? e->region
+                    : -1};
+  out->fcode = e->fcode[sizeof e->fcode - 1] ? "" : e->fcode;
+  if (e->country[0])
+    memcpy(out->country, e->country, 2);
+  return 0;
+}
+
+int gm_gazetteer_region(const gm_gazetteer *g, uint32_t index, gm_region *out)
+{
+  const gaz_region *r;
+  size_t geo = g->n[GAZ_SEC_GEOMETRY];
+
+  if (index >= g->n[GAZ_SEC_REGIONS])
+    return GM_ENOTFOUND;
+  r = (const gaz_region *)g->sec[GAZ_SEC_REGIONS] + index;
+  if (r->full_off > geo || r->full_len > geo - r->full_off ||
+      r->simple_off > geo || r->simple_len > geo - r->simple_off ||
+      r->members > g->n[GAZ_SEC_MEMBERS] ||
+      r->n_members > g->n[GAZ_SEC_MEMBERS] - r->members ||
+      r->entry >= g->n[GAZ_SEC_ENTRIES])
+    return GM_EGAZETTEER;
+  *out = (gm_region){
+      .index = index, .id = gm__gaz_str(g, r->id),
+      .kind = (gm_region_kind)r->kind, .entry = r->entry,
+      .wkb_full = r->full_len ? g->sec[GAZ_SEC_GEOMETRY] + r->full_off : NULL,
+      .wkb_full_len = r->full_len,
+      .wkb_simple =
+          r->simple_len ? g->sec[GAZ_SEC_GEOMETRY] + r->simple_off : NULL,
+      .wkb_simple_len = r->simple_len,
+      .members = (const uint32_t *)g->sec[GAZ_SEC_MEMBERS] + r->members,
+      .n_members = r->n_members};
+  memcpy(out->bbox, r->bbox, sizeof out->bbox);
+  return 0;
+}
+
+int gm_gazetteer_find_geonameid(const gm_gazetteer *g, uint32_t geonameid,
+                                uint32_t *index)
+{
+  const uint32_t *by_id = (const uint32_t *)g->sec[GAZ_SEC_BYID];
+  size_t lo = 0, hi = g->n[GAZ_SEC_BYID];
+
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    const gaz_entry *e = gm__gaz_entry(g, by_id[mid]);
+    if (!e)
+      return GM_EGAZETTEER;
+    if (e->geonameid < geonameid)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  if (lo < g->n[GAZ_SEC_BYID]) {
+    const gaz_entry *e = gm__gaz_entry(g, by_id[lo]);
+    if (e && e->geonameid == geonameid) {
+      *index = by_id[lo];
+      return 0;
+    }
+  }
+  return GM_ENOTFOUND;
+}
+
+int gm_gazetteer_find_region(const gm_gazetteer *g, const char *id,
+                             uint32_t *index)
+{
+  const gaz_region *r = (const gaz_region *)g->sec[GAZ_SEC_REGIONS];
+
+  /* A few thousand regions, asked for rarely: a scan is enough. */
+  for (size_t i = 0; i < g->n[GAZ_SEC_REGIONS]; i++)
+    if (strcmp(gm__gaz_str(g, r[i].id), id) == 0) {
+      *index = (uint32_t)i;
+      return 0;
+    }
+  return GM_ENOTFOUND;
+}
+
+int gm_gazetteer_postings(const gm_gazetteer *g, const char *key,
+                          size_t key_len, const gm_posting **postings,
+                          size_t *n, int *is_prefix)
+{
+  const gaz_key *keys = (const gaz_key *)g->sec[GAZ_SEC_KEYS];
+  const uint32_t *slots = (const uint32_t *)g->sec[GAZ_SEC_SLOTS];
+  size_t mask = g->n[GAZ_SEC_SLOTS] - 1;
+  uint32_t h = (uint32_t)gm__hash(key, key_len);
+
+  *postings = NULL;
+  *n = 0;
+  *is_prefix = 0;
+  for (size_t i = h & mask, probes = 0; probes <= mask;
+       i = (i + 1) & mask, probes++) {
+    const gaz_key *k;
+    const char *s;
+    if (slots[i] == GAZ_NO_INDEX)
+      return 0;
+    if (slots[i] >= g->n[GAZ_SEC_KEYS])
+      return GM_EGAZETTEER;
+    k = &keys[slots[i]];
+    if (k->hash != h)
+      continue;
+    s = gm__gaz_str(g, k->key);
+    if (strncmp(s, key, key_len) != 0 || s[key_len])
+      continue;
+    if (k->postings > g->n[GAZ_SEC_POSTINGS] ||
+        k->n_postings > g->n[GAZ_SEC_POSTINGS] - k->postings)
+      return GM_EGAZETTEER;
+    /* gm_posting mirrors gaz_posting's first two fields and size. */
+    *postings = (const gm_posting *)((const gaz_posting *)
+                                         g->sec[GAZ_SEC_POSTINGS] +
+                                     k->postings);
+    *n = k->n_postings;
+    *is_prefix = (k->flags & GAZ_KEY_PREFIX) != 0;
+    return 0;
+  }
+  return 0;
+}
+
+int gm_gazetteer_each_name(const gm_gazetteer *g,
+                           int (*fn)(void *arg, const char *key, size_t len),
+                           void *arg)
+{
+  const gaz_key *keys = (const gaz_key *)g->sec[GAZ_SEC_KEYS];
+
+  for (size_t i = 0; i < g->n[GAZ_SEC_KEYS]; i++) {
+    const char *s;
+    int rc;
+    if (keys[i].n_postings == 0)
+      continue;
+    s = gm__gaz_str(g, keys[i].key);
+    if ((rc = fn(arg, s, strlen(s))))
+      return rc;
+  }
+  return 0;
+}
+
+const gaz_word *gm__gaz_word(const gm_gazetteer *g, const char *key,
+                             size_t key_len)
+{
+  const gaz_word *words = (const gaz_word *)g->sec[GAZ_SEC_WORDS];
+  const uint32_t *slots = (const uint32_t *)g->sec[GAZ_SEC_WORDSLOTS];
+  size_t mask = g->n[GAZ_SEC_WORDSLOTS] - 1;
+  uint32_t h = (uint32_t)gm__hash(key, key_len);
+
+  for (size_t i = h & mask, probes = 0; probes <= mask;
+       i = (i + 1) & mask, probes++) {
+    const char *s;
+    if (slots[i] >= g->n[GAZ_SEC_WORDS])
+      return NULL;  /* empty slot, or a corrupt one */
+    if (words[slots[i]].hash != h)
+      continue;
+    s = gm__gaz_str(g, words[slots[i]].key);
+    if (strncmp(s, key, key_len) == 0 && !s[key_len])
+      return &words[slots[i]];
+  }
+  return NULL;
+}

@@ -1,0 +1,32 @@
+/*
+ * gaz_reader.h — the open gazetteer, for the library's own modules (the
+ * matcher and resolver read entries without copying them out).
+ */
+#ifndef GM_GAZ_READER_H
+#define GM_GAZ_READER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gaz_format.h"
+#include "geomention.h"
+
+struct gm_gazetteer {
+  char *path;
+  const unsigned char *base;   /* the mapping */
+  size_t size;
+  const gaz_header *header;
+  const unsigned char *sec[GAZ_SEC_MAX_];  /* by section id */
+  size_t n[GAZ_SEC_MAX_];                   /* records in each */
+};
+
+/* The entry at i, or NULL when i is out of range. */
+const gaz_entry *gm__gaz_entry(const gm_gazetteer *g, uint32_t i);
+/* The string at off, or "" when off is out of range. */
+const char *gm__gaz_str(const gm_gazetteer *g, uint32_t off);
+
+/* The lexicon's record of a normalised word, or NULL. */
+const gaz_word *gm__gaz_word(const gm_gazetteer *g, const char *key,
+                             size_t key_len);
+
+#endif

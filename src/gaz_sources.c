@@ -1,0 +1,463 @@
+/*
+ * gaz_sources.c — read the project's bundled gazetteer sources (the files
+ * gazetteer/update-sources derives from registry packages, and the
+ * project's own hand-written tables) into the builder, in a fixed order:
+ *
+ *   countries.tsv + countries-geonames.tsv   country entries
+ *   admin-codes.tsv.gz                       names of admin-1 codes
+ *   admin1.tsv.gz                            admin-1 entries and polygons
+ *   (countries' polygons = union of their admin-1 units, grouped by the
+ *    ISO 3166-2 prefix)
+ *   regions.tsv                              composite regions (unions)
+ *   cities500.txt.gz                         populated places (GeoNames)
+ *
+ * Each TSV starts with a '#' header that must name the expected columns,
+ * so a changed source is refused with a message instead of misread.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gaz_build.h"
+#include "io_lines.h"
+
+#define MAX_COLS 16
+
+typedef int (*row_fn)(gm__builder *b, char **f, size_t n, const char *where);
+
+/* Read a TSV source, checking its header and calling fn for each row. */
+static int read_tsv(gm__builder *b, const char *name, const char *header,
+                    size_t n_cols, row_fn fn)
+{
+  char path[4096], where[4200];
+  gm__lines *in;
+  char *line;
+  size_t len;
+  int rc, seen_header = 0;
+
+  snprintf(path, sizeof path, "%s/%s", b->opt->sources_dir, name);
+  if ((rc = gm__lines_open(path, &in, b->err)))
+    return rc;
+  gm__b_checksum(b, name, strlen(name));
+  while ((rc = gm__lines_next(in, &line, &len, b->err)) > 0) {
+    char *f[MAX_COLS];
+    size_t n;
+    gm__b_checksum(b, line, len + 1);
+    snprintf(where, sizeof where, "%s:%zu", path, gm__lines_number(in));
+    if (!seen_header) {
+      seen_header = 1;
+      if (strcmp(line, header) != 0) {
+        rc = gm__error(b->err, GM_EFORMAT, "%s: header is not \"%s\"", where,
+                       header);
+        break;
+      }
+      continue;
+    }
+    if (len == 0 || line[0] == '#')
+      continue;
+    n = gm__split_tabs(line, f, n_cols);
+    if (n != n_cols) {
+      rc = gm__error(b->err, GM_EFORMAT, "%s: %zu columns, expected %zu",
+                     where, n, n_cols);
+      break;
+    }
+    if ((rc = fn(b, f, n, where)))
+      break;
+  }
+  gm__lines_close(in);
+  if (rc == 0 && !seen_header)
+    rc = gm__error(b->err, GM_EFORMAT, "%s: empty file", path);
+  return rc < 0 ? rc : 0;
+}
+
+static int parse_double(const char *s, double *out)
+{
+  char *end;
+  if (!*s)
+    return -1;
+  *out = strtod(s, &end);
+  return *end ? -1 : 0;
+}
+
+static int fail_row(gm__builder *b, const char *where, const char *what)
+{
+  return gm__error(b->err, GM_EFORMAT, "%s: %s", where, what);
+}
+
+/* ---------------------------------------------------------- countries */
+
+static int fact_row(gm__builder *b, char **f, size_t n, const char *where)
+{
+  country_fact c = {0};
+  (void)n;
+  if (strlen(f[0]) != 2)
+    return fail_row(b, where, "iso2 is not two letters");
+  memcpy(c.iso2, f[0], 2);
+  c.geonameid = (uint32_t)strtoul(f[1], NULL, 10);
+  c.has_point = parse_double(f[2], &c.lat) == 0 &&
+                parse_double(f[3], &c.lon) == 0;
+  if (gm__grow(&b->facts, &b->cap_facts, b->n_facts + 1, sizeof c))
+    return GM_ENOMEM;
+  b->facts[b->n_facts++] = c;
+  return 0;
+}
+
+static const country_fact *find_fact(const gm__builder *b, const char *iso2)
+{
+  for (size_t i = 0; i < b->n_facts; i++)
+    if (strcmp(b->facts[i].iso2, iso2) == 0)
+      return &b->facts[i];
+  return NULL;
+}
+
+/* iso2 iso3 name names abbrevs demonyms lat lon */
+static int country_row(gm__builder *b, char **f, size_t n, const char *where)
+{
+  gaz_entry e = {.region = -1, .fclass = 'A', .fcode = "PCLI"};
+  const country_fact *fact = find_fact(b, f[0]);
+  double lat = 0, lon = 0;
+  uint32_t entry, region;
+  char id[32];
+  int rc;
+
+  (void)n;
+  if (strlen(f[0]) != 2)
+    return fail_row(b, where, "iso2 is not two letters");
+  memcpy(e.country, f[0], 2);
+  if (fact && fact->has_point) {
+    lat = fact->lat;
+    lon = fact->lon;
+  } else if (parse_double(f[6], &lat) || parse_double(f[7], &lon)) {
+    lat = lon = 0;
+  }
+  gm__b_set_point(&e, lat, lon);
+  e.geonameid = fact ? fact->geonameid : 0;
+  snprintf(id, sizeof id, "country:%s", f[0]);
+  if ((rc = gm__b_intern(b, f[2], strlen(f[2]), &e.name)) ||
+      (rc = gm__b_intern(b, f[2], strlen(f[2]), &e.asciiname)) ||
+      (rc = gm__b_add_entry(b, &e, &entry)) ||
+      (rc = gm__b_add_region(b, id, GM_REGION_COUNTRY, entry, &region)) ||
+      (rc = gm__b_add_name(b, entry, f[2], strlen(f[2]), GM_HOW_NAME)) ||
+      (rc = gm__b_add_names(b, entry, f[3], '|', GM_HOW_ALTERNATE)) ||
+      (rc = gm__b_add_names(b, entry, f[4], '|', GM_HOW_CODE)) ||
+      (rc = gm__b_add_names(b, entry, f[5], '|', GM_HOW_DEMONYM)))
+    return rc;
+  return 0;
+}
+
+/* --------------------------------------------------------- admin codes */
+
+/* Names of admin-1 codes ("UA.05" -> "Donetsk"), kept by interned code in
+ * b->admin1_names; admin-2 codes are read for the checksum but not kept. */
+static int admin_code_row(gm__builder *b, char **f, size_t n,
+                          const char *where)
+{
+  uint32_t code, name;
+  int rc;
+  (void)n;
+  (void)where;
+  if (strchr(strchr(f[0], '.') ? strchr(f[0], '.') + 1 : f[0], '.'))
+    return 0;  /* admin-2 */
+  if ((rc = gm__b_intern(b, f[0], strlen(f[0]), &code)) ||
+      (rc = gm__b_intern(b, f[1], strlen(f[1]), &name)))
+    return rc;
+  return code ? gm__map32_put(&b->admin1_names, code, name) : 0;
+}
+
+/* ------------------------------------------------------------- admin-1 */
+
+static int add_part(bregion *r, struct GEOSGeom_t *g)
+{
+  if (gm__grow(&r->parts, &r->cap_parts, r->n_parts + 1, sizeof *r->parts))
+    return GM_ENOMEM;
+  r->parts[r->n_parts++] = g;
+  return 0;
+}
+
+/* iso_3166_2 country admin1 geonameid name type lat lon names wkt */
+static int admin1_row(gm__builder *b, char **f, size_t n, const char *where)
+{
+  gaz_entry e = {.region = -1, .fclass = 'A', .fcode = "ADM1"};
+  const char *dot = strchr(f[2], '.');
+  uint32_t entry, region, country, code, alias;
+  double lat, lon;
+  char id[96];
+  int rc;
+
+  (void)n;
+  if (f[1][0] && strlen(f[1]) != 2)  /* empty: disputed, no ISO country */
+    return fail_row(b, where, "country is not two letters");
+  if (parse_double(f[6], &lat) || parse_double(f[7], &lon))
+    return fail_row(b, where, "lat/lon are not numbers");
+  memcpy(e.country, f[1], strlen(f[1]));
+  gm__b_set_point(&e, lat, lon);
+  e.geonameid = (uint32_t)strtoul(f[3], NULL, 10);
+  if (f[2][0])
+    snprintf(id, sizeof id, "admin1:%s", f[2]);
+  else
+    snprintf(id, sizeof id, "admin1:%s", f[0]);
+  if (gm__b_find_region(b, id, &region))   /* a second polygon, same unit */
+    snprintf(id + strlen(id), sizeof id - strlen(id), "~%zu", b->n_regions);
+  if ((rc = gm__b_intern(b, f[4], strlen(f[4]), &e.name)) ||
+      (rc = gm__b_intern(b, f[4], strlen(f[4]), &e.asciiname)) ||
+      (rc = gm__b_intern(b, dot ? dot + 1 : "", dot ? strlen(dot + 1) : 0,
+                         &e.admin1)) ||
+      (rc = gm__b_add_entry(b, &e, &entry)) ||
+      (rc = gm__b_add_region(b, id, GM_REGION_ADMIN1, entry, &region)) ||
+      (rc = gm__b_add_name(b, entry, f[4], strlen(f[4]), GM_HOW_NAME)) ||
+      (rc = gm__b_add_names(b, entry, f[8], '|', GM_HOW_ALTERNATE)))
+    return rc;
+  if (f[2][0] && (rc = gm__b_intern(b, f[2], strlen(f[2]), &code)))
+    return rc;
+  if (f[2][0] && gm__map32_get(&b->admin1_names, code, &alias)) {
+    const char *s = gm__b_str(b, alias);
+    if ((rc = gm__b_add_name(b, entry, s, strlen(s), GM_HOW_ALTERNATE)))
+      return rc;
+  }
+  snprintf(id, sizeof id, "iso:%s", f[0]);
+  if ((rc = gm__b_intern(b, f[0], strlen(f[0]), &b->regions[region].iso)) ||
+      (rc = gm__b_intern(b, id, strlen(id), &code)) ||
+      (rc = gm__map32_put(&b->by_region_id, code, region)))
+    return rc;
+  b->regions[region].geom = gm__geo_from_wkt(b->geo, f[9]);
+  if (!b->regions[region].geom)
+    return gm__error(b->err, GM_EGEOMETRY, "%s: bad WKT: %s", where,
+                     gm__geo_message(b->geo));
+  snprintf(id, sizeof id, "country:%s", f[1]);
+  if (gm__b_find_region(b, id, &country))
+    return add_part(&b->regions[country], b->regions[region].geom);
+  return 0;
+}
+
+/* ----------------------------------------------------- unions of parts */
+
+/* Label point of a composite region: the centroid of its polygon when it
+ * falls inside, else a point on its surface (a bay, a ring of islands). */
+static int union_parts(gm__builder *b, bregion *r)
+{
+  if (r->n_parts == 0)
+    return 0;
+  r->geom = gm__geo_union(b->geo, r->parts, r->n_parts);
+  if (!r->geom)
+    return gm__error(b->err, GM_EGEOMETRY, "region %s: union failed: %s",
+                     gm__b_str(b, r->id), gm__geo_message(b->geo));
+  return 0;
+}
+
+/* id name names members kind origin */
+static int region_row(gm__builder *b, char **f, size_t n, const char *where)
+{
+  gaz_entry e = {.region = -1, .fclass = 'L', .fcode = "RGN"};
+  uint32_t entry, region;
+  char id[96], country[3] = "";
+  int rc, mixed = 0;
+  bregion *r;
+
+  (void)n;
+  snprintf(id, sizeof id, "region:%s", f[0]);
+  if ((rc = gm__b_intern(b, f[1], strlen(f[1]), &e.name)) ||
+      (rc = gm__b_intern(b, f[1], strlen(f[1]), &e.asciiname)) ||
+      (rc = gm__b_add_entry(b, &e, &entry)) ||
+      (rc = gm__b_add_region(b, id, GM_REGION_COMPOSITE, entry, &region)) ||
+      (rc = gm__b_add_name(b, entry, f[1], strlen(f[1]), GM_HOW_NAME)) ||
+      (rc = gm__b_add_names(b, entry, f[2], '|', GM_HOW_ALTERNATE)))
+    return rc;
+  char *save = NULL;
+  for (char *m = strtok_r(f[3], " ", &save); m; m = strtok_r(NULL, " ", &save)) {
+    char mid[96];
+    uint32_t member;
+    snprintf(mid, sizeof mid, "%s:%s", strchr(m, '.') ? "admin1" : "country",
+             m);
+    if (!gm__b_find_region(b, mid, &member))
+      return gm__error(b->err, GM_EFORMAT, "%s: unknown member %s", where, m);
+    r = &b->regions[region];
+    if (gm__grow(&r->members, &r->cap_members, r->n_members + 1,
+                 sizeof *r->members))
+      return GM_ENOMEM;
+    r->members[r->n_members++] = member;
+    if (b->regions[member].geom && (rc = add_part(r, b->regions[member].geom)))
+      return rc;
+    const char *cc = b->entries[b->regions[member].entry].country;
+    if (!country[0])
+      memcpy(country, cc, 2);
+    else if (memcmp(country, cc, 2) != 0)
+      mixed = 1;
+  }
+  r = &b->regions[region];
+  if (r->n_members == 0)
+    return fail_row(b, where, "no members");
+  if (!mixed)
+    memcpy(b->entries[entry].country, country, 2);
+  return 0;
+}
+
+static int finish_composite(gm__builder *b, bregion *r)
+{
+  double lat, lon;
+  int rc = union_parts(b, r);
+  if (rc || !r->geom)
+    return rc;
+  if (gm__geo_label_point(b->geo, r->geom, &lat, &lon) == 0)
+    gm__b_set_point(&b->entries[r->entry], lat, lon);
+  return 0;
+}
+
+/* ------------------------------------------------------------ lexicon */
+
+static int word_row(gm__builder *b, char **f, size_t n, const char *where)
+{
+  char *end;
+  unsigned long count = strtoul(f[1], &end, 10);
+  (void)n;
+  if (*end || end == f[1])
+    return fail_row(b, where, "count is not a number");
+  return gm__b_add_word(b, f[0], strlen(f[0]),
+                        count > UINT32_MAX ? UINT32_MAX : (uint32_t)count, 0);
+}
+
+static int given_name_row(gm__builder *b, char **f, size_t n,
+                          const char *where)
+{
+  uint32_t flags = (strchr(f[1], 'f') ? GAZ_WORD_GIVEN_F : 0) |
+                   (strchr(f[1], 'm') ? GAZ_WORD_GIVEN_M : 0);
+  (void)n;
+  if (!flags)
+    return fail_row(b, where, "sex is neither f nor m");
+  return gm__b_add_word(b, f[0], strlen(f[0]), 0, flags);
+}
+
+/* ------------------------------------------- admin-1 codes, checked */
+
+/* Natural Earth's gn_a1_code is not always GeoNames' admin1 code: some
+ * countries' units are finer (French départements, Italian provinces)
+ * and a few codes name another unit in GeoNames. A code is kept only if
+ * the GeoNames places that carry it mostly lie inside the unit's polygon;
+ * else the unit loses the code (its id becomes admin1:<ISO 3166-2>), so
+ * code containment never puts a place in the wrong unit. */
+static int check_admin1_codes(gm__builder *b)
+{
+  size_t *inside = calloc(b->n_regions + 1, sizeof *inside);
+  size_t *total = calloc(b->n_regions + 1, sizeof *total);
+  gm__geo_prepared **prep = calloc(b->n_regions + 1, sizeof *prep);
+  size_t dropped = 0;
+  int rc = inside && total && prep ? 0 : GM_ENOMEM;
+
+  for (size_t i = 0; rc == 0 && i < b->n_entries; i++) {
+    const gaz_entry *e = &b->entries[i];
+    char id[96];
+    uint32_t r;
+    int in;
+    if (e->fclass != 'P' || !e->admin1)
+      continue;
+    snprintf(id, sizeof id, "admin1:%.2s.%s", e->country,
+             gm__b_str(b, e->admin1));
+    if (!gm__b_find_region(b, id, &r) || !b->regions[r].geom)
+      continue;
+    if (!prep[r] && !(prep[r] = gm__geo_prepare(b->geo, b->regions[r].geom))) {
+      rc = GM_EGEOMETRY;
+      break;
+    }
+    in = gm__geo_prepared_contains(b->geo, prep[r], e->lon_e7 / 1e7,
+                                   e->lat_e7 / 1e7);
+    total[r]++;
+    inside[r] += in == 1;
+  }
+  for (size_t r = 0; rc == 0 && r < b->n_regions; r++) {
+    bregion *reg = &b->regions[r];
+    char id[96];
+    gm__geo_prepared_free(b->geo, prep[r]);
+    if (total[r] < 3 || inside[r] * 2 >= total[r])
+      continue;
+    snprintf(id, sizeof id, "admin1:%s", gm__b_str(b, reg->iso));
+    b->entries[reg->entry].admin1 = 0;
+    rc = gm__b_intern(b, id, strlen(id), &reg->id);
+    dropped++;
+  }
+  free(inside);
+  free(total);
+  free(prep);
+  if (rc)
+    return gm__error(b->err, rc, "checking admin-1 codes: %s", gm_strerror(rc));
+  gm__b_progress(b, "%zu admin-1 units keep Natural Earth's code only as a "
+                 "label: GeoNames places with that code lie elsewhere",
+                 dropped);
+  return 0;
+}
+
+/* Territories with their own ISO 3166-1 code that Natural Earth files
+ * under another country (FR-GF French Guiana, US-PR Puerto Rico) get the
+ * units coded <other>-<their code> as their polygon too. */
+static int claim_overseas_parts(gm__builder *b)
+{
+  for (size_t i = 0; i < b->n_regions; i++) {
+    bregion *c = &b->regions[i];
+    const char *cc;
+    if (c->kind != GM_REGION_COUNTRY || c->n_parts)
+      continue;
+    cc = b->entries[c->entry].country;
+    for (size_t j = 0; j < b->n_regions; j++) {
+      char id[32];
+      uint32_t part;
+      int rc;
+      if (b->regions[j].kind != GM_REGION_COUNTRY)
+        continue;
+      snprintf(id, sizeof id, "iso:%.2s-%.2s",
+               b->entries[b->regions[j].entry].country, cc);
+      if (gm__b_find_region(b, id, &part) && b->regions[part].geom &&
+          (rc = add_part(&b->regions[i], b->regions[part].geom)))
+        return rc;
+      c = &b->regions[i];
+    }
+  }
+  return 0;
+}
+
+/* ------------------------------------------------------------ the order */
+
+int gm__b_read_bundled(gm__builder *b)
+{
+  char path[4096];
+  int rc;
+
+  rc = gm__buf_printf(&b->meta, "attribution=%s\n", GM__ATTRIBUTION);
+  if (rc == 0)
+    rc = read_tsv(b, "countries-geonames.tsv",
+                "#iso2\tgeonameid\tlat\tlon\torigin", 5, fact_row);
+  if (rc == 0)
+    rc = read_tsv(b, "sources/countries.tsv",
+                  "#iso2\tiso3\tname\tnames\tabbrevs\tdemonyms\tlat\tlon", 8,
+                  country_row);
+  if (rc == 0)
+    rc = read_tsv(b, "sources/admin-codes.tsv.gz", "#code\tname", 2,
+                  admin_code_row);
+  if (rc == 0)
+    rc = read_tsv(b, "sources/admin1.tsv.gz",
+                  "#iso_3166_2\tcountry\tadmin1\tgeonameid\tname\ttype\tlat\t"
+                  "lon\tnames\twkt",
+                  10, admin1_row);
+  if (rc == 0)
+    rc = claim_overseas_parts(b);
+  if (rc == 0)
+    gm__b_progress(b, "countries and admin-1 units read; uniting polygons");
+  for (size_t i = 0; rc == 0 && i < b->n_regions; i++)
+    if (b->regions[i].kind == GM_REGION_COUNTRY)
+      rc = union_parts(b, &b->regions[i]);
+  if (rc == 0)
+    rc = read_tsv(b, "regions.tsv", "#id\tname\tnames\tmembers\tkind\torigin",
+                  6, region_row);
+  for (size_t i = 0; rc == 0 && i < b->n_regions; i++)
+    if (b->regions[i].kind == GM_REGION_COMPOSITE)
+      rc = finish_composite(b, &b->regions[i]);
+  if (rc == 0)
+    rc = read_tsv(b, "sources/words.tsv.gz", "#word\tcount", 2, word_row);
+  if (rc == 0)
+    rc = read_tsv(b, "sources/given-names.tsv", "#name\tsex", 2,
+                  given_name_row);
+  if (rc)
+    return rc;
+  snprintf(path, sizeof path, "%s/sources/cities500.txt.gz",
+           b->opt->sources_dir);
+  if ((rc = gm__b_read_geonames(b, path)))
+    return rc;
+  return check_admin1_codes(b);
+}

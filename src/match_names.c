@@ -1,0 +1,120 @@
+/*
+ * match_names.c — find the gazetteer's names in the token stream.
+ *
+ * At each token, the key grows one normalised token at a time ("kruta",
+ * "kruta balka") while the index says a longer name can still follow
+ * (the key is a prefix) and the separator lets a name continue (no comma
+ * or sentence stop in between). The longest key with usable postings
+ * wins and matching resumes after it: one hash probe per token in the
+ * common case, so the cost is linear in the text.
+ *
+ * A posting is usable when its kind fits the surface: a code (US, UK,
+ * UAE) only when written in capitals, so "us" and "uk" in running text
+ * never match.
+ */
+#include <string.h>
+
+#include "pipeline.h"
+
+static int surface_is_caps(const gm__tokens *t, size_t a, size_t b)
+{
+  for (size_t i = a; i < b; i++)
+    if (!(t->v[i].flags & GM__TOK_ALLCAPS) &&
+        !((t->v[i].flags & GM__TOK_CAP) && t->v[i].end - t->v[i].start == 1))
+      return 0;
+  return 1;
+}
+
+static size_t usable(const gm_posting *p, size_t n, int caps)
+{
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++)
+    k += p[i].how != GM_HOW_CODE || caps;
+  return k;
+}
+
+/* The key of tokens [a, b) in p->key; 0 or GM_ENOMEM. */
+static int build_key(gm__pipeline *p, size_t a, size_t b)
+{
+  p->key.len = 0;
+  for (size_t i = a; i < b; i++)
+    if ((i > a && gm__buf_putc(&p->key, ' ')) ||
+        gm__buf_append(&p->key, gm__token_norm(&p->tokens, i),
+                       p->tokens.v[i].norm_len))
+      return GM_ENOMEM;
+  return 0;
+}
+
+static int push(gm__pipeline *p, size_t a, size_t b, const gm_posting *post,
+                size_t n)
+{
+  size_t limit = p->opt.max_mentions ? p->opt.max_mentions : 100000;
+
+  if (p->n_work >= limit)
+    return GM_ELIMIT;
+  if (gm__grow(&p->work, &p->cap_work, p->n_work + 1, sizeof *p->work))
+    return GM_ENOMEM;
+  p->work[p->n_work++] = (gm__work){.tok_start = a, .tok_end = b,
+                                    .postings = post, .n_postings = n,
+                                    .container = -1, .entry = GM_NO_ENTRY};
+  return 0;
+}
+
+int gm__match_names(gm__pipeline *p, const char *text)
+{
+  const gm__tokens *t = &p->tokens;
+  size_t i = 0;
+
+  (void)text;
+  p->n_work = 0;
+  while (i < t->n) {
+    const gm_posting *best = NULL;
+    size_t best_n = 0, best_end = 0;
+    for (size_t j = i; j < t->n && j - i < GM__MAX_NAME_TOKENS; j++) {
+      const gm_posting *post;
+      size_t n;
+      int prefix, rc;
+      if (j > i && !gm__sep_joins(t, j))
+        break;
+      if ((rc = build_key(p, i, j + 1)) ||
+          (rc = gm_gazetteer_postings(p->gaz, p->key.data, p->key.len, &post,
+                                      &n, &prefix)))
+        return rc;
+      if (n && usable(post, n, surface_is_caps(t, i, j + 1))) {
+        best = post;
+        best_n = n;
+        best_end = j + 1;
+      }
+      if (!prefix)
+        break;
+    }
+    if (best) {
+      int rc = push(p, i, best_end, best, best_n);
+      if (rc)
+        return rc;
+      i = best_end;
+    } else {
+      i++;
+    }
+  }
+  return 0;
+}
+
+int gm__match_span(gm__pipeline *p, size_t a, size_t b, gm__work *w)
+{
+  const gm_posting *post = NULL;
+  size_t n = 0;
+  int prefix, rc;
+
+  *w = (gm__work){.tok_start = a, .tok_end = b, .container = -1,
+                  .entry = GM_NO_ENTRY};
+  if (a >= b)
+    return 0;
+  if ((rc = build_key(p, a, b)) ||
+      (rc = gm_gazetteer_postings(p->gaz, p->key.data, p->key.len, &post, &n,
+                                  &prefix)))
+    return rc;
+  w->postings = post;
+  w->n_postings = n;
+  return 0;
+}

@@ -1,0 +1,216 @@
+/*
+ * parse.c — gm_parse() and gm_resolve_spans(): run the stages of
+ * pipeline.h over one article and copy what they found into a result
+ * the caller owns.
+ *
+ * The parser keeps every work buffer between articles, so a batch of
+ * articles allocates only while the largest one grows them.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pipeline.h"
+
+struct gm_parser {
+  gm__pipeline p;
+  char country[3];
+};
+
+struct gm_result {
+  gm_mention *mentions;
+  size_t n;
+  gm_alternative *alts;
+  gm_reason *reasons;
+};
+
+int gm_parser_new(const gm_gazetteer *gaz, const gm_parse_options *opt,
+                  gm_parser **out, gm_error *err)
+{
+  gm_parser *ps;
+
+  *out = NULL;
+  if (!gaz)
+    return gm__error(err, GM_EINVAL, "parser: no gazetteer");
+  if (opt && opt->country && strlen(opt->country) != 2)
+    return gm__error(err, GM_EINVAL, "parser: country '%s' is not ISO alpha-2",
+                     opt->country);
+  if (!(ps = calloc(1, sizeof *ps)))
+    return gm__error(err, GM_ENOMEM, "parser: out of memory");
+  ps->p.gaz = gaz;
+  if (opt)
+    ps->p.opt = *opt;
+  if (opt && opt->country) {
+    memcpy(ps->country, opt->country, 2);
+    ps->p.opt.country = ps->country;
+  }
+  *out = ps;
+  return 0;
+}
+
+void gm_parser_free(gm_parser *ps)
+{
+  if (!ps)
+    return;
+  gm__tokens_free(&ps->p.tokens);
+  free(ps->p.sentences);
+  free(ps->p.work);
+  gm__buf_free(&ps->p.key);
+  free(ps->p.alts);
+  free(ps);
+}
+
+static int emitted(const gm__pipeline *p, const gm__work *w, int spans)
+{
+  if (spans)
+    return 1;
+  return w->keep && w->entry != GM_NO_ENTRY &&
+         (w->role != GM_ROLE_DEMONYM || p->opt.demonyms);
+}
+
+/* Copy the pipeline's findings into one result with three arrays. */
+static int make_result(const gm__pipeline *p, int spans, gm_result **out)
+{
+  gm_result *r = calloc(1, sizeof *r);
+  size_t n = 0, n_alts = 0, n_reasons = 0, a = 0, k = 0;
+
+  if (!r)
+    return GM_ENOMEM;
+  for (size_t i = 0; i < p->n_work; i++)
+    if (emitted(p, &p->work[i], spans)) {
+      n++;
+      n_alts += p->work[i].n_alts;
+      n_reasons += p->work[i].n_reasons;
+    }
+  r->mentions = calloc(n ? n : 1, sizeof *r->mentions);
+  r->alts = calloc(n_alts ? n_alts : 1, sizeof *r->alts);
+  r->reasons = calloc(n_reasons ? n_reasons : 1, sizeof *r->reasons);
+  if (!r->mentions || !r->alts || !r->reasons) {
+    gm_result_free(r);
+    return GM_ENOMEM;
+  }
+  for (size_t i = 0; i < p->n_work; i++) {
+    const gm__work *w = &p->work[i];
+    const gm__sentence *s = p->n_sentences ? &p->sentences[w->sentence] : NULL;
+    gm_mention *m;
+    if (!emitted(p, w, spans))
+      continue;
+    m = &r->mentions[r->n++];
+    memcpy(r->alts + a, p->alts + w->alt_start, w->n_alts * sizeof *r->alts);
+    memcpy(r->reasons + k, w->reasons, w->n_reasons * sizeof *r->reasons);
+    *m = (gm_mention){
+        .entry = w->entry, .confidence = w->confidence,
+        .recognition = 1 / (1 + exp(-w->recog_logit)), .role = w->role,
+        .alternatives = r->alts + a, .n_alternatives = w->n_alts,
+        .reasons = r->reasons + k, .n_reasons = w->n_reasons};
+    if (w->tok_end > w->tok_start) {
+      m->start = p->tokens.v[w->tok_start].start;
+      m->end = p->tokens.v[w->tok_end - 1].end;
+      m->cp_start = p->tokens.v[w->tok_start].cp_start;
+      m->cp_end = p->tokens.v[w->tok_end - 1].cp_end;
+    }
+    if (s) {
+      m->sentence_start = s->start;
+      m->sentence_end = s->end;
+      m->sentence_cp_start = s->cp_start;
+      m->sentence_cp_end = s->cp_end;
+    }
+    a += w->n_alts;
+    k += w->n_reasons;
+  }
+  *out = r;
+  return 0;
+}
+
+static int fail(int rc, gm_error *err)
+{
+  return gm__error(err, rc, "parse: %s", gm_strerror(rc));
+}
+
+int gm_parse(gm_parser *ps, const char *text, size_t len, gm_result **out,
+             gm_error *err)
+{
+  gm__pipeline *p = &ps->p;
+  int rc;
+
+  *out = NULL;
+  if ((rc = gm__tokenize(text, len, &p->tokens)) ||
+      (rc = gm__sentences(p, text, len)) ||
+      (rc = gm__match_names(p, text)))
+    return rc == GM_ELIMIT
+               ? gm__error(err, rc, "article holds more than %zu names",
+                           p->opt.max_mentions ? p->opt.max_mentions : 100000)
+               : fail(rc, err);
+  gm__recognise(p, text);
+  if ((rc = gm__resolve(p)) || (rc = make_result(p, 0, out)))
+    return fail(rc, err);
+  return 0;
+}
+
+int gm_resolve_spans(gm_parser *ps, const char *text, size_t len,
+                     const gm_span *spans, size_t n, gm_result **out,
+                     gm_error *err)
+{
+  gm__pipeline *p = &ps->p;
+  size_t t = 0;
+  int rc;
+
+  *out = NULL;
+  if ((rc = gm__tokenize(text, len, &p->tokens)) ||
+      (rc = gm__sentences(p, text, len)))
+    return fail(rc, err);
+  p->n_work = 0;
+  if (gm__grow(&p->work, &p->cap_work, n, sizeof *p->work))
+    return fail(GM_ENOMEM, err);
+  for (size_t i = 0; i < n; i++) {
+    size_t a, b;
+    if (spans[i].start > spans[i].end || spans[i].end > len)
+      return gm__error(err, GM_EINVAL, "span %zu (%zu-%zu) lies outside the "
+                       "text (%zu bytes)", i, spans[i].start, spans[i].end,
+                       len);
+    /* Spans usually come in text order: start the search where the last
+     * one was found, and from the beginning when they do not. */
+    if (t > 0 && t <= p->tokens.n && p->tokens.v[t - 1].end > spans[i].start)
+      t = 0;
+    while (t < p->tokens.n && p->tokens.v[t].start < spans[i].start)
+      t++;
+    a = t;
+    for (b = a; b < p->tokens.n && p->tokens.v[b].end <= spans[i].end; b++)
+      ;
+    if ((rc = gm__match_span(p, a, b, &p->work[p->n_work])))
+      return fail(rc, err);
+    p->n_work++;
+  }
+  gm__recognise(p, text);
+  for (size_t i = 0; i < p->n_work; i++)
+    p->work[i].keep = p->work[i].n_postings > 0;
+  if ((rc = gm__resolve(p)) || (rc = make_result(p, 1, out)))
+    return fail(rc, err);
+  /* Spans that matched nothing keep the caller's offsets. */
+  for (size_t i = 0; i < (*out)->n; i++)
+    if (p->work[i].tok_end <= p->work[i].tok_start) {
+      (*out)->mentions[i].start = spans[i].start;
+      (*out)->mentions[i].end = spans[i].end;
+    }
+  return 0;
+}
+
+size_t gm_result_count(const gm_result *r)
+{
+  return r ? r->n : 0;
+}
+
+const gm_mention *gm_result_mention(const gm_result *r, size_t i)
+{
+  return r && i < r->n ? &r->mentions[i] : NULL;
+}
+
+void gm_result_free(gm_result *r)
+{
+  if (!r)
+    return;
+  free(r->mentions);
+  free(r->alts);
+  free(r->reasons);
+  free(r);
+}

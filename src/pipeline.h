@@ -1,0 +1,88 @@
+/*
+ * pipeline.h — the stages of a parse and the record they pass along.
+ *
+ *   text_token.c     text -> tokens (normalised, with case and separators)
+ *   text_sentence.c  tokens -> sentences
+ *   match_names.c    tokens -> candidate names (longest gazetteer match)
+ *   recog_place.c    candidate -> is it a place here? (scored features)
+ *   resolve_context.c place -> which entry? (candidates scored in context)
+ *   parse.c          runs the stages, owns the work space and the result
+ *
+ * Each stage reads what the ones before it wrote into gm__work and adds
+ * its own fields; none reaches back.
+ */
+#ifndef GM_PIPELINE_H
+#define GM_PIPELINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gaz_reader.h"
+#include "internal.h"
+
+#define GM__MAX_REASONS 16
+#define GM__MAX_NAME_TOKENS 8
+
+typedef struct gm__sentence {
+  size_t tok_start, tok_end;  /* tokens */
+  size_t start, end;          /* bytes */
+  size_t cp_start, cp_end;
+} gm__sentence;
+
+/* One candidate mention as it moves through the stages. */
+typedef struct gm__work {
+  /* match */
+  size_t tok_start, tok_end;      /* tokens [start, end) */
+  const gm_posting *postings;
+  size_t n_postings;
+  uint32_t sentence;
+  /* recognise */
+  double recog_logit;
+  int keep;                       /* recognised as a place mention */
+  gm_role role;
+  unsigned cues;                  /* GM__CUE_* found around it */
+  gm_reason reasons[GM__MAX_REASONS];
+  size_t n_reasons;
+  /* resolve */
+  uint32_t group;                 /* mentions resolved as one sense */
+  int32_t container;              /* the Y of "X, Y", or -1 */
+  uint32_t entry;                 /* GM_NO_ENTRY until resolved */
+  double confidence;
+  size_t alt_start, n_alts;       /* into gm__pipeline.alts */
+} gm__work;
+
+/* Cues the recogniser finds that the resolver uses too. */
+enum {
+  GM__CUE_ADMIN_SUFFIX = 1 << 0,  /* "Donetsk region", "Kent county" */
+  GM__CUE_CITY_SUFFIX = 1 << 1,   /* "Kansas City" is a name; "X city" */
+  GM__CUE_CONTAINER = 1 << 2      /* followed by ", Y" with Y a region */
+};
+
+typedef struct gm__pipeline {
+  const gm_gazetteer *gaz;
+  gm_parse_options opt;
+  gm__tokens tokens;
+  gm__sentence *sentences;
+  size_t n_sentences, cap_sentences;
+  gm__work *work;
+  size_t n_work, cap_work;
+  gm__buf key;                    /* matcher's key under construction */
+  gm_alternative *alts;
+  size_t n_alts, cap_alts;
+} gm__pipeline;
+
+int gm__sentences(gm__pipeline *p, const char *text, size_t len);
+int gm__match_names(gm__pipeline *p, const char *text);
+/* Postings for the tokens [a, b) alone (for caller-given spans). */
+int gm__match_span(gm__pipeline *p, size_t a, size_t b, gm__work *w);
+void gm__recognise(gm__pipeline *p, const char *text);
+int gm__resolve(gm__pipeline *p);
+
+/* Append a reason to a mention (ignored past GM__MAX_REASONS). */
+void gm__reason(gm__work *w, const char *signal, double weight);
+
+/* Whether an entry is a region-like feature (country, admin unit,
+ * composite region) rather than a point. */
+int gm__entry_is_region(const gaz_entry *e);
+
+#endif

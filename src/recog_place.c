@@ -1,0 +1,344 @@
+/*
+ * recog_place.c — is a matched name a place mention here?
+ *
+ * Each match gets a set of features: its case and position, the words
+ * around it (a preposition of place, a title, an admin suffix, an
+ * organisation's head word), how common it is as an ordinary English word
+ * and as a given name (the lexicon compiled into the gazetteer from
+ * SUBTLEX-US and the stdlib name lists), and what kinds of entry it can
+ * name. A logistic model turns them into a probability; the weights live
+ * in recog_weights.h, one number per feature, so they can be refitted on
+ * the evaluation corpora without touching this code.
+ *
+ * The cue lists below are closed classes of English (prepositions,
+ * titles, admin terms), not lists of place names.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "pipeline.h"
+#include "recog_weights.h"
+
+static const char *const strong_preps[] = {
+    "in", "near", "from", "outside", "into", "across", "toward", "towards",
+    "around", "throughout", "via", "between", "within", "inside", "through",
+    "at", "to", "nearby", "outskirts", "across", NULL};
+static const char *const weak_preps[] = {
+    "of", "north", "south", "east", "west", "northern", "southern",
+    "eastern", "western", "central", "northeastern", "northwestern",
+    "southeastern", "southwestern", "northeast", "northwest", "southeast",
+    "southwest", "occupied", "annexed", "neighbouring", "neighboring", NULL};
+static const char *const titles[] = {
+    "mr", "mrs", "ms", "miss", "dr", "sir", "lord", "lady", "general", "gen",
+    "president", "secretary", "spokesman", "spokeswoman", "spokesperson",
+    "minister", "senator", "sen", "rep", "representative", "gov", "governor",
+    "judge", "justice", "prof", "professor", "king", "queen", "prince",
+    "princess", "pope", "captain", "capt", "colonel", "col", "lieutenant",
+    "lt", "sergeant", "sgt", "officer", "chairman", "chairwoman", "ceo",
+    "coach", "director", "ambassador", "chancellor", "commander", "admiral",
+    "mayor", "deputy", "premier", "father", "brother", "sister", "uncle",
+    "aunt", "actor", "actress", "singer", "player", "striker", "manager",
+    "author", "journalist", "reporter", "analyst", "dubbed", "named", NULL};
+static const char *const admin_suffixes[] = {
+    "region", "regions", "oblast", "province", "provinces", "county",
+    "state", "district", "governorate", "prefecture", "municipality",
+    "territory", "raion", "rayon", "canton", "department", "voivodeship",
+    "krai", "republic", "emirate", "parish", "borough", NULL};
+static const char *const city_suffixes[] = {"city", "town", "village",
+                                            "port", "area", NULL};
+static const char *const org_after[] = {
+    "university", "times", "post", "herald", "news", "airlines", "airways",
+    "bank", "council", "party", "club", "institute", "college", "school",
+    "hospital", "press", "journal", "tribune", "daily", "magazine", "group",
+    "inc", "corp", "company", "association", "foundation", "league",
+    "street", "road", "avenue", "square", "hotel", "fc", "united",
+    "stadium", "museum", "church", "cathedral", "gazette", "chronicle",
+    "telegraph", "globe", "observer", "review", "mail", "express", "star",
+    "sun", "standard", "guardian", "examiner", "courier", "dispatch",
+    "register", "ltd", "plc", "llc", "agency", "ministry", "police",
+    "airport", "station", "bridge", "park", "mall", "theatre", "theater",
+    NULL};
+static const char *const org_heads[] = {
+    "organisation", "organization", "council", "committee", "ministry",
+    "department", "agency", "union", "association", "centre", "center",
+    "institute", "bank", "fund", "court", "commission", "office", "service",
+    "services", "forces", "party", "alliance", "treaty", "university",
+    "college", "school", "company", "corporation", "society", "foundation",
+    "board", "authority", "administration", "bureau", "network",
+    "federation", "league", "congress", "parliament", "assembly", "senate",
+    "tribunal", "mission", "programme", "program", "initiative", "forum",
+    "chiefs", "staff", "security", "cooperation", "development", "trade",
+    "international", "national", "global", "world", "museum", "hospital",
+    NULL};
+static const char *const function_words[] = {"for", "and", "of", "in", "the",
+                                             "on", "de", "du", "la", "del",
+                                             NULL};
+
+static int in_list(const char *word, const char *const *list)
+{
+  for (; *list; list++)
+    if (strcmp(word, *list) == 0)
+      return 1;
+  return 0;
+}
+
+static int is_cap(const gm__token *t)
+{
+  return (t->flags & (GM__TOK_CAP | GM__TOK_ALLCAPS)) != 0;
+}
+
+/* The token before/after a match when nothing but spaces (or a hyphen)
+ * stands between them; -1 otherwise. */
+static long adjacent_before(const gm__tokens *t, size_t i)
+{
+  if (i == 0 || (t->v[i].sep & ~(unsigned)(GM__SEP_SPACE | GM__SEP_HYPHEN)))
+    return -1;
+  return (long)i - 1;
+}
+
+static long adjacent_after(const gm__tokens *t, size_t end)
+{
+  if (end >= t->n ||
+      (t->v[end].sep & ~(unsigned)(GM__SEP_SPACE | GM__SEP_HYPHEN)))
+    return -1;
+  return (long)end;
+}
+
+/* Does the match sit inside a longer capitalised name with an
+ * organisation's head word ("Organisation for Security and Cooperation in
+ * Europe", "International Centre for Defense and Security")? Scans back
+ * through capitalised words and the function words that join them. */
+static int inside_org_name(const gm__pipeline *p, size_t start,
+                           size_t sent_start)
+{
+  const gm__tokens *t = &p->tokens;
+  size_t caps = 0;
+
+  for (size_t i = start; i > sent_start;) {
+    const gm__token *cur = &t->v[i];
+    const char *w;
+    if (cur->sep & ~(unsigned)(GM__SEP_SPACE | GM__SEP_HYPHEN | GM__SEP_APOS))
+      break;
+    i--;
+    w = gm__token_norm(t, i);
+    if (is_cap(&t->v[i])) {
+      caps++;
+      if (in_list(w, org_heads))
+        return 1;
+    } else if (!in_list(w, function_words)) {
+      break;
+    }
+    if (caps > 6)
+      break;
+  }
+  return 0;
+}
+
+static const gaz_word *word_of(const gm__pipeline *p, size_t i)
+{
+  return gm__gaz_word(p->gaz, gm__token_norm(&p->tokens, i),
+                      p->tokens.v[i].norm_len);
+}
+
+/* What the match's usable postings can name. */
+typedef struct kinds {
+  int region, country, demonym_only, primary;
+  uint32_t max_population;
+} kinds;
+
+static kinds kinds_of(const gm__pipeline *p, const gm__work *w)
+{
+  kinds k = {.demonym_only = 1};
+
+  for (size_t i = 0; i < w->n_postings; i++) {
+    const gaz_entry *e = gm__gaz_entry(p->gaz, w->postings[i].entry);
+    if (!e)
+      continue;
+    if (w->postings[i].how != GM_HOW_DEMONYM)
+      k.demonym_only = 0;
+    if (w->postings[i].how == GM_HOW_NAME || w->postings[i].how == GM_HOW_ASCII ||
+        (w->postings[i].how == GM_HOW_CODE && gm__entry_is_region(e)))
+      k.primary = 1;
+    if (gm__entry_is_region(e))
+      k.region = 1;
+    if (e->fclass == 'A' && strncmp(e->fcode, "PCL", 3) == 0)
+      k.country = 1;
+    if (e->population > k.max_population)
+      k.max_population = e->population;
+  }
+  return k;
+}
+
+void gm__reason(gm__work *w, const char *signal, double weight)
+{
+  if (w->n_reasons < GM__MAX_REASONS && weight != 0)
+    w->reasons[w->n_reasons++] = (gm_reason){signal, weight};
+}
+
+static void add(gm__work *w, const char *signal, double weight)
+{
+  w->recog_logit += weight;
+  gm__reason(w, signal, weight);
+}
+
+static void recognise_one(gm__pipeline *p, gm__work *w)
+{
+  const gm__tokens *t = &p->tokens;
+  const gm__token *first = &t->v[w->tok_start];
+  const gm__sentence *s = &p->sentences[w->sentence];
+  int sentence_initial = w->tok_start == s->tok_start;
+  long before = adjacent_before(t, w->tok_start);
+  long after = adjacent_after(t, w->tok_end);
+  const char *prev = before >= 0 ? gm__token_norm(t, (size_t)before) : "";
+  const char *next = after >= 0 ? gm__token_norm(t, (size_t)after) : "";
+  int single = w->tok_end - w->tok_start == 1;
+  kinds k = kinds_of(p, w);
+
+  w->recog_logit = 0;
+  w->n_reasons = 0;
+  add(w, "bias", RW_BIAS);
+  w->role = k.demonym_only ? GM_ROLE_DEMONYM
+            : k.region     ? GM_ROLE_REGION
+                           : GM_ROLE_PLACE;
+
+  /* case and position */
+  if (first->flags & GM__TOK_LOWER)
+    add(w, "lower_case", RW_LOWER_CASE);
+  else if (sentence_initial)
+    add(w, "sentence_initial", RW_SENTENCE_INITIAL);
+  else if (is_cap(first))
+    add(w, "capitalised", RW_CAPITALISED);
+  if (first->flags & GM__TOK_DIGIT)
+    add(w, "digits", RW_DIGITS);
+  if (single && first->end - first->start <= 2 &&
+      !(first->flags & GM__TOK_ALLCAPS))
+    add(w, "short", RW_SHORT);
+  if (!single)
+    add(w, "multi_word", RW_MULTI_WORD);
+
+  /* what it can name */
+  if (k.country)
+    add(w, "can_be_country", RW_CAN_BE_COUNTRY);
+  else if (k.region)
+    add(w, "can_be_region", RW_CAN_BE_REGION);
+  add(w, "log_population", RW_LOG_POPULATION * log10(1.0 + k.max_population));
+  if (!k.primary && !k.demonym_only && !k.region && k.max_population < 10000)
+    add(w, "alternate_name_of_small_place", RW_ALTERNATE_SMALL);
+  else if (!k.region && !k.demonym_only && k.max_population < 5000)
+    add(w, "small_places_only", RW_SMALL_ONLY);
+
+  /* the lexicon: a common word, a given name */
+  if (single) {
+    const gaz_word *word = word_of(p, w->tok_start);
+    if (word && word->lower > 0) {
+      double share = (double)word->lower / ((double)word->lower + word->upper + 1);
+      add(w, "common_word", RW_COMMON_WORD * share * log10(1.0 + word->lower) / 4);
+    }
+    if (word && (word->flags & (GAZ_WORD_GIVEN_F | GAZ_WORD_GIVEN_M)) &&
+        !k.country)
+      add(w, "given_name", RW_GIVEN_NAME);
+  }
+
+  /* the words around it */
+  if (before >= 0 && !is_cap(&t->v[before]) && in_list(prev, strong_preps))
+    add(w, "place_preposition", RW_PLACE_PREPOSITION);
+  else if (before >= 0 && in_list(prev, weak_preps))
+    add(w, "place_modifier", RW_PLACE_MODIFIER);
+  if (before >= 0 && in_list(prev, titles))
+    add(w, "after_title", RW_AFTER_TITLE);
+  if (before >= 0 && is_cap(&t->v[before]) && (size_t)before >= s->tok_start) {
+    const gaz_word *word = word_of(p, (size_t)before);
+    if (word && (word->flags & (GAZ_WORD_GIVEN_F | GAZ_WORD_GIVEN_M)))
+      add(w, "after_given_name", RW_AFTER_GIVEN_NAME);
+    else if (strcmp(prev, "the") == 0 && !sentence_initial &&
+             (size_t)before != s->tok_start)
+      add(w, "after_capital_the", RW_AFTER_CAPITAL_THE);
+    else if ((size_t)before != s->tok_start && !in_list(prev, titles))
+      add(w, "capitalised_word_before", RW_CAP_BEFORE);
+  }
+  if (after >= 0 && in_list(next, admin_suffixes)) {
+    add(w, "admin_suffix", RW_ADMIN_SUFFIX);
+    w->cues |= GM__CUE_ADMIN_SUFFIX;
+  } else if (after >= 0 && in_list(next, city_suffixes)) {
+    add(w, "city_suffix", RW_ADMIN_SUFFIX / 2);
+    w->cues |= GM__CUE_CITY_SUFFIX;
+  } else if (after >= 0 && in_list(next, org_after) && is_cap(&t->v[after])) {
+    add(w, "organisation_word_after", RW_ORG_AFTER);
+  } else if (after >= 0 && is_cap(&t->v[after]) && !k.region) {
+    add(w, "capitalised_word_after", RW_CAP_AFTER);
+  }
+  if (inside_org_name(p, w->tok_start, s->tok_start))
+    add(w, "inside_organisation_name", RW_INSIDE_ORG);
+}
+
+/* Whether only a list separator stands between two matches: a comma, or
+ * the word "and"/"or" (with or without a comma). */
+static int listed_after(const gm__pipeline *p, const gm__work *a,
+                        const gm__work *b)
+{
+  const gm__tokens *t = &p->tokens;
+  unsigned sep = t->v[b->tok_start].sep;
+  const char *w;
+
+  if (b->tok_start == a->tok_end)
+    return (sep & GM__SEP_COMMA) &&
+           !(sep & ~(unsigned)(GM__SEP_SPACE | GM__SEP_COMMA));
+  if (b->tok_start != a->tok_end + 1)
+    return 0;
+  w = gm__token_norm(t, a->tok_end);
+  return (!strcmp(w, "and") || !strcmp(w, "or")) &&
+         !(sep & ~(unsigned)GM__SEP_SPACE) &&
+         !(t->v[a->tok_end].sep & ~(unsigned)(GM__SEP_SPACE | GM__SEP_COMMA));
+}
+
+/* Containers: "X, Y" and "X in Y" with Y a region make Y the place X lies
+ * in, for X and every name listed before it ("A, B and C in D region").
+ * Lists: a name listed after a recognised one shares its evidence. */
+static void find_containers(gm__pipeline *p)
+{
+  const gm__tokens *t = &p->tokens;
+
+  for (size_t i = 0; i + 1 < p->n_work; i++) {
+    gm__work *x = &p->work[i], *y = &p->work[i + 1];
+    int comma = y->tok_start == x->tok_end &&
+                (t->v[y->tok_start].sep & GM__SEP_COMMA) &&
+                !(t->v[y->tok_start].sep &
+                  ~(unsigned)(GM__SEP_SPACE | GM__SEP_COMMA));
+    int in = y->tok_start == x->tok_end + 1 &&
+             !strcmp(gm__token_norm(t, x->tok_end), "in") &&
+             !(t->v[x->tok_end].sep & ~(unsigned)GM__SEP_SPACE) &&
+             !(t->v[y->tok_start].sep & ~(unsigned)GM__SEP_SPACE);
+    if (y->role != GM_ROLE_REGION || !is_cap(&t->v[y->tok_start]) ||
+        !(comma || in))
+      continue;
+    for (size_t k = i + 1; k-- > 0;) {
+      gm__work *z = &p->work[k];
+      z->container = (int32_t)(i + 1);
+      z->cues |= GM__CUE_CONTAINER;
+      add(z, "followed_by_region", comma ? RW_CONTAINER : RW_CONTAINER / 2);
+      if (k == 0 || !listed_after(p, &p->work[k - 1], z))
+        break;
+    }
+  }
+  for (size_t i = 1; i < p->n_work; i++)
+    if (listed_after(p, &p->work[i - 1], &p->work[i]) &&
+        p->work[i - 1].recog_logit > 0 && p->work[i].recog_logit < 1.5)
+      add(&p->work[i], "listed_with_place", RW_LISTED);
+}
+
+void gm__recognise(gm__pipeline *p, const char *text)
+{
+  size_t s = 0;
+
+  (void)text;
+  for (size_t i = 0; i < p->n_work; i++) {
+    gm__work *w = &p->work[i];
+    while (s + 1 < p->n_sentences && p->sentences[s + 1].tok_start <= w->tok_start)
+      s++;
+    w->sentence = (uint32_t)s;
+    recognise_one(p, w);
+  }
+  find_containers(p);
+  for (size_t i = 0; i < p->n_work; i++)
+    p->work[i].keep = p->work[i].recog_logit > 0;
+}

@@ -1,0 +1,85 @@
+/*
+ * text_sentence.c — split tokens into sentences.
+ *
+ * A sentence ends at a line break (news text keeps one paragraph, title
+ * or list item per line) or at a stop (. ! ?) followed by a token that
+ * starts with a capital or a digit, unless the token before the stop is
+ * an abbreviation: a single capital (U.S.), or a short title (Mr., Gen.,
+ * St.). The sentence's text runs from its first token to the last
+ * non-space byte before the next sentence, so a citation quotes it
+ * verbatim with its final punctuation.
+ */
+#include <string.h>
+
+#include "pipeline.h"
+
+static int is_abbreviation(const gm__tokens *t, size_t i)
+{
+  static const char *titles[] = {"mr", "mrs", "ms", "dr", "st", "gen", "col",
+                                 "lt", "sgt", "capt", "rev", "prof", "sen",
+                                 "rep", "gov", "jr", "sr", "no", "vs", "ft",
+                                 "mt", "co", "corp", "inc", "ltd", "adm"};
+  const gm__token *tok = &t->v[i];
+  const char *n = gm__token_norm(t, i);
+
+  if (tok->end - tok->start == 1 && (tok->flags & GM__TOK_CAP))
+    return 1;
+  for (size_t k = 0; k < sizeof titles / sizeof *titles; k++)
+    if (strcmp(n, titles[k]) == 0)
+      return 1;
+  return 0;
+}
+
+static int starts_sentence(const gm__tokens *t, size_t i)
+{
+  const gm__token *tok = &t->v[i];
+
+  if (i == 0)
+    return 1;
+  if (tok->sep & (GM__SEP_NEWLINE | GM__SEP_PARAGRAPH))
+    return 1;
+  if (!(tok->sep & GM__SEP_STOP))
+    return 0;
+  if (!(tok->flags & (GM__TOK_CAP | GM__TOK_DIGIT)) &&
+      !(tok->sep & GM__SEP_QUOTE))
+    return 0;
+  return !is_abbreviation(t, i - 1);
+}
+
+static size_t trim_end(const char *text, size_t from, size_t to)
+{
+  while (to > from && strchr(" \t\r\n", text[to - 1]) && text[to - 1])
+    to--;
+  return to;
+}
+
+int gm__sentences(gm__pipeline *p, const char *text, size_t len)
+{
+  const gm__tokens *t = &p->tokens;
+
+  p->n_sentences = 0;
+  for (size_t i = 0; i < t->n; i++) {
+    gm__sentence *s;
+    if (!starts_sentence(t, i))
+      continue;
+    if (gm__grow(&p->sentences, &p->cap_sentences, p->n_sentences + 1,
+                 sizeof *p->sentences))
+      return GM_ENOMEM;
+    s = &p->sentences[p->n_sentences++];
+    s->tok_start = i;
+    s->start = t->v[i].start;
+    s->cp_start = t->v[i].cp_start;
+  }
+  for (size_t k = 0; k < p->n_sentences; k++) {
+    gm__sentence *s = &p->sentences[k];
+    int last = k + 1 == p->n_sentences;
+    size_t next = last ? len : p->sentences[k + 1].start;
+    size_t end = trim_end(text, s->start, next);
+    s->tok_end = last ? t->n : p->sentences[k + 1].tok_start;
+    s->end = end;
+    s->cp_end = t->v[s->tok_end - 1].cp_end +
+                gm__cp_count(text + t->v[s->tok_end - 1].end,
+                             end - t->v[s->tok_end - 1].end);
+  }
+  return 0;
+}

@@ -1,0 +1,326 @@
+/*
+ * text_token.c — UTF-8 text to word tokens, each with its normalised form.
+ *
+ * A token is a maximal run of letters, combining marks and digits; all
+ * else separates tokens, and what it was (space, comma, stop, hyphen, ...)
+ * is kept as a bit set on the following token. The normalised form is
+ * NFKC, case-folded, with diacritics and default-ignorable characters
+ * removed (utf8proc). The gazetteer's name index is made of the same
+ * tokens joined by single spaces, so a name and its mention in a text
+ * normalise alike by construction.
+ *
+ * Invariants: offsets are bytes (and code points) of the original text;
+ * bytes that are not valid UTF-8 count as one code point each, are never
+ * part of a token, and never shift an offset.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <utf8proc.h>
+
+#include "internal.h"
+
+#define NORM_OPTIONS                                                     \
+  (UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE |                \
+   UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_IGNORE)
+
+/* Modifier letters used as apostrophes in transliterations (Luhansʹk):
+ * Unicode calls them letters, news writers mean an apostrophe. */
+static int is_apostrophe(int32_t cp)
+{
+  return cp == '\'' || cp == 0x2019 || cp == 0x2018 || cp == 0x02BC ||
+         cp == 0x02B9 || cp == 0x02BB || cp == 0x0060 || cp == 0x00B4;
+}
+
+static int is_word_char(int32_t cp, int *upper, int *lower, int *digit)
+{
+  utf8proc_category_t c = utf8proc_category(cp);
+
+  *upper = *lower = *digit = 0;
+  if (is_apostrophe(cp))
+    return 0;
+  switch (c) {
+  case UTF8PROC_CATEGORY_LU:
+  case UTF8PROC_CATEGORY_LT:
+    *upper = 1;
+    return 1;
+  case UTF8PROC_CATEGORY_LL:
+    *lower = 1;
+    return 1;
+  case UTF8PROC_CATEGORY_LM:
+  case UTF8PROC_CATEGORY_LO:
+  case UTF8PROC_CATEGORY_MN:
+  case UTF8PROC_CATEGORY_MC:
+  case UTF8PROC_CATEGORY_ME:
+    return 1;
+  case UTF8PROC_CATEGORY_ND:
+  case UTF8PROC_CATEGORY_NL:
+  case UTF8PROC_CATEGORY_NO:
+    *digit = 1;
+    return 1;
+  default:
+    return 0;
+  }
+}
+
+static unsigned separator_bit(int32_t cp)
+{
+  switch (cp) {
+  case ' ':
+  case '\t':
+  case 0xA0:
+  case 0x2009:
+  case 0x202F:
+    return GM__SEP_SPACE;
+  case '\n':
+  case '\r':
+  case 0x2028:
+  case 0x2029:
+    return GM__SEP_NEWLINE;
+  case '.':
+  case '!':
+  case '?':
+  case 0x2026:
+    return GM__SEP_STOP;
+  case ',':
+    return GM__SEP_COMMA;
+  case '-':
+  case 0x2010:
+  case 0x2011:
+  case 0x2012:
+  case 0x2013:
+  case 0x2014:
+    return GM__SEP_HYPHEN;
+  case '"':
+  case 0x201C:
+  case 0x201D:
+  case 0x00AB:
+  case 0x00BB:
+    return GM__SEP_QUOTE;
+  case '(':
+  case ')':
+  case '[':
+  case ']':
+    return GM__SEP_BRACKET;
+  }
+  if (is_apostrophe(cp))
+    return GM__SEP_APOS;
+  if (utf8proc_category(cp) == UTF8PROC_CATEGORY_ZS)
+    return GM__SEP_SPACE;
+  return GM__SEP_OTHER;
+}
+
+/* Append the normalised form of one token (valid UTF-8) to t->norm. */
+static int normalize_token(gm__tokens *t, const char *s, size_t len)
+{
+  utf8proc_ssize_t n;
+  int ascii = 1;
+
+  for (size_t i = 0; i < len; i++)
+    ascii &= ((unsigned char)s[i] < 0x80);
+  if (ascii) {
+    if (gm__grow(&t->norm.data, &t->norm.cap, t->norm.len + len + 1, 1))
+      return GM_ENOMEM;
+    for (size_t i = 0; i < len; i++) {
+      char c = s[i];
+      t->norm.data[t->norm.len++] = (c >= 'A' && c <= 'Z') ? c + 32 : c;
+    }
+    t->norm.data[t->norm.len] = '\0';
+    return 0;
+  }
+  for (;;) {
+    n = utf8proc_decompose_custom((const utf8proc_uint8_t *)s,
+                                  (utf8proc_ssize_t)len, t->scratch,
+                                  (utf8proc_ssize_t)t->scratch_cap,
+                                  NORM_OPTIONS, NULL, NULL);
+    if (n < 0)
+      return GM_EFORMAT;
+    if ((size_t)n <= t->scratch_cap)
+      break;
+    if (gm__grow(&t->scratch, &t->scratch_cap, (size_t)n, sizeof *t->scratch))
+      return GM_ENOMEM;
+  }
+  n = utf8proc_reencode(t->scratch, n, NORM_OPTIONS);
+  if (n < 0)
+    return GM_EFORMAT;
+  return gm__buf_append(&t->norm, (const char *)t->scratch, (size_t)n);
+}
+
+static int push_token(gm__tokens *t, const char *s, size_t start, size_t end,
+                      size_t cp_start, size_t cp_end, unsigned sep,
+                      unsigned flags)
+{
+  size_t before = t->norm.len;
+  int rc;
+
+  if (gm__grow(&t->v, &t->cap, t->n + 1, sizeof *t->v))
+    return GM_ENOMEM;
+  rc = normalize_token(t, s + start, end - start);
+  if (rc)
+    return rc;
+  if (t->norm.len == before)   /* only ignorable characters */
+    return 0;
+  if (gm__buf_putc(&t->norm, '\0'))
+    return GM_ENOMEM;
+  t->v[t->n++] = (gm__token){
+      .start = start, .end = end, .cp_start = cp_start, .cp_end = cp_end,
+      .norm = (uint32_t)before, .norm_len = (uint32_t)(t->norm.len - before - 1),
+      .sep = (uint16_t)sep, .flags = (uint16_t)flags};
+  return 0;
+}
+
+int gm__tokenize(const char *s, size_t len, gm__tokens *t)
+{
+  size_t pos = 0, cp = 0, start = 0, cp_start = 0;
+  unsigned sep = GM__SEP_START, flags = 0, letters = 0, uppers = 0;
+  int in_token = 0, newlines = 0, rc;
+
+  t->n = 0;
+  t->norm.len = 0;
+  if (len > UINT32_MAX / 2)
+    return GM_ELIMIT;
+  while (pos < len) {
+    utf8proc_int32_t c;
+    utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s + pos,
+                                          (utf8proc_ssize_t)(len - pos), &c);
+    int upper = 0, lower = 0, digit = 0;
+    int word = n > 0 && is_word_char(c, &upper, &lower, &digit);
+
+    /* A mark after a separator starts nothing: it belongs to no word. */
+    if (word && !in_token && utf8proc_category(c) >= UTF8PROC_CATEGORY_MN &&
+        utf8proc_category(c) <= UTF8PROC_CATEGORY_ME)
+      word = 0;
+    if (word) {
+      if (!in_token) {
+        in_token = 1;
+        start = pos;
+        cp_start = cp;
+        flags = GM__TOK_ASCII;
+        letters = uppers = 0;
+        if (upper)
+          flags |= GM__TOK_CAP;
+        if (lower)
+          flags |= GM__TOK_LOWER;
+      }
+      if (c >= 0x80)
+        flags &= ~(unsigned)GM__TOK_ASCII;
+      if (digit)
+        flags |= GM__TOK_DIGIT;
+      letters += (upper || lower);
+      uppers += upper;
+    } else {
+      if (in_token) {
+        if (letters >= 2 && uppers == letters)
+          flags |= GM__TOK_ALLCAPS;
+        rc = push_token(t, s, start, pos, cp_start, cp, sep, flags);
+        if (rc)
+          return rc;
+        in_token = 0;
+        sep = 0;
+        newlines = 0;
+      }
+      if (n <= 0) {
+        sep |= GM__SEP_INVALID;
+        n = 1;
+      } else {
+        unsigned bit = separator_bit(c);
+        if (bit == GM__SEP_NEWLINE && c == '\n' && ++newlines >= 2)
+          bit |= GM__SEP_PARAGRAPH;
+        else if (bit != GM__SEP_SPACE && bit != GM__SEP_NEWLINE)
+          newlines = 0;
+        sep |= bit;
+      }
+    }
+    pos += (size_t)n;
+    cp++;
+  }
+  if (in_token) {
+    if (letters >= 2 && uppers == letters)
+      flags |= GM__TOK_ALLCAPS;
+    return push_token(t, s, start, pos, cp_start, cp, sep, flags);
+  }
+  return 0;
+}
+
+void gm__tokens_free(gm__tokens *t)
+{
+  free(t->v);
+  gm__buf_free(&t->norm);
+  free(t->scratch);
+  memset(t, 0, sizeof *t);
+}
+
+int gm__sep_joins(const gm__tokens *t, size_t i)
+{
+  unsigned sep = t->v[i].sep;
+  const gm__token *prev;
+
+  if (i == 0 || sep & ~(unsigned)(GM__SEP_SPACE | GM__SEP_HYPHEN |
+                                  GM__SEP_APOS | GM__SEP_STOP))
+    return 0;
+  if (!(sep & GM__SEP_STOP))
+    return 1;
+  prev = &t->v[i - 1];
+  /* Initialisms: "U.S.", "U.K." */
+  if (sep == GM__SEP_STOP && t->v[i].start - prev->end == 1 &&
+      prev->end - prev->start == 1 && t->v[i].end - t->v[i].start == 1 &&
+      (prev->flags & GM__TOK_CAP) && (t->v[i].flags & GM__TOK_CAP))
+    return 1;
+  /* "St. Louis", "Ft. Worth": a period right after a short capitalised
+   * abbreviation, then one space. */
+  return (sep & (GM__SEP_HYPHEN | GM__SEP_APOS)) == 0 &&
+         (prev->flags & GM__TOK_CAP) && prev->end - prev->start <= 3 &&
+         prev->end < t->v[i].start && t->v[i].start - prev->end == 2;
+}
+
+int gm__normalize_key(gm__tokens *t, const char *s, size_t len,
+                      gm__buf *out)
+{
+  int rc = gm__tokenize(s, len, t);
+
+  out->len = 0;
+  if (rc)
+    return rc;
+  for (size_t i = 0; i < t->n; i++) {
+    if ((i > 0 && gm__buf_putc(out, ' ')) ||
+        gm__buf_append(out, gm__token_norm(t, i), t->v[i].norm_len))
+      return GM_ENOMEM;
+  }
+  return 0;
+}
+
+int gm_normalize(const char *s, size_t len, char *out, size_t cap)
+{
+  gm__tokens t = {0};
+  gm__buf key = {0};
+  int rc = gm__normalize_key(&t, s, len, &key);
+
+  if (rc == 0 && key.len > INT32_MAX)
+    rc = GM_ELIMIT;
+  if (rc == 0) {
+    if (cap > 0) {
+      size_t n = key.len < cap ? key.len : cap - 1;
+      if (n)
+        memcpy(out, key.data, n);
+      out[n] = '\0';
+    }
+    rc = (int)key.len;
+  }
+  gm__tokens_free(&t);
+  gm__buf_free(&key);
+  return rc;
+}
+
+size_t gm__cp_count(const char *s, size_t len)
+{
+  size_t pos = 0, n = 0;
+
+  while (pos < len) {
+    utf8proc_int32_t c;
+    utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + pos,
+                                          (utf8proc_ssize_t)(len - pos), &c);
+    pos += k > 0 ? (size_t)k : 1;
+    n++;
+  }
+  return n;
+}

@@ -1,0 +1,110 @@
+/*
+ * util.c — error messages, growable arrays and strings, hashing.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+const char *gm_strerror(int code)
+{
+  switch (code) {
+#define GM_STRERROR_(name, value, text) \
+  case GM_E##name:                      \
+    return text;
+    GM_ERRNO_MAP(GM_STRERROR_)
+#undef GM_STRERROR_
+  }
+  return "unknown error";
+}
+
+const char *gm_version(void)
+{
+  return GM_VERSION;
+}
+
+int gm__error(gm_error *err, int code, const char *fmt, ...)
+{
+  if (err) {
+    va_list ap;
+    err->code = code;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+  }
+  return code;
+}
+
+int gm__grow(void *p, size_t *cap, size_t need, size_t elem)
+{
+  void **pp = p;
+  size_t n = *cap ? *cap : 16;
+  void *q;
+
+  if (need <= *cap)
+    return 0;
+  while (n < need) {
+    if (n > SIZE_MAX / 2 / elem)
+      return GM_ENOMEM;
+    n *= 2;
+  }
+  q = realloc(*pp, n * elem);
+  if (!q)
+    return GM_ENOMEM;
+  *pp = q;
+  *cap = n;
+  return 0;
+}
+
+int gm__buf_append(gm__buf *b, const char *s, size_t len)
+{
+  if (gm__grow(&b->data, &b->cap, b->len + len + 1, 1))
+    return GM_ENOMEM;
+  if (len)
+    memcpy(b->data + b->len, s, len);
+  b->len += len;
+  b->data[b->len] = '\0';
+  return 0;
+}
+
+int gm__buf_putc(gm__buf *b, char c)
+{
+  return gm__buf_append(b, &c, 1);
+}
+
+int gm__buf_printf(gm__buf *b, const char *fmt, ...)
+{
+  va_list ap;
+  int n;
+
+  va_start(ap, fmt);
+  n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  if (n < 0)
+    return GM_EINVAL;
+  if (gm__grow(&b->data, &b->cap, b->len + (size_t)n + 1, 1))
+    return GM_ENOMEM;
+  va_start(ap, fmt);
+  vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  b->len += (size_t)n;
+  return 0;
+}
+
+void gm__buf_free(gm__buf *b)
+{
+  free(b->data);
+  b->data = NULL;
+  b->len = b->cap = 0;
+}
+
+uint64_t gm__hash(const char *s, size_t len)
+{
+  uint64_t h = 14695981039346656037ull;
+  for (size_t i = 0; i < len; i++) {
+    h ^= (unsigned char)s[i];
+    h *= 1099511628211ull;
+  }
+  return h;
+}
