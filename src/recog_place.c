@@ -196,6 +196,7 @@ static void recognise_one(gm__pipeline *p, gm__work *w)
 
   w->recog_logit = 0;
   w->n_reasons = 0;
+  w->cues = 0;
   add(w, "bias", RW_BIAS);
   w->role = k.demonym_only ? GM_ROLE_DEMONYM
             : k.region     ? GM_ROLE_REGION
@@ -240,8 +241,10 @@ static void recognise_one(gm__pipeline *p, gm__work *w)
   }
 
   /* the words around it */
-  if (before >= 0 && !is_cap(&t->v[before]) && in_list(prev, strong_preps))
+  if (before >= 0 && !is_cap(&t->v[before]) && in_list(prev, strong_preps)) {
     add(w, "place_preposition", RW_PLACE_PREPOSITION);
+    w->cues |= GM__CUE_AFTER_PREPOSITION;
+  }
   else if (before >= 0 && in_list(prev, weak_preps))
     add(w, "place_modifier", RW_PLACE_MODIFIER);
   if (before >= 0 && in_list(prev, titles))

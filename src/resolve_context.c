@@ -439,9 +439,12 @@ int gm__resolve(gm__pipeline *p)
                     (1 + exp(-w->recog_logit));
     if (w->role != GM_ROLE_DEMONYM)
       w->role = gm__entry_is_region(e) ? GM_ROLE_REGION : GM_ROLE_PLACE;
+    /* "Moscow denied", "Ukraine said": a capital or country as the
+     * subject of a verb of saying; not "officials in Kyiv say". */
     if ((is_country(e) || strcmp(e->fcode, "PPLC") == 0) &&
         w->tok_end < p->tokens.n &&
-        is_speech_verb(gm__token_norm(&p->tokens, w->tok_end)))
+        is_speech_verb(gm__token_norm(&p->tokens, w->tok_end)) &&
+        !(w->cues & GM__CUE_AFTER_PREPOSITION))
       w->role = GM_ROLE_METONYM;
   }
   free(gs);
