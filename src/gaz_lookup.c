@@ -39,7 +39,8 @@ double gm__kind_score(const gaz_entry *e)
     return 5.0;
   if (e->fclass == 'A' && strcmp(e->fcode, "ADM1") == 0)
     return 3.0;
-  if (e->fclass == 'L' && strcmp(e->fcode, "RGN") == 0)
+  if (e->fclass == 'L' && (strcmp(e->fcode, "RGN") == 0 ||
+                           strcmp(e->fcode, "CONT") == 0))
     return 3.0;
   if (e->fclass == 'P') {
     if (strcmp(e->fcode, "PPLC") == 0)

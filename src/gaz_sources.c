@@ -174,7 +174,7 @@ static int add_part(bregion *r, struct GEOSGeom_t *g)
   return 0;
 }
 
-/* iso_3166_2 country admin1 geonameid name type lat lon names wkt */
+/* iso_3166_2 country admin1 geonameid name type lat lon names abbrevs wkt */
 static int admin1_row(gm__builder *b, char **f, size_t n, const char *where)
 {
   gaz_entry e = {.region = -1, .fclass = 'A', .fcode = "ADM1"};
@@ -205,7 +205,8 @@ static int admin1_row(gm__builder *b, char **f, size_t n, const char *where)
       (rc = gm__b_add_entry(b, &e, &entry)) ||
       (rc = gm__b_add_region(b, id, GM_REGION_ADMIN1, entry, &region)) ||
       (rc = gm__b_add_name(b, entry, f[4], strlen(f[4]), GM_HOW_NAME)) ||
-      (rc = gm__b_add_names(b, entry, f[8], '|', GM_HOW_ALTERNATE)))
+      (rc = gm__b_add_names(b, entry, f[8], '|', GM_HOW_ALTERNATE)) ||
+      (rc = gm__b_add_names(b, entry, f[9], '|', GM_HOW_CODE)))
     return rc;
   if (f[2][0] && (rc = gm__b_intern(b, f[2], strlen(f[2]), &code)))
     return rc;
@@ -219,7 +220,7 @@ static int admin1_row(gm__builder *b, char **f, size_t n, const char *where)
       (rc = gm__b_intern(b, id, strlen(id), &code)) ||
       (rc = gm__map32_put(&b->by_region_id, code, region)))
     return rc;
-  b->regions[region].geom = gm__geo_from_wkt(b->geo, f[9]);
+  b->regions[region].geom = gm__geo_from_wkt(b->geo, f[10]);
   if (!b->regions[region].geom)
     return gm__error(b->err, GM_EGEOMETRY, "%s: bad WKT: %s", where,
                      gm__geo_message(b->geo));
@@ -300,6 +301,35 @@ static int finish_composite(gm__builder *b, bregion *r)
   if (gm__geo_label_point(b->geo, r->geom, &lat, &lon) == 0)
     gm__b_set_point(&b->entries[r->entry], lat, lon);
   return 0;
+}
+
+/* id geonameid fcode lat lon origin: GeoNames facts about composite
+ * regions that GeoNames has as features (continents), written by hand. */
+static int region_fact_row(gm__builder *b, char **f, size_t n,
+                           const char *where)
+{
+  char id[96];
+  uint32_t region;
+  double lat, lon;
+  gaz_entry *e;
+  size_t len = strlen(f[2]);
+
+  (void)n;
+  snprintf(id, sizeof id, "region:%s", f[0]);
+  if (!gm__b_find_region(b, id, &region))
+    return fail_row(b, where, "no such region in regions.tsv");
+  if (parse_double(f[3], &lat) || parse_double(f[4], &lon) || len == 0 ||
+      len >= sizeof e->fcode)
+    return fail_row(b, where, "bad fcode, lat or lon");
+  e = &b->entries[b->regions[region].entry];
+  e->geonameid = (uint32_t)strtoul(f[1], NULL, 10);
+  memset(e->fcode, 0, sizeof e->fcode);
+  memcpy(e->fcode, f[2], len);
+  gm__b_set_point(e, lat, lon);
+  return e->geonameid && gm__map32_put(&b->by_geonameid, e->geonameid,
+                                       b->regions[region].entry)
+             ? GM_ENOMEM
+             : 0;
 }
 
 /* ------------------------------------------------------------ lexicon */
@@ -433,8 +463,8 @@ int gm__b_read_bundled(gm__builder *b)
   if (rc == 0)
     rc = read_tsv(b, "sources/admin1.tsv.gz",
                   "#iso_3166_2\tcountry\tadmin1\tgeonameid\tname\ttype\tlat\t"
-                  "lon\tnames\twkt",
-                  10, admin1_row);
+                  "lon\tnames\tabbrevs\twkt",
+                  11, admin1_row);
   if (rc == 0)
     rc = claim_overseas_parts(b);
   if (rc == 0)
@@ -448,6 +478,10 @@ int gm__b_read_bundled(gm__builder *b)
   for (size_t i = 0; rc == 0 && i < b->n_regions; i++)
     if (b->regions[i].kind == GM_REGION_COMPOSITE)
       rc = finish_composite(b, &b->regions[i]);
+  if (rc == 0)
+    rc = read_tsv(b, "regions-geonames.tsv",
+                  "#id\tgeonameid\tfcode\tlat\tlon\torigin", 6,
+                  region_fact_row);
   if (rc == 0)
     rc = read_tsv(b, "sources/words.tsv.gz", "#word\tcount", 2, word_row);
   if (rc == 0)

@@ -25,11 +25,31 @@ static int surface_is_caps(const gm__tokens *t, size_t a, size_t b)
   return 1;
 }
 
-static size_t usable(const gm_posting *p, size_t n, int caps)
+/* Whether the last token is an abbreviation with its period: capitalised,
+ * short, a '.' right after it ("Ky.", "Calif.", the S of "U.S."). */
+static int abbreviated(const gm__pipeline *p, const char *text, size_t last)
+{
+  const gm__token *k = &p->tokens.v[last];
+  return (k->flags & GM__TOK_CAP) && k->end - k->start <= 5 &&
+         k->end < p->text_len && text[k->end] == '.';
+}
+
+/* Codes are usable only for regions (US, UAE, Calif.) and only when
+ * written as codes are: in capitals, or abbreviated with a period. Codes
+ * of places are airport and station codes, which news text never uses. */
+static size_t usable(const gm_gazetteer *g, const gm_posting *p, size_t n,
+                     int code_like)
 {
   size_t k = 0;
-  for (size_t i = 0; i < n; i++)
-    k += p[i].how != GM_HOW_CODE || caps;
+  for (size_t i = 0; i < n; i++) {
+    const gaz_entry *e;
+    if (p[i].how != GM_HOW_CODE) {
+      k++;
+      continue;
+    }
+    e = gm__gaz_entry(g, p[i].entry);
+    k += code_like && e && e->region >= 0;
+  }
   return k;
 }
 
@@ -56,7 +76,8 @@ static int push(gm__pipeline *p, size_t a, size_t b, const gm_posting *post,
     return GM_ENOMEM;
   p->work[p->n_work++] = (gm__work){.tok_start = a, .tok_end = b,
                                     .postings = post, .n_postings = n,
-                                    .container = -1, .entry = GM_NO_ENTRY};
+                                    .span_tokens = b - a, .container = -1,
+                                    .entry = GM_NO_ENTRY};
   return 0;
 }
 
@@ -65,7 +86,6 @@ int gm__match_names(gm__pipeline *p, const char *text)
   const gm__tokens *t = &p->tokens;
   size_t i = 0;
 
-  (void)text;
   p->n_work = 0;
   while (i < t->n) {
     const gm_posting *best = NULL;
@@ -80,7 +100,9 @@ int gm__match_names(gm__pipeline *p, const char *text)
           (rc = gm_gazetteer_postings(p->gaz, p->key.data, p->key.len, &post,
                                       &n, &prefix)))
         return rc;
-      if (n && usable(post, n, surface_is_caps(t, i, j + 1))) {
+      if (n && usable(p->gaz, post, n,
+                      surface_is_caps(t, i, j + 1) ||
+                          abbreviated(p, text, j))) {
         best = post;
         best_n = n;
         best_end = j + 1;
@@ -106,8 +128,8 @@ int gm__match_span(gm__pipeline *p, size_t a, size_t b, gm__work *w)
   size_t n = 0;
   int prefix, rc;
 
-  *w = (gm__work){.tok_start = a, .tok_end = b, .container = -1,
-                  .entry = GM_NO_ENTRY};
+  *w = (gm__work){.tok_start = a, .tok_end = b, .span_tokens = b - a,
+                  .container = -1, .entry = GM_NO_ENTRY};
   if (a >= b)
     return 0;
   if ((rc = build_key(p, a, b)) ||

@@ -103,11 +103,12 @@ static int make_result(const gm__pipeline *p, int spans, gm_result **out)
         .recognition = 1 / (1 + exp(-w->recog_logit)), .role = w->role,
         .alternatives = r->alts + a, .n_alternatives = w->n_alts,
         .reasons = r->reasons + k, .n_reasons = w->n_reasons};
-    if (w->tok_end > w->tok_start) {
+    if (w->span_tokens > 0) {
+      const gm__token *last = &p->tokens.v[w->tok_start + w->span_tokens - 1];
       m->start = p->tokens.v[w->tok_start].start;
-      m->end = p->tokens.v[w->tok_end - 1].end;
       m->cp_start = p->tokens.v[w->tok_start].cp_start;
-      m->cp_end = p->tokens.v[w->tok_end - 1].cp_end;
+      m->end = last->end + (w->trailing_period != 0);
+      m->cp_end = last->cp_end + (w->trailing_period != 0);
     }
     if (s) {
       m->sentence_start = s->start;
@@ -134,6 +135,7 @@ int gm_parse(gm_parser *ps, const char *text, size_t len, gm_result **out,
   int rc;
 
   *out = NULL;
+  p->text_len = len;
   if ((rc = gm__tokenize(text, len, &p->tokens)) ||
       (rc = gm__sentences(p, text, len)) ||
       (rc = gm__match_names(p, text)))
@@ -156,6 +158,7 @@ int gm_resolve_spans(gm_parser *ps, const char *text, size_t len,
   int rc;
 
   *out = NULL;
+  p->text_len = len;
   if ((rc = gm__tokenize(text, len, &p->tokens)) ||
       (rc = gm__sentences(p, text, len)))
     return fail(rc, err);

@@ -35,6 +35,10 @@ typedef struct gm__work {
   size_t tok_start, tok_end;      /* tokens [start, end) */
   const gm_posting *postings;
   size_t n_postings;
+  size_t span_tokens;             /* tokens of the mention's text: the
+                                     name plus a suffix ("Metcalfe County") */
+  int trailing_period;            /* the text ends with an abbreviation's
+                                     period ("U.S.", "Ky.") */
   uint32_t sentence;
   /* recognise */
   double recog_logit;
@@ -61,6 +65,7 @@ enum {
 
 typedef struct gm__pipeline {
   const gm_gazetteer *gaz;
+  size_t text_len;                /* of the article being parsed */
   gm_parse_options opt;
   gm__tokens tokens;
   gm__sentence *sentences;

@@ -142,7 +142,7 @@ static const gaz_word *word_of(const gm__pipeline *p, size_t i)
 
 /* What the match's usable postings can name. */
 typedef struct kinds {
-  int region, country, demonym_only, primary;
+  int region, country, demonym_only, demonym, primary, code;
   uint32_t max_population;
 } kinds;
 
@@ -156,6 +156,10 @@ static kinds kinds_of(const gm__pipeline *p, const gm__work *w)
       continue;
     if (w->postings[i].how != GM_HOW_DEMONYM)
       k.demonym_only = 0;
+    else
+      k.demonym = 1;
+    if (w->postings[i].how == GM_HOW_CODE)
+      k.code = 1;
     if (w->postings[i].how == GM_HOW_NAME || w->postings[i].how == GM_HOW_ASCII ||
         (w->postings[i].how == GM_HOW_CODE && gm__entry_is_region(e)))
       k.primary = 1;
@@ -197,10 +201,15 @@ static void recognise_one(gm__pipeline *p, gm__work *w)
   w->recog_logit = 0;
   w->n_reasons = 0;
   w->cues = 0;
+  w->span_tokens = w->tok_end - w->tok_start;
   add(w, "bias", RW_BIAS);
-  w->role = k.demonym_only ? GM_ROLE_DEMONYM
-            : k.region     ? GM_ROLE_REGION
-                           : GM_ROLE_PLACE;
+  /* An adjective of nationality that is also a town's name ("Canadian",
+   * Texas) is the adjective. */
+  w->role = k.demonym && is_cap(first) ? GM_ROLE_DEMONYM
+            : k.region                 ? GM_ROLE_REGION
+                                       : GM_ROLE_PLACE;
+  if (w->role == GM_ROLE_DEMONYM)
+    k.demonym_only = 1;
 
   /* case and position */
   if (first->flags & GM__TOK_LOWER)
@@ -236,8 +245,11 @@ static void recognise_one(gm__pipeline *p, gm__work *w)
       add(w, "common_word", RW_COMMON_WORD * share * log10(1.0 + word->lower) / 4);
     }
     if (word && (word->flags & (GAZ_WORD_GIVEN_F | GAZ_WORD_GIVEN_M)) &&
-        !k.country)
+        !k.region) {
       add(w, "given_name", RW_GIVEN_NAME);
+      if (after >= 0 && is_cap(&t->v[after]) && !(t->v[after].flags & GM__TOK_ALLCAPS))
+        add(w, "given_name_then_capital", RW_GIVEN_THEN_CAP);
+    }
   }
 
   /* the words around it */
@@ -262,6 +274,7 @@ static void recognise_one(gm__pipeline *p, gm__work *w)
   if (after >= 0 && in_list(next, admin_suffixes)) {
     add(w, "admin_suffix", RW_ADMIN_SUFFIX);
     w->cues |= GM__CUE_ADMIN_SUFFIX;
+    w->span_tokens = w->tok_end - w->tok_start + 1;  /* "Metcalfe County" */
   } else if (after >= 0 && in_list(next, city_suffixes)) {
     add(w, "city_suffix", RW_ADMIN_SUFFIX / 2);
     w->cues |= GM__CUE_CITY_SUFFIX;
@@ -329,11 +342,65 @@ static void find_containers(gm__pipeline *p)
       add(&p->work[i], "listed_with_place", RW_LISTED);
 }
 
+/* One sense per discourse for people too: a name that is a person's once
+ * ("Michael Steele", "Mr Obama") is a person's wherever it recurs. */
+static int person_evidence(const gm__work *w)
+{
+  for (size_t i = 0; i < w->n_reasons; i++)
+    if (!strcmp(w->reasons[i].signal, "after_given_name") ||
+        !strcmp(w->reasons[i].signal, "after_title") ||
+        !strcmp(w->reasons[i].signal, "given_name_then_capital"))
+      return 1;
+  return 0;
+}
+
+static int same_key(const gm__pipeline *p, const gm__work *a,
+                    const gm__work *b)
+{
+  if (a->tok_end - a->tok_start != b->tok_end - b->tok_start)
+    return 0;
+  for (size_t i = 0; i < a->tok_end - a->tok_start; i++)
+    if (strcmp(gm__token_norm(&p->tokens, a->tok_start + i),
+               gm__token_norm(&p->tokens, b->tok_start + i)))
+      return 0;
+  return 1;
+}
+
+static void spread_person_evidence(gm__pipeline *p)
+{
+  /* Quadratic only in the person-marked names, which are few; bounded. */
+  size_t marked = 0;
+  for (size_t i = 0; i < p->n_work && marked < 64; i++) {
+    if (!person_evidence(&p->work[i]))
+      continue;
+    marked++;
+    for (size_t j = 0; j < p->n_work; j++)
+      if (j != i && !person_evidence(&p->work[j]) &&
+          same_key(p, &p->work[i], &p->work[j]))
+        add(&p->work[j], "person_elsewhere", RW_PERSON_ELSEWHERE);
+  }
+}
+
+/* "U.S.", "Ky.": the period belongs to the abbreviation. */
+static void take_periods(gm__pipeline *p, const char *text)
+{
+  for (size_t i = 0; i < p->n_work; i++) {
+    gm__work *w = &p->work[i];
+    const gm__token *last = &p->tokens.v[w->tok_start + w->span_tokens - 1];
+    int code = 0;
+    for (size_t k = 0; k < w->n_postings; k++)
+      code |= w->postings[k].how == GM_HOW_CODE;
+    if (w->span_tokens == w->tok_end - w->tok_start && last->end < p->text_len &&
+        text[last->end] == '.' && (last->flags & GM__TOK_CAP) &&
+        (last->end - last->start == 1 || (code && last->end - last->start <= 5)))
+      w->trailing_period = 1;
+  }
+}
+
 void gm__recognise(gm__pipeline *p, const char *text)
 {
   size_t s = 0;
 
-  (void)text;
   for (size_t i = 0; i < p->n_work; i++) {
     gm__work *w = &p->work[i];
     while (s + 1 < p->n_sentences && p->sentences[s + 1].tok_start <= w->tok_start)
@@ -341,6 +408,8 @@ void gm__recognise(gm__pipeline *p, const char *text)
     w->sentence = (uint32_t)s;
     recognise_one(p, w);
   }
+  spread_person_evidence(p);
+  take_periods(p, text);
   find_containers(p);
   for (size_t i = 0; i < p->n_work; i++)
     p->work[i].keep = p->work[i].recog_logit > 0;

@@ -36,5 +36,7 @@
 #define RW_CAP_BEFORE -1.5
 #define RW_SMALL_ONLY -1.5
 #define RW_LISTED 1.5
+#define RW_GIVEN_THEN_CAP -3.0
+#define RW_PERSON_ELSEWHERE -4.0
 
 #endif

@@ -55,7 +55,8 @@ int gm__entry_is_region(const gaz_entry *e)
   return e->region >= 0 ||
          (e->fclass == 'A' && (strncmp(e->fcode, "PCL", 3) == 0 ||
                                strncmp(e->fcode, "ADM", 3) == 0)) ||
-         (e->fclass == 'L' && strcmp(e->fcode, "RGN") == 0);
+         (e->fclass == 'L' && (strcmp(e->fcode, "RGN") == 0 ||
+                               strcmp(e->fcode, "CONT") == 0));
 }
 
 static int is_country(const gaz_entry *e)
