@@ -46,5 +46,7 @@ int cli_output_close(cli_output *o, int ok);
 int cmd_gazetteer(int argc, char **argv);
 int cmd_lookup(int argc, char **argv);
 int cmd_parse(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
+int cmd_resolve(int argc, char **argv);
 
 #endif

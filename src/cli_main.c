@@ -17,6 +17,8 @@ static const struct command {
                          "write GeoJSON"},
     {"lookup", cmd_lookup, "list the entries a name can mean, best first"},
     {"gazetteer", cmd_gazetteer, "build, check, describe a gazetteer file"},
+    {"resolve", cmd_resolve, "resolve caller-given mentions (JSON Lines)"},
+    {"eval", cmd_eval, "score geomention on an evaluation corpus"},
 };
 
 static void help(void)
