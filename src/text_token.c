@@ -110,6 +110,37 @@ static unsigned separator_bit(int32_t cp)
   return GM__SEP_OTHER;
 }
 
+/* Append the word characters of normalised UTF-8 to t->norm. NFKC can
+ * turn one word character into code points that are not all word
+ * characters (U+00BD -> "1\u20442", U+2474 -> "(1)", U+0149 -> "\u02BCn"):
+ * those become single spaces between words, as they would in a text, so
+ * that normalising a normalised name changes nothing. */
+static int append_words(gm__tokens *t, const char *s, size_t len)
+{
+  size_t pos = 0, before = t->norm.len;
+  int gap = 0;
+
+  while (pos < len) {
+    utf8proc_int32_t c;
+    utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + pos,
+                                          (utf8proc_ssize_t)(len - pos), &c);
+    int upper, lower, digit;
+    if (k <= 0)
+      return GM_EFORMAT;
+    if (!is_word_char(c, &upper, &lower, &digit)) {
+      gap = 1;
+    } else {
+      if (gap && t->norm.len > before && gm__buf_putc(&t->norm, ' '))
+        return GM_ENOMEM;
+      gap = 0;
+      if (gm__buf_append(&t->norm, s + pos, (size_t)k))
+        return GM_ENOMEM;
+    }
+    pos += (size_t)k;
+  }
+  return 0;
+}
+
 /* Append the normalised form of one token (valid UTF-8) to t->norm. */
 static int normalize_token(gm__tokens *t, const char *s, size_t len)
 {
@@ -140,12 +171,16 @@ static int normalize_token(gm__tokens *t, const char *s, size_t len)
     if (gm__grow(&t->scratch, &t->scratch_cap, (size_t)n, sizeof *t->scratch))
       return GM_ENOMEM;
   }
+  if (n == 0)   /* only default-ignorable characters (U+3164) */
+    return 0;
   n = utf8proc_reencode(t->scratch, n, NORM_OPTIONS);
   if (n < 0)
     return GM_EFORMAT;
-  return gm__buf_append(&t->norm, (const char *)t->scratch, (size_t)n);
+  return append_words(t, (const char *)t->scratch, (size_t)n);
 }
 
+/* Push one token; returns 1 when pushed, 0 when it normalised to nothing
+ * (and is no token), or a negative status. */
 static int push_token(gm__tokens *t, const char *s, size_t start, size_t end,
                       size_t cp_start, size_t cp_end, unsigned sep,
                       unsigned flags)
@@ -166,7 +201,7 @@ static int push_token(gm__tokens *t, const char *s, size_t start, size_t end,
       .start = start, .end = end, .cp_start = cp_start, .cp_end = cp_end,
       .norm = (uint32_t)before, .norm_len = (uint32_t)(t->norm.len - before - 1),
       .sep = (uint16_t)sep, .flags = (uint16_t)flags};
-  return 0;
+  return 1;
 }
 
 int gm__tokenize(const char *s, size_t len, gm__tokens *t)
@@ -213,11 +248,13 @@ int gm__tokenize(const char *s, size_t len, gm__tokens *t)
         if (letters >= 2 && uppers == letters)
           flags |= GM__TOK_ALLCAPS;
         rc = push_token(t, s, start, pos, cp_start, cp, sep, flags);
-        if (rc)
+        if (rc < 0)
           return rc;
         in_token = 0;
-        sep = 0;
-        newlines = 0;
+        if (rc > 0) {   /* a dropped token keeps the separators going */
+          sep = 0;
+          newlines = 0;
+        }
       }
       if (n <= 0) {
         sep |= GM__SEP_INVALID;
@@ -237,7 +274,9 @@ int gm__tokenize(const char *s, size_t len, gm__tokens *t)
   if (in_token) {
     if (letters >= 2 && uppers == letters)
       flags |= GM__TOK_ALLCAPS;
-    return push_token(t, s, start, pos, cp_start, cp, sep, flags);
+    rc = push_token(t, s, start, pos, cp_start, cp, sep, flags);
+    if (rc < 0)
+      return rc;
   }
   return 0;
 }
