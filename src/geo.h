@@ -61,4 +61,69 @@ char *gm__geo_wkb_to_geojson(gm__geo *g, const unsigned char *wkb,
 double gm__geo_distance_km(double lat1, double lon1, double lat2,
                            double lon2);
 
+/* ------------------------------------------------------ output geometry */
+
+/*
+ * A polygonal geometry as plain arrays, in the form RFC 7946 asks for:
+ * polygons of rings, each ring closed, exterior first and
+ * counter-clockwise, holes clockwise; no ring crosses the antimeridian or
+ * spans more than 180 degrees of longitude; every position on the grid of
+ * the requested precision. bbox is the smallest box holding it, west >
+ * east when that box crosses the antimeridian (RFC 7946 section 5.2).
+ */
+typedef struct gm__shape {
+  double *xy;          /* lon, lat pairs */
+  size_t n_points;
+  size_t *ring_end;    /* ring i: points [ring_end[i-1], ring_end[i]) */
+  size_t n_rings;
+  size_t *poly_end;    /* polygon j: rings [poly_end[j-1], poly_end[j]) */
+  size_t n_polys;      /* 0 when nothing survived the precision grid */
+  double bbox[4];      /* west, south, east, north; unset when empty */
+  size_t points_cap, rings_cap, polys_cap;
+} gm__shape;
+
+typedef struct gm__shape_options {
+  double simplify_m;   /* > 0: simplify with this tolerance in metres, in a
+                          local azimuthal equidistant projection */
+  int precision;       /* decimals of the grid positions snap to, 0..10 */
+} gm__shape_options;
+
+/* The shape of a WKB polygon or multipolygon, cut at the antimeridian,
+ * simplified when asked, snapped to the grid and oriented. *out is the
+ * caller's for gm__shape_free, also on failure. */
+int gm__geo_shape(gm__geo *g, const unsigned char *wkb, size_t len,
+                  const gm__shape_options *opt, gm__shape *out);
+void gm__shape_free(gm__shape *s);
+
+/* ---------------------------------------------------- longitude extents */
+
+/*
+ * The smallest longitude interval holding a set of intervals, on the
+ * circle: what a bbox must be for something that straddles the
+ * antimeridian (Fiji, Russia: west > east). Add [west, east] intervals
+ * (west > east wraps), then ask for the box.
+ */
+typedef struct gm__extent {
+  double (*lon)[2];
+  size_t n, cap;
+  double south, north;
+} gm__extent;
+
+int gm__extent_add(gm__extent *e, double west, double south, double east,
+                   double north);
+/* 0 and the box, or GM_ENOTFOUND when nothing was added. */
+int gm__extent_bbox(gm__extent *e, double bbox[4]);
+void gm__extent_free(gm__extent *e);
+
+/* ----------------------------------------------------------- projection */
+
+/* A local azimuthal equidistant projection on WGS84 (PROJ), metres. */
+typedef struct gm__proj gm__proj;
+int gm__proj_aeqd_new(double lat0, double lon0, gm__proj **out);
+/* Project n positions in place, stride doubles apart (lon, lat first):
+ * degrees to metres, or back with inverse. */
+int gm__proj_trans(gm__proj *p, double *xy, size_t n, size_t stride,
+                   int inverse);
+void gm__proj_free(gm__proj *p);
+
 #endif

@@ -1,12 +1,20 @@
 /*
- * geo_proj.c — geodesic distance on the WGS84 ellipsoid with PROJ's
- * geodesic routines (Karney), never flat degrees.
+ * geo_proj.c — the ellipsoid and the circle of longitudes: geodesic
+ * distance on WGS84 with PROJ's geodesic routines (Karney), never flat
+ * degrees; local projections in metres for simplification; and the
+ * smallest longitude interval holding a set of intervals, which is what a
+ * bbox must be for a feature that straddles the antimeridian.
  */
+#include <math.h>
 #include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #include <geodesic.h>
+#include <proj.h>
 
 #include "geo.h"
+#include "internal.h"
 
 static struct geod_geodesic wgs84;
 static pthread_once_t wgs84_once = PTHREAD_ONCE_INIT;
@@ -24,4 +32,146 @@ double gm__geo_distance_km(double lat1, double lon1, double lat2,
   pthread_once(&wgs84_once, init_wgs84);
   geod_inverse(&wgs84, lat1, lon1, lat2, lon2, &s12, NULL, NULL);
   return s12 / 1000.0;
+}
+
+/* ---------------------------------------------------- longitude extents */
+
+int gm__extent_add(gm__extent *e, double west, double south, double east,
+                   double north)
+{
+  int first = e->n == 0;
+
+  if (gm__grow(&e->lon, &e->cap, e->n + 2, sizeof *e->lon))
+    return GM_ENOMEM;
+  if (west > east) { /* already wraps: keep the two sides apart */
+    e->lon[e->n][0] = west;
+    e->lon[e->n++][1] = 180;
+    west = -180;
+  }
+  e->lon[e->n][0] = west;
+  e->lon[e->n++][1] = east;
+  if (first || south < e->south)
+    e->south = south;
+  if (first || north > e->north)
+    e->north = north;
+  return 0;
+}
+
+static int by_west(const void *a, const void *b)
+{
+  const double *x = a, *y = b;
+  return (x[0] > y[0]) - (x[0] < y[0]);
+}
+
+/*
+ * Sort the intervals, and find the widest stretch of longitude that none
+ * of them covers. The box is the rest of the circle. Only when that gap
+ * is strictly wider than the one across the antimeridian does the box
+ * wrap, so ordinary features keep ordinary boxes.
+ */
+int gm__extent_bbox(gm__extent *e, double bbox[4])
+{
+  double reach, gap, west, east;
+
+  if (e->n == 0)
+    return GM_ENOTFOUND;
+  qsort(e->lon, e->n, sizeof *e->lon, by_west);
+  west = e->lon[0][0];
+  reach = e->lon[0][1];
+  for (size_t i = 1; i < e->n; i++)
+    if (e->lon[i][1] > reach)
+      reach = e->lon[i][1];
+  east = reach;
+  gap = (west + 360) - reach; /* the gap across the antimeridian */
+  reach = e->lon[0][1];
+  for (size_t i = 1; i < e->n; i++) {
+    if (e->lon[i][0] - reach > gap) {
+      gap = e->lon[i][0] - reach;
+      west = e->lon[i][0];
+      east = reach;
+    }
+    if (e->lon[i][1] > reach)
+      reach = e->lon[i][1];
+  }
+  bbox[0] = west;
+  bbox[1] = e->south;
+  bbox[2] = east;
+  bbox[3] = e->north;
+  return 0;
+}
+
+void gm__extent_free(gm__extent *e)
+{
+  free(e->lon);
+  e->lon = NULL;
+  e->n = e->cap = 0;
+}
+
+/* ----------------------------------------------------------- projection */
+
+struct gm__proj {
+  PJ_CONTEXT *ctx;
+  PJ *pj;
+};
+
+int gm__proj_aeqd_new(double lat0, double lon0, gm__proj **out)
+{
+  gm__proj *p = calloc(1, sizeof *p);
+  char def[160];
+
+  *out = NULL;
+  if (!p)
+    return GM_ENOMEM;
+  snprintf(def, sizeof def,
+           "+proj=aeqd +lat_0=%.9f +lon_0=%.9f +ellps=WGS84 +units=m", lat0,
+           lon0);
+  /* The library never prints: PROJ's own log would go to stderr. */
+  if (!(p->ctx = proj_context_create()))
+    goto fail;
+  proj_log_level(p->ctx, PJ_LOG_NONE);
+  if (!(p->pj = proj_create(p->ctx, def)))
+    goto fail;
+  *out = p;
+  return 0;
+fail:
+  gm__proj_free(p);
+  return GM_EGEOMETRY;
+}
+
+int gm__proj_trans(gm__proj *p, double *xy, size_t n, size_t stride,
+                   int inverse)
+{
+  size_t step = stride * sizeof *xy;
+
+  /* A bare projection (not a CRS) works in radians on the angular side. */
+  if (!inverse)
+    for (size_t i = 0; i < n; i++) {
+      xy[i * stride] = proj_torad(xy[i * stride]);
+      xy[i * stride + 1] = proj_torad(xy[i * stride + 1]);
+    }
+  proj_errno_reset(p->pj);
+  if (proj_trans_generic(p->pj, inverse ? PJ_INV : PJ_FWD, xy, step, n,
+                         xy + 1, step, n, NULL, 0, 0, NULL, 0, 0) != n ||
+      proj_errno(p->pj))
+    return GM_EGEOMETRY;
+  if (inverse)
+    for (size_t i = 0; i < n; i++) {
+      xy[i * stride] = proj_todeg(xy[i * stride]);
+      xy[i * stride + 1] = proj_todeg(xy[i * stride + 1]);
+    }
+  for (size_t i = 0; i < n * stride; i += stride)
+    if (!isfinite(xy[i]) || !isfinite(xy[i + 1]))
+      return GM_EGEOMETRY;
+  return 0;
+}
+
+void gm__proj_free(gm__proj *p)
+{
+  if (!p)
+    return;
+  if (p->pj)
+    proj_destroy(p->pj);
+  if (p->ctx)
+    proj_context_destroy(p->ctx);
+  free(p);
 }

@@ -1,18 +1,24 @@
 /*
- * out_geojson.c — GeoJSON (RFC 7946) for gazetteer entries.
+ * out_geojson.c — GeoJSON (RFC 7946) features for gazetteer entries: the
+ * geometry, the framing of features into a FeatureCollection or a text
+ * sequence (RFC 8142), and the properties every entry carries. The
+ * places of articles (out_places.c) and lookup candidates (here) are
+ * written through it.
  *
- * Features are built with cJSON; a region's polygon comes from its
- * simplified WKB through GEOS's GeoJSON writer.
+ * Invariants of every output: positions are [lon, lat] rounded to the
+ * requested decimals; there is no "crs" member; a place is a Point and a
+ * region always a MultiPolygon, so each layer has one geometry type
+ * (OGR calls a layer of mixed Polygon and MultiPolygon "Unknown"); a
+ * region's rings are cut at the antimeridian, exterior counter-clockwise
+ * and holes clockwise (gm__geo_shape); every region feature and every
+ * FeatureCollection has a bbox, west > east when it straddles the
+ * antimeridian (RFC 7946 section 5.2).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cjson/cJSON.h>
-
-#include "geo.h"
-#include "internal.h"
-#include "out_geojson.h"
+#include "out_feature.h"
 
 static const char *how_name(unsigned how)
 {
@@ -32,319 +38,359 @@ void gm__entry_id(const gm_gazetteer *g, const gm_entry *e, char *out,
     snprintf(out, cap, "geonames:%u", e->geonameid);
 }
 
-static cJSON *point(double lon, double lat)
-{
-  cJSON *geom = cJSON_CreateObject(), *coords;
-  double xy[2] = {lon, lat};
+/* ------------------------------------------------------------ geometry */
 
-  if (!geom || !cJSON_AddStringToObject(geom, "type", "Point") ||
-      !(coords = cJSON_CreateDoubleArray(xy, 2)) ||
-      !cJSON_AddItemToObject(geom, "coordinates", coords)) {
-    cJSON_Delete(geom);
-    return NULL;
-  }
-  return geom;
+void gm__geometry_free(gm__geometry *geom)
+{
+  gm__buf_free(&geom->json);
+  memset(geom, 0, sizeof *geom);
 }
 
-/* Properties every entry feature carries, whatever its kind. */
-static int entry_properties(cJSON *p, const gm_gazetteer *g,
-                            const gm_entry *e)
+int gm__entry_layer(const gm_gazetteer *g, const gm_entry *e,
+                    gm_region *region)
+{
+  gm_region r;
+
+  /* A region without polygons (the gazetteer has a few) is a place. */
+  if (e->region < 0 || gm_gazetteer_region(g, (uint32_t)e->region, &r) ||
+      !r.wkb_simple_len || !r.wkb_full_len)
+    return GM__LAYER_PLACES;
+  if (region)
+    *region = r;
+  return GM__LAYER_REGIONS;
+}
+
+static void write_bbox(gm__json *j, const double bbox[4], int precision)
+{
+  gm__json_array(j);
+  for (int i = 0; i < 4; i++)
+    gm__json_coord(j, bbox[i], precision);
+  gm__json_end(j);
+}
+
+static void write_point(gm__json *j, double lon, double lat, int precision)
+{
+  gm__json_object(j);
+  gm__json_key(j, "type");
+  gm__json_cstring(j, "Point");
+  gm__json_key(j, "coordinates");
+  gm__json_array(j);
+  gm__json_coord(j, lon, precision);
+  gm__json_coord(j, lat, precision);
+  gm__json_end(j);
+  gm__json_end(j);
+}
+
+static void write_ring(gm__json *j, const double *xy, size_t n,
+                       int precision)
+{
+  gm__json_array(j);
+  for (size_t i = 0; i < n; i++) {
+    gm__json_array(j);
+    gm__json_coord(j, xy[2 * i], precision);
+    gm__json_coord(j, xy[2 * i + 1], precision);
+    gm__json_end(j);
+  }
+  gm__json_end(j);
+}
+
+static void write_multipolygon(gm__json *j, const gm__shape *s, int precision)
+{
+  size_t ring = 0, point = 0;
+
+  gm__json_object(j);
+  gm__json_key(j, "type");
+  gm__json_cstring(j, "MultiPolygon");
+  gm__json_key(j, "coordinates");
+  gm__json_array(j);
+  for (size_t p = 0; p < s->n_polys; p++) {
+    gm__json_array(j);
+    for (; ring < s->poly_end[p]; ring++) {
+      write_ring(j, s->xy + 2 * point, s->ring_end[ring] - point, precision);
+      point = s->ring_end[ring];
+    }
+    gm__json_end(j);
+  }
+  gm__json_end(j);
+  gm__json_end(j);
+}
+
+/* The region's polygons as the options want them: the simplified copy,
+ * full detail, or full detail simplified again in metres. */
+static int region_geometry(gm__writer *w, const gm_region *r, gm__json *j,
+                           gm__geometry *out)
+{
+  gm__shape_options so = {.precision = w->opt.precision};
+  int full = w->opt.full_geometry || w->opt.simplify_m > 0;
+  gm__shape s;
+  int rc;
+
+  so.simplify_m = w->opt.simplify_m;
+  rc = gm__geo_shape(w->geo, full ? r->wkb_full : r->wkb_simple,
+                     full ? r->wkb_full_len : r->wkb_simple_len, &so, &s);
+  if (rc) {
+    gm__shape_free(&s);
+    return gm__error(w->err, rc, "%s: geometry: %s", r->id,
+                     *gm__geo_message(w->geo) ? gm__geo_message(w->geo)
+                                              : gm_strerror(rc));
+  }
+  if (s.n_polys == 0) { /* nothing left on a coarse grid */
+    gm__json_null(j);
+  } else {
+    write_multipolygon(j, &s, w->opt.precision);
+    memcpy(out->bbox, s.bbox, sizeof out->bbox);
+    out->has_bbox = 1;
+  }
+  gm__shape_free(&s);
+  return 0;
+}
+
+int gm__entry_geometry(gm__writer *w, const gm_entry *e, gm__geometry *out)
+{
+  gm__json j = {0};
+  gm_region r;
+  int rc = 0;
+
+  memset(out, 0, sizeof *out);
+  out->layer = gm__entry_layer(w->gaz, e, &r);
+  if (out->layer == GM__LAYER_REGIONS) {
+    rc = region_geometry(w, &r, &j, out);
+  } else {
+    write_point(&j, e->lon, e->lat, w->opt.precision);
+    out->bbox[0] = out->bbox[2] = e->lon;
+    out->bbox[1] = out->bbox[3] = e->lat;
+    out->has_bbox = 1;
+  }
+  if (!rc && j.status)
+    rc = gm__error(w->err, j.status, "out of memory");
+  if (rc)
+    gm__json_free(&j);
+  else
+    out->json = j.out; /* the geometry takes the buffer */
+  return rc;
+}
+
+/* ------------------------------------------------------------- framing */
+
+int gm__writer_init(gm__writer *w, FILE *f, const gm_gazetteer *g,
+                    const gm__geojson_options *opt, gm_error *err)
+{
+  memset(w, 0, sizeof *w);
+  w->f = f;
+  w->gaz = g;
+  w->opt = *opt;
+  if (!w->opt.layers)
+    w->opt.layers = GM__LAYER_ALL;
+  w->err = err;
+  if (w->opt.precision < 0 || w->opt.precision > 10)
+    return gm__error(err, GM_EINVAL, "precision %d: expected 0 to 10",
+                     w->opt.precision);
+  if (gm__geo_new(&w->geo))
+    return gm__error(err, GM_ENOMEM, "out of memory");
+  return 0;
+}
+
+void gm__writer_free(gm__writer *w)
+{
+  gm__geo_free(w->geo);
+  gm__json_free(&w->json);
+  gm__extent_free(&w->extent);
+  memset(w, 0, sizeof *w);
+}
+
+int gm__writer_extend(gm__writer *w, const gm__geometry *geom)
+{
+  if (!geom->has_bbox)
+    return 0;
+  if (gm__extent_add(&w->extent, geom->bbox[0], geom->bbox[1], geom->bbox[2],
+                     geom->bbox[3]))
+    return gm__error(w->err, GM_ENOMEM, "out of memory");
+  return 0;
+}
+
+static int put(gm__writer *w, const char *s, size_t len)
+{
+  if (len && fwrite(s, 1, len, w->f) != len)
+    return gm__error(w->err, GM_EIO, "write failed");
+  return 0;
+}
+
+int gm__writer_head(gm__writer *w)
+{
+  double bbox[4];
+  int rc;
+
+  if (w->opt.frame != GM__FRAME_COLLECTION)
+    return 0;
+  gm__json_reset(&w->json);
+  gm__json_raw(&w->json, "{\"type\":\"FeatureCollection\",", 28);
+  /* An empty collection has no coordinates to bound: no bbox. */
+  if (gm__extent_bbox(&w->extent, bbox) == 0) {
+    gm__json_raw(&w->json, "\"bbox\":", 7);
+    write_bbox(&w->json, bbox, w->opt.precision);
+    gm__json_raw(&w->json, ",", 1);
+  }
+  gm__json_raw(&w->json, "\"features\":[", 12);
+  if (w->json.status)
+    return gm__error(w->err, w->json.status, "out of memory");
+  rc = put(w, w->json.out.data, w->json.out.len);
+  gm__json_reset(&w->json);
+  return rc;
+}
+
+void gm__feature_begin(gm__writer *w, const gm__geometry *geom)
+{
+  gm__json *j = &w->json;
+
+  gm__json_reset(j);
+  gm__json_object(j);
+  gm__json_key(j, "type");
+  gm__json_cstring(j, "Feature");
+  if (geom->layer == GM__LAYER_REGIONS && geom->has_bbox) {
+    gm__json_key(j, "bbox");
+    write_bbox(j, geom->bbox, w->opt.precision);
+  }
+  gm__json_key(j, "geometry");
+  gm__json_raw(j, geom->json.data, geom->json.len);
+  gm__json_key(j, "properties");
+  gm__json_object(j);
+}
+
+int gm__feature_end(gm__writer *w)
+{
+  static const char *before[] = {",\n", "\x1e", ""};
+  int frame = w->opt.frame;
+  int rc;
+
+  gm__json_end(&w->json); /* properties */
+  gm__json_end(&w->json); /* feature */
+  if (w->json.status || w->json.depth)
+    return gm__error(w->err, w->json.status ? w->json.status : GM_EINVAL,
+                     "feature: %s", gm_strerror(w->json.status));
+  /* One feature per line, in a collection too: diffs and grep stay
+   * readable. */
+  if ((frame == GM__FRAME_COLLECTION && w->n_features == 0
+           ? (rc = put(w, "\n", 1))
+           : (rc = put(w, before[frame], strlen(before[frame])))) ||
+      (rc = put(w, w->json.out.data, w->json.out.len)) ||
+      (frame != GM__FRAME_COLLECTION && (rc = put(w, "\n", 1))))
+    return rc;
+  w->n_features++;
+  return 0;
+}
+
+int gm__writer_tail(gm__writer *w)
+{
+  if (w->opt.frame != GM__FRAME_COLLECTION)
+    return 0;
+  return w->n_features ? put(w, "\n]}\n", 4) : put(w, "]}\n", 3);
+}
+
+/* ---------------------------------------------------------- properties */
+
+static const char *entry_kind(const gm_gazetteer *g, const gm_entry *e)
+{
+  gm_region r;
+
+  if (e->region < 0 || gm_gazetteer_region(g, (uint32_t)e->region, &r))
+    return "place";
+  switch (r.kind) {
+  case GM_REGION_COUNTRY: return "country";
+  case GM_REGION_ADMIN1: return "admin1";
+  case GM_REGION_COMPOSITE: return "region";
+  }
+  return "region";
+}
+
+/* A string, or null when the gazetteer has it empty (unknown). */
+static void string_or_null(gm__json *j, const char *key, const char *s)
+{
+  gm__json_key(j, key);
+  gm__json_cstring(j, s && *s ? s : NULL);
+}
+
+void gm__entry_properties(gm__json *j, const gm_gazetteer *g,
+                          const gm_entry *e, int precision)
 {
   char id[128], fclass[2] = {e->fclass, '\0'};
 
   gm__entry_id(g, e, id, sizeof id);
-  return !cJSON_AddStringToObject(p, "id", id) ||
-         !(e->geonameid ? cJSON_AddNumberToObject(p, "geonameid", e->geonameid)
-                        : cJSON_AddNullToObject(p, "geonameid")) ||
-         !cJSON_AddStringToObject(p, "name", e->name) ||
-         !cJSON_AddStringToObject(p, "feature_class", fclass) ||
-         !cJSON_AddStringToObject(p, "feature_code", e->fcode) ||
-         !cJSON_AddStringToObject(p, "country", e->country) ||
-         !cJSON_AddStringToObject(p, "admin1", e->admin1) ||
-         !cJSON_AddNumberToObject(p, "population", e->population) ||
-         !cJSON_AddNumberToObject(p, "lat", e->lat) ||
-         !cJSON_AddNumberToObject(p, "lon", e->lon);
+  string_or_null(j, "id", id);
+  string_or_null(j, "name", e->name);
+  string_or_null(j, "kind", entry_kind(g, e));
+  gm__json_key(j, "geonameid");
+  if (e->geonameid)
+    gm__json_uint(j, e->geonameid);
+  else
+    gm__json_null(j);
+  string_or_null(j, "feature_class", fclass);
+  string_or_null(j, "feature_code", e->fcode);
+  string_or_null(j, "country", e->country);
+  string_or_null(j, "admin1", e->admin1);
+  /* GeoNames writes 0 for an unknown population. */
+  gm__json_key(j, "population");
+  if (e->population)
+    gm__json_uint(j, e->population);
+  else
+    gm__json_null(j);
+  gm__json_key(j, "lat");
+  gm__json_real(j, e->lat, precision);
+  gm__json_key(j, "lon");
+  gm__json_real(j, e->lon, precision);
 }
 
-static cJSON *entry_geometry(const gm_gazetteer *g, gm__geo *geo,
-                             const gm_entry *e)
-{
-  gm_region r;
-  char *json;
-  cJSON *raw;
+/* -------------------------------------------------------------- lookup */
 
-  if (e->region < 0 || gm_gazetteer_region(g, (uint32_t)e->region, &r) ||
-      !r.wkb_simple)
-    return point(e->lon, e->lat);
-  json = gm__geo_wkb_to_geojson(geo, r.wkb_simple, r.wkb_simple_len);
-  raw = json ? cJSON_CreateRaw(json) : NULL;
-  free(json);
-  return raw;
+static int lookup_feature(gm__writer *w, const gm_candidate *c, size_t rank,
+                          const gm_entry *e, const gm__geometry *geom)
+{
+  gm__json *j = &w->json;
+
+  gm__feature_begin(w, geom);
+  gm__json_key(j, "rank");
+  gm__json_uint(j, rank);
+  gm__entry_properties(j, w->gaz, e, w->opt.precision);
+  gm__json_key(j, "matched_as");
+  gm__json_cstring(j, how_name(c->how));
+  gm__json_key(j, "score");
+  gm__json_real(j, c->score, 4);
+  gm__json_key(j, "distance_km");
+  if (c->distance_km >= 0)
+    gm__json_real(j, c->distance_km, 3);
+  else
+    gm__json_null(j);
+  return gm__feature_end(w);
 }
 
 int gm__out_lookup(FILE *f, const gm_gazetteer *g, const gm_candidate *c,
                    size_t n)
 {
-  cJSON *fc = cJSON_CreateObject(), *features;
-  gm__geo *geo = NULL;
-  char *text = NULL;
-  int rc = GM_ENOMEM;
+  gm__geojson_options opt = {.precision = GM__PRECISION_DEFAULT};
+  gm__geometry *geom = calloc(n ? n : 1, sizeof *geom);
+  gm__writer w;
+  gm_entry e;
+  size_t i;
+  int rc = gm__writer_init(&w, f, g, &opt, NULL);
 
-  if (!fc || gm__geo_new(&geo) ||
-      !cJSON_AddStringToObject(fc, "type", "FeatureCollection") ||
-      !(features = cJSON_AddArrayToObject(fc, "features")))
-    goto done;
-  for (size_t i = 0; i < n; i++) {
-    cJSON *feat = cJSON_CreateObject(), *props, *geom;
-    gm_entry e;
-    if (!feat || !cJSON_AddItemToArray(features, feat))
-      goto oom;
-    if (gm_gazetteer_entry(g, c[i].entry, &e)) {
+  if (!geom)
+    rc = GM_ENOMEM;
+  for (i = 0; i < n && !rc; i++) {
+    if (gm_gazetteer_entry(g, c[i].entry, &e))
       rc = GM_EGAZETTEER;
-      goto done;
-    }
-    if (!cJSON_AddStringToObject(feat, "type", "Feature") ||
-        !(geom = entry_geometry(g, geo, &e)))
-      goto oom;
-    if (!cJSON_AddItemToObject(feat, "geometry", geom)) {
-      cJSON_Delete(geom);
-      goto oom;
-    }
-    if (!(props = cJSON_AddObjectToObject(feat, "properties")) ||
-        !cJSON_AddNumberToObject(props, "rank", (double)(i + 1)) ||
-        entry_properties(props, g, &e) ||
-        !cJSON_AddStringToObject(props, "matched_as", how_name(c[i].how)) ||
-        !cJSON_AddNumberToObject(props, "score", c[i].score) ||
-        !(c[i].distance_km >= 0
-              ? cJSON_AddNumberToObject(props, "distance_km", c[i].distance_km)
-              : cJSON_AddNullToObject(props, "distance_km")))
-      goto oom;
+    else if (!(rc = gm__entry_geometry(&w, &e, &geom[i])))
+      rc = gm__writer_extend(&w, &geom[i]);
   }
-  if (!(text = cJSON_PrintUnformatted(fc)))
-    goto oom;
-  rc = (fputs(text, f) == EOF || putc('\n', f) == EOF) ? GM_EIO : 0;
-  goto done;
-oom:
-  rc = GM_ENOMEM;
-done:
-  free(text);
-  cJSON_Delete(fc);
-  gm__geo_free(geo);
-  return rc;
-}
-
-/* ------------------------------------------------------- places layer */
-
-typedef struct place {
-  uint32_t entry;
-  size_t mentions, articles;
-  size_t last_article;     /* 1-based sequence of the last article seen */
-  double confidence;       /* the highest of its mentions */
-  gm_role role;
-  cJSON *citations;
-  char *first_sentence;
-  gm__buf article_ids;     /* ids joined by ';' */
-} place;
-
-struct gm__places {
-  place *v;
-  size_t n, cap;
-  uint32_t *slot;          /* entry -> index in v (open addressing) */
-  size_t n_slots;
-  size_t articles;
-};
-
-int gm__places_new(gm__places **out)
-{
-  *out = calloc(1, sizeof **out);
-  return *out ? 0 : GM_ENOMEM;
-}
-
-void gm__places_free(gm__places *pl)
-{
-  if (!pl)
-    return;
-  for (size_t i = 0; i < pl->n; i++) {
-    cJSON_Delete(pl->v[i].citations);
-    free(pl->v[i].first_sentence);
-    gm__buf_free(&pl->v[i].article_ids);
-  }
-  free(pl->v);
-  free(pl->slot);
-  free(pl);
-}
-
-static place *find_place(gm__places *pl, uint32_t entry)
-{
-  size_t mask = pl->n_slots - 1;
-
-  if ((pl->n + 1) * 2 > pl->n_slots) {
-    size_t n = pl->n_slots ? pl->n_slots * 2 : 256;
-    uint32_t *s = malloc(n * sizeof *s);
-    if (!s)
-      return NULL;
-    memset(s, 0xff, n * sizeof *s);
-    for (size_t i = 0; i < pl->n; i++) {
-      size_t j = (pl->v[i].entry * 2654435761u) & (n - 1);
-      while (s[j] != 0xffffffffu)
-        j = (j + 1) & (n - 1);
-      s[j] = (uint32_t)i;
-    }
-    free(pl->slot);
-    pl->slot = s;
-    pl->n_slots = n;
-    mask = n - 1;
-  }
-  size_t j = (entry * 2654435761u) & mask;
-  for (; pl->slot[j] != 0xffffffffu; j = (j + 1) & mask)
-    if (pl->v[pl->slot[j]].entry == entry)
-      return &pl->v[pl->slot[j]];
-  if (gm__grow(&pl->v, &pl->cap, pl->n + 1, sizeof *pl->v))
-    return NULL;
-  pl->slot[j] = (uint32_t)pl->n;
-  pl->v[pl->n] = (place){.entry = entry, .citations = cJSON_CreateArray()};
-  if (!pl->v[pl->n].citations)
-    return NULL;
-  return &pl->v[pl->n++];
-}
-
-static char *copy_slice(const char *s, size_t len)
-{
-  char *c = malloc(len + 1);
-  if (c) {
-    memcpy(c, s, len);
-    c[len] = '\0';
-  }
-  return c;
-}
-
-static int add_string_or_null(cJSON *o, const char *key, const char *value)
-{
-  return value ? cJSON_AddStringToObject(o, key, value) != NULL
-               : cJSON_AddNullToObject(o, key) != NULL;
-}
-
-static cJSON *citation(const gm__article *a, const char *text,
-                       const gm_mention *m)
-{
-  cJSON *c = cJSON_CreateObject(), *art;
-  char *sentence = copy_slice(text + m->sentence_start,
-                              m->sentence_end - m->sentence_start);
-  char *surface = copy_slice(text + m->start, m->end - m->start);
-  int ok = c && sentence && surface &&
-           (art = cJSON_AddObjectToObject(c, "article")) &&
-           add_string_or_null(art, "id", a->id) &&
-           add_string_or_null(art, "title", a->title) &&
-           add_string_or_null(art, "url", a->url) &&
-           add_string_or_null(art, "date", a->date) &&
-           add_string_or_null(art, "source", a->source) &&
-           (a->line ? cJSON_AddNumberToObject(art, "line", (double)a->line)
-                    : cJSON_AddNullToObject(art, "line")) &&
-           cJSON_AddStringToObject(c, "sentence", sentence) &&
-           cJSON_AddStringToObject(c, "text", surface) &&
-           cJSON_AddNumberToObject(c, "start", (double)m->cp_start) &&
-           cJSON_AddNumberToObject(c, "end", (double)m->cp_end) &&
-           cJSON_AddNumberToObject(c, "byte_start", (double)m->start) &&
-           cJSON_AddNumberToObject(c, "byte_end", (double)m->end) &&
-           cJSON_AddNumberToObject(c, "confidence", m->confidence);
-  free(sentence);
-  free(surface);
-  if (!ok) {
-    cJSON_Delete(c);
-    return NULL;
-  }
-  return c;
-}
-
-int gm__places_add(gm__places *pl, const gm__article *a, const char *text,
-                   const gm_result *r)
-{
-  pl->articles++;
-  for (size_t i = 0; i < gm_result_count(r); i++) {
-    const gm_mention *m = gm_result_mention(r, i);
-    place *p;
-    cJSON *c;
-    if (m->entry == GM_NO_ENTRY)
-      continue;
-    if (!(p = find_place(pl, m->entry)) || !(c = citation(a, text, m)))
-      return GM_ENOMEM;
-    if (!cJSON_AddItemToArray(p->citations, c)) {
-      cJSON_Delete(c);
-      return GM_ENOMEM;
-    }
-    p->mentions++;
-    if (m->confidence > p->confidence)
-      p->confidence = m->confidence;
-    if (p->mentions == 1) {
-      p->role = m->role;
-      p->first_sentence = copy_slice(text + m->sentence_start,
-                                     m->sentence_end - m->sentence_start);
-      if (!p->first_sentence)
-        return GM_ENOMEM;
-    }
-    if (p->last_article != pl->articles) {
-      p->last_article = pl->articles;
-      p->articles++;
-      if ((p->article_ids.len && gm__buf_putc(&p->article_ids, ';')) ||
-          gm__buf_append(&p->article_ids, a->id ? a->id : "",
-                         a->id ? strlen(a->id) : 0))
-        return GM_ENOMEM;
-    }
-  }
-  return 0;
-}
-
-int gm__places_write(gm__places *pl, FILE *f, const gm_gazetteer *g)
-{
-  cJSON *fc = cJSON_CreateObject(), *features;
-  gm__geo *geo = NULL;
-  int rc = GM_ENOMEM;
-  char *text = NULL;
-
-  if (!fc || gm__geo_new(&geo) ||
-      !cJSON_AddStringToObject(fc, "type", "FeatureCollection") ||
-      !(features = cJSON_AddArrayToObject(fc, "features")))
-    goto done;
-  for (size_t i = 0; i < pl->n; i++) {
-    place *p = &pl->v[i];
-    cJSON *feat = cJSON_CreateObject(), *props, *geom;
-    gm_entry e;
-    if (!feat || !cJSON_AddItemToArray(features, feat)) {
-      cJSON_Delete(feat);
-      goto done;
-    }
-    if (gm_gazetteer_entry(g, p->entry, &e)) {
-      rc = GM_EGAZETTEER;
-      goto done;
-    }
-    if (!cJSON_AddStringToObject(feat, "type", "Feature") ||
-        !(geom = entry_geometry(g, geo, &e)))
-      goto done;
-    if (!cJSON_AddItemToObject(feat, "geometry", geom)) {
-      cJSON_Delete(geom);
-      goto done;
-    }
-    if (!(props = cJSON_AddObjectToObject(feat, "properties")) ||
-        entry_properties(props, g, &e) ||
-        !cJSON_AddStringToObject(props, "role", gm__role_name(p->role)) ||
-        !cJSON_AddNumberToObject(props, "confidence", p->confidence) ||
-        !cJSON_AddNumberToObject(props, "mention_count", (double)p->mentions) ||
-        !cJSON_AddNumberToObject(props, "article_count", (double)p->articles) ||
-        !cJSON_AddStringToObject(props, "first_sentence", p->first_sentence) ||
-        !cJSON_AddStringToObject(props, "articles",
-                                 p->article_ids.data ? p->article_ids.data : ""))
-      goto done;
-    /* The citations move into the feature; the place keeps none. */
-    if (!cJSON_AddItemToObject(props, "citations", p->citations))
-      goto done;
-    p->citations = NULL;
-  }
-  if (!(text = cJSON_PrintUnformatted(fc)))
-    goto done;
-  rc = (fputs(text, f) == EOF || putc('\n', f) == EOF) ? GM_EIO : 0;
-done:
-  free(text);
-  cJSON_Delete(fc);
-  gm__geo_free(geo);
+  if (!rc)
+    rc = gm__writer_head(&w);
+  for (i = 0; i < n && !rc; i++)
+    rc = gm_gazetteer_entry(g, c[i].entry, &e)
+             ? GM_EGAZETTEER
+             : lookup_feature(&w, &c[i], i + 1, &e, &geom[i]);
+  if (!rc)
+    rc = gm__writer_tail(&w);
+  for (i = 0; geom && i < n; i++)
+    gm__geometry_free(&geom[i]);
+  free(geom);
+  gm__writer_free(&w);
   return rc;
 }

@@ -1,5 +1,7 @@
 /*
- * out_geojson.h — GeoJSON for gazetteer entries and resolved mentions.
+ * out_geojson.h — GeoJSON (RFC 7946) for gazetteer entries and for the
+ * places articles mention, as FeatureCollections or text sequences
+ * (RFC 8142), one layer or both, one feature per place or per mention.
  */
 #ifndef GM_OUT_GEOJSON_H
 #define GM_OUT_GEOJSON_H
@@ -18,20 +20,54 @@ void gm__entry_id(const gm_gazetteer *g, const gm_entry *e, char *out,
 int gm__out_lookup(FILE *f, const gm_gazetteer *g, const gm_candidate *c,
                    size_t n);
 
-/* Where an article came from, for its citations. Any field may be NULL. */
+/* Where an article came from, for its citations. Any string may be NULL
+ * (written as null: unknown). */
 typedef struct gm__article {
   const char *id, *title, *url, *date;
   const char *source;   /* the file it was read from */
-  size_t line;          /* its line in that file, 0 when not line-based */
+  size_t line;          /* the line of that file it starts on, 0 unknown */
 } gm__article;
 
-/* One feature per resolved place across many articles, with citations. */
+/* Which features an output holds: places are entries without a polygon
+ * (Point), regions are entries with one (MultiPolygon). */
+enum {
+  GM__LAYER_PLACES = 1,
+  GM__LAYER_REGIONS = 2,
+  GM__LAYER_ALL = 3
+};
+
+/* How features are framed. */
+typedef enum {
+  GM__FRAME_COLLECTION = 0, /* one FeatureCollection */
+  GM__FRAME_SEQ = 1,        /* RFC 8142: RS, feature, LF (.geojsons) */
+  GM__FRAME_LINES = 2       /* feature, LF: newline-delimited (.geojsonl) */
+} gm__frame;
+
+typedef struct gm__geojson_options {
+  unsigned layers;      /* GM__LAYER_*; 0 means all */
+  int per_mention;      /* one feature per mention, not per place */
+  gm__frame frame;
+  int precision;        /* decimals of coordinates, 0..10 */
+  int full_geometry;    /* regions in full detail, not the simplified copy */
+  double simplify_m;    /* > 0: full detail simplified to this many metres */
+} gm__geojson_options;
+
+#define GM__PRECISION_DEFAULT 6
+
+/*
+ * The places of many articles and the citations of each: add every
+ * article's result, then write once or more (once per layer, say). A
+ * place is a resolved gazetteer entry; features keep the order in which
+ * places were first mentioned.
+ */
 typedef struct gm__places gm__places;
 int gm__places_new(gm__places **out);
+/* Copies what it keeps from a, text and r. */
 int gm__places_add(gm__places *pl, const gm__article *a, const char *text,
-                   const gm_result *r);
-/* Write the FeatureCollection (the citations move into it: call once). */
-int gm__places_write(gm__places *pl, FILE *f, const gm_gazetteer *g);
+                   size_t len, const gm_result *r);
+/* GM_EIO when a write to f failed; GM_EGEOMETRY, GM_ENOMEM with err. */
+int gm__places_write(gm__places *pl, FILE *f, const gm_gazetteer *g,
+                     const gm__geojson_options *opt, gm_error *err);
 void gm__places_free(gm__places *pl);
 
 /* "place", "region", "demonym", "metonym" */

@@ -1,0 +1,55 @@
+/*
+ * out_json.h — a small JSON writer for the output files: exact control of
+ * member order, number formats and string escaping, which cJSON does not
+ * give (it passes invalid UTF-8 through, stops at a NUL byte, and prints
+ * 0.1 as 0.10000000000000001).
+ *
+ * Errors are sticky: every call after a failure does nothing, and the
+ * caller checks `status` once when the value is complete.
+ */
+#ifndef GM_OUT_JSON_H
+#define GM_OUT_JSON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "internal.h"
+
+#define GM__JSON_DEPTH 16
+
+typedef struct gm__json {
+  gm__buf out;
+  int status;                         /* 0, or the first failure */
+  int depth;
+  unsigned char has_items[GM__JSON_DEPTH]; /* a comma before the next */
+  unsigned char is_array[GM__JSON_DEPTH];  /* ']' closes it, not '}' */
+  int after_key;                      /* the next value follows a key */
+} gm__json;
+
+/* Forget what was written (keep the memory) to start the next value. */
+void gm__json_reset(gm__json *j);
+void gm__json_free(gm__json *j);
+
+void gm__json_object(gm__json *j);
+void gm__json_array(gm__json *j);
+void gm__json_end(gm__json *j);      /* closes the innermost one */
+void gm__json_key(gm__json *j, const char *key);
+
+/* A string of len bytes. Bytes that are not UTF-8 become U+FFFD, one
+ * for each byte, as gm__cp_count counts them, so code-point offsets
+ * computed on the original text still fit the string written. */
+void gm__json_string(gm__json *j, const char *s, size_t len);
+/* A NUL-terminated string, or null when s is NULL. */
+void gm__json_cstring(gm__json *j, const char *s);
+void gm__json_null(gm__json *j);
+void gm__json_bool(gm__json *j, int b);
+void gm__json_uint(gm__json *j, uint64_t v);
+/* A number rounded to decimals places, always with a fraction ("1.0"),
+ * so readers that type columns by the first value (OGR) see a real. */
+void gm__json_real(gm__json *j, double v, int decimals);
+/* A coordinate rounded to decimals places, shortest form ("37.5", "38"). */
+void gm__json_coord(gm__json *j, double v, int decimals);
+/* Text that is already JSON, as one value. */
+void gm__json_raw(gm__json *j, const char *s, size_t len);
+
+#endif
