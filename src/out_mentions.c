@@ -119,6 +119,8 @@ static int add_mention(gm__json *j, const gm_gazetteer *g, const char *text,
   for (size_t i = 0; i < m->n_reasons; i++) {
     gm__json_object(j);
     string_key(j, "signal", m->reasons[i].signal);
+    gm__json_key(j, "value");
+    gm__json_real(j, m->reasons[i].value, 4);
     gm__json_key(j, "weight");
     gm__json_real(j, m->reasons[i].weight, 4);
     gm__json_end(j);
