@@ -249,6 +249,9 @@ typedef struct gm_parse_options {
   int has_near;            /* prior: places within near_km of a point */
   double near_lat, near_lon, near_km;
   int demonyms;            /* also report demonyms (Ukrainian) as mentions */
+  int all_matches;         /* also report the names the recogniser rejected
+                              (recognition < 0.5, entry GM_NO_ENTRY), for
+                              study and for fitting its weights */
   size_t max_alternatives; /* per mention; 0 = 3 */
   size_t max_mentions;     /* per article; 0 = 100000, GM_ELIMIT beyond */
 } gm_parse_options;
@@ -262,8 +265,9 @@ typedef enum {
 
 /* One signal that moved a mention's score, and by how much. */
 typedef struct gm_reason {
-  const char *signal;   /* static string: "population", "country_context" */
-  double weight;
+  const char *signal;   /* static string: "population", "place_preposition" */
+  double value;         /* the signal's value (1 for a yes/no cue) */
+  double weight;        /* what it added to the score */
 } gm_reason;
 
 typedef struct gm_alternative {

@@ -62,7 +62,7 @@ void gm_parser_free(gm_parser *ps)
 
 static int emitted(const gm__pipeline *p, const gm__work *w, int spans)
 {
-  if (spans)
+  if (spans || p->opt.all_matches)
     return 1;
   return w->keep && w->entry != GM_NO_ENTRY &&
          (w->role != GM_ROLE_DEMONYM || p->opt.demonyms);

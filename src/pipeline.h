@@ -85,7 +85,8 @@ void gm__recognise(gm__pipeline *p, const char *text);
 int gm__resolve(gm__pipeline *p);
 
 /* Append a reason to a mention (ignored past GM__MAX_REASONS). */
-void gm__reason(gm__work *w, const char *signal, double weight);
+void gm__reason(gm__work *w, const char *signal, double value,
+                double weight);
 
 /* Whether an entry is a region-like feature (country, admin unit,
  * composite region) rather than a point. */

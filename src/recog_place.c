@@ -173,16 +173,37 @@ static kinds kinds_of(const gm__pipeline *p, const gm__work *w)
   return k;
 }
 
-void gm__reason(gm__work *w, const char *signal, double weight)
+void gm__reason(gm__work *w, const char *signal, double value, double weight)
 {
-  if (w->n_reasons < GM__MAX_REASONS && weight != 0)
-    w->reasons[w->n_reasons++] = (gm_reason){signal, weight};
+  if (w->n_reasons < GM__MAX_REASONS && value != 0)
+    w->reasons[w->n_reasons++] = (gm_reason){signal, value, weight};
 }
 
-static void add(gm__work *w, const char *signal, double weight)
+/* The features, their names (the reasons' signals) and weights. */
+enum {
+#define GM__FEATURE_ENUM(name, weight) F_##name,
+  GM__RECOG_FEATURES(GM__FEATURE_ENUM)
+#undef GM__FEATURE_ENUM
+  N_FEATURES
+};
+
+static const char *const feature_names[N_FEATURES] = {
+#define GM__FEATURE_NAME(name, weight) #name,
+    GM__RECOG_FEATURES(GM__FEATURE_NAME)
+#undef GM__FEATURE_NAME
+};
+
+static const double feature_weights[N_FEATURES] = {
+#define GM__FEATURE_WEIGHT(name, weight) weight,
+    GM__RECOG_FEATURES(GM__FEATURE_WEIGHT)
+#undef GM__FEATURE_WEIGHT
+};
+
+static void feature(gm__work *w, int f, double value)
 {
-  w->recog_logit += weight;
-  gm__reason(w, signal, weight);
+  double contribution = feature_weights[f] * value;
+  w->recog_logit += contribution;
+  gm__reason(w, feature_names[f], value, contribution);
 }
 
 static void recognise_one(gm__pipeline *p, gm__work *w)
@@ -202,7 +223,7 @@ static void recognise_one(gm__pipeline *p, gm__work *w)
   w->n_reasons = 0;
   w->cues = 0;
   w->span_tokens = w->tok_end - w->tok_start;
-  add(w, "bias", RW_BIAS);
+  feature(w, F_bias, 1);
   /* An adjective of nationality that is also a town's name ("Canadian",
    * Texas) is the adjective. */
   w->role = k.demonym && is_cap(first) ? GM_ROLE_DEMONYM
@@ -213,78 +234,80 @@ static void recognise_one(gm__pipeline *p, gm__work *w)
 
   /* case and position */
   if (first->flags & GM__TOK_LOWER)
-    add(w, "lower_case", RW_LOWER_CASE);
+    feature(w, F_lower_case, 1);
   else if (sentence_initial)
-    add(w, "sentence_initial", RW_SENTENCE_INITIAL);
+    feature(w, F_sentence_initial, 1);
   else if (is_cap(first))
-    add(w, "capitalised", RW_CAPITALISED);
+    feature(w, F_capitalised, 1);
   if (first->flags & GM__TOK_DIGIT)
-    add(w, "digits", RW_DIGITS);
+    feature(w, F_digits, 1);
   if (single && first->end - first->start <= 2 &&
       !(first->flags & GM__TOK_ALLCAPS))
-    add(w, "short", RW_SHORT);
+    feature(w, F_short, 1);
   if (!single)
-    add(w, "multi_word", RW_MULTI_WORD);
+    feature(w, F_multi_word, 1);
 
   /* what it can name */
   if (k.country)
-    add(w, "can_be_country", RW_CAN_BE_COUNTRY);
+    feature(w, F_can_be_country, 1);
   else if (k.region)
-    add(w, "can_be_region", RW_CAN_BE_REGION);
-  add(w, "log_population", RW_LOG_POPULATION * log10(1.0 + k.max_population));
+    feature(w, F_can_be_region, 1);
+  feature(w, F_log_population, log10(1.0 + k.max_population));
   if (!k.primary && !k.demonym_only && !k.region && k.max_population < 10000)
-    add(w, "alternate_name_of_small_place", RW_ALTERNATE_SMALL);
+    feature(w, F_alternate_name_of_small_place, 1);
   else if (!k.region && !k.demonym_only && k.max_population < 5000)
-    add(w, "small_places_only", RW_SMALL_ONLY);
+    feature(w, F_small_places_only, 1);
 
   /* the lexicon: a common word, a given name */
   if (single) {
     const gaz_word *word = word_of(p, w->tok_start);
-    if (word && word->lower > 0) {
+    /* "US", "UK": an acronym in capitals is not the word "us". */
+    int acronym = (first->flags & GM__TOK_ALLCAPS) && k.code;
+    if (word && word->lower > 0 && !acronym) {
       double share = (double)word->lower / ((double)word->lower + word->upper + 1);
-      add(w, "common_word", RW_COMMON_WORD * share * log10(1.0 + word->lower) / 4);
+      feature(w, F_common_word, share * log10(1.0 + word->lower) / 4);
     }
     if (word && (word->flags & (GAZ_WORD_GIVEN_F | GAZ_WORD_GIVEN_M)) &&
         !k.region) {
-      add(w, "given_name", RW_GIVEN_NAME);
+      feature(w, F_given_name, 1);
       if (after >= 0 && is_cap(&t->v[after]) && !(t->v[after].flags & GM__TOK_ALLCAPS))
-        add(w, "given_name_then_capital", RW_GIVEN_THEN_CAP);
+        feature(w, F_given_name_then_capital, 1);
     }
   }
 
   /* the words around it */
   if (before >= 0 && !is_cap(&t->v[before]) && in_list(prev, strong_preps)) {
-    add(w, "place_preposition", RW_PLACE_PREPOSITION);
+    feature(w, F_place_preposition, 1);
     w->cues |= GM__CUE_AFTER_PREPOSITION;
   }
   else if (before >= 0 && in_list(prev, weak_preps))
-    add(w, "place_modifier", RW_PLACE_MODIFIER);
+    feature(w, F_place_modifier, 1);
   if (before >= 0 && in_list(prev, titles))
-    add(w, "after_title", RW_AFTER_TITLE);
+    feature(w, F_after_title, 1);
   if (before >= 0 && is_cap(&t->v[before]) && (size_t)before >= s->tok_start) {
     const gaz_word *word = word_of(p, (size_t)before);
     if (word && (word->flags & (GAZ_WORD_GIVEN_F | GAZ_WORD_GIVEN_M)))
-      add(w, "after_given_name", RW_AFTER_GIVEN_NAME);
+      feature(w, F_after_given_name, 1);
     else if (strcmp(prev, "the") == 0 && !sentence_initial &&
              (size_t)before != s->tok_start)
-      add(w, "after_capital_the", RW_AFTER_CAPITAL_THE);
+      feature(w, F_after_capital_the, 1);
     else if ((size_t)before != s->tok_start && !in_list(prev, titles))
-      add(w, "capitalised_word_before", RW_CAP_BEFORE);
+      feature(w, F_capitalised_word_before, 1);
   }
-  if (after >= 0 && in_list(next, admin_suffixes)) {
-    add(w, "admin_suffix", RW_ADMIN_SUFFIX);
+  if (after >= 0 && in_list(next, admin_suffixes) && !k.country) {
+    feature(w, F_admin_suffix, 1);
     w->cues |= GM__CUE_ADMIN_SUFFIX;
     w->span_tokens = w->tok_end - w->tok_start + 1;  /* "Metcalfe County" */
   } else if (after >= 0 && in_list(next, city_suffixes)) {
-    add(w, "city_suffix", RW_ADMIN_SUFFIX / 2);
+    feature(w, F_city_suffix, 1);
     w->cues |= GM__CUE_CITY_SUFFIX;
   } else if (after >= 0 && in_list(next, org_after) && is_cap(&t->v[after])) {
-    add(w, "organisation_word_after", RW_ORG_AFTER);
+    feature(w, F_organisation_word_after, 1);
   } else if (after >= 0 && is_cap(&t->v[after]) && !k.region) {
-    add(w, "capitalised_word_after", RW_CAP_AFTER);
+    feature(w, F_capitalised_word_after, 1);
   }
   if (inside_org_name(p, w->tok_start, s->tok_start))
-    add(w, "inside_organisation_name", RW_INSIDE_ORG);
+    feature(w, F_inside_organisation_name, 1);
 }
 
 /* Whether only a list separator stands between two matches: a comma, or
@@ -331,7 +354,7 @@ static void find_containers(gm__pipeline *p)
       gm__work *z = &p->work[k];
       z->container = (int32_t)(i + 1);
       z->cues |= GM__CUE_CONTAINER;
-      add(z, "followed_by_region", comma ? RW_CONTAINER : RW_CONTAINER / 2);
+      feature(z, comma ? F_followed_by_region : F_in_region, 1);
       if (k == 0 || !listed_after(p, &p->work[k - 1], z))
         break;
     }
@@ -339,7 +362,7 @@ static void find_containers(gm__pipeline *p)
   for (size_t i = 1; i < p->n_work; i++)
     if (listed_after(p, &p->work[i - 1], &p->work[i]) &&
         p->work[i - 1].recog_logit > 0 && p->work[i].recog_logit < 1.5)
-      add(&p->work[i], "listed_with_place", RW_LISTED);
+      feature(&p->work[i], F_listed_with_place, 1);
 }
 
 /* One sense per discourse for people too: a name that is a person's once
@@ -347,9 +370,9 @@ static void find_containers(gm__pipeline *p)
 static int person_evidence(const gm__work *w)
 {
   for (size_t i = 0; i < w->n_reasons; i++)
-    if (!strcmp(w->reasons[i].signal, "after_given_name") ||
-        !strcmp(w->reasons[i].signal, "after_title") ||
-        !strcmp(w->reasons[i].signal, "given_name_then_capital"))
+    if (w->reasons[i].signal == feature_names[F_after_given_name] ||
+        w->reasons[i].signal == feature_names[F_after_title] ||
+        w->reasons[i].signal == feature_names[F_given_name_then_capital])
       return 1;
   return 0;
 }
@@ -377,7 +400,7 @@ static void spread_person_evidence(gm__pipeline *p)
     for (size_t j = 0; j < p->n_work; j++)
       if (j != i && !person_evidence(&p->work[j]) &&
           same_key(p, &p->work[i], &p->work[j]))
-        add(&p->work[j], "person_elsewhere", RW_PERSON_ELSEWHERE);
+        feature(&p->work[j], F_person_elsewhere, 1);
   }
 }
 

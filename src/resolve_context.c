@@ -139,7 +139,7 @@ static double score(const gm__pipeline *p, const context *c, const group *g,
     v = (value);                       \
     s += v;                            \
     if (w)                             \
-      gm__reason(w, name, v);          \
+      gm__reason(w, name, v, v);       \
   } while (0)
 
   SIGNAL("matched_as", gm__how_score(how) - 3.0);
