@@ -651,6 +651,13 @@ int gm_gazetteer_build(const gm_build_options *opt, const char *out_path,
   b.pool.len = 1;  /* offset 0 is the empty string */
   if (!opt->skip_bundled && (rc = gm__b_read_bundled(&b)))
     goto done;
+  /* GeoNames alone still asks for its CC BY attribution. */
+  if (opt->skip_bundled &&
+      gm__buf_printf(&b.meta, "attribution=Contains data from GeoNames "
+                              "(geonames.org), CC BY 4.0\n")) {
+    rc = gm__error(err, GM_ENOMEM, "out of memory");
+    goto done;
+  }
   for (size_t i = 0; i < opt->n_geonames; i++)
     if ((rc = gm__b_read_geonames(&b, opt->geonames[i])))
       goto done;

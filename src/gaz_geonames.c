@@ -77,7 +77,11 @@ int gm__geonames_parse(char *line, gm__geonames_row *row, const char **why)
   row->country = f[COL_COUNTRY];
   row->admin1 = f[COL_ADMIN1];
   row->admin2 = f[COL_ADMIN2];
-  population = strtoull(f[COL_POPULATION], NULL, 10);
+  /* strtoull reads "-5" as 2^64 - 5: only digits count as a population,
+   * anything else (empty, negative, text) as none. */
+  population = f[COL_POPULATION][0] >= '0' && f[COL_POPULATION][0] <= '9'
+                   ? strtoull(f[COL_POPULATION], NULL, 10)
+                   : 0;
   row->population = population > UINT32_MAX ? UINT32_MAX : (uint32_t)population;
   return 0;
 }
@@ -214,9 +218,9 @@ int gm__b_read_geonames(gm__builder *b, const char *path)
     gm__b_checksum(b, line, len + 1);
     if (len == 0 || line[0] == '#')
       continue;
-    if (memchr(line, '\0', len) || gm__geonames_parse(line, &row, &why)) {
-      if (memchr(line, '\0', len))
-        why = "NUL byte in row";
+    /* The NUL test comes first: parsing turns the tabs into NULs. */
+    if (memchr(line, '\0', len) ? (why = "NUL byte in row", 1)
+                                 : gm__geonames_parse(line, &row, &why) != 0) {
       if (skipped++ == 0)
         gm__b_progress(b, "%s:%zu: skipped: %s", path, gm__lines_number(in),
                        why);
