@@ -375,11 +375,12 @@ static error_group *error_group_get(error_groups *g, const char *kind,
     return &g->v[i];
   }
   if (g->n == g->cap) {
-    error_group *v = realloc(g->v, (g->cap = g->cap ? 2 * g->cap : 64) *
-                                       sizeof *v);
+    size_t cap = g->cap ? 2 * g->cap : 64;
+    error_group *v = realloc(g->v, cap * sizeof *v);
     if (!v)
       goto done;
     g->v = v;
+    g->cap = cap;
   }
   e = &g->v[g->n];
   *e = (error_group){kind, copy_text(surface, slen), 0, cJSON_CreateArray()};
@@ -873,7 +874,8 @@ static int report(eval_run *r, const char *corpus)
   eval_metrics m;
 
   eval_score_finish(&r->score, &m);
-  if (eval_print(stdout, &r->score, &m, corpus, r->n_docs_pred, r->json)) {
+  if (eval_print(stdout, &r->score, &m, corpus, r->n_docs_pred, r->json) ||
+      fflush(stdout) == EOF || ferror(stdout)) {
     cli_warn("standard output: write failed");
     return EXIT_FAILURE_;
   }

@@ -48,6 +48,7 @@ int cli_lines_open(cli_lines *r, const char *path)
   memset(r, 0, sizeof *r);
   r->path = path;
   if (!strcmp(path, "-")) {
+    r->path = "standard input";
     r->f = stdin;
     return EXIT_OK;
   }

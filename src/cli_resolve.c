@@ -98,7 +98,7 @@ static int id_text(const cJSON *id, char *out, size_t cap)
 
 /* One article; returns an exit status (rejections are counted). */
 static int resolve_line(resolve_run *r, const char *line, size_t len,
-                        size_t number)
+                        const char *where, size_t number)
 {
   cJSON *doc = cJSON_ParseWithLength(line, len);
   const cJSON *text = cJSON_GetObjectItemCaseSensitive(doc, "text");
@@ -125,7 +125,7 @@ static int resolve_line(resolve_run *r, const char *line, size_t len,
                              &err)))
     problem = err.message;
   if (problem) {
-    cli_warn("%s:%zu: %s", r->path, number, problem);
+    cli_warn("%s:%zu: %s", where, number, problem);
     r->n_rejected++;
   } else if (gm__out_mentions(r->out, r->gaz, id, text->valuestring, res)) {
     cli_warn("write failed");
@@ -145,7 +145,7 @@ static int resolve_file(resolve_run *r)
 
   while (!status && (rc = cli_lines_next(&in, &line, &len)) > 0)
     if (len > strspn(line, " \t\r"))
-      status = resolve_line(r, line, len, in.number);
+      status = resolve_line(r, line, len, in.path, in.number);
   if (!status && rc < 0)
     status = EXIT_FAILURE_;
   rc = cli_lines_close(&in);

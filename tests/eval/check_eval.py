@@ -12,6 +12,8 @@
   check_eval.py badlines   malformed lines are reported as FILE:LINE,
                            skipped, and the run exits 3 with the scores of
                            the good lines (needs no ../shared)
+  check_eval.py resolve    resolve --spans answers every span in order
+                           (needs no ../shared)
 
 $GEOMENTION is the tool, $GM_SHARED the ../shared directory; a test that
 needs ../shared exits 77 (skip) without it.
@@ -253,9 +255,47 @@ def test_badlines():
         print("%s badlines" % ("FAIL" if failures else "ok  "))
 
 
+def test_resolve():
+    """resolve --spans: every span answered in order, code points turned
+    into bytes (the text starts with a two-byte letter), a span no name
+    fits gets "entry": null, a bad line is reported and skipped."""
+    text = "Ölçü: shelling hit Kyiv, then Lviv and Xyzzyqville."
+    def span(word):
+        i = text.index(word)
+        return {"start": i, "end": i + len(word)}
+    lines = [json.dumps({"id": "a", "text": text,
+                         "spans": [span("Lviv"), span("Kyiv"),
+                                   span("Xyzzyqville")]}, ensure_ascii=False),
+             "{broken",
+             json.dumps({"id": 2, "text": "Kyiv", "toponyms": [
+                 {"start": 0, "end": 4}]}),
+             json.dumps({"id": "c", "text": "Kyiv", "spans": [
+                 {"start": 0, "end": 9}]})]
+    with tempfile.TemporaryDirectory(prefix="gm-eval-") as tmp:
+        path = os.path.join(tmp, "spans.jsonl")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("\n".join(lines) + "\n")
+        p = run([TOOL, "resolve", "--spans", path], ok=(3,))
+    docs = [json.loads(l) for l in p.stdout.splitlines()]
+    got = [(d["id"], [(m["text"], m["start"], m["end"],
+                       m["entry"] and m["entry"]["geonameid"])
+                      for m in d["mentions"]]) for d in docs]
+    want = [("a", [("Lviv", 30, 34, 702550), ("Kyiv", 19, 23, 703448),
+                   ("Xyzzyqville", 39, 50, None)]),
+            ("2", [("Kyiv", 0, 4, 703448)])]
+    if got != want:
+        failures.append("resolve: got %s, want %s" % (got, want))
+    for n in (2, 4):
+        if "geomention: %s:%d: " % (path, n) not in p.stderr:
+            failures.append("resolve: no message for line %d:\n%s" % (
+                n, p.stderr))
+    print("%s resolve" % ("FAIL" if failures else "ok  "))
+
+
 def main():
     tests = {"peers": test_peers, "roundtrip": test_roundtrip,
-             "edges": test_edges, "badlines": test_badlines}
+             "edges": test_edges, "badlines": test_badlines,
+             "resolve": test_resolve}
     if len(sys.argv) != 2 or sys.argv[1] not in tests:
         sys.exit("usage: check_eval.py %s" % "|".join(tests))
     tests[sys.argv[1]]()
