@@ -26,7 +26,8 @@ enum {
   OPT_PER,
   OPT_PRECISION,
   OPT_SIMPLIFY,
-  OPT_FULL_GEOMETRY
+  OPT_FULL_GEOMETRY,
+  OPT_ALL_MATCHES
 };
 
 typedef struct option_doc {
@@ -37,16 +38,19 @@ typedef struct option_doc {
 
 static const option_doc docs[] = {
     {"output", 1, 'o', "FILE",
-     "write to FILE (complete or not at all); FILE.geojsons\n"
-     "implies --seq, FILE.geojsonl newline-delimited GeoJSON"},
-    {"layer", 1, OPT_LAYER, "LAYER",
-     "only places (Point) or regions (MultiPolygon)"},
+     "write to FILE, complete or not at all; a\n"
+     "FILE.geojsons implies --seq, a FILE.geojsonl is\n"
+     "newline-delimited (--seq without the RS)"},
+    {"layer", 1, OPT_LAYER, "places|regions",
+     "one layer: places (Point) or regions\n"
+     "(MultiPolygon)"},
     {"split", 1, OPT_SPLIT, "PREFIX",
      "both layers, to PREFIX.places.geojson and\n"
      "PREFIX.regions.geojson (.geojsons with --seq)"},
     {"seq", 0, OPT_SEQ, NULL,
-     "GeoJSON text sequence (RFC 8142): one feature a line"},
-    {"per", 1, OPT_PER, "WHAT",
+     "GeoJSON text sequence (RFC 8142): RS, one\n"
+     "feature, newline"},
+    {"per", 1, OPT_PER, "place|mention",
      "one feature per place (default) or per mention"},
     {"precision", 1, OPT_PRECISION, "N", "decimals of coordinates (6)"},
     {"simplify", 1, OPT_SIMPLIFY, "METRES",
@@ -56,6 +60,9 @@ static const option_doc docs[] = {
     {"mentions", 0, 'm', NULL,
      "one JSON line per article instead: every mention,\n"
      "its sentence, entry, alternatives, reasons"},
+    {"all-matches", 0, OPT_ALL_MATCHES, NULL,
+     "with --mentions: also the names the recogniser\n"
+     "rejected (recognition < 0.5), for study"},
     {"country", 1, 'c', "CC", "prior: the publication's country"},
     {"bbox", 1, 'b', "W,S,E,N", "prior: places inside this box"},
     {"near", 1, 'n', "LAT,LON[,KM]", "prior: places near this point (100 km)"},
@@ -83,7 +90,7 @@ static void help(void)
                d->arg ? d->arg : "");
     for (int first = 1; h; first = 0, h = nl ? nl + 1 : NULL) {
       nl = strchr(h, '\n');
-      printf("  %-24s%.*s\n", first ? left : "",
+      printf("  %-28s%.*s\n", first ? left : "",
              (int)(nl ? (size_t)(nl - h) : strlen(h)), h);
     }
   }
@@ -315,6 +322,7 @@ static int input_option(config *c, int ch, const char *arg)
     c->popt.near_km = n == 3 ? v[2] : 100;
     return 0;
   case 'd': c->popt.demonyms = 1; return 0;
+  case OPT_ALL_MATCHES: c->popt.all_matches = 1; return 0;
   case 'G': c->gaz_path = arg; return 0;
   }
   return output_option(c, ch, arg);
