@@ -330,15 +330,28 @@ static int listed_after(const gm__pipeline *p, const gm__work *a,
          !(t->v[a->tok_end].sep & ~(unsigned)(GM__SEP_SPACE | GM__SEP_COMMA));
 }
 
+/* The next match after i that starts with a capital: lower-case matches
+ * ("in", "and" are names of places somewhere) are not mentions to chain. */
+static size_t next_capitalised(const gm__pipeline *p, size_t i)
+{
+  while (++i < p->n_work && !is_cap(&p->tokens.v[p->work[i].tok_start]))
+    ;
+  return i;
+}
+
 /* Containers: "X, Y" and "X in Y" with Y a region make Y the place X lies
- * in, for X and every name listed before it ("A, B and C in D region").
- * Lists: a name listed after a recognised one shares its evidence. */
+ * in, for X and every name listed before it ("A, B and C in D region"). */
 static void find_containers(gm__pipeline *p)
 {
   const gm__tokens *t = &p->tokens;
 
-  for (size_t i = 0; i + 1 < p->n_work; i++) {
-    gm__work *x = &p->work[i], *y = &p->work[i + 1];
+  for (size_t i = next_capitalised(p, (size_t)-1), j; i < p->n_work;
+       i = j) {
+    gm__work *x = &p->work[i], *y;
+    j = next_capitalised(p, i);
+    if (j >= p->n_work)
+      break;
+    y = &p->work[j];
     int comma = y->tok_start == x->tok_end &&
                 (t->v[y->tok_start].sep & GM__SEP_COMMA) &&
                 !(t->v[y->tok_start].sep &
@@ -347,22 +360,39 @@ static void find_containers(gm__pipeline *p)
              !strcmp(gm__token_norm(t, x->tok_end), "in") &&
              !(t->v[x->tok_end].sep & ~(unsigned)GM__SEP_SPACE) &&
              !(t->v[y->tok_start].sep & ~(unsigned)GM__SEP_SPACE);
-    if (y->role != GM_ROLE_REGION || !is_cap(&t->v[y->tok_start]) ||
-        !(comma || in))
+    if (y->role != GM_ROLE_REGION || !(comma || in))
       continue;
-    for (size_t k = i + 1; k-- > 0;) {
+    /* "X, Y" is one place in another; "A, B and C in Y" is a list. */
+    for (size_t k = i;;) {
       gm__work *z = &p->work[k];
-      z->container = (int32_t)(i + 1);
+      size_t before = k;
+      z->container = (int32_t)j;
       z->cues |= GM__CUE_CONTAINER;
       feature(z, comma ? F_followed_by_region : F_in_region, 1);
-      if (k == 0 || !listed_after(p, &p->work[k - 1], z))
+      if (comma)
         break;
+      while (before-- > 0 && !is_cap(&t->v[p->work[before].tok_start]))
+        ;
+      if (before >= p->n_work || !listed_after(p, &p->work[before], z))
+        break;
+      k = before;
     }
   }
-  for (size_t i = 1; i < p->n_work; i++)
-    if (listed_after(p, &p->work[i - 1], &p->work[i]) &&
-        p->work[i - 1].recog_logit > 0 && p->work[i].recog_logit < 1.5)
-      feature(&p->work[i], F_listed_with_place, 1);
+}
+
+/* A name listed after a recognised one shares its evidence; after the
+ * containers and the document's regions, which strengthen whole lists. */
+static void find_lists(gm__pipeline *p)
+{
+  size_t prev = p->n_work;
+
+  for (size_t i = next_capitalised(p, (size_t)-1); i < p->n_work;
+       prev = i, i = next_capitalised(p, i)) {
+    gm__work *x = &p->work[i];
+    if (prev < p->n_work && listed_after(p, &p->work[prev], x) &&
+        p->work[prev].recog_logit > 0 && x->recog_logit < 1.5)
+      feature(x, F_listed_with_place, 1);
+  }
 }
 
 /* One sense per discourse for people too: a name that is a person's once
@@ -420,6 +450,70 @@ static void take_periods(gm__pipeline *p, const char *text)
   }
 }
 
+/* The countries and admin-1 units the document names (by recognised
+ * country names, demonyms, admin-1 names): a small place inside one of
+ * them is far more likely meant than one elsewhere. */
+typedef struct doc_regions {
+  char countries[64][2];
+  size_t n_countries;
+  struct {
+    char country[2];
+    uint32_t admin1;   /* string offset */
+  } admin1[64];
+  size_t n_admin1;
+} doc_regions;
+
+static void collect_regions(const gm__pipeline *p, doc_regions *d)
+{
+  d->n_countries = d->n_admin1 = 0;
+  for (size_t i = 0; i < p->n_work; i++) {
+    const gm__work *w = &p->work[i];
+    if (w->recog_logit <= 0)
+      continue;
+    for (size_t k = 0; k < w->n_postings; k++) {
+      const gaz_entry *e = gm__gaz_entry(p->gaz, w->postings[k].entry);
+      if (!e || !e->country[0])
+        continue;
+      if (((e->fclass == 'A' && !strncmp(e->fcode, "PCL", 3)) ||
+           w->postings[k].how == GM_HOW_DEMONYM) &&
+          d->n_countries < 64)
+        memcpy(d->countries[d->n_countries++], e->country, 2);
+      else if (e->fclass == 'A' && !strcmp(e->fcode, "ADM1") && e->admin1 &&
+               d->n_admin1 < 64) {
+        memcpy(d->admin1[d->n_admin1].country, e->country, 2);
+        d->admin1[d->n_admin1++].admin1 = e->admin1;
+      }
+    }
+  }
+}
+
+static void document_features(gm__pipeline *p)
+{
+  doc_regions d;
+  collect_regions(p, &d);
+  for (size_t i = 0; i < p->n_work; i++) {
+    gm__work *w = &p->work[i];
+    int in_country = 0, in_admin1 = 0;
+    if (w->role != GM_ROLE_PLACE)
+      continue;
+    for (size_t k = 0; k < w->n_postings; k++) {
+      const gaz_entry *e = gm__gaz_entry(p->gaz, w->postings[k].entry);
+      if (!e || !e->country[0])
+        continue;
+      for (size_t c = 0; c < d.n_countries && !in_country; c++)
+        in_country = !memcmp(d.countries[c], e->country, 2);
+      for (size_t a = 0; a < d.n_admin1 && !in_admin1; a++)
+        in_admin1 = !memcmp(d.admin1[a].country, e->country, 2) &&
+                    e->admin1 && !strcmp(gm__gaz_str(p->gaz, e->admin1),
+                                         gm__gaz_str(p->gaz, d.admin1[a].admin1));
+    }
+    if (in_admin1)
+      feature(w, F_admin1_in_document, 1);
+    else if (in_country)
+      feature(w, F_country_in_document, 1);
+  }
+}
+
 void gm__recognise(gm__pipeline *p, const char *text)
 {
   size_t s = 0;
@@ -434,6 +528,8 @@ void gm__recognise(gm__pipeline *p, const char *text)
   spread_person_evidence(p);
   take_periods(p, text);
   find_containers(p);
+  document_features(p);
+  find_lists(p);
   for (size_t i = 0; i < p->n_work; i++)
     p->work[i].keep = p->work[i].recog_logit > 0;
 }

@@ -333,7 +333,7 @@ static void collect_context(const gm__pipeline *p, const group *gs, size_t n,
   /* Anchors: the most confidently recognised places (not regions). */
   for (size_t i = 0; i < n && c->n_anchors < MAX_ANCHORS; i++) {
     const gaz_entry *e = gm__gaz_entry(p->gaz, gs[i].entry);
-    if (!e || gm__entry_is_region(e) || gs[i].recog < 0.7)
+    if (!e || gm__entry_is_region(e) || gs[i].recog < 0.5)
       continue;
     c->anchors[c->n_anchors].lat = lat_of(e);
     c->anchors[c->n_anchors].lon = lon_of(e);
