@@ -346,7 +346,8 @@ static int build_index(gm__builder *b, index_tables *t)
 {
   size_t i = 0, k = 0;
 
-  qsort(b->names, b->n_names, sizeof *b->names, cmp_name);
+  if (b->n_names > 1)   /* names is NULL when there are none */
+    qsort(b->names, b->n_names, sizeof *b->names, cmp_name);
   t->keys = calloc(b->n_names ? b->n_names : 1, sizeof *t->keys);
   t->postings = calloc(b->n_names ? b->n_names : 1, sizeof *t->postings);
   if (!t->keys || !t->postings)

@@ -117,7 +117,8 @@ int gm_lookup(const gm_gazetteer *g, const char *name, size_t len,
     return gm__error(err, rc, "%s: lookup failed: %s", g->path,
                      gm_strerror(rc));
   }
-  qsort(c, np, sizeof *c, cmp_candidate);
+  if (np > 1)   /* c is NULL when np is 0, and qsort(NULL, 0) is UB */
+    qsort(c, np, sizeof *c, cmp_candidate);
   *out = c;
   *n = np < limit ? np : limit;
   return 0;

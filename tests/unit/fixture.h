@@ -33,6 +33,9 @@ static void fx_cleanup(void)
 }
 
 /* A fresh scratch directory, removed at exit (kept with GM_KEEP_TMP=1). */
+#if defined(__GNUC__)
+__attribute__((unused))
+#endif
 static const char *fx_tmpdir(void)
 {
   const char *base = getenv("TMPDIR");
@@ -50,6 +53,9 @@ static const char *fx_tmpdir(void)
 }
 
 /* dir/name in a static ring of buffers (several may be live at once). */
+#if defined(__GNUC__)
+__attribute__((unused))
+#endif
 static const char *fx_path(const char *name)
 {
   static char ring[8][4200];
@@ -61,6 +67,9 @@ static const char *fx_path(const char *name)
 }
 
 /* A file of tests/data (GM_TEST_DATA, else the source-relative path). */
+#if defined(__GNUC__)
+__attribute__((unused))
+#endif
 static const char *fx_data(const char *name)
 {
   static char ring[4][4200];
@@ -74,6 +83,9 @@ static const char *fx_data(const char *name)
 }
 
 /* The whole file, malloc'ed (NUL-terminated beyond *len), or NULL. */
+#if defined(__GNUC__)
+__attribute__((unused))
+#endif
 static unsigned char *fx_read(const char *path, size_t *len)
 {
   FILE *f = fopen(path, "rb");
@@ -95,6 +107,9 @@ static unsigned char *fx_read(const char *path, size_t *len)
   return buf;
 }
 
+#if defined(__GNUC__)
+__attribute__((unused))
+#endif
 static int fx_write(const char *path, const void *p, size_t len)
 {
   FILE *f = fopen(path, "wb");
