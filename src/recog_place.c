@@ -339,44 +339,93 @@ static size_t next_capitalised(const gm__pipeline *p, size_t i)
   return i;
 }
 
+/* Only a place lies in a region: "Russia, Iran and Turkey" is a list. */
+static void set_container(gm__work *z, size_t container, int f)
+{
+  if (z->role != GM_ROLE_PLACE)
+    return;
+  z->container = (int32_t)container;
+  z->cues |= GM__CUE_CONTAINER;
+  feature(z, f, 1);
+}
+
+/* The token that ends the list item before the item starting at token k:
+ * "A, B" and "A and B" (", and" too). Returns 0 when there is none. */
+static int item_before(const gm__tokens *t, size_t k, size_t *end)
+{
+  unsigned sep = t->v[k].sep;
+  const char *w;
+
+  if (k >= 1 && (sep & GM__SEP_COMMA) &&
+      !(sep & ~(unsigned)(GM__SEP_SPACE | GM__SEP_COMMA))) {
+    *end = k - 1;
+    return is_cap(&t->v[k - 1]);
+  }
+  if (k < 2 || (sep & ~(unsigned)GM__SEP_SPACE))
+    return 0;
+  w = gm__token_norm(t, k - 1);
+  if ((strcmp(w, "and") && strcmp(w, "or")) ||
+      (t->v[k - 1].sep & ~(unsigned)(GM__SEP_SPACE | GM__SEP_COMMA)))
+    return 0;
+  *end = k - 2;
+  return is_cap(&t->v[k - 2]);
+}
+
+/* Give the container to every match inside tokens [first, last]; w is a
+ * match index at or after them, moved back as the walk goes. */
+static void contain_items(gm__pipeline *p, size_t *w, size_t first,
+                          size_t last, size_t container)
+{
+  while (*w > 0 && p->work[*w - 1].tok_start >= first) {
+    --*w;
+    if (p->work[*w].tok_end <= last + 1)
+      set_container(&p->work[*w], container, F_in_region);
+  }
+}
+
+/* "near A, B, C and D in Y": every matched name among A..D lies in Y, and
+ * the items need not all be known names. Walks back item by item (runs of
+ * capitalised words) from the word before "in". */
+static void mark_list_before_in(gm__pipeline *p, size_t container)
+{
+  const gm__tokens *t = &p->tokens;
+  size_t in = p->work[container].tok_start - 1, w = container, end, item;
+
+  if (in == 0 || !is_cap(&t->v[in - 1]))
+    return;
+  end = in - 1;
+  for (int items = 0; items < 32; items++) {
+    item = end;
+    while (item > 0 && is_cap(&t->v[item - 1]) &&
+           t->v[item].sep == GM__SEP_SPACE)
+      item--;
+    contain_items(p, &w, item, end, container);
+    if (!item_before(t, item, &end))
+      break;
+  }
+}
+
 /* Containers: "X, Y" and "X in Y" with Y a region make Y the place X lies
  * in, for X and every name listed before it ("A, B and C in D region"). */
 static void find_containers(gm__pipeline *p)
 {
   const gm__tokens *t = &p->tokens;
+  size_t prev = p->n_work;
 
-  for (size_t i = next_capitalised(p, (size_t)-1), j; i < p->n_work;
-       i = j) {
-    gm__work *x = &p->work[i], *y;
-    j = next_capitalised(p, i);
-    if (j >= p->n_work)
-      break;
-    y = &p->work[j];
-    int comma = y->tok_start == x->tok_end &&
-                (t->v[y->tok_start].sep & GM__SEP_COMMA) &&
-                !(t->v[y->tok_start].sep &
-                  ~(unsigned)(GM__SEP_SPACE | GM__SEP_COMMA));
-    int in = y->tok_start == x->tok_end + 1 &&
-             !strcmp(gm__token_norm(t, x->tok_end), "in") &&
-             !(t->v[x->tok_end].sep & ~(unsigned)GM__SEP_SPACE) &&
-             !(t->v[y->tok_start].sep & ~(unsigned)GM__SEP_SPACE);
-    if (y->role != GM_ROLE_REGION || !(comma || in))
+  for (size_t j = next_capitalised(p, (size_t)-1); j < p->n_work;
+       prev = j, j = next_capitalised(p, j)) {
+    const gm__work *y = &p->work[j];
+    size_t k = y->tok_start;
+    if (y->role != GM_ROLE_REGION || k < 2)
       continue;
-    /* "X, Y" is one place in another; "A, B and C in Y" is a list. */
-    for (size_t k = i;;) {
-      gm__work *z = &p->work[k];
-      size_t before = k;
-      z->container = (int32_t)j;
-      z->cues |= GM__CUE_CONTAINER;
-      feature(z, comma ? F_followed_by_region : F_in_region, 1);
-      if (comma)
-        break;
-      while (before-- > 0 && !is_cap(&t->v[p->work[before].tok_start]))
-        ;
-      if (before >= p->n_work || !listed_after(p, &p->work[before], z))
-        break;
-      k = before;
-    }
+    if (prev < p->n_work && p->work[prev].tok_end == k &&
+        (t->v[k].sep & GM__SEP_COMMA) &&
+        !(t->v[k].sep & ~(unsigned)(GM__SEP_SPACE | GM__SEP_COMMA)))
+      set_container(&p->work[prev], j, F_followed_by_region);
+    else if (!strcmp(gm__token_norm(t, k - 1), "in") &&
+             t->v[k].sep == GM__SEP_SPACE &&
+             t->v[k - 1].sep == GM__SEP_SPACE)
+      mark_list_before_in(p, j);
   }
 }
 

@@ -12,37 +12,37 @@
 #define GM_RECOG_WEIGHTS_H
 
 #define GM__RECOG_FEATURES(X) \
-  X(bias, -1.975) \
-  X(lower_case, -2.390) \
-  X(sentence_initial, 1.228) \
-  X(capitalised, 1.162) \
+  X(bias, -1.963) \
+  X(lower_case, -2.411) \
+  X(sentence_initial, 1.252) \
+  X(capitalised, 1.159) \
   X(digits, 0.000) \
-  X(short, -4.208) \
-  X(multi_word, 0.613) \
-  X(can_be_country, 3.221) \
-  X(can_be_region, 1.141) \
+  X(short, -4.211) \
+  X(multi_word, 0.608) \
+  X(can_be_country, 3.258) \
+  X(can_be_region, 1.161) \
   X(log_population, 0.144) \
-  X(alternate_name_of_small_place, -2.020) \
-  X(small_places_only, -0.883) \
-  X(common_word, -3.536) \
-  X(given_name, 0.016) \
-  X(given_name_then_capital, -0.414) \
-  X(place_preposition, 1.538) \
-  X(place_modifier, 1.004) \
-  X(after_title, -3.513) \
-  X(after_given_name, -2.499) \
-  X(after_capital_the, -0.151) \
-  X(capitalised_word_before, -1.379) \
-  X(admin_suffix, -0.495) \
-  X(city_suffix, 0.217) \
+  X(alternate_name_of_small_place, -2.034) \
+  X(small_places_only, -0.875) \
+  X(common_word, -3.564) \
+  X(given_name, 0.006) \
+  X(given_name_then_capital, -0.389) \
+  X(place_preposition, 1.531) \
+  X(place_modifier, 0.999) \
+  X(after_title, -3.530) \
+  X(after_given_name, -2.523) \
+  X(after_capital_the, -0.157) \
+  X(capitalised_word_before, -1.401) \
+  X(admin_suffix, -0.502) \
+  X(city_suffix, 0.198) \
   X(organisation_word_after, -1.768) \
-  X(capitalised_word_after, -1.206) \
+  X(capitalised_word_after, -1.227) \
   X(inside_organisation_name, -3.000) \
-  X(followed_by_region, 2.303) \
-  X(in_region, -0.295) \
-  X(listed_with_place, 2.066) \
-  X(country_in_document, 0.345) \
-  X(admin1_in_document, 0.870) \
-  X(person_elsewhere, -1.207)
+  X(followed_by_region, 2.451) \
+  X(in_region, -0.123) \
+  X(listed_with_place, 2.060) \
+  X(country_in_document, 0.349) \
+  X(admin1_in_document, 0.896) \
+  X(person_elsewhere, -1.235)
 
 #endif

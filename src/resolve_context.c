@@ -69,6 +69,12 @@ static int is_admin1(const gaz_entry *e)
   return e->fclass == 'A' && strcmp(e->fcode, "ADM1") == 0;
 }
 
+/* A container whose inside the codes can tell. */
+static int is_region_kind(const gaz_entry *e)
+{
+  return is_country(e) || is_admin1(e) || e->region >= 0;
+}
+
 static double lat_of(const gaz_entry *e) { return e->lat_e7 / 1e7; }
 static double lon_of(const gaz_entry *e) { return e->lon_e7 / 1e7; }
 
@@ -97,7 +103,25 @@ static int has_admin1(const gm__pipeline *p, const context *c,
 static int inside(const gm__pipeline *p, const gaz_entry *e,
                   const gaz_entry *r)
 {
-  if (e == r || !r->country[0] || memcmp(e->country, r->country, 2) != 0)
+  gm_region reg;
+
+  if (e == r)
+    return 0;
+  /* A composite region (Donbas, the Baltic states, Europe): inside any of
+   * its members. */
+  if (r->region >= 0 &&
+      gm_gazetteer_region(p->gaz, (uint32_t)r->region, &reg) == 0 &&
+      reg.kind == GM_REGION_COMPOSITE) {
+    for (size_t m = 0; m < reg.n_members; m++) {
+      gm_region mr;
+      const gaz_entry *me;
+      if (gm_gazetteer_region(p->gaz, reg.members[m], &mr) == 0 &&
+          (me = gm__gaz_entry(p->gaz, mr.entry)) && inside(p, e, me))
+        return 1;
+    }
+    return 0;
+  }
+  if (!r->country[0] || memcmp(e->country, r->country, 2) != 0)
     return 0;
   if (is_country(r))
     return 1;
@@ -433,6 +457,15 @@ int gm__resolve(gm__pipeline *p)
     e = gm__gaz_entry(p->gaz, w->entry);
     if (!e)
       continue;
+    /* "X in Y", "X, Y" where the gazetteer has no X inside Y: the place
+     * meant is not in the gazetteer; better no answer than a wrong one. */
+    {
+      const gaz_entry *cont = container_of(p, gs, w);
+      if (cont && is_region_kind(cont) && !inside(p, e, cont)) {
+        w->entry = GM_NO_ENTRY;
+        continue;
+      }
+    }
     score(p, c, g, w->group, e, how_of(w, w->entry), container_of(p, gs, w),
           w);
     rc = alternatives(p, c, gs, w->group, w);
