@@ -330,10 +330,10 @@ static GEOSGeometry *parts_build(gm__geo *g, parts *p)
   }
   multi = GEOSGeom_createCollection_r(g->ctx, GEOS_MULTIPOLYGON, p->v,
                                       (unsigned)p->n);
-  if (!multi) {
+  if (!multi)
     fail(g, GM_EGEOMETRY);
-    return NULL;
-  }
+  /* Ownership of the polygons passes with the call (geos_c.h); after a
+   * failure it is unclear who freed them, so leak rather than free twice. */
   free(p->v);
   memset(p, 0, sizeof *p);
   return multi;
@@ -410,11 +410,11 @@ static GEOSGeometry *polygon_map(gm__geo *g, const GEOSGeometry *poly,
     if (!ring[done])
       goto done;
   }
-  /* The polygon takes the rings, not the array. */
+  /* The rings pass to GEOS with the call (not the array); after a
+   * failure, leak rather than risk freeing them twice. */
   out = GEOSGeom_createPolygon_r(g->ctx, ring[0], ring + 1, (unsigned)holes);
-  if (out)
-    done = 0;
-  else
+  done = 0;
+  if (!out)
     fail(g, GM_EGEOMETRY);
 done:
   while (done > 0)
@@ -550,7 +550,7 @@ static int unwrap_ring(double *xyz, size_t n, size_t ring, void *arg)
     turn = 360;
   else if (n && xyz[0] > u->east)
     turn = -360;
-  return turn ? shift_ring(xyz, n, ring, &turn) : 0;
+  return turn != 0 ? shift_ring(xyz, n, ring, &turn) : 0;
 }
 
 /* Cut an unwrapped polygon at every antimeridian it crosses and bring

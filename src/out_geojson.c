@@ -258,8 +258,7 @@ void gm__feature_begin(gm__writer *w, const gm__geometry *geom)
 
 int gm__feature_end(gm__writer *w)
 {
-  static const char *before[] = {",\n", "\x1e", ""};
-  int frame = w->opt.frame;
+  const char *before = "", *after = "";
   int rc;
 
   gm__json_end(&w->json); /* properties */
@@ -267,13 +266,18 @@ int gm__feature_end(gm__writer *w)
   if (w->json.status || w->json.depth)
     return gm__error(w->err, w->json.status ? w->json.status : GM_EINVAL,
                      "feature: %s", gm_strerror(w->json.status));
-  /* One feature per line, in a collection too: diffs and grep stay
-   * readable. */
-  if ((frame == GM__FRAME_COLLECTION && w->n_features == 0
-           ? (rc = put(w, "\n", 1))
-           : (rc = put(w, before[frame], strlen(before[frame])))) ||
+  switch (w->opt.frame) {
+  case GM__FRAME_COLLECTION:
+    /* One feature a line in a collection too: diffs and grep stay
+     * readable. */
+    before = w->n_features ? ",\n" : "\n";
+    break;
+  case GM__FRAME_SEQ: before = "\x1e"; after = "\n"; break;
+  case GM__FRAME_LINES: after = "\n"; break;
+  }
+  if ((rc = put(w, before, strlen(before))) ||
       (rc = put(w, w->json.out.data, w->json.out.len)) ||
-      (frame != GM__FRAME_COLLECTION && (rc = put(w, "\n", 1))))
+      (rc = put(w, after, strlen(after))))
     return rc;
   w->n_features++;
   return 0;

@@ -168,11 +168,13 @@ def json_type(v):
 
 
 def has_crs(v):
-    if isinstance(v, dict):
-        return "crs" in v or any(has_crs(x) for x in v.values())
+    """A "crs" member on a collection, a feature or a geometry (not inside
+    properties, where "crs" would just be a name)."""
     if isinstance(v, list):
         return any(has_crs(x) for x in v)
-    return False
+    if not isinstance(v, dict):
+        return False
+    return "crs" in v or has_crs(v.get("features")) or has_crs(v.get("geometry"))
 
 
 def check_feature(p, i, feat, precision, schema):
