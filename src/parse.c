@@ -135,6 +135,7 @@ int gm_parse(gm_parser *ps, const char *text, size_t len, gm_result **out,
   int rc;
 
   *out = NULL;
+  p->text = text;
   p->text_len = len;
   if ((rc = gm__tokenize(text, len, &p->tokens)) ||
       (rc = gm__sentences(p, text, len)) ||
@@ -158,6 +159,7 @@ int gm_resolve_spans(gm_parser *ps, const char *text, size_t len,
   int rc;
 
   *out = NULL;
+  p->text = text;
   p->text_len = len;
   if ((rc = gm__tokenize(text, len, &p->tokens)) ||
       (rc = gm__sentences(p, text, len)))

@@ -65,7 +65,8 @@ enum {
 
 typedef struct gm__pipeline {
   const gm_gazetteer *gaz;
-  size_t text_len;                /* of the article being parsed */
+  const char *text;               /* the article being parsed */
+  size_t text_len;
   gm_parse_options opt;
   gm__tokens tokens;
   gm__sentence *sentences;

@@ -70,6 +70,14 @@ static const char *const org_heads[] = {
     "chiefs", "staff", "security", "cooperation", "development", "trade",
     "international", "national", "global", "world", "museum", "hospital",
     NULL};
+/* Capitalised words that follow a place without being part of a name:
+ * "Toronto Saturday", "Kyiv March 3". */
+static const char *const calendar_words[] = {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+    "sunday", "january", "february", "march", "april", "may", "june", "july",
+    "august", "september", "october", "november", "december", "jan", "feb",
+    "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    NULL};
 static const char *const function_words[] = {"for", "and", "of", "in", "the",
                                              "on", "de", "du", "la", "del",
                                              NULL};
@@ -241,7 +249,11 @@ static void recognise_one(gm__pipeline *p, gm__work *w)
     feature(w, F_capitalised, 1);
   if (first->flags & GM__TOK_DIGIT)
     feature(w, F_digits, 1);
-  if (single && first->end - first->start <= 2 &&
+  /* "Ky.", "Calif.": a region's abbreviation with its period. */
+  const gm__token *last = &t->v[w->tok_end - 1];
+  int abbreviation = k.code && (last->flags & GM__TOK_CAP) &&
+                     last->end < p->text_len && p->text[last->end] == '.';
+  if (single && first->end - first->start <= 2 && !abbreviation &&
       !(first->flags & GM__TOK_ALLCAPS))
     feature(w, F_short, 1);
   if (!single)
@@ -262,7 +274,7 @@ static void recognise_one(gm__pipeline *p, gm__work *w)
   if (single) {
     const gaz_word *word = word_of(p, w->tok_start);
     /* "US", "UK": an acronym in capitals is not the word "us". */
-    int acronym = (first->flags & GM__TOK_ALLCAPS) && k.code;
+    int acronym = ((first->flags & GM__TOK_ALLCAPS) && k.code) || abbreviation;
     if (word && word->lower > 0 && !acronym) {
       double share = (double)word->lower / ((double)word->lower + word->upper + 1);
       feature(w, F_common_word, share * log10(1.0 + word->lower) / 4);
@@ -294,7 +306,13 @@ static void recognise_one(gm__pipeline *p, gm__work *w)
     else if ((size_t)before != s->tok_start && !in_list(prev, titles))
       feature(w, F_capitalised_word_before, 1);
   }
-  if (after >= 0 && in_list(next, admin_suffixes) && !k.country) {
+  /* "Metcalfe County man", "Donetsk region"; not "Kentucky State Police",
+   * where the capitalised suffix begins an organisation's name. */
+  long after2 = after >= 0 ? adjacent_after(t, (size_t)after + 1) : -1;
+  int suffix = after >= 0 && in_list(next, admin_suffixes) && !k.country &&
+               !(is_cap(&t->v[after]) && after2 >= 0 &&
+                 is_cap(&t->v[after2]));
+  if (suffix) {
     feature(w, F_admin_suffix, 1);
     w->cues |= GM__CUE_ADMIN_SUFFIX;
     w->span_tokens = w->tok_end - w->tok_start + 1;  /* "Metcalfe County" */
@@ -303,7 +321,8 @@ static void recognise_one(gm__pipeline *p, gm__work *w)
     w->cues |= GM__CUE_CITY_SUFFIX;
   } else if (after >= 0 && in_list(next, org_after) && is_cap(&t->v[after])) {
     feature(w, F_organisation_word_after, 1);
-  } else if (after >= 0 && is_cap(&t->v[after]) && !k.region) {
+  } else if (after >= 0 && is_cap(&t->v[after]) && !k.region &&
+             !in_list(next, calendar_words)) {
     feature(w, F_capitalised_word_after, 1);
   }
   if (inside_org_name(p, w->tok_start, s->tok_start))
