@@ -320,7 +320,7 @@ typedef struct index_tables {
   size_t n_keys;
   gaz_posting *postings;
   size_t n_postings;
-  uint32_t *slots;
+  gaz_slot *slots;
   size_t n_slots;
   uint32_t *by_id;
   size_t n_by_id;
@@ -368,18 +368,25 @@ static int build_index(gm__builder *b, index_tables *t)
     }
     key->n_postings = (uint32_t)(t->n_postings - key->postings);
   }
-  for (t->n_slots = 1024; t->n_slots < t->n_keys * 2; t->n_slots *= 2)
+  /* Load at most 3/4: with the hashes in the slots, a longer probe
+   * mostly stays in the same cache line. */
+  for (t->n_slots = 1024; t->n_slots / 4 * 3 < t->n_keys; t->n_slots *= 2)
     ;
-  t->slots = malloc(t->n_slots * sizeof *t->slots);
+  t->slots = calloc(t->n_slots, sizeof *t->slots);
   t->by_id = malloc((b->n_entries ? b->n_entries : 1) * sizeof *t->by_id);
   if (!t->slots || !t->by_id)
     return GM_ENOMEM;
-  memset(t->slots, 0xff, t->n_slots * sizeof *t->slots);
   for (k = 0; k < t->n_keys; k++) {
-    size_t j = t->keys[k].hash & (t->n_slots - 1);
-    while (t->slots[j] != GAZ_NO_INDEX)
+    const gaz_key *key = &t->keys[k];
+    size_t j = key->hash & (t->n_slots - 1);
+    if (key->n_postings & GAZ_SLOT_PREFIX)
+      return GM_ELIMIT;
+    while (t->slots[j].key != 0)
       j = (j + 1) & (t->n_slots - 1);
-    t->slots[j] = (uint32_t)k;
+    t->slots[j] = (gaz_slot){
+        .hash = key->hash, .key = key->key, .postings = key->postings,
+        .n_postings = key->n_postings |
+                      (key->flags & GAZ_KEY_PREFIX ? GAZ_SLOT_PREFIX : 0)};
   }
   /* Sort (geonameid, index) pairs, then keep the indexes. */
   uint64_t *pairs = malloc((b->n_entries ? b->n_entries : 1) * sizeof *pairs);
@@ -528,8 +535,8 @@ static int write_file(gm__builder *b, const char *path, FILE *f)
 
   if (rc == 0)
     rc = encode_regions(b, &geometry, regions, &members);
-  if (rc == 0)
-    rc = build_index(b, &t);
+  if (rc == 0 && (rc = build_index(b, &t)) == GM_ELIMIT)
+    gm__error(b->err, rc, "%s: a name with 2^31 entries or more", path);
   if (rc == 0)
     rc = build_words(b, &words, &word_slots, &n_word_slots);
   if (rc) {

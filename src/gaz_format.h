@@ -15,7 +15,10 @@
  *               GEOMETRY WKB blobs, referenced by (u32 offset, u32 length)
  *               KEYS     gaz_key[n], sorted by normalised name
  *               POSTINGS gaz_posting[] grouped by key
- *               SLOTS    u32[2^k] open-addressing hash of KEYS (~0 empty)
+ *               SLOTS    gaz_slot[2^k]: open-addressing hash of KEYS
+ *                        that holds what a lookup needs (hash, string,
+ *                        postings), so a lookup reads one slot and the
+ *                        key's string, not a key record too
  *               BYID     u32[] entry indexes sorted by geonameid
  *               META     key=value\n lines (attribution, sources)
  *               WORDS    gaz_word[n]: the recogniser's lexicon (how
@@ -32,7 +35,8 @@
 #include <stdint.h>
 
 #define GAZ_MAGIC "GMGAZ\r\n\032"  /* 8 bytes; catches text-mode copies */
-#define GAZ_MAJOR 1
+/* 2: SLOTS holds gaz_slot records instead of u32 indexes into KEYS. */
+#define GAZ_MAJOR 2
 #define GAZ_MINOR 0
 #define GAZ_NO_INDEX 0xffffffffu
 
@@ -112,6 +116,19 @@ typedef struct gaz_key {
 } gaz_key;              /* 20 bytes */
 
 #define GAZ_KEY_PREFIX 1u  /* a longer key starts with this one + ' ' */
+
+/* One slot of the name index's hash table (linear probing, load <= 3/4).
+ * A lookup compares hashes in the slots, then the one string whose hash
+ * matches: two cache misses for a key, where a table of indexes into KEYS
+ * costs three or four. */
+typedef struct gaz_slot {
+  uint32_t hash;        /* low 32 bits of gm__hash(key) */
+  uint32_t key;         /* string offset of the key; 0 = empty slot */
+  uint32_t postings;    /* index of the first posting */
+  uint32_t n_postings;  /* GAZ_SLOT_PREFIX | number of postings */
+} gaz_slot;             /* 16 bytes */
+
+#define GAZ_SLOT_PREFIX 0x80000000u  /* the key's GAZ_KEY_PREFIX */
 
 typedef struct gaz_posting {
   uint32_t entry;

@@ -46,7 +46,8 @@ static int take_section(gm_gazetteer *g, const gaz_section *s, gm_error *err)
       [GAZ_SEC_STRINGS] = 1,  [GAZ_SEC_ENTRIES] = sizeof(gaz_entry),
       [GAZ_SEC_REGIONS] = sizeof(gaz_region), [GAZ_SEC_MEMBERS] = 4,
       [GAZ_SEC_GEOMETRY] = 1, [GAZ_SEC_KEYS] = sizeof(gaz_key),
-      [GAZ_SEC_POSTINGS] = sizeof(gaz_posting), [GAZ_SEC_SLOTS] = 4,
+      [GAZ_SEC_POSTINGS] = sizeof(gaz_posting),
+      [GAZ_SEC_SLOTS] = sizeof(gaz_slot),
       [GAZ_SEC_BYID] = 4,     [GAZ_SEC_META] = 1,
       [GAZ_SEC_WORDS] = sizeof(gaz_word), [GAZ_SEC_WORDSLOTS] = 4};
   char what[128];
@@ -338,8 +339,7 @@ int gm_gazetteer_postings(const gm_gazetteer *g, const char *key,
                           size_t key_len, const gm_posting **postings,
                           size_t *n, int *is_prefix)
 {
-  const gaz_key *keys = (const gaz_key *)g->sec[GAZ_SEC_KEYS];
-  const uint32_t *slots = (const uint32_t *)g->sec[GAZ_SEC_SLOTS];
+  const gaz_slot *slots = (const gaz_slot *)g->sec[GAZ_SEC_SLOTS];
   size_t mask = g->n[GAZ_SEC_SLOTS] - 1;
   uint32_t h = (uint32_t)gm__hash(key, key_len);
 
@@ -348,27 +348,26 @@ int gm_gazetteer_postings(const gm_gazetteer *g, const char *key,
   *is_prefix = 0;
   for (size_t i = h & mask, probes = 0; probes <= mask;
        i = (i + 1) & mask, probes++) {
-    const gaz_key *k;
+    const gaz_slot *slot = &slots[i];
     const char *s;
-    if (slots[i] == GAZ_NO_INDEX)
+    uint32_t count;
+    if (slot->key == 0)
       return 0;
-    if (slots[i] >= g->n[GAZ_SEC_KEYS])
-      return GM_EGAZETTEER;
-    k = &keys[slots[i]];
-    if (k->hash != h)
+    if (slot->hash != h)
       continue;
-    s = gm__gaz_str(g, k->key);
+    s = gm__gaz_str(g, slot->key);
     if (strncmp(s, key, key_len) != 0 || s[key_len])
       continue;
-    if (k->postings > g->n[GAZ_SEC_POSTINGS] ||
-        k->n_postings > g->n[GAZ_SEC_POSTINGS] - k->postings)
+    count = slot->n_postings & ~GAZ_SLOT_PREFIX;
+    if (slot->postings > g->n[GAZ_SEC_POSTINGS] ||
+        count > g->n[GAZ_SEC_POSTINGS] - slot->postings)
       return GM_EGAZETTEER;
     /* gm_posting mirrors gaz_posting's first two fields and size. */
     *postings = (const gm_posting *)((const gaz_posting *)
                                          g->sec[GAZ_SEC_POSTINGS] +
-                                     k->postings);
-    *n = k->n_postings;
-    *is_prefix = (k->flags & GAZ_KEY_PREFIX) != 0;
+                                     slot->postings);
+    *n = count;
+    *is_prefix = (slot->n_postings & GAZ_SLOT_PREFIX) != 0;
     return 0;
   }
   return 0;

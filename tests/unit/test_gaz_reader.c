@@ -405,7 +405,7 @@ static void test_section_table(void)
                "entries of a fractional number of records");
   h = h0;
   s = (gaz_section *)find_section(&h, GAZ_SEC_SLOTS);
-  s->size = 12;
+  s->size = 3 * sizeof(gaz_slot);
   reseal(p, h);
   refuse_bytes(p, good_len, GM_EGAZETTEER, "power of 2",
                "a hash table of 3 slots");
