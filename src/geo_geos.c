@@ -778,6 +778,23 @@ static GEOSGeometry *repair(gm__geo *g, GEOSGeometry *geom)
   return fixed;
 }
 
+/*
+ * Positions onto the grid. Rounding each position alone is several times
+ * faster than GEOS's snap-rounding (which nodes and unions everything)
+ * and nearly always leaves the polygons valid at fine grids; when it does
+ * not (a sliver collapsed, two rings now cross), snap-round properly.
+ */
+static GEOSGeometry *snap(gm__geo *g, const GEOSGeometry *geom, double grid)
+{
+  GEOSGeometry *fast = GEOSGeom_setPrecision_r(g->ctx, geom, grid,
+                                               GEOS_PREC_NO_TOPO);
+
+  if (fast && GEOSisValid_r(g->ctx, fast) == 1)
+    return fast;
+  gm__geo_destroy(g, fast);
+  return GEOSGeom_setPrecision_r(g->ctx, geom, grid, GEOS_PREC_VALID_OUTPUT);
+}
+
 /* Twice the signed area: positive when the ring turns counter-clockwise. */
 static double ring_area2(const double *xy, size_t n)
 {
@@ -886,7 +903,7 @@ int gm__geo_shape(gm__geo *g, const unsigned char *wkb, size_t len,
       (opt->simplify_m > 0 &&
        step(g, &geom, simplify_metres(g, geom, opt->simplify_m))) ||
       !(geom = repair(g, geom)) ||
-      step(g, &geom, GEOSGeom_setPrecision_r(g->ctx, geom, grid, 0)) ||
+      step(g, &geom, snap(g, geom, grid)) ||
       step(g, &geom, halve_wide(g, geom, grid))) {
     rc = fail(g, GM_EGEOMETRY);
     goto done;
