@@ -30,6 +30,7 @@ except ImportError:
     print("1..0 # SKIP no QGIS Python bindings (Debian python3-qgis)")
     sys.exit(77)
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gjtest  # noqa: E402
 
