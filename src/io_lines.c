@@ -31,6 +31,7 @@ struct gm__lines {
   char *buf;          /* bytes read and not yet returned */
   size_t start, end, cap;
   int eof;
+  int zip_done;       /* the zip member is read to its end and closed */
   size_t line_no;
   uint64_t bytes;     /* consumed so far (uncompressed) */
 };
@@ -152,6 +153,16 @@ static int fill(gm__lines *r, gm_error *err)
     if (n < 0)
       return gm__error(err, GM_EFORMAT, "%s: line %zu: zip member is corrupt",
                        r->path, r->line_no + 1);
+    /* minizip checks the member's CRC only when it is closed: a member
+     * whose bytes changed but still inflate (or are stored) is caught
+     * here, at its end, or not at all. */
+    if (n == 0 && !r->zip_done) {
+      r->zip_done = 1;
+      if (unzCloseCurrentFile(r->zip) == UNZ_CRCERROR)
+        return gm__error(err, GM_EFORMAT,
+                         "%s: zip member fails its CRC check: corrupt",
+                         r->path);
+    }
     break;
   }
   r->end += (size_t)n;
@@ -211,7 +222,8 @@ void gm__lines_close(gm__lines *r)
   if (r->gz)
     gzclose(r->gz);
   if (r->zip) {
-    unzCloseCurrentFile(r->zip);
+    if (!r->zip_done)
+      unzCloseCurrentFile(r->zip);
     unzClose(r->zip);
   }
   free(r->buf);
