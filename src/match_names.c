@@ -122,21 +122,28 @@ int gm__match_names(gm__pipeline *p, const char *text)
   return 0;
 }
 
+/* A caller-given span names a place even when the gazetteer lacks the
+ * whole of it ("Metcalfe County", "the Donbas region"): then the longest
+ * run of its tokens that is a name stands for it, preferring runs at its
+ * start ("Metcalfe"), so the span still gets an answer. */
 int gm__match_span(gm__pipeline *p, size_t a, size_t b, gm__work *w)
 {
-  const gm_posting *post = NULL;
-  size_t n = 0;
-  int prefix, rc;
-
   *w = (gm__work){.tok_start = a, .tok_end = b, .span_tokens = b - a,
                   .container = -1, .entry = GM_NO_ENTRY};
-  if (a >= b)
-    return 0;
-  if ((rc = build_key(p, a, b)) ||
-      (rc = gm_gazetteer_postings(p->gaz, p->key.data, p->key.len, &post, &n,
-                                  &prefix)))
-    return rc;
-  w->postings = post;
-  w->n_postings = n;
+  for (size_t len = b - a; len > 0; len--)
+    for (size_t i = a; i + len <= b; i++) {
+      const gm_posting *post;
+      size_t n;
+      int prefix, rc;
+      if ((rc = build_key(p, i, i + len)) ||
+          (rc = gm_gazetteer_postings(p->gaz, p->key.data, p->key.len, &post,
+                                      &n, &prefix)))
+        return rc;
+      if (n) {
+        w->postings = post;
+        w->n_postings = n;
+        return 0;
+      }
+    }
   return 0;
 }

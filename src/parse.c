@@ -137,6 +137,7 @@ int gm_parse(gm_parser *ps, const char *text, size_t len, gm_result **out,
   *out = NULL;
   p->text = text;
   p->text_len = len;
+  p->spans = 0;
   if ((rc = gm__tokenize(text, len, &p->tokens)) ||
       (rc = gm__sentences(p, text, len)) ||
       (rc = gm__match_names(p, text)))
@@ -161,6 +162,7 @@ int gm_resolve_spans(gm_parser *ps, const char *text, size_t len,
   *out = NULL;
   p->text = text;
   p->text_len = len;
+  p->spans = 1;
   if ((rc = gm__tokenize(text, len, &p->tokens)) ||
       (rc = gm__sentences(p, text, len)))
     return fail(rc, err);

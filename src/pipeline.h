@@ -66,6 +66,7 @@ enum {
 typedef struct gm__pipeline {
   const gm_gazetteer *gaz;
   const char *text;               /* the article being parsed */
+  int spans;                      /* resolving caller-given spans */
   size_t text_len;
   gm_parse_options opt;
   gm__tokens tokens;

@@ -458,10 +458,11 @@ int gm__resolve(gm__pipeline *p)
     if (!e)
       continue;
     /* "X in Y", "X, Y" where the gazetteer has no X inside Y: the place
-     * meant is not in the gazetteer; better no answer than a wrong one. */
+     * meant is not in the gazetteer; better no answer than a wrong one
+     * (unless the caller asks for an answer for every span). */
     {
       const gaz_entry *cont = container_of(p, gs, w);
-      if (cont && is_region_kind(cont) && !inside(p, e, cont)) {
+      if (cont && !p->spans && is_region_kind(cont) && !inside(p, e, cont)) {
         w->entry = GM_NO_ENTRY;
         continue;
       }
