@@ -110,6 +110,14 @@ int gm__match_names(gm__pipeline *p, const char *text)
       if (!prefix)
         break;
     }
+    /* A name written in lower case ("in", "said", "nice") is kept only
+     * for study: the fitted recogniser rejects every one of them, and
+     * they are most of the matches of running text. */
+    if (best && (t->v[i].flags & GM__TOK_LOWER) && !p->opt.all_matches &&
+        !p->spans) {
+      i = best_end;
+      continue;
+    }
     if (best) {
       int rc = push(p, i, best_end, best, best_n);
       if (rc)

@@ -85,7 +85,7 @@ static const char *const function_words[] = {"for", "and", "of", "in", "the",
 static int in_list(const char *word, const char *const *list)
 {
   for (; *list; list++)
-    if (strcmp(word, *list) == 0)
+    if (**list == *word && strcmp(word, *list) == 0)
       return 1;
   return 0;
 }

@@ -183,16 +183,27 @@ static double score(const gm__pipeline *p, const context *c, const group *g,
     if (!is_admin1(e) && has_admin1(p, c, e))
       SIGNAL("admin1_in_document", 2.5);
     if (c->n_anchors && !gm__entry_is_region(e)) {
-      double best = -1;
+      /* The nearest anchor by a flat approximation, then its geodesic
+       * distance: one PROJ call per candidate, not one per anchor. */
+      double best = -1, flat = -1, lat = lat_of(e), lon = lon_of(e);
+      double k = cos(lat * M_PI / 180);
+      size_t nearest = 0;
       for (size_t i = 0; i < c->n_anchors; i++) {
-        double d;
+        double dx, dy, d;
         if (c->anchors[i].group == gi)
           continue;
-        d = gm__geo_distance_km(lat_of(e), lon_of(e), c->anchors[i].lat,
-                                c->anchors[i].lon);
-        if (best < 0 || d < best)
-          best = d;
+        dx = fabs(lon - c->anchors[i].lon);
+        dx = (dx > 180 ? 360 - dx : dx) * k;
+        dy = lat - c->anchors[i].lat;
+        d = dx * dx + dy * dy;
+        if (flat < 0 || d < flat) {
+          flat = d;
+          nearest = i;
+        }
       }
+      if (flat >= 0)
+        best = gm__geo_distance_km(lat, lon, c->anchors[nearest].lat,
+                                   c->anchors[nearest].lon);
       /* Local evidence: beyond 500 km distance says nothing more. */
       if (best >= 0)
         SIGNAL("distance_to_other_places",

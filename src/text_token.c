@@ -216,15 +216,27 @@ int gm__tokenize(const char *s, size_t len, gm__tokens *t)
     return GM_ELIMIT;
   while (pos < len) {
     utf8proc_int32_t c;
-    utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s + pos,
-                                          (utf8proc_ssize_t)(len - pos), &c);
-    int upper = 0, lower = 0, digit = 0;
-    int word = n > 0 && is_word_char(c, &upper, &lower, &digit);
+    utf8proc_ssize_t n;
+    int upper = 0, lower = 0, digit = 0, word;
 
-    /* A mark after a separator starts nothing: it belongs to no word. */
-    if (word && !in_token && utf8proc_category(c) >= UTF8PROC_CATEGORY_MN &&
-        utf8proc_category(c) <= UTF8PROC_CATEGORY_ME)
-      word = 0;
+    /* ASCII, most of any news text, without utf8proc's tables. */
+    if ((unsigned char)s[pos] < 0x80) {
+      c = (unsigned char)s[pos];
+      n = 1;
+      upper = c >= 'A' && c <= 'Z';
+      lower = c >= 'a' && c <= 'z';
+      digit = c >= '0' && c <= '9';
+      word = upper || lower || digit;
+    } else {
+      n = utf8proc_iterate((const utf8proc_uint8_t *)s + pos,
+                           (utf8proc_ssize_t)(len - pos), &c);
+      word = n > 0 && is_word_char(c, &upper, &lower, &digit);
+      /* A mark after a separator starts nothing: it belongs to no word. */
+      if (word && !in_token &&
+          utf8proc_category(c) >= UTF8PROC_CATEGORY_MN &&
+          utf8proc_category(c) <= UTF8PROC_CATEGORY_ME)
+        word = 0;
+    }
     if (word) {
       if (!in_token) {
         in_token = 1;
