@@ -179,9 +179,9 @@ static double score(const gm__pipeline *p, const context *c, const group *g,
     SIGNAL("inside_following_region", inside(p, e, container) ? 5.0 : -1.0);
   if (c) {
     if (!is_country(e) && e->country[0] && has_country(c, e->country))
-      SIGNAL("country_in_document", 2.0);
+      SIGNAL("country_context", 2.0);
     if (!is_admin1(e) && has_admin1(p, c, e))
-      SIGNAL("admin1_in_document", 2.5);
+      SIGNAL("admin1_context", 2.5);
     if (c->n_anchors && !gm__entry_is_region(e)) {
       /* The nearest anchor by a flat approximation, then its geodesic
        * distance: one PROJ call per candidate, not one per anchor. */
