@@ -73,11 +73,26 @@ int cli_open_gazetteer(const char *option, gm_gazetteer **out)
 
 int cli_output_open(cli_output *o, const char *path)
 {
+  struct stat st;
   int fd;
 
   memset(o, 0, sizeof *o);
   if (!path || strcmp(path, "-") == 0) {
     o->f = stdout;
+    return EXIT_OK;
+  }
+  /* A device or pipe (/dev/full, /dev/stdout, a FIFO) is written as it
+   * is: a temporary beside it renamed over it would replace the device
+   * with a regular file. */
+  if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+    o->path = strdup(path);
+    if (!o->path || !(o->f = fopen(path, "w"))) {
+      cli_warn("%s: cannot open: %s", path, o->path ? strerror(errno)
+                                                    : "out of memory");
+      free(o->path);
+      o->path = NULL;
+      return EXIT_FAILURE_;
+    }
     return EXIT_OK;
   }
   o->path = strdup(path);
