@@ -35,13 +35,15 @@ double gm__how_score(unsigned how)
 
 double gm__kind_score(const gaz_entry *e)
 {
+  /* Regions carry no population: their kind stands in for it. */
   if (e->fclass == 'A' && strncmp(e->fcode, "PCL", 3) == 0)
-    return 5.0;
+    return 6.0;
+  if (e->fclass == 'L' && strcmp(e->fcode, "CONT") == 0)
+    return 6.0;
   if (e->fclass == 'A' && strcmp(e->fcode, "ADM1") == 0)
-    return 3.0;
-  if (e->fclass == 'L' && (strcmp(e->fcode, "RGN") == 0 ||
-                           strcmp(e->fcode, "CONT") == 0))
-    return 3.0;
+    return 4.5;
+  if (e->fclass == 'L' && strcmp(e->fcode, "RGN") == 0)
+    return 4.5;
   if (e->fclass == 'P') {
     if (strcmp(e->fcode, "PPLC") == 0)
       return 2.0;

@@ -240,6 +240,10 @@ static void recognise_one(gm__pipeline *p, gm__work *w)
   if (w->role == GM_ROLE_DEMONYM)
     k.demonym_only = 1;
 
+  /* "#Ferguson": a hashtag, as tweets name places */
+  if (first->start > 0 && p->text[first->start - 1] == '#')
+    feature(w, F_hashtag, 1);
+
   /* case and position */
   if (first->flags & GM__TOK_LOWER)
     feature(w, F_lower_case, 1);
@@ -511,9 +515,13 @@ static void take_periods(gm__pipeline *p, const char *text)
     int code = 0;
     for (size_t k = 0; k < w->n_postings; k++)
       code |= w->postings[k].how == GM_HOW_CODE;
+    /* An initialism's last letter ("U.S.") or an abbreviation in mixed
+     * case ("Ky."); a code in capitals ("US.") ends a sentence instead. */
     if (w->span_tokens == w->tok_end - w->tok_start && last->end < p->text_len &&
         text[last->end] == '.' && (last->flags & GM__TOK_CAP) &&
-        (last->end - last->start == 1 || (code && last->end - last->start <= 5)))
+        (last->end - last->start == 1 ||
+         (code && last->end - last->start <= 5 &&
+          !(last->flags & GM__TOK_ALLCAPS))))
       w->trailing_period = 1;
   }
 }

@@ -182,7 +182,9 @@ static double score(const gm__pipeline *p, const context *c, const group *g,
       SIGNAL("country_context", 2.0);
     if (!is_admin1(e) && has_admin1(p, c, e))
       SIGNAL("admin1_context", 2.5);
-    if (c->n_anchors && !gm__entry_is_region(e)) {
+    /* Countries and continents are too large for a point's distance to
+     * mean anything; admin units and places are not. */
+    if (c->n_anchors && !is_country(e) && strcmp(e->fcode, "CONT") != 0) {
       /* The nearest anchor by a flat approximation, then its geodesic
        * distance: one PROJ call per candidate, not one per anchor. */
       double best = -1, flat = -1, lat = lat_of(e), lon = lon_of(e);
