@@ -12,12 +12,21 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <time.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "cli_batch.h"
 #include "out_geojson.h"
+#include "out_json.h"
+
+#define MAX_JOBS 1024
 
 enum {
   OPT_LAYER = 256,
@@ -27,7 +36,18 @@ enum {
   OPT_PRECISION,
   OPT_SIMPLIFY,
   OPT_FULL_GEOMETRY,
-  OPT_ALL_MATCHES
+  OPT_ALL_MATCHES,
+  OPT_FORMAT,
+  OPT_GLOB,
+  OPT_ID_FIELD,
+  OPT_TITLE_FIELD,
+  OPT_URL_FIELD,
+  OPT_DATE_FIELD,
+  OPT_TEXT_FIELD,
+  OPT_MAX_ARTICLE_BYTES,
+  OPT_ERRORS,
+  OPT_MAX_CITATIONS,
+  OPT_RESUME
 };
 
 typedef struct option_doc {
@@ -68,6 +88,27 @@ static const option_doc docs[] = {
     {"near", 1, 'n', "LAT,LON[,KM]", "prior: places near this point (100 km)"},
     {"demonyms", 0, 'd', NULL, "report demonyms (Ukrainian) as mentions"},
     {"gazetteer", 1, 'G', "FILE", "the gazetteer to use"},
+    {"format", 1, OPT_FORMAT, "text|jsonl",
+     "how inputs hold articles (default: .jsonl,\n"
+     ".ndjson, .jsonl.gz, .ndjson.gz are JSON Lines,\n"
+     "anything else one article of text per file)"},
+    {"glob", 1, OPT_GLOB, "PATTERN",
+     "in directories, only files whose name matches"},
+    {"id-field", 1, OPT_ID_FIELD, "NAME", "JSON Lines: the article id (id)"},
+    {"title-field", 1, OPT_TITLE_FIELD, "NAME", "JSON Lines: title (title)"},
+    {"url-field", 1, OPT_URL_FIELD, "NAME", "JSON Lines: url (url)"},
+    {"date-field", 1, OPT_DATE_FIELD, "NAME", "JSON Lines: date (date)"},
+    {"text-field", 1, OPT_TEXT_FIELD, "NAME", "JSON Lines: the text (text)"},
+    {"max-article-bytes", 1, OPT_MAX_ARTICLE_BYTES, "N",
+     "reject articles longer than N bytes (10485760)"},
+    {"errors", 1, OPT_ERRORS, "FILE",
+     "rejected records to FILE, one JSON line each:\n"
+     "source, line, reason (default: on stderr)"},
+    {"jobs", 1, 'j', "N", "parse with N threads (default: the CPUs)"},
+    {"max-citations", 1, OPT_MAX_CITATIONS, "N",
+     "keep at most N citations a place (counts stay\n"
+     "exact)"},
+    {"quiet", 0, 'q', NULL, "no progress and no summary on stderr"},
     {"help", 0, 'h', NULL, "this help"},
 };
 #define N_DOCS (sizeof docs / sizeof *docs)
@@ -134,110 +175,95 @@ static int parse_numbers(const char *s, double *v, int min, int max)
   return n >= min && *end == '\0' ? n : -1;
 }
 
-static int read_all(const char *path, char **out, size_t *len)
-{
-  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-  size_t cap = 0, n = 0;
-  char *buf = NULL;
-
-  if (!f)
-    return -1;
-  for (;;) {
-    size_t got;
-    if (cap - n < 65536) {
-      char *nb = realloc(buf, cap = cap * 2 + 65536 + 1);
-      if (!nb) {
-        free(buf);
-        if (f != stdin)
-          fclose(f);
-        errno = ENOMEM;
-        return -1;
-      }
-      buf = nb;
-    }
-    got = fread(buf + n, 1, cap - n - 1, f);
-    n += got;
-    if (got == 0)
-      break;
-  }
-  if (ferror(f)) {
-    int e = errno;
-    free(buf);
-    if (f != stdin)
-      fclose(f);
-    errno = e;
-    return -1;
-  }
-  if (f != stdin)
-    fclose(f);
-  buf[n] = '\0';
-  *out = buf;
-  *len = n;
-  return 0;
-}
-
-/* The article id of a file: its name without directory and extension. */
-static char *article_id(const char *path)
-{
-  const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-  char *id = strdup(strcmp(path, "-") == 0 ? "stdin" : base), *dot;
-
-  if (id && (dot = strrchr(id, '.')) && dot != id)
-    *dot = '\0';
-  return id;
-}
-
 typedef struct config {
   gm_parse_options popt;
   char country[3];
-  const char *output, *split, *gaz_path;
+  const char *output, *split, *gaz_path, *errors;
   int mentions, seq, geojson_options; /* geojson_options: any given */
+  int jobs, quiet;
   gm__geojson_options geo;
+  batch_options input;
+  size_t max_citations;
 } config;
+
+/* One article of a batch, parsed by any thread, merged by the first. */
+typedef struct slot {
+  batch_article a;
+  gm_result *res;
+  int rc;
+  gm_error err;
+} slot;
 
 typedef struct run {
   gm_gazetteer *gaz;
-  gm_parser *parser;
+  gm_parser **parsers;          /* one per job */
+  int jobs;
   gm__places *places;
   FILE *out;
   int mentions;
+  cli_output errors;
+  int errors_open;
+  slot *slots;
+  size_t n_slots, cap_slots;
+  /* the summary */
+  size_t read, parsed, rejected, n_mentions;
+  uint64_t bytes;
+  int io_failed;
 } run;
 
-static int parse_file(run *r, const char *path)
-{
-  char *text = NULL, *id = NULL;
-  size_t len;
-  gm_result *res = NULL;
-  gm_error err;
-  int rc, is_stdin = strcmp(path, "-") == 0;
+static int output_option(config *c, int ch, const char *arg);
 
-  if (read_all(path, &text, &len)) {
-    cli_warn("%s: %s", path, strerror(errno));
-    return EXIT_REJECTED;
+/* A whole number in [min, max]; 0, or -1 with *v untouched. */
+static int parse_count(const char *s, double min, double max, double *v)
+{
+  char *end;
+  double d = strtod(s, &end);
+
+  if (end == s || *end || d != floor(d) || d < min || d > max)
+    return -1;
+  *v = d;
+  return 0;
+}
+
+/* The options of the inputs; 0 or a usage status. */
+static int batch_option(config *c, int ch, const char *arg)
+{
+  double v;
+
+  switch (ch) {
+  case OPT_FORMAT:
+    if (strcmp(arg, "text") && strcmp(arg, "jsonl"))
+      return cli_usage("--format: expected text or jsonl, got '%s'", arg);
+    c->input.format = arg[0] == 't' ? BATCH_FORMAT_TEXT : BATCH_FORMAT_JSONL;
+    return 0;
+  case OPT_GLOB: c->input.glob = arg; return 0;
+  case OPT_ID_FIELD: c->input.field[FIELD_ID] = arg; return 0;
+  case OPT_TITLE_FIELD: c->input.field[FIELD_TITLE] = arg; return 0;
+  case OPT_URL_FIELD: c->input.field[FIELD_URL] = arg; return 0;
+  case OPT_DATE_FIELD: c->input.field[FIELD_DATE] = arg; return 0;
+  case OPT_TEXT_FIELD: c->input.field[FIELD_TEXT] = arg; return 0;
+  case OPT_MAX_ARTICLE_BYTES:
+    if (parse_count(arg, 1, 1e12, &v))
+      return cli_usage("--max-article-bytes: expected bytes > 0, got '%s'",
+                       arg);
+    c->input.max_article_bytes = (size_t)v;
+    return 0;
+  case OPT_ERRORS: c->errors = arg; return 0;
+  case 'j':
+    /* More threads than this is a typo, not a machine. */
+    if (parse_count(arg, 1, MAX_JOBS, &v))
+      return cli_usage("--jobs: expected 1 to %d, got '%s'", MAX_JOBS, arg);
+    c->jobs = (int)v;
+    return 0;
+  case OPT_MAX_CITATIONS:
+    /* A place's role and first sentence come from its first citation. */
+    if (parse_count(arg, 1, 1e9, &v))
+      return cli_usage("--max-citations: expected 1 or more, got '%s'", arg);
+    c->max_citations = (size_t)v;
+    return 0;
+  case 'q': c->quiet = 1; return 0;
   }
-  if (!(id = article_id(path))) {
-    free(text);
-    cli_warn("out of memory");
-    return EXIT_FAILURE_;
-  }
-  rc = gm_parse(r->parser, text, len, &res, &err);
-  if (rc) {
-    cli_warn("%s: %s", path, err.message);
-    rc = rc == GM_ENOMEM ? EXIT_FAILURE_ : EXIT_REJECTED;
-  } else if (r->mentions) {
-    rc = gm__out_mentions(r->out, r->gaz, id, text, res) ? EXIT_FAILURE_ : 0;
-  } else {
-    /* A whole file is one article, starting on its first line. */
-    gm__article a = {.id = id, .source = is_stdin ? NULL : path, .line = 1};
-    rc = gm__places_add(r->places, &a, text, len, res);
-    if (rc)
-      cli_warn("%s: %s", path, gm_strerror(rc));
-    rc = rc ? EXIT_FAILURE_ : 0;
-  }
-  gm_result_free(res);
-  free(text);
-  free(id);
-  return rc;
+  return output_option(c, ch, arg);
 }
 
 static int ends_with(const char *s, const char *suffix)
@@ -325,7 +351,7 @@ static int input_option(config *c, int ch, const char *arg)
   case OPT_ALL_MATCHES: c->popt.all_matches = 1; return 0;
   case 'G': c->gaz_path = arg; return 0;
   }
-  return output_option(c, ch, arg);
+  return batch_option(c, ch, arg);
 }
 
 /* Options that cannot go together, and what the file name implies. */
@@ -354,8 +380,18 @@ static int parse_options(int argc, char **argv, config *c)
   char shorts[2 * N_DOCS + 1];
   int ch, status;
 
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
   memset(c, 0, sizeof *c);
   c->geo.precision = GM__PRECISION_DEFAULT;
+  c->jobs = cpus < 1 ? 1 : cpus > MAX_JOBS ? MAX_JOBS : (int)cpus;
+  c->input.field[FIELD_ID] = "id";
+  c->input.field[FIELD_TITLE] = "title";
+  c->input.field[FIELD_URL] = "url";
+  c->input.field[FIELD_DATE] = "date";
+  c->input.field[FIELD_TEXT] = "text";
+  c->input.max_article_bytes = (size_t)10 << 20;
+  c->max_citations = SIZE_MAX;
   option_tables(longs, shorts);
   optind = 1;
   while ((ch = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
@@ -371,18 +407,216 @@ static int parse_options(int argc, char **argv, config *c)
   return check_config(c);
 }
 
-static int read_inputs(run *r, int argc, char **argv)
-{
-  int status = EXIT_OK;
+/* ------------------------------------------------------------ the run */
 
-  for (int i = optind; i < argc || (i == optind && optind == argc); i++) {
-    int rc = parse_file(r, i < argc ? argv[i] : "-");
-    if (rc == EXIT_FAILURE_)
-      return rc;
-    if (rc)
-      status = EXIT_REJECTED;
+#define BATCH_ARTICLES 64   /* a job's share of a batch */
+#define BATCH_BYTES (8u << 20)
+
+/* A rejected record: to --errors as one JSON line, else to stderr. */
+static int record_rejection(run *r, const batch_article *a,
+                            const char *reason)
+{
+  gm__json j = {0};
+  int rc = 0;
+
+  r->rejected++;
+  if (!r->errors_open) {
+    cli_warn("%s:%zu: %s", a->source, a->line, reason);
+    return 0;
   }
+  gm__json_object(&j);
+  gm__json_key(&j, "source");
+  gm__json_cstring(&j, a->source);
+  gm__json_key(&j, "line");
+  gm__json_uint(&j, a->line);
+  gm__json_key(&j, "reason");
+  gm__json_cstring(&j, reason);
+  gm__json_end(&j);
+  if (j.status || fwrite(j.out.data, 1, j.out.len, r->errors.f) != j.out.len ||
+      putc('\n', r->errors.f) == EOF) {
+    cli_warn("%s: write failed", r->errors.path);
+    rc = EXIT_FAILURE_;
+  }
+  gm__json_free(&j);
+  return rc;
+}
+
+static size_t resolved_mentions(const gm_result *res)
+{
+  size_t n = 0;
+
+  for (size_t i = 0; i < gm_result_count(res); i++)
+    n += gm_result_mention(res, i)->entry != GM_NO_ENTRY;
+  return n;
+}
+
+/* Add one parsed article to the output, in input order. Exit status. */
+static int merge(run *r, slot *s)
+{
+  batch_article *a = &s->a;
+  int rc;
+
+  r->read++;
+  r->bytes += a->bytes;
+  if (a->reason[0]) {
+    r->io_failed |= a->io_error;
+    return record_rejection(r, a, a->reason);
+  }
+  if (s->rc == GM_ENOMEM) {
+    cli_warn("%s:%zu: out of memory", a->source, a->line);
+    return EXIT_FAILURE_;
+  }
+  if (s->rc)
+    return record_rejection(r, a, s->err.message[0] ? s->err.message
+                                                    : gm_strerror(s->rc));
+  r->parsed++;
+  r->n_mentions += resolved_mentions(s->res);
+  if (r->mentions) {
+    char line[32];
+    snprintf(line, sizeof line, "%zu", a->line);
+    rc = gm__out_mentions(r->out, r->gaz, a->id ? a->id : line, a->text,
+                          s->res);
+    if (rc)
+      cli_warn("write failed: %s", gm_strerror(rc));
+    return rc ? EXIT_FAILURE_ : EXIT_OK;
+  }
+  gm__article ga = {.id = a->id, .title = a->title, .url = a->url,
+                    .date = a->date,
+                    .source = strcmp(a->source, "-") ? a->source : NULL,
+                    .line = a->line};
+  if ((rc = gm__places_add(r->places, &ga, a->text, a->len, s->res)))
+    cli_warn("%s:%zu: %s", a->source, a->line, gm_strerror(rc));
+  return rc ? EXIT_FAILURE_ : EXIT_OK;
+}
+
+typedef struct worker {
+  run *r;
+  gm_parser *parser;
+  _Atomic size_t *next;
+  pthread_t thread;
+} worker;
+
+/* Parse articles of the batch until none is left; any worker takes the
+ * next one, so a long article does not hold up the others. */
+static void *work(void *arg)
+{
+  worker *w = arg;
+  size_t i;
+
+  while ((i = atomic_fetch_add(w->next, 1)) < w->r->n_slots) {
+    slot *s = &w->r->slots[i];
+    if (!s->a.reason[0])
+      s->rc = gm_parse(w->parser, s->a.text, s->a.len, &s->res, &s->err);
+  }
+  return NULL;
+}
+
+static int parse_batch(run *r)
+{
+  worker w[MAX_JOBS];
+  _Atomic size_t next = 0;
+  int started = 0;
+
+  for (int i = 0; i < r->jobs; i++)
+    w[i] = (worker){.r = r, .parser = r->parsers[i], .next = &next};
+  /* The first job is this thread; the others are started per batch,
+   * which costs little beside parsing a batch. */
+  for (int i = 1; i < r->jobs; i++, started++)
+    if (pthread_create(&w[i].thread, NULL, work, &w[i]))
+      break;
+  work(&w[0]);
+  for (int i = 1; i <= started; i++)
+    pthread_join(w[i].thread, NULL);
+  return EXIT_OK;
+}
+
+/* Fill the batch: 1 when it holds articles, 0 at the end, -1 on failure. */
+static int read_batch(run *r, batch_reader *in)
+{
+  size_t max = (size_t)BATCH_ARTICLES * (size_t)r->jobs, bytes = 0;
+
+  if (gm__grow(&r->slots, &r->cap_slots, max, sizeof *r->slots))
+    return -1;
+  r->n_slots = 0;
+  while (r->n_slots < max && bytes < BATCH_BYTES * (size_t)r->jobs) {
+    slot *s = &r->slots[r->n_slots];
+    int rc = batch_reader_next(in, &s->a);
+    if (rc <= 0)
+      return rc < 0 ? -1 : r->n_slots > 0;
+    s->res = NULL;
+    s->rc = 0;
+    s->err.message[0] = '\0';
+    bytes += s->a.len;
+    r->n_slots++;
+  }
+  return 1;
+}
+
+static double now(void)
+{
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* One line of progress, rewritten in place; on a terminal only. */
+static void progress(const run *r, uint64_t total, double t0, int last)
+{
+  double dt = now() - t0, mb = (double)r->bytes / 1e6;
+  char eta[32] = "";
+
+  if (total && r->bytes && !last && dt > 0)
+    snprintf(eta, sizeof eta, ", ETA %.0f s",
+             dt * ((double)total - (double)r->bytes) / (double)r->bytes);
+  fprintf(stderr, "\r%s: %zu articles, %.1f MB, %.0f articles/s%s\033[K%s",
+          cli_program, r->read, mb, dt > 0 ? (double)r->read / dt : 0.0, eta,
+          last ? "\n" : "");
+}
+
+static int read_inputs(run *r, const config *c, int argc, char **argv)
+{
+  batch_reader *in = NULL;
+  int status = batch_reader_open(&in, argv + optind, argc - optind, &c->input);
+  int show = !c->quiet && isatty(2), more = 0;
+  double t0 = now(), shown = t0;
+
+  while (status == EXIT_OK && (more = read_batch(r, in)) == 1) {
+    parse_batch(r);
+    for (size_t i = 0; i < r->n_slots; i++) {
+      if (status == EXIT_OK)
+        status = merge(r, &r->slots[i]);
+      gm_result_free(r->slots[i].res);
+      batch_article_clear(&r->slots[i].a);
+    }
+    if (show && now() - shown > 0.25) {
+      progress(r, batch_reader_total(in), t0, 0);
+      shown = now();
+    }
+  }
+  if (more < 0) {
+    for (size_t i = 0; i < r->n_slots; i++)
+      batch_article_clear(&r->slots[i].a);
+    cli_warn("out of memory");
+    status = EXIT_FAILURE_;
+  }
+  if (show)
+    progress(r, batch_reader_total(in), t0, 1);
+  batch_reader_close(in);
+  if (status == EXIT_OK && r->io_failed)
+    status = EXIT_FAILURE_;
+  else if (status == EXIT_OK && r->rejected)
+    status = EXIT_REJECTED;
   return status;
+}
+
+static void summary(const run *r, const config *c)
+{
+  if (c->quiet)
+    return;
+  cli_warn("%zu articles read, %zu parsed, %zu rejected, %zu mentions, "
+           "%zu places",
+           r->read, r->parsed, r->rejected, r->n_mentions,
+           r->places ? gm__places_count(r->places) : 0);
 }
 
 /* Write one layer (or both) to out; an exit status. */
@@ -441,51 +675,78 @@ static int start(run *r, const config *c)
 
   if (status)
     return status;
-  if (gm_parser_new(r->gaz, &c->popt, &r->parser, &err)) {
-    cli_warn("%s", err.message);
+  r->jobs = c->jobs;
+  if (!(r->parsers = calloc((size_t)c->jobs, sizeof *r->parsers))) {
+    cli_warn("out of memory");
     return EXIT_FAILURE_;
   }
+  for (int i = 0; i < c->jobs; i++)
+    if (gm_parser_new(r->gaz, &c->popt, &r->parsers[i], &err)) {
+      cli_warn("%s", err.message);
+      return EXIT_FAILURE_;
+    }
   if (gm__places_new(&r->places)) {
     cli_warn("out of memory");
     return EXIT_FAILURE_;
   }
+  gm__places_set_max_citations(r->places, c->max_citations);
   r->mentions = c->mentions;
+  if (c->errors) {
+    if ((status = cli_output_open(&r->errors, c->errors)))
+      return status;
+    r->errors_open = 1;
+  }
   return EXIT_OK;
+}
+
+/* Read everything, then write the GeoJSON (or the mentions as they come). */
+static int run_all(run *r, const config *c, int argc, char **argv)
+{
+  cli_output out;
+  int status, closed;
+
+  if (c->split) {
+    if ((status = read_inputs(r, c, argc, argv)) != EXIT_FAILURE_) {
+      int written = write_split(r, c);
+      status = written ? written : status;
+    }
+    return status;
+  }
+  if ((status = cli_output_open(&out, c->output)))
+    return status;
+  r->out = out.f;
+  status = read_inputs(r, c, argc, argv);
+  if (status != EXIT_FAILURE_ && !r->mentions) {
+    int written = write_output(r, c, &out,
+                               c->geo.layers ? c->geo.layers : GM__LAYER_ALL);
+    status = written ? written : status;
+  }
+  closed = cli_output_close(&out, status != EXIT_FAILURE_);
+  return closed ? closed : status;
 }
 
 int cmd_parse(int argc, char **argv)
 {
   config c;
   run r = {0};
-  cli_output out;
-  int status = parse_options(argc, argv, &c), closed;
+  int status = parse_options(argc, argv, &c);
 
   if (status)
     return status < 0 ? EXIT_OK : status;
-  if ((status = start(&r, &c)))
-    goto done;
-  if (c.split) {
-    if ((status = read_inputs(&r, argc, argv)) != EXIT_FAILURE_) {
-      int written = write_split(&r, &c);
-      status = written ? written : status;
-    }
-    goto done;
+  if ((status = start(&r, &c)) == EXIT_OK)
+    status = run_all(&r, &c, argc, argv);
+  if (r.errors_open) {
+    /* The errors file is kept whenever the run got through its input. */
+    int closed = cli_output_close(&r.errors, status != EXIT_FAILURE_ ||
+                                                 r.io_failed);
+    status = closed ? closed : status;
   }
-  if ((status = cli_output_open(&out, c.output)))
-    goto done;
-  r.out = out.f;
-  status = read_inputs(&r, argc, argv);
-  if (status != EXIT_FAILURE_ && !r.mentions) {
-    int written = write_output(&r, &c, &out,
-                               c.geo.layers ? c.geo.layers : GM__LAYER_ALL);
-    status = written ? written : status;
-  }
-  closed = cli_output_close(&out, status != EXIT_FAILURE_);
-  if (closed)
-    status = closed;
-done:
+  summary(&r, &c);
   gm__places_free(r.places);
-  gm_parser_free(r.parser);
+  for (int i = 0; r.parsers && i < r.jobs; i++)
+    gm_parser_free(r.parsers[i]);
+  free(r.parsers);
+  free(r.slots);
   gm_gazetteer_close(r.gaz);
   return status;
 }

@@ -69,6 +69,12 @@ int gm__places_add(gm__places *pl, const gm__article *a, const char *text,
 int gm__places_write(gm__places *pl, FILE *f, const gm_gazetteer *g,
                      const gm__geojson_options *opt, gm_error *err);
 void gm__places_free(gm__places *pl);
+/* Keep at most max citations a place (SIZE_MAX: all; the default); its
+ * mention_count and article_count still count every mention. Set it
+ * before the first article is added. */
+void gm__places_set_max_citations(gm__places *pl, size_t max);
+/* The distinct places so far. */
+size_t gm__places_count(const gm__places *pl);
 
 /* "place", "region", "demonym", "metonym" */
 const char *gm__role_name(gm_role role);

@@ -47,7 +47,9 @@ typedef struct place {
   uint32_t entry;
   uint32_t first, last;      /* its citations, a list through next */
   size_t mentions, articles;
-  uint32_t last_article;     /* the article that last mentioned it */
+  size_t cited;              /* citations kept */
+  size_t last_article;       /* the ordinal of the article that last
+                                mentioned it, from 1; 0 none */
   double confidence;         /* the highest of its mentions */
   gm__buf article_ids;       /* ids joined by ';' */
   gm__geometry geometry;     /* while writing */
@@ -64,12 +66,30 @@ struct gm__places {
   size_t n_places, places_cap;
   uint32_t *slot;            /* entry -> place (open addressing) */
   size_t n_slots;
+  size_t max_citations;      /* a place's citations kept */
+  size_t n_seen;             /* articles added, kept or not */
+  /* while adding an article: whether it and its current sentence have
+   * been copied (only when a citation needs them, so that capped places
+   * cost no memory for the articles that mention them) */
+  int article_copied, sentence_copied;
 };
 
 int gm__places_new(gm__places **out)
 {
   *out = calloc(1, sizeof **out);
+  if (*out)
+    (*out)->max_citations = SIZE_MAX;
   return *out ? 0 : GM_ENOMEM;
+}
+
+void gm__places_set_max_citations(gm__places *pl, size_t max)
+{
+  pl->max_citations = max;
+}
+
+size_t gm__places_count(const gm__places *pl)
+{
+  return pl->n_places;
 }
 
 static void article_free(article *a)
@@ -205,48 +225,49 @@ static int find_place(gm__places *pl, uint32_t entry, uint32_t *out)
                sizeof *pl->places))
     return GM_ENOMEM;
   pl->places[pl->n_places] = (place){
-      .entry = entry, .first = NONE, .last = NONE, .last_article = NONE};
+      .entry = entry, .first = NONE, .last = NONE};
   pl->slot[j] = (uint32_t)pl->n_places;
   *out = (uint32_t)pl->n_places++;
   return 0;
 }
 
-/* Count the citation into its place: mentions, articles, confidence. */
-static int link_citation(gm__places *pl, uint32_t ci)
+/* Count a mention into its place, kept as a citation or not: mentions,
+ * articles, confidence and article ids are exact whatever the cap. */
+static int count_mention(gm__places *pl, place *p, const gm__article *a,
+                         double confidence)
 {
-  citation *c = &pl->citations[ci];
-  place *p = &pl->places[c->place];
-  const char *id = pl->articles[c->article].id;
+  p->mentions++;
+  if (confidence > p->confidence)
+    p->confidence = confidence;
+  if (p->last_article == pl->n_seen)
+    return 0;
+  p->last_article = pl->n_seen;
+  p->articles++;
+  if (!a->id)
+    return 0;
+  if ((p->article_ids.len && gm__buf_putc(&p->article_ids, ';')) ||
+      gm__buf_append(&p->article_ids, a->id, strlen(a->id)))
+    return GM_ENOMEM;
+  return 0;
+}
+
+static void link_citation(gm__places *pl, uint32_t ci)
+{
+  place *p = &pl->places[pl->citations[ci].place];
 
   if (p->last == NONE)
     p->first = ci;
   else
     pl->citations[p->last].next = ci;
   p->last = ci;
-  p->mentions++;
-  if (c->confidence > p->confidence)
-    p->confidence = c->confidence;
-  if (p->last_article == c->article)
-    return 0;
-  p->last_article = c->article;
-  p->articles++;
-  if (!id)
-    return 0;
-  if ((p->article_ids.len && gm__buf_putc(&p->article_ids, ';')) ||
-      gm__buf_append(&p->article_ids, id, strlen(id)))
-    return GM_ENOMEM;
-  return 0;
+  p->cited++;
 }
 
-static int add_citation(gm__places *pl, const char *text, size_t len,
-                        const gm_mention *m, size_t index)
+static int add_citation(gm__places *pl, const char *text, const gm_mention *m,
+                        size_t index, uint32_t place_index)
 {
   citation *c;
-  int rc;
 
-  if (m->start > m->end || m->end > len || m->sentence_start > m->start ||
-      m->sentence_end < m->end || m->sentence_end > len)
-    return GM_EINVAL;
   if (pl->n_citations >= NONE)
     return GM_ELIMIT;
   if (gm__grow(&pl->citations, &pl->citations_cap, pl->n_citations + 1,
@@ -255,6 +276,7 @@ static int add_citation(gm__places *pl, const char *text, size_t len,
   c = &pl->citations[pl->n_citations];
   *c = (citation){.article = (uint32_t)(pl->n_articles - 1),
                   .sentence = (uint32_t)(pl->n_sentences - 1),
+                  .place = place_index,
                   .next = NONE,
                   .mention = (uint32_t)(index + 1),
                   .role = m->role,
@@ -266,34 +288,68 @@ static int add_citation(gm__places *pl, const char *text, size_t len,
                   .sentence_start = m->sentence_cp_start,
                   .sentence_end = m->sentence_cp_end,
                   .text_len = m->end - m->start};
-  if ((rc = find_place(pl, m->entry, &c->place)))
-    return rc;
   if (!(c->text = copy_slice(text + m->start, m->end - m->start)))
     return GM_ENOMEM;
-  return link_citation(pl, (uint32_t)pl->n_citations++);
+  link_citation(pl, (uint32_t)pl->n_citations++);
+  return 0;
+}
+
+/* Keep a citation of m: the article and the sentence are copied the
+ * first time one of their mentions is kept. */
+static int cite(gm__places *pl, const gm__article *a, const char *text,
+                size_t len, const gm_mention *m, size_t index, uint32_t pi)
+{
+  int rc;
+
+  if (!pl->article_copied && (rc = add_article(pl, a)))
+    return rc;
+  pl->article_copied = 1;
+  if (!pl->sentence_copied &&
+      (rc = add_sentence(pl, text + m->sentence_start,
+                         m->sentence_end - m->sentence_start)))
+    return rc;
+  pl->sentence_copied = 1;
+  (void)len;
+  return add_citation(pl, text, m, index, pi);
+}
+
+static int add_mention(gm__places *pl, const gm__article *a, const char *text,
+                       size_t len, const gm_mention *m, size_t index)
+{
+  uint32_t pi;
+  int rc;
+
+  if (m->start > m->end || m->end > len || m->sentence_start > m->start ||
+      m->sentence_end < m->end || m->sentence_end > len)
+    return GM_EINVAL;
+  if ((rc = find_place(pl, m->entry, &pi)) ||
+      (rc = count_mention(pl, &pl->places[pi], a, m->confidence)))
+    return rc;
+  if (pl->places[pi].cited >= pl->max_citations)
+    return 0;
+  return cite(pl, a, text, len, m, index, pi);
 }
 
 int gm__places_add(gm__places *pl, const gm__article *a, const char *text,
                    size_t len, const gm_result *r)
 {
   size_t sentence_start = SIZE_MAX, sentence_end = 0;
-  int rc = add_article(pl, a);
+  int rc = 0;
 
+  pl->n_seen++;
+  pl->article_copied = 0;
   for (size_t i = 0; i < gm_result_count(r) && !rc; i++) {
     const gm_mention *m = gm_result_mention(r, i);
     if (m->entry == GM_NO_ENTRY)
       continue;
     /* Mentions come in text order: a sentence is copied once. */
-    if ((m->sentence_start != sentence_start ||
-         m->sentence_end != sentence_end) &&
-        m->sentence_start <= m->sentence_end && m->sentence_end <= len) {
+    if (m->sentence_start != sentence_start ||
+        m->sentence_end != sentence_end) {
       sentence_start = m->sentence_start;
       sentence_end = m->sentence_end;
-      rc = add_sentence(pl, text + sentence_start,
-                        sentence_end - sentence_start);
+      pl->sentence_copied = 0;
     }
-    if (!rc)
-      rc = add_citation(pl, text, len, m, i);
+    rc = add_mention(pl, a, text, len, m, i);
   }
   return rc;
 }

@@ -1,0 +1,454 @@
+/*
+ * cli_batch.c — the articles of `geomention parse`, one after another,
+ * from files, directories and standard input.
+ *
+ * The order is a function of the arguments alone: paths as given, a
+ * directory's entries sorted by name (bytewise) and walked depth first,
+ * so that two runs over the same tree see the same articles in the same
+ * order (what --jobs and --resume rely on). A plain-text input is one
+ * article; a JSON Lines input one article per non-blank line. Both may be
+ * gzip-compressed: zlib reads an uncompressed file through the same calls,
+ * and JSON Lines go through io_lines, which tells the packing by bytes.
+ *
+ * A record that cannot be an article is returned with a reason rather
+ * than skipped, so the caller can report it: nothing is lost silently.
+ */
+#define _DEFAULT_SOURCE /* DT_DIR */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+#include <zlib.h>
+
+#include "cli.h"
+#include "cli_batch.h"
+#include "internal.h"
+#include "io_lines.h"
+
+struct batch_reader {
+  batch_options opt;
+  char **files;               /* every input, in reading order */
+  size_t n_files, cap_files, next_file;
+  gm__lines *lines;           /* the JSON Lines input being read */
+  const char *lines_path;
+  uint64_t total;             /* sum of sizes; 0 when unknown */
+  int total_unknown;
+};
+
+static int ends_with(const char *s, const char *suffix)
+{
+  size_t n = strlen(s), k = strlen(suffix);
+  return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+static int add_file(batch_reader *r, const char *path)
+{
+  char *copy = strdup(path);
+  struct stat st;
+
+  if (!copy || gm__grow(&r->files, &r->cap_files, r->n_files + 1,
+                        sizeof *r->files)) {
+    free(copy);
+    cli_warn("out of memory");
+    return EXIT_FAILURE_;
+  }
+  r->files[r->n_files++] = copy;
+  /* A compressed size says nothing of the bytes the articles will take. */
+  if (strcmp(path, "-") == 0 || ends_with(path, ".gz") || stat(path, &st))
+    r->total_unknown = 1;
+  else
+    r->total += (uint64_t)st.st_size;
+  return EXIT_OK;
+}
+
+static int by_name(const void *a, const void *b)
+{
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int walk(batch_reader *r, const char *dir);
+
+/* One entry of a directory: a subdirectory is walked, a file matched. */
+static int walk_entry(batch_reader *r, const char *dir, const char *name)
+{
+  size_t n = strlen(dir) + strlen(name) + 2;
+  char *path = malloc(n);
+  struct stat st;
+  int status = EXIT_OK;
+
+  if (!path) {
+    cli_warn("out of memory");
+    return EXIT_FAILURE_;
+  }
+  snprintf(path, n, "%s%s%s", dir, ends_with(dir, "/") ? "" : "/", name);
+  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+    status = walk(r, path);
+  else if (!r->opt.glob || fnmatch(r->opt.glob, name, 0) == 0)
+    status = add_file(r, path);
+  free(path);
+  return status;
+}
+
+/* Hidden entries are skipped: temporary files of a run still writing
+ * (".x.tmp") and version-control directories are not articles. */
+static int walk(batch_reader *r, const char *dir)
+{
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  char **names = NULL;
+  size_t n = 0, cap = 0;
+  int status = EXIT_OK;
+
+  if (!d)
+    return add_file(r, dir); /* reading it reports why */
+  while ((e = readdir(d))) {
+    if (e->d_name[0] == '.')
+      continue;
+    if (gm__grow(&names, &cap, n + 1, sizeof *names) ||
+        !(names[n] = strdup(e->d_name))) {
+      cli_warn("out of memory");
+      status = EXIT_FAILURE_;
+      break;
+    }
+    n++;
+  }
+  closedir(d);
+  if (n)
+    qsort(names, n, sizeof *names, by_name);
+  for (size_t i = 0; i < n; i++) {
+    if (status == EXIT_OK)
+      status = walk_entry(r, dir, names[i]);
+    free(names[i]);
+  }
+  free(names);
+  return status;
+}
+
+int batch_reader_open(batch_reader **out, char **paths, int n,
+                      const batch_options *opt)
+{
+  batch_reader *r = calloc(1, sizeof *r);
+  int status = EXIT_OK;
+  struct stat st;
+
+  *out = r;
+  if (!r) {
+    cli_warn("out of memory");
+    return EXIT_FAILURE_;
+  }
+  r->opt = *opt;
+  if (n == 0)
+    return add_file(r, "-");
+  for (int i = 0; i < n && status == EXIT_OK; i++)
+    status = strcmp(paths[i], "-") && stat(paths[i], &st) == 0 &&
+                     S_ISDIR(st.st_mode)
+                 ? walk(r, paths[i])
+                 : add_file(r, paths[i]);
+  return status;
+}
+
+uint64_t batch_reader_total(const batch_reader *r)
+{
+  return r->total_unknown ? 0 : r->total;
+}
+
+void batch_reader_close(batch_reader *r)
+{
+  if (!r)
+    return;
+  gm__lines_close(r->lines);
+  for (size_t i = 0; i < r->n_files; i++)
+    free(r->files[i]);
+  free(r->files);
+  free(r);
+}
+
+void batch_article_clear(batch_article *a)
+{
+  free(a->id);
+  free(a->title);
+  free(a->url);
+  free(a->date);
+  free(a->text);
+  memset(a, 0, sizeof *a);
+}
+
+/* ---------------------------------------------------------------- UTF-8 */
+
+/* The length of the UTF-8 character at p (no overlong forms, no
+ * surrogates), or 0 when p does not start one. */
+static size_t utf8_char(const unsigned char *p, const unsigned char *end)
+{
+  unsigned c = *p, cp, min;
+  size_t n;
+
+  if (c < 0x80)
+    return 1;
+  if (c >= 0xc2 && c <= 0xdf)
+    n = 1, cp = c & 0x1f, min = 0x80;
+  else if (c >= 0xe0 && c <= 0xef)
+    n = 2, cp = c & 0x0f, min = 0x800;
+  else if (c >= 0xf0 && c <= 0xf4)
+    n = 3, cp = c & 0x07, min = 0x10000;
+  else
+    return 0;
+  if ((size_t)(end - p) <= n)
+    return 0;
+  for (size_t i = 1; i <= n; i++) {
+    if ((p[i] & 0xc0) != 0x80)
+      return 0;
+    cp = cp << 6 | (p[i] & 0x3f);
+  }
+  if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+    return 0;
+  return n + 1;
+}
+
+int batch_utf8_text(const char *s, size_t len)
+{
+  const unsigned char *p = (const unsigned char *)s, *end = p + len;
+  size_t invalid = 0;
+
+  while (p < end) {
+    size_t n = utf8_char(p, end);
+    invalid += n == 0;
+    p += n ? n : 1;
+  }
+  return invalid * 4 <= len;
+}
+
+/* ----------------------------------------------------------- plain text */
+
+static void reject(batch_article *a, int io_error, const char *fmt,
+                   const char *what)
+{
+  snprintf(a->reason, sizeof a->reason, fmt, what);
+  a->io_error = io_error;
+}
+
+/* The article id of a file: its name without directory and extensions
+ * (.txt, .gz); "stdin" for standard input. */
+static char *file_id(const char *path)
+{
+  const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+  char *id = strdup(strcmp(path, "-") == 0 ? "stdin" : base), *dot;
+
+  if (id && ends_with(id, ".gz") && strlen(id) > 3)
+    id[strlen(id) - 3] = '\0';
+  if (id && (dot = strrchr(id, '.')) && dot != id)
+    *dot = '\0';
+  return id;
+}
+
+/* Read at most max + 1 bytes of a file, plain or gzip, into a->text. */
+static int read_text(batch_article *a, gzFile gz, size_t max)
+{
+  size_t cap = 0, n = 0;
+  int got;
+
+  do {
+    if (cap - n < 65536) {
+      char *t = realloc(a->text, cap = cap * 2 + 65536 + 1);
+      if (!t)
+        return -1;
+      a->text = t;
+    }
+    size_t want = cap - n - 1;
+    if (want > (size_t)1 << 30)
+      want = (size_t)1 << 30;
+    if (n + want > max + 1)
+      want = max + 1 - n;
+    got = gzread(gz, a->text + n, (unsigned)want);
+    if (got > 0)
+      n += (size_t)got;
+  } while (got > 0 && n <= max);
+  a->text[n] = '\0';
+  a->len = n;
+  a->bytes = n;
+  return got < 0 ? 1 : 0;
+}
+
+static int text_article(batch_reader *r, const char *path, batch_article *a)
+{
+  int fd = strcmp(path, "-") == 0 ? dup(0) : open(path, O_RDONLY);
+  gzFile gz = fd >= 0 ? gzdopen(fd, "rb") : NULL;
+  int rc, e = errno;
+
+  a->line = 1;
+  if (!gz) {
+    if (fd >= 0)
+      close(fd);
+    reject(a, 1, "cannot open: %s", strerror(e));
+    return 1;
+  }
+  rc = read_text(a, gz, r->opt.max_article_bytes);
+  if (rc == 1) {
+    int zerr;
+    const char *msg = gzerror(gz, &zerr);
+    reject(a, 1, "read failed: %s",
+           zerr == Z_ERRNO ? strerror(errno) : msg);
+  }
+  gzclose(gz);
+  if (rc < 0)
+    return -1;
+  if (rc == 0 && a->len > r->opt.max_article_bytes)
+    snprintf(a->reason, sizeof a->reason,
+             "article over --max-article-bytes (%zu)",
+             r->opt.max_article_bytes);
+  else if (rc == 0 && !batch_utf8_text(a->text, a->len))
+    reject(a, 0, "%s", "not UTF-8 text");
+  else if (rc == 0 && !(a->id = file_id(path)))
+    return -1;
+  if (a->reason[0]) {
+    free(a->text);
+    a->text = NULL;
+    a->len = 0;
+  }
+  return 1;
+}
+
+/* ----------------------------------------------------------- JSON Lines */
+
+/* A field's string, a number's shortest form, or NULL when absent, null or
+ * of another type. */
+static int field_copy(const cJSON *o, const char *key, char **out)
+{
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+  char num[64];
+
+  *out = NULL;
+  if (cJSON_IsString(v))
+    *out = strdup(v->valuestring);
+  else if (cJSON_IsNumber(v)) {
+    snprintf(num, sizeof num, "%.17g", v->valuedouble);
+    *out = strdup(num);
+  } else
+    return 0;
+  return *out ? 0 : -1;
+}
+
+static int json_article(batch_reader *r, const char *line, size_t len,
+                        batch_article *a)
+{
+  cJSON *o = cJSON_ParseWithLength(line, len);
+  const cJSON *text;
+  const char *tf = r->opt.field[FIELD_TEXT];
+  int rc = 1;
+
+  if (!cJSON_IsObject(o)) {
+    reject(a, 0, "%s", o ? "not a JSON object" : "invalid JSON");
+    goto done;
+  }
+  text = cJSON_GetObjectItemCaseSensitive(o, tf);
+  if (!text) {
+    reject(a, 0, "no \"%s\" field", tf);
+    goto done;
+  }
+  if (!cJSON_IsString(text)) {
+    reject(a, 0, "field \"%s\" is not a string", tf);
+    goto done;
+  }
+  a->len = strlen(text->valuestring);
+  if (a->len > r->opt.max_article_bytes) {
+    snprintf(a->reason, sizeof a->reason,
+             "article over --max-article-bytes (%zu)",
+             r->opt.max_article_bytes);
+    goto done;
+  }
+  if (!batch_utf8_text(text->valuestring, a->len)) {
+    reject(a, 0, "%s", "not UTF-8 text");
+    goto done;
+  }
+  if (!(a->text = strdup(text->valuestring)) ||
+      field_copy(o, r->opt.field[FIELD_ID], &a->id) ||
+      field_copy(o, r->opt.field[FIELD_TITLE], &a->title) ||
+      field_copy(o, r->opt.field[FIELD_URL], &a->url) ||
+      field_copy(o, r->opt.field[FIELD_DATE], &a->date))
+    rc = -1;
+done:
+  if (a->reason[0])
+    a->len = 0;
+  cJSON_Delete(o);
+  return rc;
+}
+
+static int is_blank(const char *s, size_t len)
+{
+  for (size_t i = 0; i < len; i++)
+    if (!strchr(" \t\r", s[i]))
+      return 0;
+  return 1;
+}
+
+/* The next article of the open JSON Lines input: 1, 0 at its end. */
+static int next_line(batch_reader *r, batch_article *a)
+{
+  gm_error err = {0};
+  char *line;
+  size_t len;
+  int rc;
+
+  while ((rc = gm__lines_next(r->lines, &line, &len, &err)) == 1)
+    if (!is_blank(line, len))
+      break;
+  a->source = r->lines_path;
+  a->line = gm__lines_number(r->lines);
+  if (rc == 1) {
+    a->bytes = len + 1;
+    return json_article(r, line, len, a);
+  }
+  gm__lines_close(r->lines);
+  r->lines = NULL;
+  if (rc == 0)
+    return 0;
+  reject(a, 1, "read failed: %s", err.message[0] ? err.message
+                                                : gm_strerror(rc));
+  return 1;
+}
+
+static int is_jsonl(const batch_reader *r, const char *path)
+{
+  if (r->opt.format != BATCH_FORMAT_AUTO)
+    return r->opt.format == BATCH_FORMAT_JSONL;
+  return ends_with(path, ".jsonl") || ends_with(path, ".ndjson") ||
+         ends_with(path, ".jsonl.gz") || ends_with(path, ".ndjson.gz");
+}
+
+int batch_reader_next(batch_reader *r, batch_article *a)
+{
+  int rc = 0;
+
+  memset(a, 0, sizeof *a);
+  for (;;) {
+    const char *path;
+    gm_error err = {0};
+    if (r->lines && (rc = next_line(r, a)) != 0)
+      break;
+    if (r->next_file == r->n_files)
+      return 0;
+    path = r->files[r->next_file++];
+    a->source = path;
+    if (!is_jsonl(r, path)) {
+      rc = text_article(r, path, a);
+      break;
+    }
+    if (gm__lines_open(path, &r->lines, &err)) {
+      r->lines = NULL;
+      reject(a, 1, "cannot open: %s", err.message);
+      return 1;
+    }
+    r->lines_path = path;
+  }
+  if (rc < 0) {
+    batch_article_clear(a);
+    cli_warn("out of memory");
+  }
+  return rc;
+}

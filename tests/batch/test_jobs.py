@@ -1,0 +1,77 @@
+"""test_jobs.py — --jobs N gives the output of --jobs 1 byte for byte;
+--max-citations keeps the counts exact."""
+import json
+import os
+import random
+import sys
+
+from batchtest import ARTICLES, TAP, jsonl, run, scratch, write
+
+
+def archive(d):
+    """Articles of one to six sentences, some long, in a fixed order."""
+    rng = random.Random(6)
+    recs = []
+    for i in range(600):
+        k = rng.choice([1, 2, 3, 6, 40])
+        text = " ".join(rng.choice(ARTICLES) for _ in range(k))
+        recs.append({"id": f"n{i}", "text": text})
+    path = os.path.join(d, "archive.jsonl")
+    write(path, jsonl(recs))
+    return path
+
+
+def identical(t, d, path):
+    for extra in ([], ["--per", "mention", "--seq"], ["--mentions"],
+                  ["--max-citations", "3"]):
+        outs = []
+        for jobs in ("1", "2", "5"):
+            out = os.path.join(d, f"out-{jobs}.json")
+            p = run(["parse", "-q", "--jobs", jobs, "-o", out] + extra +
+                    [path])
+            outs.append(open(out, "rb").read() if p.returncode == 0 else
+                        p.stderr)
+        t.ok(outs[0] == outs[1] == outs[2] and len(outs[0]) > 10000,
+             f"--jobs 1, 2, 5 byte-identical {' '.join(extra)}",
+             f"{len(outs[0])} {len(outs[1])} {len(outs[2])}")
+
+
+def places(path):
+    with open(path, encoding="utf-8") as f:
+        return {ft["properties"]["id"]: ft["properties"]
+                for ft in json.load(f)["features"]}
+
+
+def max_citations(t, d, path):
+    full, capped = (os.path.join(d, n) for n in ("full.json", "cap.json"))
+    run(["parse", "-q", "-o", full, path])
+    p = run(["parse", "-q", "--max-citations", "2", "-o", capped, path])
+    a, b = places(full), places(capped)
+    t.ok(p.returncode == 0 and a and a.keys() == b.keys(),
+         "--max-citations: the same places", p.stderr)
+    t.ok(any(len(x["citations"]) > 2 for x in a.values()),
+         "without the cap some place has more than 2 citations")
+    t.ok(all(len(x["citations"]) == min(2, len(a[k]["citations"]))
+             for k, x in b.items()), "with it at most 2, the first ones")
+    t.ok(all(x["citations"] == a[k]["citations"][:2] for k, x in b.items()),
+         "the kept citations are the first of the full run")
+    keys = ("mention_count", "article_count", "articles", "confidence",
+            "role", "first_sentence")
+    diff = [(k, f) for k, x in b.items() for f in keys if x[f] != a[k][f]]
+    t.ok(not diff, "mention_count, article_count, articles exact", diff)
+    t.ok(all(x["mention_count"] == len(a[k]["citations"])
+             for k, x in b.items()),
+         "mention_count counts every mention, not the kept ones")
+
+
+def main():
+    t = TAP()
+    d = scratch("jobs")
+    path = archive(d)
+    identical(t, d, path)
+    max_citations(t, d, path)
+    return t.done()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
