@@ -115,7 +115,7 @@ int gm__match_names(gm__pipeline *p, const char *text)
      * they are most of the matches of running text. */
     if (best && (t->v[i].flags & GM__TOK_LOWER) && !p->opt.all_matches &&
         !p->spans) {
-      i = best_end;
+      i++;  /* "the Netherlands": the capitalised rest may match alone */
       continue;
     }
     if (best) {
