@@ -484,9 +484,16 @@ static int merge(run *r, slot *s)
                     .date = a->date,
                     .source = strcmp(a->source, "-") ? a->source : NULL,
                     .line = a->line};
-  if ((rc = gm__places_add(r->places, &ga, a->text, a->len, s->res)))
+  rc = gm__places_add(r->places, &ga, a->text, a->len, s->res);
+  if (rc == GM_ENOMEM || rc == GM_ELIMIT) {
     cli_warn("%s:%zu: %s", a->source, a->line, gm_strerror(rc));
-  return rc ? EXIT_FAILURE_ : EXIT_OK;
+    return EXIT_FAILURE_;
+  }
+  if (rc) { /* a mention with offsets out of the text: the parser's bug */
+    r->parsed--;
+    return record_rejection(r, a, gm_strerror(rc));
+  }
+  return EXIT_OK;
 }
 
 typedef struct worker {

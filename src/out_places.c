@@ -330,6 +330,34 @@ static int add_mention(gm__places *pl, const gm__article *a, const char *text,
   return cite(pl, a, text, len, m, index, pi);
 }
 
+/*
+ * A mention that runs past its sentence ("Sault Ste. | Marie", where the
+ * sentence splitter took the abbreviation's period for an end) gets a
+ * sentence widened to hold it, so a citation's text always lies inside
+ * its sentence; the article is not lost for it.
+ */
+static const gm_mention *within_sentence(const char *text, size_t len,
+                                         const gm_mention *m,
+                                         gm_mention *widened)
+{
+  if (m->start > m->end || m->end > len ||
+      (m->sentence_start <= m->start && m->sentence_end >= m->end) ||
+      m->sentence_start > m->sentence_end || m->sentence_end > len)
+    return m;
+  *widened = *m;
+  if (m->sentence_start > m->start) {
+    widened->sentence_cp_start -=
+        gm__cp_count(text + m->start, m->sentence_start - m->start);
+    widened->sentence_start = m->start;
+  }
+  if (m->sentence_end < m->end) {
+    widened->sentence_cp_end +=
+        gm__cp_count(text + m->sentence_end, m->end - m->sentence_end);
+    widened->sentence_end = m->end;
+  }
+  return widened;
+}
+
 int gm__places_add(gm__places *pl, const gm__article *a, const char *text,
                    size_t len, const gm_result *r)
 {
@@ -339,9 +367,11 @@ int gm__places_add(gm__places *pl, const gm__article *a, const char *text,
   pl->n_seen++;
   pl->article_copied = 0;
   for (size_t i = 0; i < gm_result_count(r) && !rc; i++) {
+    gm_mention widened;
     const gm_mention *m = gm_result_mention(r, i);
     if (m->entry == GM_NO_ENTRY)
       continue;
+    m = within_sentence(text, len, m, &widened);
     /* Mentions come in text order: a sentence is copied once. */
     if (m->sentence_start != sentence_start ||
         m->sentence_end != sentence_end) {
