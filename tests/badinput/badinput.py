@@ -174,10 +174,16 @@ def huge_line():
             for _ in range(40):            # 200 MiB, one line
                 f.write(chunk)
         rc, out, err = run(["parse", p])
-        return expect(rc, err, 3, r"huge\.txt.*(longer|larger|exceeds|"
-                                  r"limit|max-article-bytes)")
+        return expect(rc, err, 3, r"huge\.txt:1: article over "
+                                  r"--max-article-bytes \(10485760\)")
     finally:
         os.unlink(p)
+
+
+def too_many_names():
+    p = write("many.txt", b"Kyiv, " * 120_000)
+    rc, out, err = run(["parse", p])
+    return expect(rc, err, 3, r"many\.txt.*more than 100000 names")
 
 
 def ten_million_spaces():
@@ -353,6 +359,7 @@ def main():
         ("UTF-8-encoded lone surrogate (ED A0 80)", surrogate_utf8),
         ("a 200 MB single line", huge_line),
         ("a line of 10 million spaces", ten_million_spaces),
+        ("more than 100000 names in one article", too_many_names),
         ("a truncated .gz", truncated_gz),
         ("a directory loop through symlinks", symlink_loop),
         ("an unreadable file (ENOTDIR; root reads chmod 000)", unreadable),
