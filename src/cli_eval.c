@@ -87,22 +87,33 @@ static char *copy_text(const char *s, size_t len)
   return c;
 }
 
+/* Room for one more toponym in both arrays. */
+static int topo_reserve(topo_list *l)
+{
+  size_t cap = l->cap ? 2 * l->cap : 16;
+  eval_toponym *v;
+  topo_extra *x;
+
+  if (l->n < l->cap)
+    return 0;
+  if (!(v = realloc(l->v, cap * sizeof *v)))
+    return -1;
+  l->v = v;
+  if (!(x = realloc(l->x, cap * sizeof *x)))
+    return -1;
+  l->x = x;
+  l->cap = cap;
+  return 0;
+}
+
+/* Append a toponym, copying its name and label. */
 static int topo_push(topo_list *l, const eval_toponym *t, const char *name,
                      size_t name_len, const char *label, double geonameid)
 {
   topo_extra x = {NULL, NULL, geonameid};
 
-  if (l->n == l->cap) {
-    size_t cap = l->cap ? 2 * l->cap : 16;
-    eval_toponym *v = realloc(l->v, cap * sizeof *v);
-    if (v)
-      l->v = v;
-    topo_extra *xs = v ? realloc(l->x, cap * sizeof *xs) : NULL;
-    if (!xs)
-      return -1;
-    l->x = xs;
-    l->cap = cap;
-  }
+  if (topo_reserve(l))
+    return -1;
   if ((name && !(x.name = copy_text(name, name_len))) ||
       (label && !(x.label = copy_text(label, strlen(label))))) {
     free(x.name);
