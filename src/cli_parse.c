@@ -23,6 +23,7 @@
 
 #include "cli.h"
 #include "cli_batch.h"
+#include "cli_batch_journal.h"
 #include "out_geojson.h"
 #include "out_json.h"
 
@@ -108,6 +109,9 @@ static const option_doc docs[] = {
     {"max-citations", 1, OPT_MAX_CITATIONS, "N",
      "keep at most N citations a place (counts stay\n"
      "exact)"},
+    {"resume", 0, OPT_RESUME, NULL,
+     "keep a checkpoint beside the output (OUT.checkpoint)\n"
+     "and continue from it when a killed run left one"},
     {"quiet", 0, 'q', NULL, "no progress and no summary on stderr"},
     {"help", 0, 'h', NULL, "this help"},
 };
@@ -180,7 +184,7 @@ typedef struct config {
   char country[3];
   const char *output, *split, *gaz_path, *errors;
   int mentions, seq, geojson_options; /* geojson_options: any given */
-  int jobs, quiet;
+  int jobs, quiet, resume;
   gm__geojson_options geo;
   batch_options input;
   size_t max_citations;
@@ -203,6 +207,8 @@ typedef struct run {
   int mentions;
   cli_output errors;
   int errors_open;
+  journal journal;
+  int journal_open;
   slot *slots;
   size_t n_slots, cap_slots;
   /* the summary */
@@ -262,6 +268,7 @@ static int batch_option(config *c, int ch, const char *arg)
     c->max_citations = (size_t)v;
     return 0;
   case 'q': c->quiet = 1; return 0;
+  case OPT_RESUME: c->resume = 1; return 0;
   }
   return output_option(c, ch, arg);
 }
@@ -363,6 +370,11 @@ static int check_config(config *c)
                      "--simplify, --full-geometry");
   if (c->split && c->output)
     return cli_usage("--split writes two files: give it no --output");
+  if (c->resume && c->mentions)
+    return cli_usage("--resume: not with --mentions, which writes as it goes");
+  if (c->resume && !c->split && (!c->output || !strcmp(c->output, "-")))
+    return cli_usage("--resume keeps its checkpoint beside the output: "
+                     "give it --output FILE or --split PREFIX");
   if (c->split && c->geo.layers)
     return cli_usage("--split writes both layers: give it no --layer");
   if (c->geo.simplify_m > 0 && c->geo.full_geometry)
@@ -466,9 +478,11 @@ static int merge(run *r, slot *s)
     cli_warn("%s:%zu: out of memory", a->source, a->line);
     return EXIT_FAILURE_;
   }
-  if (s->rc)
-    return record_rejection(r, a, s->err.message[0] ? s->err.message
-                                                    : gm_strerror(s->rc));
+  if (s->rc) { /* the reason goes into the checkpoint with the record */
+    snprintf(a->reason, sizeof a->reason, "%s",
+             s->err.message[0] ? s->err.message : gm_strerror(s->rc));
+    return record_rejection(r, a, a->reason);
+  }
   r->parsed++;
   r->n_mentions += resolved_mentions(s->res);
   if (r->mentions) {
@@ -491,7 +505,8 @@ static int merge(run *r, slot *s)
   }
   if (rc) { /* a mention with offsets out of the text: the parser's bug */
     r->parsed--;
-    return record_rejection(r, a, gm_strerror(rc));
+    snprintf(a->reason, sizeof a->reason, "%s", gm_strerror(rc));
+    return record_rejection(r, a, a->reason);
   }
   return EXIT_OK;
 }
@@ -580,6 +595,64 @@ static void progress(const run *r, uint64_t total, double t0, int last)
           last ? "\n" : "");
 }
 
+/* An article of the checkpoint, counted and added as merge did. */
+static int replay(void *ctx, const journal_entry *e)
+{
+  run *r = ctx;
+  const batch_article *a = &e->a;
+  int rc = 0;
+
+  r->read++;
+  r->bytes += a->bytes;
+  if (a->reason[0]) {
+    r->io_failed |= a->io_error;
+    return record_rejection(r, a, a->reason);
+  }
+  r->parsed++;
+  r->n_mentions += e->n_mentions;
+  gm__article ga = {.id = a->id, .title = a->title, .url = a->url,
+                    .date = a->date,
+                    .source = strcmp(a->source, "-") ? a->source : NULL,
+                    .line = a->line};
+  gm__places_begin(r->places);
+  for (size_t i = 0; i < e->n_mentions && !rc; i++)
+    rc = gm__places_mention(r->places, &ga, a->text, a->len, &e->mentions[i],
+                            e->index[i]);
+  if (rc)
+    cli_warn("%s: %s:%zu: %s", r->journal.path, a->source, a->line,
+             gm_strerror(rc));
+  return rc ? EXIT_FAILURE_ : EXIT_OK;
+}
+
+/* --resume: replay the checkpoint, then pass over the articles it holds. */
+static int resume(run *r, const config *c, batch_reader *in)
+{
+  const char *base = c->split ? c->split : c->output;
+  size_t n = strlen(base) + 16, done = 0;
+  char *path = malloc(n);
+  int status;
+
+  if (!path) {
+    cli_warn("out of memory");
+    return EXIT_FAILURE_;
+  }
+  snprintf(path, n, "%s.checkpoint", base);
+  status = journal_open(&r->journal, path, replay, r, &done);
+  free(path);
+  r->journal_open = 1;
+  for (size_t i = 0; i < done && status == EXIT_OK; i++) {
+    batch_article a;
+    int rc = batch_reader_next(in, &a);
+    batch_article_clear(&a);
+    if (rc <= 0) {
+      cli_warn("%s: holds more articles than the input: remove it",
+               r->journal.path);
+      status = rc < 0 ? EXIT_FAILURE_ : EXIT_USAGE;
+    }
+  }
+  return status;
+}
+
 static int read_inputs(run *r, const config *c, int argc, char **argv)
 {
   batch_reader *in = NULL;
@@ -587,14 +660,20 @@ static int read_inputs(run *r, const config *c, int argc, char **argv)
   int show = !c->quiet && isatty(2), more = 0;
   double t0 = now(), shown = t0;
 
+  if (status == EXIT_OK && c->resume)
+    status = resume(r, c, in);
   while (status == EXIT_OK && (more = read_batch(r, in)) == 1) {
     parse_batch(r);
     for (size_t i = 0; i < r->n_slots; i++) {
       if (status == EXIT_OK)
         status = merge(r, &r->slots[i]);
+      if (status == EXIT_OK && r->journal_open)
+        status = journal_append(&r->journal, &r->slots[i].a, r->slots[i].res);
       gm_result_free(r->slots[i].res);
       batch_article_clear(&r->slots[i].a);
     }
+    if (status == EXIT_OK && r->journal_open)
+      status = journal_flush(&r->journal);
     if (show && now() - shown > 0.25) {
       progress(r, batch_reader_total(in), t0, 0);
       shown = now();
@@ -749,6 +828,9 @@ int cmd_parse(int argc, char **argv)
     status = closed ? closed : status;
   }
   summary(&r, &c);
+  /* The checkpoint goes once the outputs are in place. */
+  if (r.journal_open)
+    journal_close(&r.journal, status != EXIT_FAILURE_);
   gm__places_free(r.places);
   for (int i = 0; r.parsers && i < r.jobs; i++)
     gm_parser_free(r.parsers[i]);

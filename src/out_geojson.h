@@ -65,6 +65,14 @@ int gm__places_new(gm__places **out);
 /* Copies what it keeps from a, text and r. */
 int gm__places_add(gm__places *pl, const gm__article *a, const char *text,
                    size_t len, const gm_result *r);
+/* The same in steps, for a result kept elsewhere (a checkpoint): begin
+ * an article, then each of its resolved mentions in text order; index is
+ * its place among all the article's mentions, from 0. Text need hold only
+ * the bytes of the mentions' sentences. */
+void gm__places_begin(gm__places *pl);
+int gm__places_mention(gm__places *pl, const gm__article *a,
+                       const char *text, size_t len, const gm_mention *m,
+                       size_t index);
 /* GM_EIO when a write to f failed; GM_EGEOMETRY, GM_ENOMEM with err. */
 int gm__places_write(gm__places *pl, FILE *f, const gm_gazetteer *g,
                      const gm__geojson_options *opt, gm_error *err);

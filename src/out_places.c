@@ -72,6 +72,7 @@ struct gm__places {
    * been copied (only when a citation needs them, so that capped places
    * cost no memory for the articles that mention them) */
   int article_copied, sentence_copied;
+  size_t sentence_start, sentence_end; /* the current sentence, bytes */
 };
 
 int gm__places_new(gm__places **out)
@@ -358,28 +359,42 @@ static const gm_mention *within_sentence(const char *text, size_t len,
   return widened;
 }
 
+void gm__places_begin(gm__places *pl)
+{
+  pl->n_seen++;
+  pl->article_copied = 0;
+  pl->sentence_copied = 0;
+  pl->sentence_start = SIZE_MAX;
+  pl->sentence_end = 0;
+}
+
+int gm__places_mention(gm__places *pl, const gm__article *a,
+                       const char *text, size_t len, const gm_mention *m,
+                       size_t index)
+{
+  gm_mention widened;
+
+  m = within_sentence(text, len, m, &widened);
+  /* Mentions come in text order: a sentence is copied once. */
+  if (m->sentence_start != pl->sentence_start ||
+      m->sentence_end != pl->sentence_end) {
+    pl->sentence_start = m->sentence_start;
+    pl->sentence_end = m->sentence_end;
+    pl->sentence_copied = 0;
+  }
+  return add_mention(pl, a, text, len, m, index);
+}
+
 int gm__places_add(gm__places *pl, const gm__article *a, const char *text,
                    size_t len, const gm_result *r)
 {
-  size_t sentence_start = SIZE_MAX, sentence_end = 0;
   int rc = 0;
 
-  pl->n_seen++;
-  pl->article_copied = 0;
+  gm__places_begin(pl);
   for (size_t i = 0; i < gm_result_count(r) && !rc; i++) {
-    gm_mention widened;
     const gm_mention *m = gm_result_mention(r, i);
-    if (m->entry == GM_NO_ENTRY)
-      continue;
-    m = within_sentence(text, len, m, &widened);
-    /* Mentions come in text order: a sentence is copied once. */
-    if (m->sentence_start != sentence_start ||
-        m->sentence_end != sentence_end) {
-      sentence_start = m->sentence_start;
-      sentence_end = m->sentence_end;
-      pl->sentence_copied = 0;
-    }
-    rc = add_mention(pl, a, text, len, m, i);
+    if (m->entry != GM_NO_ENTRY)
+      rc = gm__places_mention(pl, a, text, len, m, i);
   }
   return rc;
 }
