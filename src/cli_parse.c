@@ -6,8 +6,12 @@
  * or with --mentions one JSON line per article listing every mention
  * with its reasons.
  *
- * Each FILE is one article of plain UTF-8 text; no FILE or "-" reads
- * standard input. One option table drives both getopt_long and --help.
+ * Inputs are files, directories and standard input, one article of text
+ * per file or one per line of JSON Lines (cli_batch.c). Articles are
+ * parsed in batches by --jobs threads, one gm_parser each, and merged in
+ * input order, so the output does not depend on the number of threads;
+ * --resume journals each merged article (cli_batch_journal.c). One option
+ * table drives both getopt_long and --help.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -122,7 +126,9 @@ static void help(void)
   printf("Usage: geomention parse [OPTION]... [FILE]...\n"
          "Find the places each article mentions, resolve them, and write\n"
          "GeoJSON: one feature per place with citations of its mentions.\n"
-         "Each FILE is one article (UTF-8 text); none or - reads stdin.\n\n");
+         "A FILE is one article of text, or JSON Lines (one article a\n"
+         "line) when named .jsonl or .ndjson (.gz); a directory is read\n"
+         "recursively; none or - reads stdin. gzip is read either way.\n\n");
   for (size_t i = 0; i < N_DOCS; i++) {
     const option_doc *d = &docs[i];
     char left[48];
