@@ -694,9 +694,9 @@ static int read_inputs(run *r, const config *c, int argc, char **argv)
   if (show)
     progress(r, batch_reader_total(in), t0, 1);
   batch_reader_close(in);
-  if (status == EXIT_OK && r->io_failed)
-    status = EXIT_FAILURE_;
-  else if (status == EXIT_OK && r->rejected)
+  /* An input that could not be read is in --errors like a bad record;
+   * the outputs are still written, and cmd_parse makes the status 1. */
+  if (status == EXIT_OK && (r->rejected || r->io_failed))
     status = EXIT_REJECTED;
   return status;
 }
@@ -829,14 +829,15 @@ int cmd_parse(int argc, char **argv)
     status = run_all(&r, &c, argc, argv);
   if (r.errors_open) {
     /* The errors file is kept whenever the run got through its input. */
-    int closed = cli_output_close(&r.errors, status != EXIT_FAILURE_ ||
-                                                 r.io_failed);
+    int closed = cli_output_close(&r.errors, status != EXIT_FAILURE_);
     status = closed ? closed : status;
   }
   summary(&r, &c);
   /* The checkpoint goes once the outputs are in place. */
   if (r.journal_open)
     journal_close(&r.journal, status != EXIT_FAILURE_);
+  if (status == EXIT_REJECTED && r.io_failed)
+    status = EXIT_FAILURE_;
   gm__places_free(r.places);
   for (int i = 0; r.parsers && i < r.jobs; i++)
     gm_parser_free(r.parsers[i]);

@@ -141,12 +141,24 @@ def bad_records(t, d):
          "a stray non-UTF-8 byte is tolerated", p.stderr)
 
     missing = os.path.join(d, "missing.txt")
+    os.remove(out)
     p = run(["parse", "--errors", errors, "-o", out, missing, latin])
     errs = [json.loads(x) for x in open(errors)]
     t.ok(p.returncode == 1 and citations(out) and errs and
          errs[0]["source"] == missing and
          errs[0]["reason"].startswith("cannot open"),
          "an unreadable input: exit 1, the rest still written", p.stderr)
+
+    trunc = os.path.join(d, "cut.jsonl.gz")
+    whole = gzip.compress(("\n".join([good] * 2000) + "\n").encode())
+    write(trunc, whole[:len(whole) // 2], "wb")
+    os.remove(out)
+    p = run(["parse", "-q", "--errors", errors, "-o", out, trunc])
+    errs = [json.loads(x) for x in open(errors)]
+    t.ok(p.returncode == 1 and os.path.exists(out) and len(errs) == 1 and
+         "truncated" in errs[0]["reason"] and errs[0]["line"] > 1,
+         "a truncated gzip stream: exit 1, its line in --errors, the "
+         "articles before it written", errs)
 
 
 def usage(t, d):
