@@ -87,7 +87,8 @@ static int run_dir(const char *dir)
     sprintf(names[n++], "%s/%s", dir, de->d_name);
   }
   closedir(d);
-  qsort(names, n, sizeof *names, cmp_str);
+  if (n > 1)  /* qsort(NULL, 0) is undefined */
+    qsort(names, n, sizeof *names, cmp_str);
   for (size_t i = 0; i < n; i++) {
     struct stat st;
     if (stat(names[i], &st) == 0 && S_ISREG(st.st_mode))
