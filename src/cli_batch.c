@@ -40,6 +40,12 @@ struct batch_reader {
   const char *lines_path;
   uint64_t total;             /* sum of sizes; 0 when unknown */
   int total_unknown;
+  struct visited {            /* directories walked, against symlink loops */
+    dev_t dev;
+    ino_t ino;
+  } *visited;
+  size_t n_visited, cap_visited;
+  size_t loops;               /* directories skipped as loops */
 };
 
 static int ends_with(const char *s, const char *suffix)
@@ -106,8 +112,28 @@ static int walk(batch_reader *r, const char *dir)
   size_t n = 0, cap = 0;
   int status = EXIT_OK;
 
+  struct stat st;
+
   if (!d)
     return add_file(r, dir); /* reading it reports why */
+  /* A directory reached twice came back through a symbolic link: walking
+   * it again would never end. */
+  if (fstat(dirfd(d), &st) == 0) {
+    for (size_t i = 0; i < r->n_visited; i++)
+      if (r->visited[i].dev == st.st_dev && r->visited[i].ino == st.st_ino) {
+        closedir(d);
+        cli_warn("%s: directory loop through symbolic links, skipped", dir);
+        r->loops++;
+        return EXIT_OK;
+      }
+    if (gm__grow(&r->visited, &r->cap_visited, r->n_visited + 1,
+                 sizeof *r->visited)) {
+      closedir(d);
+      cli_warn("out of memory");
+      return EXIT_FAILURE_;
+    }
+    r->visited[r->n_visited++] = (struct visited){st.st_dev, st.st_ino};
+  }
   while ((e = readdir(d))) {
     if (e->d_name[0] == '.')
       continue;
@@ -159,6 +185,11 @@ uint64_t batch_reader_total(const batch_reader *r)
   return r->total_unknown ? 0 : r->total;
 }
 
+size_t batch_reader_loops(const batch_reader *r)
+{
+  return r ? r->loops : 0;
+}
+
 void batch_reader_close(batch_reader *r)
 {
   if (!r)
@@ -167,6 +198,7 @@ void batch_reader_close(batch_reader *r)
   for (size_t i = 0; i < r->n_files; i++)
     free(r->files[i]);
   free(r->files);
+  free(r->visited);
   free(r);
 }
 
@@ -272,6 +304,12 @@ static int read_text(batch_article *a, gzFile gz, size_t max)
   a->text[n] = '\0';
   a->len = n;
   a->bytes = n;
+  if (got == 0) {
+    int zerr;
+    gzerror(gz, &zerr);
+    if (zerr == Z_BUF_ERROR)  /* zlib's word for a stream cut short */
+      return 2;
+  }
   return got < 0 ? 1 : 0;
 }
 
@@ -295,6 +333,8 @@ static int text_article(batch_reader *r, const char *path, batch_article *a)
     reject(a, 1, "read failed: %s",
            zerr == Z_ERRNO ? strerror(errno) : msg);
   }
+  else if (rc == 2)
+    reject(a, 1, "%s", "gzip stream is truncated");
   gzclose(gz);
   if (rc < 0)
     return -1;

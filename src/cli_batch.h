@@ -54,6 +54,8 @@ int batch_reader_open(batch_reader **out, char **paths, int n,
 int batch_reader_next(batch_reader *r, batch_article *a);
 /* The total input size in bytes when known (plain files only), else 0. */
 uint64_t batch_reader_total(const batch_reader *r);
+/* Directories skipped because a symbolic link led back into them. */
+size_t batch_reader_loops(const batch_reader *r);
 void batch_reader_close(batch_reader *r);
 
 void batch_article_clear(batch_article *a);

@@ -174,7 +174,7 @@ static int parse_numbers(const char *s, double *v, int min, int max)
 
   while (n < max) {
     v[n++] = strtod(s, &end);
-    if (end == s)
+    if (end == s || !isfinite(v[n - 1]))
       return -1;
     if (*end == '\0')
       break;
@@ -344,8 +344,9 @@ static int input_option(config *c, int ch, const char *arg)
     c->popt.country = c->country;
     return 0;
   case 'b':
-    if (parse_numbers(arg, v, 4, 4) != 4 || v[0] < -180 || v[2] > 180 ||
-        v[1] < -90 || v[3] > 90 || v[1] > v[3])
+    /* West may exceed east: a box across the antimeridian (RFC 7946). */
+    if (parse_numbers(arg, v, 4, 4) != 4 || fabs(v[0]) > 180 ||
+        fabs(v[2]) > 180 || v[1] < -90 || v[3] > 90 || v[1] > v[3])
       return cli_usage("--bbox: expected W,S,E,N in degrees, got '%s'", arg);
     c->popt.has_bbox = 1;
     memcpy(c->popt.bbox, v, sizeof c->popt.bbox);
@@ -665,6 +666,8 @@ static int read_inputs(run *r, const config *c, int argc, char **argv)
   int status = batch_reader_open(&in, argv + optind, argc - optind, &c->input);
   int show = !c->quiet && isatty(2), more = 0;
   double t0 = now(), shown = t0;
+
+  r->rejected += batch_reader_loops(in);  /* reported, counted, skipped */
 
   if (status == EXIT_OK && c->resume)
     status = resume(r, c, in);

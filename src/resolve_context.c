@@ -216,8 +216,10 @@ static double score(const gm__pipeline *p, const context *c, const group *g,
     SIGNAL("country_prior", memcmp(e->country, o->country, 2) == 0 ? 2.5 : 0);
   if (o->has_bbox) {
     double lat = lat_of(e), lon = lon_of(e);
-    int in = lon >= o->bbox[0] && lat >= o->bbox[1] && lon <= o->bbox[2] &&
-             lat <= o->bbox[3];
+    int in = lat >= o->bbox[1] && lat <= o->bbox[3] &&
+             (o->bbox[0] <= o->bbox[2]
+                  ? lon >= o->bbox[0] && lon <= o->bbox[2]
+                  : lon >= o->bbox[0] || lon <= o->bbox[2]);
     SIGNAL("bbox_prior", in ? 2.0 : -1.0);
   }
   if (o->has_near && o->near_km > 0)
