@@ -52,11 +52,6 @@ void gm__geo_prepared_free(gm__geo *g, gm__geo_prepared *pg);
 int gm__geo_contains(gm__geo *g, const unsigned char *wkb, size_t len,
                      double lon, double lat);
 
-/* The GeoJSON text of a WKB geometry (GEOS's writer), malloc'ed; NULL on
- * failure. */
-char *gm__geo_wkb_to_geojson(gm__geo *g, const unsigned char *wkb,
-                             size_t len);
-
 /* Geodesic distance on WGS84 in km (PROJ's geod_inverse). */
 double gm__geo_distance_km(double lat1, double lon1, double lat2,
                            double lon2);

@@ -213,27 +213,6 @@ int gm__geo_label_point(gm__geo *g, const GEOSGeometry *geom, double *lat,
   return rc;
 }
 
-char *gm__geo_wkb_to_geojson(gm__geo *g, const unsigned char *wkb, size_t len)
-{
-  GEOSGeometry *geom = gm__geo_from_wkb(g, wkb, len);
-  GEOSGeoJSONWriter *w;
-  char *json = NULL, *copy = NULL;
-
-  if (!geom)
-    return NULL;
-  w = GEOSGeoJSONWriter_create_r(g->ctx);
-  if (w)
-    json = GEOSGeoJSONWriter_writeGeometry_r(g->ctx, w, geom, -1);
-  if (json) {
-    copy = strdup(json);
-    GEOSFree_r(g->ctx, json);
-  }
-  if (w)
-    GEOSGeoJSONWriter_destroy_r(g->ctx, w);
-  GEOSGeom_destroy_r(g->ctx, geom);
-  return copy;
-}
-
 gm__geo_prepared *gm__geo_prepare(gm__geo *g, const GEOSGeometry *geom)
 {
   return (gm__geo_prepared *)GEOSPrepare_r(g->ctx, geom);

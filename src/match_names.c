@@ -155,3 +155,14 @@ int gm__match_span(gm__pipeline *p, size_t a, size_t b, gm__work *w)
     }
   return 0;
 }
+
+int gm__same_name(const gm__pipeline *p, const gm__work *a, const gm__work *b)
+{
+  if (a->tok_end - a->tok_start != b->tok_end - b->tok_start)
+    return 0;
+  for (size_t i = 0; i < a->tok_end - a->tok_start; i++)
+    if (strcmp(gm__token_norm(&p->tokens, a->tok_start + i),
+               gm__token_norm(&p->tokens, b->tok_start + i)) != 0)
+      return 0;
+  return 1;
+}

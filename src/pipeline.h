@@ -83,6 +83,8 @@ int gm__sentences(gm__pipeline *p, const char *text, size_t len);
 int gm__match_names(gm__pipeline *p, const char *text);
 /* Postings for the tokens [a, b) alone (for caller-given spans). */
 int gm__match_span(gm__pipeline *p, size_t a, size_t b, gm__work *w);
+/* Whether two matches are the same normalised name ("Kyiv", "KYIV"). */
+int gm__same_name(const gm__pipeline *p, const gm__work *a, const gm__work *b);
 void gm__recognise(gm__pipeline *p, const char *text);
 int gm__resolve(gm__pipeline *p);
 

@@ -479,18 +479,6 @@ static int person_evidence(const gm__work *w)
   return 0;
 }
 
-static int same_key(const gm__pipeline *p, const gm__work *a,
-                    const gm__work *b)
-{
-  if (a->tok_end - a->tok_start != b->tok_end - b->tok_start)
-    return 0;
-  for (size_t i = 0; i < a->tok_end - a->tok_start; i++)
-    if (strcmp(gm__token_norm(&p->tokens, a->tok_start + i),
-               gm__token_norm(&p->tokens, b->tok_start + i)))
-      return 0;
-  return 1;
-}
-
 static void spread_person_evidence(gm__pipeline *p)
 {
   /* Quadratic only in the person-marked names, which are few; bounded. */
@@ -501,7 +489,7 @@ static void spread_person_evidence(gm__pipeline *p)
     marked++;
     for (size_t j = 0; j < p->n_work; j++)
       if (j != i && !person_evidence(&p->work[j]) &&
-          same_key(p, &p->work[i], &p->work[j]))
+          gm__same_name(p, &p->work[i], &p->work[j]))
         feature(&p->work[j], F_person_elsewhere, 1);
   }
 }

@@ -246,14 +246,9 @@ static uint64_t group_hash(const gm__pipeline *p, const gm__work *w)
 static int same_name(const gm__pipeline *p, const gm__work *a,
                      const gm__work *b)
 {
-  if (a->tok_end - a->tok_start != b->tok_end - b->tok_start ||
-      (a->cues & GM__CUE_ADMIN_SUFFIX) != (b->cues & GM__CUE_ADMIN_SUFFIX))
-    return 0;
-  for (size_t i = 0; i < a->tok_end - a->tok_start; i++)
-    if (strcmp(gm__token_norm(&p->tokens, a->tok_start + i),
-               gm__token_norm(&p->tokens, b->tok_start + i)) != 0)
-      return 0;
-  return 1;
+  return (a->cues & GM__CUE_ADMIN_SUFFIX) ==
+             (b->cues & GM__CUE_ADMIN_SUFFIX) &&
+         gm__same_name(p, a, b);
 }
 
 /* Give every kept mention a group index; returns the number of groups. */
