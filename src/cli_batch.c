@@ -24,11 +24,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cjson/cJSON.h>
 #include <zlib.h>
 
 #include "cli.h"
 #include "cli_batch.h"
+#include "cli_jsonl.h"
 #include "internal.h"
 #include "io_lines.h"
 
@@ -46,6 +46,7 @@ struct batch_reader {
   } *visited;
   size_t n_visited, cap_visited;
   size_t loops;               /* directories skipped as loops */
+  cli_ids *ids;               /* JSON Lines ids seen, for duplicates */
 };
 
 static int ends_with(const char *s, const char *suffix)
@@ -199,6 +200,7 @@ void batch_reader_close(batch_reader *r)
     free(r->files[i]);
   free(r->files);
   free(r->visited);
+  cli_ids_free(r->ids);
   free(r);
 }
 
@@ -354,70 +356,7 @@ static int text_article(batch_reader *r, const char *path, batch_article *a)
   return 1;
 }
 
-/* ----------------------------------------------------------- JSON Lines */
-
-/* A field's string, a number's shortest form, or NULL when absent, null or
- * of another type. */
-static int field_copy(const cJSON *o, const char *key, char **out)
-{
-  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-  char num[64];
-
-  *out = NULL;
-  if (cJSON_IsString(v))
-    *out = strdup(v->valuestring);
-  else if (cJSON_IsNumber(v)) {
-    snprintf(num, sizeof num, "%.17g", v->valuedouble);
-    *out = strdup(num);
-  } else
-    return 0;
-  return *out ? 0 : -1;
-}
-
-static int json_article(batch_reader *r, const char *line, size_t len,
-                        batch_article *a)
-{
-  cJSON *o = cJSON_ParseWithLength(line, len);
-  const cJSON *text;
-  const char *tf = r->opt.field[FIELD_TEXT];
-  int rc = 1;
-
-  if (!cJSON_IsObject(o)) {
-    reject(a, 0, "%s", o ? "not a JSON object" : "invalid JSON");
-    goto done;
-  }
-  text = cJSON_GetObjectItemCaseSensitive(o, tf);
-  if (!text) {
-    reject(a, 0, "no \"%s\" field", tf);
-    goto done;
-  }
-  if (!cJSON_IsString(text)) {
-    reject(a, 0, "field \"%s\" is not a string", tf);
-    goto done;
-  }
-  a->len = strlen(text->valuestring);
-  if (a->len > r->opt.max_article_bytes) {
-    snprintf(a->reason, sizeof a->reason,
-             "article over --max-article-bytes (%zu)",
-             r->opt.max_article_bytes);
-    goto done;
-  }
-  if (!batch_utf8_text(text->valuestring, a->len)) {
-    reject(a, 0, "%s", "not UTF-8 text");
-    goto done;
-  }
-  if (!(a->text = strdup(text->valuestring)) ||
-      field_copy(o, r->opt.field[FIELD_ID], &a->id) ||
-      field_copy(o, r->opt.field[FIELD_TITLE], &a->title) ||
-      field_copy(o, r->opt.field[FIELD_URL], &a->url) ||
-      field_copy(o, r->opt.field[FIELD_DATE], &a->date))
-    rc = -1;
-done:
-  if (a->reason[0])
-    a->len = 0;
-  cJSON_Delete(o);
-  return rc;
-}
+/* ------------------------------------------- JSON Lines (cli_jsonl.c) */
 
 static int is_blank(const char *s, size_t len)
 {
@@ -442,7 +381,8 @@ static int next_line(batch_reader *r, batch_article *a)
   a->line = gm__lines_number(r->lines);
   if (rc == 1) {
     a->bytes = len + 1;
-    return json_article(r, line, len, a);
+    rc = cli_jsonl_article(&r->opt, line, len, a);
+    return rc < 0 ? rc : cli_ids_note(&r->ids, a) < 0 ? -1 : 1;
   }
   gm__lines_close(r->lines);
   r->lines = NULL;

@@ -39,6 +39,8 @@ typedef struct batch_article {
   uint64_t bytes;             /* input bytes it took (uncompressed) */
   char reason[640];           /* empty when the record is good */
   int io_error;               /* the reason is a failure to read */
+  const char *dup_source;     /* a JSON Lines id seen before: where first */
+  size_t dup_line;
 } batch_article;
 
 typedef struct batch_reader batch_reader;

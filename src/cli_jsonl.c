@@ -1,5 +1,7 @@
 /*
- * cli_jsonl.c — JSON Lines input for `eval` and `resolve`.
+ * cli_jsonl.c — JSON Lines input: whole files for `eval` and `resolve`,
+ * one line at a time as an article for `parse` (cli_batch.c reads the
+ * lines; the article is made here, where a fuzz target can reach it).
  *
  * Lines are read whole with getline(), so an article of any length is
  * one line (WikToR's run to tens of kilobytes). Compressed input is
@@ -10,11 +12,13 @@
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/wait.h>
 
 #include "cli.h"
 #include "cli_jsonl.h"
+#include "internal.h"
 
 static int ends_with(const char *s, const char *suffix)
 {
@@ -170,4 +174,161 @@ int cli_json_offset(const cJSON *o, const char *key, size_t max, size_t *out)
     return -1;
   *out = (size_t)d;
   return 0;
+}
+
+/* ------------------------------------------------- a batch's articles */
+
+/* A field's string, a number's shortest form, or NULL when absent, null or
+ * of another type. */
+static int field_copy(const cJSON *o, const char *key, char **out)
+{
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+  char num[64];
+
+  *out = NULL;
+  if (cJSON_IsString(v))
+    *out = strdup(v->valuestring);
+  else if (cJSON_IsNumber(v)) {
+    snprintf(num, sizeof num, "%.17g", v->valuedouble);
+    *out = strdup(num);
+  } else
+    return 0;
+  return *out ? 0 : -1;
+}
+
+static void reject(batch_article *a, const char *fmt, const char *what)
+{
+  snprintf(a->reason, sizeof a->reason, fmt, what);
+}
+
+int cli_jsonl_article(const batch_options *opt, const char *line, size_t len,
+                      batch_article *a)
+{
+  cJSON *o = cJSON_ParseWithLength(line, len);
+  const cJSON *text;
+  const char *tf = opt->field[FIELD_TEXT];
+  int rc = 1;
+
+  if (!cJSON_IsObject(o)) {
+    reject(a, "%s", o ? "not a JSON object" : "invalid JSON");
+    goto done;
+  }
+  text = cJSON_GetObjectItemCaseSensitive(o, tf);
+  if (!text) {
+    reject(a, "no \"%s\" field", tf);
+    goto done;
+  }
+  if (!cJSON_IsString(text)) {
+    reject(a, "field \"%s\" is not a string", tf);
+    goto done;
+  }
+  a->len = strlen(text->valuestring);
+  if (a->len > opt->max_article_bytes) {
+    snprintf(a->reason, sizeof a->reason,
+             "article over --max-article-bytes (%zu)",
+             opt->max_article_bytes);
+    goto done;
+  }
+  if (!batch_utf8_text(text->valuestring, a->len)) {
+    reject(a, "%s", "not UTF-8 text");
+    goto done;
+  }
+  if (!(a->text = strdup(text->valuestring)) ||
+      field_copy(o, opt->field[FIELD_ID], &a->id) ||
+      field_copy(o, opt->field[FIELD_TITLE], &a->title) ||
+      field_copy(o, opt->field[FIELD_URL], &a->url) ||
+      field_copy(o, opt->field[FIELD_DATE], &a->date))
+    rc = -1;
+done:
+  if (a->reason[0])
+    a->len = 0;
+  cJSON_Delete(o);
+  return rc;
+}
+
+/* An open-addressing table of ids; each id's bytes in one buffer, so a
+ * million ids cost a few allocations, not a million. */
+typedef struct id_slot {
+  uint64_t hash;
+  size_t at;             /* the id at chars + at - 1; 0: empty slot */
+  const char *source;    /* where the id was first seen */
+  size_t line;
+} id_slot;
+
+struct cli_ids {
+  id_slot *slots;
+  size_t n_slots, n;     /* n_slots a power of two, or 0 */
+  char *chars;
+  size_t len, cap;
+};
+
+static id_slot *id_find(cli_ids *s, const char *id, uint64_t h)
+{
+  size_t mask = s->n_slots - 1, i = (size_t)h & mask;
+
+  while (s->slots[i].at && (s->slots[i].hash != h ||
+                            strcmp(s->chars + s->slots[i].at - 1, id)))
+    i = (i + 1) & mask;
+  return &s->slots[i];
+}
+
+/* Twice the slots, every id placed again; -1 when out of memory. */
+static int id_rehash(cli_ids *s)
+{
+  size_t n = s->n_slots ? 2 * s->n_slots : 64;
+  id_slot *old = s->slots, *fresh = calloc(n, sizeof *fresh);
+
+  if (!fresh)
+    return -1;
+  s->slots = fresh;
+  for (size_t i = 0, k = s->n_slots; i < k; i++)
+    if (old[i].at) {
+      size_t j = (size_t)old[i].hash & (n - 1);
+      while (fresh[j].at)
+        j = (j + 1) & (n - 1);
+      fresh[j] = old[i];
+    }
+  s->n_slots = n;
+  free(old);
+  return 0;
+}
+
+int cli_ids_note(cli_ids **ids, batch_article *a)
+{
+  cli_ids *s = *ids;
+  size_t len;
+  uint64_t h;
+  id_slot *slot;
+
+  if (!a->id || a->reason[0])
+    return 0;
+  if (!s && !(s = *ids = calloc(1, sizeof *s)))
+    return -1;
+  /* at most 3/4 full, so a probe ends soon */
+  if (4 * (s->n + 1) > 3 * s->n_slots && id_rehash(s))
+    return -1;
+  len = strlen(a->id);
+  h = gm__hash(a->id, len);
+  slot = id_find(s, a->id, h);
+  if (slot->at) {
+    a->dup_source = slot->source;
+    a->dup_line = slot->line;
+    return 0;
+  }
+  if (gm__grow(&s->chars, &s->cap, s->len + len + 1, 1))
+    return -1;
+  memcpy(s->chars + s->len, a->id, len + 1);
+  *slot = (id_slot){h, s->len + 1, a->source, a->line};
+  s->len += len + 1;
+  s->n++;
+  return 0;
+}
+
+void cli_ids_free(cli_ids *ids)
+{
+  if (!ids)
+    return;
+  free(ids->slots);
+  free(ids->chars);
+  free(ids);
 }

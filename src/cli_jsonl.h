@@ -1,7 +1,8 @@
 /*
- * cli_jsonl.h — what `eval` and `resolve` share for reading JSON Lines
- * articles: lines of any length from a plain or .xz file, code point to
- * byte offsets, and the fields of a span.
+ * cli_jsonl.h — reading JSON Lines articles: for `eval` and `resolve`,
+ * lines of any length from a plain or .xz file, code point to byte
+ * offsets and the fields of a span; for `parse`'s batches, one line as an
+ * article (or the reason it is not one) and the ids already seen.
  */
 #ifndef GM_CLI_JSONL_H
 #define GM_CLI_JSONL_H
@@ -10,6 +11,8 @@
 #include <stdio.h>
 
 #include <cjson/cJSON.h>
+
+#include "cli_batch.h"
 
 /* A line reader. A path ending in ".xz" is read through `xz -dc` (the
  * xz-utils package); "-" is standard input. */
@@ -46,5 +49,23 @@ int cli_id_key(const cJSON *id, char *out, size_t cap);
 /* A number field of an object that must be an integer in [0, max]. */
 int cli_json_offset(const cJSON *o, const char *key, size_t max,
                     size_t *out);
+
+/* One JSON Lines record of a batch as an article: its text and the
+ * fields opt names, or a->reason saying why it is not one (invalid JSON,
+ * not an object, no text field, a text that is not a string, over
+ * opt->max_article_bytes, not UTF-8 text). a must be cleared. Returns 1,
+ * or -1 when out of memory. */
+int cli_jsonl_article(const batch_options *opt, const char *line, size_t len,
+                      batch_article *a);
+
+/* The ids of a batch's JSON Lines articles, each with where it was first
+ * seen, so that a repeated id is reported (both articles are kept). */
+typedef struct cli_ids cli_ids;
+
+/* Note a->id of a good article (none: nothing to do); when that id was
+ * seen before, set a->dup_source and a->dup_line to its first article.
+ * *ids is created on first use. 0, or -1 when out of memory. */
+int cli_ids_note(cli_ids **ids, batch_article *a);
+void cli_ids_free(cli_ids *ids);
 
 #endif

@@ -218,7 +218,7 @@ typedef struct run {
   slot *slots;
   size_t n_slots, cap_slots;
   /* the summary */
-  size_t read, parsed, rejected, n_mentions;
+  size_t read, parsed, rejected, n_mentions, duplicates;
   uint64_t bytes;
   int io_failed;
 } run;
@@ -431,16 +431,16 @@ static int parse_options(int argc, char **argv, config *c)
 #define BATCH_ARTICLES 64   /* a job's share of a batch */
 #define BATCH_BYTES (8u << 20)
 
-/* A rejected record: to --errors as one JSON line, else to stderr. */
-static int record_rejection(run *r, const batch_article *a,
-                            const char *reason)
+/* A record's reason or warning: to --errors as one JSON line (key), else
+ * to stderr. */
+static int record_line(run *r, const batch_article *a, const char *key,
+                       const char *text)
 {
   gm__json j = {0};
   int rc = 0;
 
-  r->rejected++;
   if (!r->errors_open) {
-    cli_warn("%s:%zu: %s", a->source, a->line, reason);
+    cli_warn("%s:%zu: %s", a->source, a->line, text);
     return 0;
   }
   gm__json_object(&j);
@@ -448,8 +448,8 @@ static int record_rejection(run *r, const batch_article *a,
   gm__json_cstring(&j, a->source);
   gm__json_key(&j, "line");
   gm__json_uint(&j, a->line);
-  gm__json_key(&j, "reason");
-  gm__json_cstring(&j, reason);
+  gm__json_key(&j, key);
+  gm__json_cstring(&j, text);
   gm__json_end(&j);
   if (j.status || fwrite(j.out.data, 1, j.out.len, r->errors.f) != j.out.len ||
       putc('\n', r->errors.f) == EOF) {
@@ -458,6 +458,26 @@ static int record_rejection(run *r, const batch_article *a,
   }
   gm__json_free(&j);
   return rc;
+}
+
+static int record_rejection(run *r, const batch_article *a,
+                            const char *reason)
+{
+  r->rejected++;
+  return record_line(r, a, "reason", reason);
+}
+
+/* A JSON Lines id seen before: both articles are parsed (nothing is
+ * dropped on a guess), and the second is reported with the first's place
+ * as a "warning" line, which does not change the exit status. */
+static int record_duplicate(run *r, const batch_article *a)
+{
+  char why[640];
+
+  r->duplicates++;
+  snprintf(why, sizeof why, "duplicate id \"%.500s\", first at %s:%zu; "
+           "both parsed", a->id, a->dup_source, a->dup_line);
+  return record_line(r, a, "warning", why);
 }
 
 static size_t resolved_mentions(const gm_result *res)
@@ -481,6 +501,8 @@ static int merge(run *r, slot *s)
     r->io_failed |= a->io_error;
     return record_rejection(r, a, a->reason);
   }
+  if (a->dup_source && (rc = record_duplicate(r, a)))
+    return rc;
   if (s->rc == GM_ENOMEM) {
     cli_warn("%s:%zu: out of memory", a->source, a->line);
     return EXIT_FAILURE_;
@@ -650,6 +672,8 @@ static int resume(run *r, const config *c, batch_reader *in)
   for (size_t i = 0; i < done && status == EXIT_OK; i++) {
     batch_article a;
     int rc = batch_reader_next(in, &a);
+    if (rc > 0 && a.dup_source) /* the journal keeps no warnings */
+      status = record_duplicate(r, &a);
     batch_article_clear(&a);
     if (rc <= 0) {
       cli_warn("%s: holds more articles than the input: remove it",
@@ -706,12 +730,16 @@ static int read_inputs(run *r, const config *c, int argc, char **argv)
 
 static void summary(const run *r, const config *c)
 {
+  char dups[48] = "";
+
   if (c->quiet)
     return;
+  if (r->duplicates)
+    snprintf(dups, sizeof dups, ", %zu duplicate ids", r->duplicates);
   cli_warn("%zu articles read, %zu parsed, %zu rejected, %zu mentions, "
-           "%zu places",
+           "%zu places%s",
            r->read, r->parsed, r->rejected, r->n_mentions,
-           r->places ? gm__places_count(r->places) : 0);
+           r->places ? gm__places_count(r->places) : 0, dups);
 }
 
 /* Write one layer (or both) to out; an exit status. */

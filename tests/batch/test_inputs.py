@@ -102,7 +102,8 @@ BAD = [
 
 def bad_records(t, d):
     good = json.dumps({"id": "g", "text": ARTICLES[0]})
-    lines = [good] + [b for b, _ in BAD] + [good]
+    # distinct ids: a repeated one is a warning line in --errors
+    lines = [good] + [b for b, _ in BAD] + [good.replace('"g"', '"g2"')]
     path = os.path.join(d, "bad.jsonl")
     write(path, "\n".join(lines) + "\n")
     binary = os.path.join(d, "binary.txt")
@@ -150,7 +151,9 @@ def bad_records(t, d):
          "an unreadable input: exit 1, the rest still written", p.stderr)
 
     trunc = os.path.join(d, "cut.jsonl.gz")
-    whole = gzip.compress(("\n".join([good] * 2000) + "\n").encode())
+    whole = gzip.compress(("\n".join(
+        good.replace('"g"', '"g%d"' % i) for i in range(2000)) +
+        "\n").encode())
     write(trunc, whole[:len(whole) // 2], "wb")
     os.remove(out)
     p = run(["parse", "-q", "--errors", errors, "-o", out, trunc])

@@ -1,0 +1,160 @@
+/*
+ * fuzz_jsonl.c — the JSON Lines records of a batch: each line of the input
+ * made an article as `parse` makes it (cli_jsonl_article), and its id
+ * noted as the batch notes it (cli_ids_note).
+ *
+ * Every input is read twice: with the default field names and size limit,
+ * and with other names (body, headline, link, published, key) and a
+ * 64-byte limit, so that the same seeds reach field selection and the
+ * limit. Checked: an article's text is its text field's string, within
+ * the limit and UTF-8 text; its id is the id field's string or number; a
+ * rejected record says one of the documented reasons and keeps nothing;
+ * a repeated id is reported exactly when an earlier good record of the
+ * input had it, with that record's line.
+ */
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli_jsonl.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static const char *const reasons[] = {
+    "invalid JSON", "not a JSON object", "no \"", "field \"",
+    "article over --max-article-bytes (", "not UTF-8 text",
+};
+
+static void check_rejected(const batch_article *a)
+{
+  size_t i, n = sizeof reasons / sizeof *reasons;
+
+  if (a->text || a->id || a->title || a->url || a->date || a->len ||
+      !memchr(a->reason, '\0', sizeof a->reason))
+    abort();
+  for (i = 0; i < n && strncmp(a->reason, reasons[i], strlen(reasons[i]));
+       i++)
+    ;
+  if (i == n)
+    abort();
+}
+
+/* The field as the article should hold it, checked against what it does. */
+static void check_field(const cJSON *o, const char *key, const char *got)
+{
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+  if (cJSON_IsString(v)) {
+    if (!got || strcmp(got, v->valuestring))
+      abort();
+  } else if (cJSON_IsNumber(v)) {
+    if (!got || strtod(got, NULL) != v->valuedouble)
+      abort();
+  } else if (got) {
+    abort();
+  }
+}
+
+static void check_article(const batch_options *opt, const char *line,
+                          size_t len, const batch_article *a)
+{
+  cJSON *o = cJSON_ParseWithLength(line, len);
+  const cJSON *text = cJSON_GetObjectItemCaseSensitive(o, opt->field[FIELD_TEXT]);
+
+  if (!a->text || strlen(a->text) != a->len || a->len > opt->max_article_bytes ||
+      !batch_utf8_text(a->text, a->len) || !cJSON_IsString(text) ||
+      strcmp(text->valuestring, a->text))
+    abort();
+  check_field(o, opt->field[FIELD_ID], a->id);
+  check_field(o, opt->field[FIELD_TITLE], a->title);
+  check_field(o, opt->field[FIELD_URL], a->url);
+  check_field(o, opt->field[FIELD_DATE], a->date);
+  cJSON_Delete(o);
+}
+
+/* The ids of the good records so far, to find a repeat the slow way. */
+typedef struct seen {
+  char **id;
+  size_t *line, n;
+} seen;
+
+static size_t first_line(const seen *s, const char *id)
+{
+  for (size_t i = 0; i < s->n; i++)
+    if (!strcmp(s->id[i], id))
+      return s->line[i];
+  return 0;
+}
+
+static void check_id(seen *s, cli_ids **ids, batch_article *a)
+{
+  size_t first;
+
+  if (cli_ids_note(ids, a))
+    abort();
+  if (a->reason[0] || !a->id) {
+    if (a->dup_source)
+      abort();
+    return;
+  }
+  first = first_line(s, a->id);
+  if (first ? a->dup_source != a->source || a->dup_line != first
+            : a->dup_source != NULL)
+    abort();
+  if (!first) {
+    char **id = realloc(s->id, (s->n + 1) * sizeof *id);
+    size_t *ln = id ? realloc(s->line, (s->n + 1) * sizeof *ln) : NULL;
+    if (id)
+      s->id = id;
+    if (!ln || !(s->id[s->n] = strdup(a->id)))
+      abort(); /* out of memory in a fuzzer: nothing else to do */
+    s->line = ln;
+    s->line[s->n++] = a->line;
+  }
+}
+
+static void run(const batch_options *opt, const char *text, size_t size)
+{
+  static const char source[] = "fuzz.jsonl";
+  cli_ids *ids = NULL;
+  seen s = {0};
+  size_t at = 0, number = 0;
+
+  while (at < size) {
+    const char *nl = memchr(text + at, '\n', size - at);
+    size_t len = nl ? (size_t)(nl - text - at) : size - at;
+    batch_article a;
+
+    memset(&a, 0, sizeof a);
+    a.source = source;
+    a.line = ++number;
+    if (cli_jsonl_article(opt, text + at, len, &a) != 1)
+      abort();
+    if (a.reason[0])
+      check_rejected(&a);
+    else
+      check_article(opt, text + at, len, &a);
+    check_id(&s, &ids, &a);
+    batch_article_clear(&a);
+    at += len + 1;
+  }
+  for (size_t i = 0; i < s.n; i++)
+    free(s.id[i]);
+  free(s.id);
+  free(s.line);
+  cli_ids_free(ids);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+  static const batch_options plain = {
+      .field = {"id", "title", "url", "date", "text"},
+      .max_article_bytes = (size_t)10 << 20};
+  static const batch_options renamed = {
+      .field = {"key", "headline", "link", "published", "body"},
+      .max_article_bytes = 64};
+
+  run(&plain, (const char *)data, size);
+  run(&renamed, (const char *)data, size);
+  return 0;
+}
