@@ -252,7 +252,10 @@ typedef struct gm_parse_options {
   int all_matches;         /* also report the names the recogniser rejected
                               (recognition < 0.5, entry GM_NO_ENTRY), for
                               study and for fitting its weights */
-  size_t max_alternatives; /* per mention; 0 = 3 */
+  size_t max_alternatives; /* per mention; 0 = 3, at most
+                              GM_MAX_ALTERNATIVES */
+  int explain_alternatives; /* give each alternative its resolution
+                               reasons too (why it lost) */
   size_t max_mentions;     /* per article; 0 = 100000, GM_ELIMIT beyond */
 } gm_parse_options;
 
@@ -270,9 +273,14 @@ typedef struct gm_reason {
   double weight;        /* what it added to the score */
 } gm_reason;
 
+#define GM_MAX_ALTERNATIVES 32
+
 typedef struct gm_alternative {
   uint32_t entry;
   double score;         /* probability among the candidates, [0, 1] */
+  const gm_reason *reasons;   /* its resolution signals, with
+                                 explain_alternatives; else NULL */
+  size_t n_reasons;
 } gm_alternative;
 
 typedef struct gm_mention {

@@ -42,6 +42,8 @@ enum {
   OPT_SIMPLIFY,
   OPT_FULL_GEOMETRY,
   OPT_ALL_MATCHES,
+  OPT_ALTERNATIVES,
+  OPT_EXPLAIN,
   OPT_FORMAT,
   OPT_GLOB,
   OPT_ID_FIELD,
@@ -88,6 +90,12 @@ static const option_doc docs[] = {
     {"all-matches", 0, OPT_ALL_MATCHES, NULL,
      "with --mentions: also the names the recogniser\n"
      "rejected (recognition < 0.5), for study"},
+    {"alternatives", 1, OPT_ALTERNATIVES, "N",
+     "with --mentions: the N best entries a mention\n"
+     "may mean (3; at most 32)"},
+    {"explain", 0, OPT_EXPLAIN, NULL,
+     "with --mentions: each alternative with its\n"
+     "resolution reasons too (why it lost)"},
     {"country", 1, 'c', "CC", "prior: the publication's country"},
     {"bbox", 1, 'b', "W,S,E,N", "prior: places inside this box"},
     {"near", 1, 'n', "LAT,LON[,KM]", "prior: places near this point (100 km)"},
@@ -363,6 +371,13 @@ static int input_option(config *c, int ch, const char *arg)
     return 0;
   case 'd': c->popt.demonyms = 1; return 0;
   case OPT_ALL_MATCHES: c->popt.all_matches = 1; return 0;
+  case OPT_ALTERNATIVES:
+    if (parse_count(arg, 1, GM_MAX_ALTERNATIVES, v))
+      return cli_usage("--alternatives: expected 1 to %d, got '%s'",
+                       GM_MAX_ALTERNATIVES, arg);
+    c->popt.max_alternatives = (size_t)v[0];
+    return 0;
+  case OPT_EXPLAIN: c->popt.explain_alternatives = 1; return 0;
   case 'G': c->gaz_path = arg; return 0;
   }
   return batch_option(c, ch, arg);
@@ -375,6 +390,9 @@ static int check_config(config *c)
     return cli_usage("--mentions writes JSON lines, not GeoJSON: it takes "
                      "none of --layer, --split, --seq, --per, --precision, "
                      "--simplify, --full-geometry");
+  if (!c->mentions && (c->popt.max_alternatives ||
+                       c->popt.explain_alternatives))
+    return cli_usage("--alternatives and --explain go with --mentions");
   if (c->split && c->output)
     return cli_usage("--split writes two files: give it no --output");
   if (c->resume && c->mentions)
@@ -528,8 +546,9 @@ static int merge(run *r, slot *s)
                     .source = strcmp(a->source, "-") ? a->source : NULL,
                     .line = a->line};
   rc = gm__places_add(r->places, &ga, a->text, a->len, s->res);
-  if (rc == GM_ENOMEM || rc == GM_ELIMIT) {
-    cli_warn("%s:%zu: %s", a->source, a->line, gm_strerror(rc));
+  if (rc == GM_ENOMEM || rc == GM_ELIMIT || rc == GM_EIO) {
+    cli_warn("%s:%zu: %s", a->source, a->line,
+             rc == GM_EIO ? gm__places_errmsg(r->places) : gm_strerror(rc));
     return EXIT_FAILURE_;
   }
   if (rc) { /* a mention with offsets out of the text: the parser's bug */
@@ -813,6 +832,8 @@ static int start(run *r, const config *c)
     return EXIT_FAILURE_;
   }
   gm__places_set_max_citations(r->places, c->max_citations);
+  gm__places_set_per_mention(r->places, c->geo.per_mention);
+  gm__places_set_budget(r->places, batch_spill_budget());
   r->mentions = c->mentions;
   if (c->errors) {
     if ((status = cli_output_open(&r->errors, c->errors)))

@@ -1,11 +1,12 @@
 /*
  * gaz_lookup.c — every entry a name can mean, ranked without context.
  *
- * The rank is a sum of independent signals: how the name reached the
- * entry (primary, ASCII, alternate, code, demonym), the kind of entry
- * (country > admin-1 > capital > seat > place), log population, and the
- * caller's priors (a country, a point nearby). It is the gazetteer's own
- * answer to "which X?"; the resolver adds the document's context on top.
+ * The rank is the resolver's score without a document: the weighted
+ * features of how the name reached the entry (primary, ASCII, alternate,
+ * code), the kind of entry, log population, and the caller's priors (a
+ * country, a point nearby), with the weights of resolve_weights.h. It is
+ * the gazetteer's own answer to "which X?"; the resolver adds the
+ * document's context on top.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -16,53 +17,87 @@
 #include "internal.h"
 #include "resolve.h"
 
-double gm__how_score(unsigned how)
-{
-  switch (how) {
-  case GM_HOW_NAME:
-    return 3.0;
-  case GM_HOW_ASCII:
-    return 2.8;
-  case GM_HOW_ALTERNATE:
-    return 2.0;
-  case GM_HOW_CODE:
-    return 1.0;
-  case GM_HOW_DEMONYM:
-    return 1.0;
-  }
-  return 0;
-}
+const char *const gm__resolve_feature_names[GM__N_RESOLVE_FEATURES] = {
+#define GM__RF_NAME(name, weight) #name,
+    GM__RESOLVE_FEATURES(GM__RF_NAME)
+#undef GM__RF_NAME
+};
 
-double gm__kind_score(const gaz_entry *e)
+const double gm__resolve_feature_weights[GM__N_RESOLVE_FEATURES] = {
+#define GM__RF_WEIGHT(name, weight) weight,
+    GM__RESOLVE_FEATURES(GM__RF_WEIGHT)
+#undef GM__RF_WEIGHT
+};
+
+static int kind_feature(const gaz_entry *e)
 {
-  /* Regions carry no population: their kind stands in for it. */
-  if (e->fclass == 'A' && strncmp(e->fcode, "PCL", 3) == 0)
-    return 6.0;
+  if (e->fclass == 'A') {
+    if (strncmp(e->fcode, "PCL", 3) == 0)
+      return GM__RF_kind_country;
+    if (strcmp(e->fcode, "ADM1") == 0)
+      return GM__RF_kind_admin1;
+    if (strcmp(e->fcode, "ADM2") == 0)
+      return GM__RF_kind_admin2;
+    return GM__RF_kind_admin_other;
+  }
   if (e->fclass == 'L' && strcmp(e->fcode, "CONT") == 0)
-    return 6.0;
-  if (e->fclass == 'A' && strcmp(e->fcode, "ADM1") == 0)
-    return 4.5;
+    return GM__RF_kind_continent;
   if (e->fclass == 'L' && strcmp(e->fcode, "RGN") == 0)
-    return 4.5;
+    return GM__RF_kind_region;
   if (e->fclass == 'P') {
     if (strcmp(e->fcode, "PPLC") == 0)
-      return 2.0;
+      return GM__RF_kind_capital;
     if (strcmp(e->fcode, "PPLA") == 0)
-      return 1.2;
+      return GM__RF_kind_admin1_seat;
     if (strncmp(e->fcode, "PPLA", 4) == 0)
-      return 0.6;
+      return GM__RF_kind_admin_seat;
     if (strcmp(e->fcode, "PPLX") == 0 || strcmp(e->fcode, "PPLH") == 0)
-      return -1.0;
-    return 0.0;
+      return GM__RF_kind_historical;
+    return -1;   /* an ordinary populated place: the baseline */
   }
-  if (e->fclass == 'A')
-    return 1.0;
-  return -0.5;
+  return GM__RF_kind_other;
 }
 
-double gm__population_score(uint32_t population)
+void gm__prior_features(const gaz_entry *e, unsigned how, double *f)
 {
-  return 0.8 * log10(1.0 + population);
+  int kind = kind_feature(e);
+
+  if (how == GM_HOW_ASCII)
+    f[GM__RF_matched_ascii] = 1;
+  else if (how == GM_HOW_ALTERNATE)
+    f[GM__RF_matched_alternate] = 1;
+  else if (how == GM_HOW_CODE)
+    f[GM__RF_matched_code] = 1;
+  if (kind >= 0)
+    f[kind] = 1;
+  /* Regions carry no population: their kind stands in for it. */
+  f[GM__RF_log_population] = log10(1.0 + e->population);
+}
+
+double gm__feature_score(const double *f)
+{
+  double s = 0;
+  for (int i = 0; i < GM__N_RESOLVE_FEATURES; i++)
+    s += f[i] * gm__resolve_feature_weights[i];
+  return s;
+}
+
+/* The resolver's context-free features and the caller's priors, with
+ * the resolver's weights; --near without a radius counts in 25 km. */
+static double lookup_score(const gaz_entry *e, unsigned how,
+                           const gm_lookup_options *opt, double *distance_km)
+{
+  double f[GM__N_RESOLVE_FEATURES] = {0};
+
+  gm__prior_features(e, how, f);
+  if (opt && opt->country && memcmp(e->country, opt->country, 2) == 0)
+    f[GM__RF_country_prior] = 1;
+  if (opt && opt->has_near) {
+    *distance_km = gm__geo_distance_km(opt->near_lat, opt->near_lon,
+                                       e->lat_e7 / 1e7, e->lon_e7 / 1e7);
+    f[GM__RF_near_prior] = log1p(*distance_km / 25.0);
+  }
+  return gm__feature_score(f);
 }
 
 static int cmp_candidate(const void *a, const void *b)
@@ -93,24 +128,13 @@ int gm_lookup(const gm_gazetteer *g, const char *name, size_t len,
     rc = GM_ENOMEM;
   for (size_t i = 0; rc == 0 && i < np; i++) {
     const gaz_entry *e = gm__gaz_entry(g, p[i].entry);
-    double lat, lon;
     if (!e) {
       rc = GM_EGAZETTEER;
       break;
     }
-    lat = e->lat_e7 / 1e7;
-    lon = e->lon_e7 / 1e7;
     c[i] = (gm_candidate){.entry = p[i].entry, .how = p[i].how,
                           .distance_km = -1};
-    c[i].score = gm__how_score(p[i].how) + gm__kind_score(e) +
-                 gm__population_score(e->population);
-    if (opt && opt->country && memcmp(e->country, opt->country, 2) == 0)
-      c[i].score += 3.0;
-    if (opt && opt->has_near) {
-      c[i].distance_km = gm__geo_distance_km(opt->near_lat, opt->near_lon,
-                                             lat, lon);
-      c[i].score -= 2.0 * log1p(c[i].distance_km / 25.0);
-    }
+    c[i].score = lookup_score(e, p[i].how, opt, &c[i].distance_km);
   }
   gm__tokens_free(&t);
   gm__buf_free(&key);

@@ -89,6 +89,23 @@ static void offsets(gm__json *j, const char *text, const gm_mention *m)
   gm__json_end(j);
 }
 
+/* "reasons": [{signal, value, weight}...] */
+static void reasons(gm__json *j, const gm_reason *r, size_t n)
+{
+  gm__json_key(j, "reasons");
+  gm__json_array(j);
+  for (size_t i = 0; i < n; i++) {
+    gm__json_object(j);
+    string_key(j, "signal", r[i].signal);
+    gm__json_key(j, "value");
+    gm__json_real(j, r[i].value, 4);
+    gm__json_key(j, "weight");
+    gm__json_real(j, r[i].weight, 4);
+    gm__json_end(j);
+  }
+  gm__json_end(j);
+}
+
 static int add_mention(gm__json *j, const gm_gazetteer *g, const char *text,
                        const gm_mention *m)
 {
@@ -111,21 +128,12 @@ static int add_mention(gm__json *j, const gm_gazetteer *g, const char *text,
       return GM_EGAZETTEER;
     gm__json_key(j, "score");
     gm__json_real(j, m->alternatives[i].score, 4);
+    if (m->alternatives[i].reasons)
+      reasons(j, m->alternatives[i].reasons, m->alternatives[i].n_reasons);
     gm__json_end(j);
   }
   gm__json_end(j);
-  gm__json_key(j, "reasons");
-  gm__json_array(j);
-  for (size_t i = 0; i < m->n_reasons; i++) {
-    gm__json_object(j);
-    string_key(j, "signal", m->reasons[i].signal);
-    gm__json_key(j, "value");
-    gm__json_real(j, m->reasons[i].value, 4);
-    gm__json_key(j, "weight");
-    gm__json_real(j, m->reasons[i].weight, 4);
-    gm__json_end(j);
-  }
-  gm__json_end(j);
+  reasons(j, m->reasons, m->n_reasons);
   gm__json_end(j);
   return 0;
 }

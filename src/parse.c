@@ -22,6 +22,7 @@ struct gm_result {
   size_t n;
   gm_alternative *alts;
   gm_reason *reasons;
+  gm_reason *alt_reasons;
 };
 
 int gm_parser_new(const gm_gazetteer *gaz, const gm_parse_options *opt,
@@ -57,6 +58,8 @@ void gm_parser_free(gm_parser *ps)
   free(ps->p.work);
   gm__buf_free(&ps->p.key);
   free(ps->p.alts);
+  free(ps->p.alt_reasons);
+  free(ps->p.alt_reason_start);
   free(ps);
 }
 
@@ -72,7 +75,7 @@ static int emitted(const gm__pipeline *p, const gm__work *w, int spans)
 static int make_result(const gm__pipeline *p, int spans, gm_result **out)
 {
   gm_result *r = calloc(1, sizeof *r);
-  size_t n = 0, n_alts = 0, n_reasons = 0, a = 0, k = 0;
+  size_t n = 0, n_alts = 0, n_reasons = 0, a = 0, k = 0, ak = 0;
 
   if (!r)
     return GM_ENOMEM;
@@ -82,10 +85,12 @@ static int make_result(const gm__pipeline *p, int spans, gm_result **out)
       n_alts += p->work[i].n_alts;
       n_reasons += p->work[i].n_reasons;
     }
+  r->alt_reasons = calloc(p->n_alt_reasons ? p->n_alt_reasons : 1,
+                          sizeof *r->alt_reasons);
   r->mentions = calloc(n ? n : 1, sizeof *r->mentions);
   r->alts = calloc(n_alts ? n_alts : 1, sizeof *r->alts);
   r->reasons = calloc(n_reasons ? n_reasons : 1, sizeof *r->reasons);
-  if (!r->mentions || !r->alts || !r->reasons) {
+  if (!r->mentions || !r->alts || !r->reasons || !r->alt_reasons) {
     gm_result_free(r);
     return GM_ENOMEM;
   }
@@ -97,6 +102,16 @@ static int make_result(const gm__pipeline *p, int spans, gm_result **out)
       continue;
     m = &r->mentions[r->n++];
     memcpy(r->alts + a, p->alts + w->alt_start, w->n_alts * sizeof *r->alts);
+    for (size_t j = 0; j < w->n_alts; j++) {
+      gm_alternative *alt = &r->alts[a + j];
+      if (!alt->n_reasons)
+        continue;
+      memcpy(r->alt_reasons + ak,
+             p->alt_reasons + p->alt_reason_start[w->alt_start + j],
+             alt->n_reasons * sizeof *r->alt_reasons);
+      alt->reasons = r->alt_reasons + ak;
+      ak += alt->n_reasons;
+    }
     memcpy(r->reasons + k, w->reasons, w->n_reasons * sizeof *r->reasons);
     *m = (gm_mention){
         .entry = w->entry, .confidence = w->confidence,
@@ -219,5 +234,6 @@ void gm_result_free(gm_result *r)
   free(r->mentions);
   free(r->alts);
   free(r->reasons);
+  free(r->alt_reasons);
   free(r);
 }

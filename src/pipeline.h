@@ -20,7 +20,8 @@
 #include "gaz_reader.h"
 #include "internal.h"
 
-#define GM__MAX_REASONS 16
+#define GM__MAX_REASONS 24
+#define GM__MAX_ALTERNATIVES GM_MAX_ALTERNATIVES
 #define GM__MAX_NAME_TOKENS 8
 
 typedef struct gm__sentence {
@@ -77,6 +78,12 @@ typedef struct gm__pipeline {
   gm__buf key;                    /* matcher's key under construction */
   gm_alternative *alts;
   size_t n_alts, cap_alts;
+  /* explain_alternatives: the alternatives' reasons, alts[k]'s from
+   * alt_reason_start[k] (pointers are made with the result) */
+  gm_reason *alt_reasons;
+  size_t n_alt_reasons, cap_alt_reasons;
+  size_t *alt_reason_start;
+  size_t cap_alt_reason_start;
 } gm__pipeline;
 
 int gm__sentences(gm__pipeline *p, const char *text, size_t len);

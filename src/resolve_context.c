@@ -32,6 +32,8 @@ typedef struct group {
   uint32_t entry;          /* current choice */
   double score, margin;
   double recog;            /* best recognition probability in the group */
+  uint32_t max_population; /* of the candidates (most_populous) */
+  uint32_t counted;        /* the entry the current context counts */
   size_t size;
 } group;
 
@@ -48,6 +50,12 @@ typedef struct context {
     uint32_t group;
   } anchors[MAX_ANCHORS];
   size_t n_anchors;
+  struct {
+    char country[2];
+    size_t groups;        /* resolved groups in this country */
+  } resolved[MAX_CONTEXT];
+  size_t n_resolved_countries;
+  size_t n_resolved;      /* resolved groups with a country */
 } context;
 
 int gm__entry_is_region(const gaz_entry *e)
@@ -149,89 +157,158 @@ static int named_after_its_city(const gm__pipeline *p, const gm__work *w,
   return 0;
 }
 
-/* The score of entry e for group g; reasons go to w when it is given. */
-static double score(const gm__pipeline *p, const context *c, const group *g,
-                    uint32_t gi, const gaz_entry *e, unsigned how,
-                    const gaz_entry *container, gm__work *w)
+/* Distance in km from e to the nearest anchor of another group, or -1:
+ * the nearest by a flat approximation, then its geodesic distance, so
+ * one PROJ call per candidate, not one per anchor. */
+static double nearest_anchor_km(const context *c, uint32_t gi,
+                                const gaz_entry *e)
 {
-  const gm_parse_options *o = &p->opt;
-  double s = 0, v;
-  unsigned cues = g->first->cues;
+  double flat = -1, lat = lat_of(e), lon = lon_of(e);
+  double k = cos(lat * M_PI / 180);
+  size_t nearest = 0;
 
-#define SIGNAL(name, value)            \
-  do {                                 \
-    v = (value);                       \
-    s += v;                            \
-    if (w)                             \
-      gm__reason(w, name, v, v);       \
-  } while (0)
-
-  SIGNAL("matched_as", gm__how_score(how) - 3.0);
-  SIGNAL("feature_kind", gm__kind_score(e));
-  SIGNAL("population", gm__population_score(e->population));
-  if (cues & GM__CUE_ADMIN_SUFFIX)
-    SIGNAL("admin_suffix", gm__entry_is_region(e) && !is_country(e) ? 4.0 : -3.0);
-  else if (named_after_its_city(p, g->first, e))
-    SIGNAL("named_after_its_city", -3.0);
-  if (cues & GM__CUE_CITY_SUFFIX)
-    SIGNAL("city_suffix", e->fclass == 'P' ? 1.5 : 0);
-  if (container)
-    SIGNAL("inside_following_region", inside(p, e, container) ? 5.0 : -1.0);
-  if (c) {
-    if (!is_country(e) && e->country[0] && has_country(c, e->country))
-      SIGNAL("country_context", 2.0);
-    if (!is_admin1(e) && has_admin1(p, c, e))
-      SIGNAL("admin1_context", 2.5);
-    /* Countries and continents are too large for a point's distance to
-     * mean anything; admin units and places are not. */
-    if (c->n_anchors && !is_country(e) && strcmp(e->fcode, "CONT") != 0) {
-      /* The nearest anchor by a flat approximation, then its geodesic
-       * distance: one PROJ call per candidate, not one per anchor. */
-      double best = -1, flat = -1, lat = lat_of(e), lon = lon_of(e);
-      double k = cos(lat * M_PI / 180);
-      size_t nearest = 0;
-      for (size_t i = 0; i < c->n_anchors; i++) {
-        double dx, dy, d;
-        if (c->anchors[i].group == gi)
-          continue;
-        dx = fabs(lon - c->anchors[i].lon);
-        dx = (dx > 180 ? 360 - dx : dx) * k;
-        dy = lat - c->anchors[i].lat;
-        d = dx * dx + dy * dy;
-        if (flat < 0 || d < flat) {
-          flat = d;
-          nearest = i;
-        }
-      }
-      if (flat >= 0)
-        best = gm__geo_distance_km(lat, lon, c->anchors[nearest].lat,
-                                   c->anchors[nearest].lon);
-      /* Local evidence: beyond 500 km distance says nothing more. */
-      if (best >= 0)
-        SIGNAL("distance_to_other_places",
-               -1.0 * log1p((best < 500 ? best : 500) / 20.0));
+  for (size_t i = 0; i < c->n_anchors; i++) {
+    double dx, dy, d;
+    if (c->anchors[i].group == gi)
+      continue;
+    dx = fabs(lon - c->anchors[i].lon);
+    dx = (dx > 180 ? 360 - dx : dx) * k;
+    dy = lat - c->anchors[i].lat;
+    d = dx * dx + dy * dy;
+    if (flat < 0 || d < flat) {
+      flat = d;
+      nearest = i;
     }
   }
-  if (o->country && e->country[0])
-    SIGNAL("country_prior", memcmp(e->country, o->country, 2) == 0 ? 2.5 : 0);
+  if (flat < 0)
+    return -1;
+  return gm__geo_distance_km(lat, lon, c->anchors[nearest].lat,
+                             c->anchors[nearest].lon);
+}
+
+/* The share of the document's other resolved groups that lie in e's
+ * country: news about Alberta says "Edmonton" and means Canada's. */
+static double country_share(const context *c, const gaz_entry *e,
+                            const gaz_entry *own)
+{
+  size_t same = 0, total = c->n_resolved;
+
+  if (!e->country[0])
+    return 0;
+  for (size_t i = 0; i < c->n_resolved_countries; i++)
+    if (memcmp(c->resolved[i].country, e->country, 2) == 0)
+      same = c->resolved[i].groups;
+  /* Not the group itself: its own current choice is in the counts. */
+  if (own && own->country[0]) {
+    total--;
+    if (memcmp(own->country, e->country, 2) == 0)
+      same--;
+  }
+  return total > 0 ? (double)same / (double)total : 0;
+}
+
+/* The features of entry e for group gi (f zeroed by the caller). */
+static void features(const gm__pipeline *p, const context *c,
+                     const group *gs, uint32_t gi, const gaz_entry *e,
+                     unsigned how, const gaz_entry *container, double *f)
+{
+  const gm_parse_options *o = &p->opt;
+  const group *g = &gs[gi];
+  unsigned cues = g->first->cues;
+
+  gm__prior_features(e, how, f);
+  if (e->population >= g->max_population && g->max_population > 0)
+    f[GM__RF_most_populous] = 1;
+  if (cues & GM__CUE_ADMIN_SUFFIX) {
+    if (gm__entry_is_region(e) && !is_country(e))
+      f[GM__RF_admin_suffix_region] = 1;
+    else
+      f[GM__RF_admin_suffix_not_region] = 1;
+  } else if (named_after_its_city(p, g->first, e)) {
+    f[GM__RF_named_after_its_city] = 1;
+  }
+  if ((cues & GM__CUE_CITY_SUFFIX) && e->fclass == 'P')
+    f[GM__RF_city_suffix_place] = 1;
+  if (container && inside(p, e, container))
+    f[GM__RF_inside_following_region] = 1;
+  else if (container)
+    f[GM__RF_outside_following_region] = 1;
+  if (c) {
+    if (!is_country(e) && e->country[0] && has_country(c, e->country))
+      f[GM__RF_country_context] = 1;
+    if (!is_admin1(e) && has_admin1(p, c, e))
+      f[GM__RF_admin1_context] = 1;
+    /* Countries and continents are too large for a point's distance to
+     * mean anything; admin units and places are not. Beyond 500 km
+     * distance says nothing more. */
+    if (c->n_anchors && !is_country(e) && strcmp(e->fcode, "CONT") != 0) {
+      double km = nearest_anchor_km(c, gi, e);
+      if (km >= 0)
+        f[GM__RF_distance_to_other_places] = log1p((km < 500 ? km : 500) / 20.0);
+    }
+    f[GM__RF_country_share] =
+        country_share(c, e, gm__gaz_entry(p->gaz, g->counted));
+  }
+  if (o->country && e->country[0] &&
+      memcmp(e->country, o->country, 2) == 0)
+    f[GM__RF_country_prior] = 1;
   if (o->has_bbox) {
     double lat = lat_of(e), lon = lon_of(e);
     int in = lat >= o->bbox[1] && lat <= o->bbox[3] &&
              (o->bbox[0] <= o->bbox[2]
                   ? lon >= o->bbox[0] && lon <= o->bbox[2]
                   : lon >= o->bbox[0] || lon <= o->bbox[2]);
-    SIGNAL("bbox_prior", in ? 2.0 : -1.0);
+    f[in ? GM__RF_bbox_inside : GM__RF_bbox_outside] = 1;
   }
   if (o->has_near && o->near_km > 0)
-    SIGNAL("near_prior", -1.5 * log1p(gm__geo_distance_km(
-                                          o->near_lat, o->near_lon, lat_of(e),
-                                          lon_of(e)) /
-                                      o->near_km));
-#undef SIGNAL
-  return s;
+    f[GM__RF_near_prior] = log1p(gm__geo_distance_km(o->near_lat, o->near_lon,
+                                                    lat_of(e), lon_of(e)) /
+                                 o->near_km);
+}
+
+/* The score of entry e for group gi: the weighted sum of its features. */
+static double score(const gm__pipeline *p, const context *c, const group *gs,
+                    uint32_t gi, const gaz_entry *e, unsigned how,
+                    const gaz_entry *container, double *f)
+{
+  for (int i = 0; i < GM__N_RESOLVE_FEATURES; i++)
+    f[i] = 0;
+  features(p, c, gs, gi, e, how, container, f);
+  return gm__feature_score(f);
+}
+
+/* Append the nonzero features to a reason list: value and contribution. */
+static size_t feature_reasons(const double *f, gm_reason *out, size_t max)
+{
+  size_t n = 0;
+  for (int i = 0; i < GM__N_RESOLVE_FEATURES && n < max; i++)
+    if (f[i] != 0)
+      out[n++] = (gm_reason){gm__resolve_feature_names[i], f[i],
+                             f[i] * gm__resolve_feature_weights[i]};
+  return n;
 }
 
 /* ------------------------------------------------------------ groups */
+
+/* Whether posting i of w can be w's sense: demonym postings for
+ * demonym mentions, name postings for the others. */
+static int candidate_role(const gm__work *w, size_t i)
+{
+  return (w->postings[i].how == GM_HOW_DEMONYM) ==
+         (w->role == GM_ROLE_DEMONYM);
+}
+
+static uint32_t max_population(const gm__pipeline *p, const gm__work *w)
+{
+  uint32_t max = 0;
+  for (size_t i = 0; i < w->n_postings && i < MAX_CANDIDATES * 4; i++) {
+    const gaz_entry *e = gm__gaz_entry(p->gaz, w->postings[i].entry);
+    if (e && candidate_role(w, i) && e->population > max)
+      max = e->population;
+  }
+  return max;
+}
+
 
 static uint64_t group_hash(const gm__pipeline *p, const gm__work *w)
 {
@@ -279,7 +356,8 @@ static int make_groups(gm__pipeline *p, group **out, size_t *n_groups)
         break;
     if (slots[j] == GAZ_NO_INDEX) {
       slots[j] = (uint32_t)n;
-      g[n++] = (group){.first = w, .entry = GM_NO_ENTRY};
+      g[n++] = (group){.first = w, .entry = GM_NO_ENTRY,
+                       .max_population = max_population(p, w)};
     }
     w->group = slots[j];
     g[w->group].size++;
@@ -311,36 +389,63 @@ static void choose(gm__pipeline *p, const context *c, group *gs, uint32_t gi)
   size_t n = w->n_postings < MAX_CANDIDATES * 4 ? w->n_postings
                                                  : MAX_CANDIDATES * 4;
   double best = -INFINITY, second = -INFINITY;
+  double f[GM__N_RESOLVE_FEATURES];
+  uint32_t chosen = GM_NO_ENTRY;
 
-  g->entry = GM_NO_ENTRY;
   for (size_t i = 0; i < n; i++) {
     const gaz_entry *e = gm__gaz_entry(p->gaz, w->postings[i].entry);
     double s;
-    if (!e || (w->postings[i].how == GM_HOW_DEMONYM) !=
-                  (w->role == GM_ROLE_DEMONYM))
+    if (!e || !candidate_role(w, i))
       continue;
-    s = score(p, c, g, gi, e, w->postings[i].how, cont, NULL);
+    s = score(p, c, gs, gi, e, w->postings[i].how, cont, f);
     if (s > best) {
       second = best;
       best = s;
-      g->entry = w->postings[i].entry;
+      chosen = w->postings[i].entry;
     } else if (s > second) {
       second = s;
     }
   }
+  /* Set after the loop: country_share discounts the group's own
+   * current choice. */
+  g->entry = chosen;
   g->score = best;
   g->margin = best - second;
 }
 
-static void collect_context(const gm__pipeline *p, const group *gs, size_t n,
+/* Count group gi's entry e in the resolved groups per country. */
+static void count_resolved(context *c, group *g, const gaz_entry *e)
+{
+  size_t i;
+
+  if (!e->country[0])
+    return;
+  for (i = 0; i < c->n_resolved_countries; i++)
+    if (memcmp(c->resolved[i].country, e->country, 2) == 0)
+      break;
+  if (i == MAX_CONTEXT)
+    return;
+  if (i == c->n_resolved_countries) {
+    memcpy(c->resolved[i].country, e->country, 2);
+    c->resolved[i].groups = 0;
+    c->n_resolved_countries++;
+  }
+  c->resolved[i].groups++;
+  c->n_resolved++;
+  g->counted = g->entry;
+}
+
+static void collect_context(const gm__pipeline *p, group *gs, size_t n,
                             context *c)
 {
   memset(c, 0, sizeof *c);
   for (size_t i = 0; i < n; i++) {
     const gaz_entry *e = gm__gaz_entry(p->gaz, gs[i].entry);
     gm_region r;
+    gs[i].counted = GM_NO_ENTRY;
     if (!e)
       continue;
+    count_resolved(c, &gs[i], e);
     if (is_country(e) && c->n_countries < MAX_CONTEXT) {
       memcpy(c->countries[c->n_countries++], e->country, 2);
     } else if (is_admin1(e) && c->n_admin1 < MAX_CONTEXT) {
@@ -375,33 +480,56 @@ static void collect_context(const gm__pipeline *p, const group *gs, size_t n,
   }
 }
 
+/* Keep alternative k's resolution signals (for explain_alternatives):
+ * in p->alt_reasons, found by p->alt_reason_start[k]; parse.c turns
+ * them into pointers when it makes the result. */
+static int explain_alternative(gm__pipeline *p, size_t k, const double *f)
+{
+  gm_reason r[GM__MAX_REASONS];
+  size_t n = feature_reasons(f, r, GM__MAX_REASONS);
+
+  if (gm__grow(&p->alt_reasons, &p->cap_alt_reasons, p->n_alt_reasons + n,
+               sizeof *p->alt_reasons) ||
+      gm__grow(&p->alt_reason_start, &p->cap_alt_reason_start, k + 1,
+               sizeof *p->alt_reason_start))
+    return GM_ENOMEM;
+  p->alt_reason_start[k] = p->n_alt_reasons;
+  memcpy(p->alt_reasons + p->n_alt_reasons, r, n * sizeof *r);
+  p->n_alt_reasons += n;
+  p->alts[k].n_reasons = n;
+  return 0;
+}
+
 /* Alternatives as probabilities (softmax of the scores), best first. */
 static int alternatives(gm__pipeline *p, const context *c, group *gs,
                         uint32_t gi, gm__work *w)
 {
   size_t max = p->opt.max_alternatives ? p->opt.max_alternatives : 3;
   const gaz_entry *cont = container_of(p, gs, w);
-  gm_alternative top[16];
+  gm_alternative top[GM__MAX_ALTERNATIVES];
+  size_t from[GM__MAX_ALTERNATIVES];   /* posting of each top entry */
   size_t n_top = 0;
-  double sum = 0;
+  double sum = 0, f[GM__N_RESOLVE_FEATURES];
 
-  if (max > 16)
-    max = 16;
+  if (max > GM__MAX_ALTERNATIVES)
+    max = GM__MAX_ALTERNATIVES;
   for (size_t i = 0; i < w->n_postings && i < MAX_CANDIDATES * 4; i++) {
     const gaz_entry *e = gm__gaz_entry(p->gaz, w->postings[i].entry);
-    double s, x;
+    double x;
     size_t k;
-    if (!e || (w->postings[i].how == GM_HOW_DEMONYM) !=
-                  (w->role == GM_ROLE_DEMONYM))
+    if (!e || !candidate_role(w, i))
       continue;
-    s = score(p, c, &gs[gi], gi, e, w->postings[i].how, cont, NULL);
-    x = exp(s - gs[gi].score);
+    x = exp(score(p, c, gs, gi, e, w->postings[i].how, cont, f) -
+            gs[gi].score);
     sum += x;
     for (k = n_top; k > 0 && top[k - 1].score < x; k--)
-      if (k < max)
+      if (k < max) {
         top[k] = top[k - 1];
+        from[k] = from[k - 1];
+      }
     if (k < max) {
-      top[k] = (gm_alternative){w->postings[i].entry, x};
+      top[k] = (gm_alternative){.entry = w->postings[i].entry, .score = x};
+      from[k] = i;
       if (n_top < max)
         n_top++;
     }
@@ -411,8 +539,15 @@ static int alternatives(gm__pipeline *p, const context *c, group *gs,
   if (gm__grow(&p->alts, &p->cap_alts, p->n_alts + n_top, sizeof *p->alts))
     return GM_ENOMEM;
   for (size_t k = 0; k < n_top; k++) {
+    size_t at = p->n_alts++;
     top[k].score /= sum;
-    p->alts[p->n_alts++] = top[k];
+    p->alts[at] = top[k];
+    if (p->opt.explain_alternatives) {
+      const gm_posting *ps = &w->postings[from[k]];
+      score(p, c, gs, gi, gm__gaz_entry(p->gaz, ps->entry), ps->how, cont, f);
+      if (explain_alternative(p, at, f))
+        return GM_ENOMEM;
+    }
   }
   return 0;
 }
@@ -449,6 +584,7 @@ int gm__resolve(gm__pipeline *p)
     return rc;
   }
   p->n_alts = 0;
+  p->n_alt_reasons = 0;
   for (size_t i = 0; i < n; i++)
     choose(p, NULL, gs, (uint32_t)i);
   for (int round = 0; round < 2; round++) {
@@ -477,8 +613,16 @@ int gm__resolve(gm__pipeline *p)
         continue;
       }
     }
-    score(p, c, g, w->group, e, how_of(w, w->entry), container_of(p, gs, w),
-          w);
+    {
+      double f[GM__N_RESOLVE_FEATURES];
+      gm_reason r[GM__MAX_REASONS];
+      size_t n_r;
+      score(p, c, gs, w->group, e, how_of(w, w->entry),
+            container_of(p, gs, w), f);
+      n_r = feature_reasons(f, r, GM__MAX_REASONS);
+      for (size_t k = 0; k < n_r; k++)
+        gm__reason(w, r[k].signal, r[k].value, r[k].weight);
+    }
     rc = alternatives(p, c, gs, w->group, w);
     w->confidence = (w->n_alts ? p->alts[w->alt_start].score : 0) /
                     (1 + exp(-w->recog_logit));

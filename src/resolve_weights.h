@@ -1,0 +1,49 @@
+/*
+ * resolve_weights.h — the resolver's weights: one per feature of a
+ * candidate entry in resolve_context.c (the feature's name is the signal
+ * its reasons carry). A mention's candidates compete in a softmax of the
+ * weighted sums of their feature values: the best sum wins, and the
+ * alternatives' probabilities are the softmax.
+ *
+ * Written by bench/fit-resolver, which fits the weights on the
+ * development corpora (a conditional logit over each mention's
+ * candidates); edit by hand only to add a feature (with weight 0 until
+ * the next fit). The caller's priors (country_prior, bbox_*, near_prior)
+ * are pinned: no corpus gives them.
+ */
+#ifndef GM_RESOLVE_WEIGHTS_H
+#define GM_RESOLVE_WEIGHTS_H
+
+#define GM__RESOLVE_FEATURES(X) \
+  X(matched_ascii, -0.200) \
+  X(matched_alternate, -1.000) \
+  X(matched_code, -2.000) \
+  X(kind_country, 6.000) \
+  X(kind_continent, 6.000) \
+  X(kind_admin1, 4.500) \
+  X(kind_region, 4.500) \
+  X(kind_admin2, 1.000) \
+  X(kind_admin_other, 1.000) \
+  X(kind_capital, 2.000) \
+  X(kind_admin1_seat, 1.200) \
+  X(kind_admin_seat, 0.600) \
+  X(kind_historical, -1.000) \
+  X(kind_other, -0.500) \
+  X(log_population, 0.800) \
+  X(most_populous, 0.000) \
+  X(admin_suffix_region, 4.000) \
+  X(admin_suffix_not_region, -3.000) \
+  X(named_after_its_city, -3.000) \
+  X(city_suffix_place, 1.500) \
+  X(inside_following_region, 5.000) \
+  X(outside_following_region, -1.000) \
+  X(country_context, 2.000) \
+  X(admin1_context, 2.500) \
+  X(distance_to_other_places, -1.000) \
+  X(country_share, 0.000) \
+  X(country_prior, 2.500) \
+  X(bbox_inside, 2.000) \
+  X(bbox_outside, -1.000) \
+  X(near_prior, -1.500)
+
+#endif
