@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+#include "geomention.h"
+
 struct GEOSGeom_t;
 typedef struct gm__geo gm__geo;
 
@@ -52,7 +54,17 @@ void gm__geo_prepared_free(gm__geo *g, gm__geo_prepared *pg);
 int gm__geo_contains(gm__geo *g, const unsigned char *wkb, size_t len,
                      double lon, double lat);
 
-/* Geodesic distance on WGS84 in km (PROJ's geod_inverse). */
+/* PROJ is loaded on first use (dlopen, see geo_proj.c), so that a
+ * process that never needs it never maps its 40-odd libraries. Returns 0
+ * once it is loaded, or GM_EGEOMETRY with err naming the library and the
+ * loader's reason. Thread-safe; the first call does the loading. Callers
+ * with an error path call it before gm__geo_distance_km. */
+int gm__proj_load(gm_error *err);
+/* Why PROJ could not be loaded, or "" (loads it when not yet tried). */
+const char *gm__proj_failure(void);
+
+/* Geodesic distance on WGS84 in km (PROJ's geod_inverse); NaN when PROJ
+ * cannot be loaded (gm__proj_load says why). */
 double gm__geo_distance_km(double lat1, double lon1, double lat2,
                            double lon2);
 
@@ -112,7 +124,8 @@ void gm__extent_free(gm__extent *e);
 
 /* ----------------------------------------------------------- projection */
 
-/* A local azimuthal equidistant projection on WGS84 (PROJ), metres. */
+/* A local azimuthal equidistant projection on WGS84 (PROJ), metres.
+ * GM_EGEOMETRY when PROJ cannot be loaded (gm__proj_failure says why). */
 typedef struct gm__proj gm__proj;
 int gm__proj_aeqd_new(double lat0, double lon0, gm__proj **out);
 /* Project n positions in place, stride doubles apart (lon, lat first):

@@ -4,11 +4,23 @@
  * degrees; local projections in metres for simplification; and the
  * smallest longitude interval holding a set of intervals, which is what a
  * bbox must be for a feature that straddles the antimeridian.
+ *
+ * PROJ is loaded with dlopen on first use, not linked: libproj brings in
+ * some 40 shared objects (curl, TLS, SQLite, TIFF, ...) whose mapping and
+ * relocation cost a fresh process about 10 ms, several times what opening
+ * the gazetteer and a lookup cost (bench/GAZETTEER.md). A process that only
+ * looks names up never maps it. proj.h and geodesic.h still give the
+ * types and prototypes; GM_PROJ_SONAME (the versioned soname, found by
+ * meson at configure time) names the library. The functions below are
+ * called through the table `api`, filled once under pthread_once, which
+ * also makes it visible to every thread that passes the same once.
  */
+#include <dlfcn.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <geodesic.h>
 #include <proj.h>
@@ -16,12 +28,87 @@
 #include "geo.h"
 #include "internal.h"
 
-static struct geod_geodesic wgs84;
-static pthread_once_t wgs84_once = PTHREAD_ONCE_INIT;
+#ifndef GM_PROJ_SONAME
+#error "GM_PROJ_SONAME (PROJ's versioned soname) is set by meson.build"
+#endif
 
-static void init_wgs84(void)
+/* Every PROJ function this file calls. */
+#define GM__PROJ_FUNCTIONS(X)                                              \
+  X(geod_init)                                                             \
+  X(geod_inverse)                                                          \
+  X(proj_context_create)                                                   \
+  X(proj_context_destroy)                                                  \
+  X(proj_log_level)                                                        \
+  X(proj_create)                                                           \
+  X(proj_destroy)                                                          \
+  X(proj_errno)                                                            \
+  X(proj_errno_reset)                                                      \
+  X(proj_trans_generic)                                                    \
+  X(proj_torad)                                                            \
+  X(proj_todeg)
+
+static struct {
+#define GM__PROJ_SLOT(name) __typeof__(name) *name;
+  GM__PROJ_FUNCTIONS(GM__PROJ_SLOT)
+#undef GM__PROJ_SLOT
+} api;
+
+static void *proj_lib;          /* NULL until PROJ is loaded */
+static char proj_failure[400];  /* why it could not be, else "" */
+static pthread_once_t proj_once = PTHREAD_ONCE_INIT;
+static struct geod_geodesic wgs84;
+
+/* Store one symbol's address in its slot; dlsym's void * cannot be
+ * assigned to a function pointer in ISO C, but its bytes can be copied. */
+static int bind_symbol(void *lib, const char *name, void *slot, size_t size)
 {
-  geod_init(&wgs84, 6378137.0, 1 / 298.257223563);
+  void *sym = dlsym(lib, name);
+
+  if (!sym)
+    return -1;
+  memcpy(slot, &sym, size);
+  return 0;
+}
+
+static void load_proj(void)
+{
+  const char *why;
+  void *lib;
+
+  dlerror(); /* clear a stale message */
+  if (!(lib = dlopen(GM_PROJ_SONAME, RTLD_NOW | RTLD_LOCAL))) {
+    why = dlerror();
+    snprintf(proj_failure, sizeof proj_failure, "cannot load PROJ (%s): %s",
+             GM_PROJ_SONAME, why ? why : "dlopen failed");
+    return;
+  }
+#define GM__PROJ_BIND(name)                                                \
+  if (bind_symbol(lib, #name, &api.name, sizeof api.name)) {              \
+    why = dlerror();                                                       \
+    snprintf(proj_failure, sizeof proj_failure,                            \
+             "cannot load PROJ (%s): no function %s: %s", GM_PROJ_SONAME,  \
+             #name, why ? why : "dlsym failed");                           \
+    dlclose(lib);                                                          \
+    return;                                                                \
+  }
+  GM__PROJ_FUNCTIONS(GM__PROJ_BIND)
+#undef GM__PROJ_BIND
+  api.geod_init(&wgs84, 6378137.0, 1 / 298.257223563);
+  proj_lib = lib;
+}
+
+int gm__proj_load(gm_error *err)
+{
+  pthread_once(&proj_once, load_proj);
+  if (!proj_lib)
+    return gm__error(err, GM_EGEOMETRY, "%s", proj_failure);
+  return 0;
+}
+
+const char *gm__proj_failure(void)
+{
+  pthread_once(&proj_once, load_proj);
+  return proj_failure;
 }
 
 double gm__geo_distance_km(double lat1, double lon1, double lat2,
@@ -29,8 +116,9 @@ double gm__geo_distance_km(double lat1, double lon1, double lat2,
 {
   double s12 = 0;
 
-  pthread_once(&wgs84_once, init_wgs84);
-  geod_inverse(&wgs84, lat1, lon1, lat2, lon2, &s12, NULL, NULL);
+  if (gm__proj_load(NULL))
+    return NAN;
+  api.geod_inverse(&wgs84, lat1, lon1, lat2, lon2, &s12, NULL, NULL);
   return s12 / 1000.0;
 }
 
@@ -116,20 +204,22 @@ struct gm__proj {
 
 int gm__proj_aeqd_new(double lat0, double lon0, gm__proj **out)
 {
-  gm__proj *p = calloc(1, sizeof *p);
+  gm__proj *p;
   char def[160];
 
   *out = NULL;
-  if (!p)
+  if (gm__proj_load(NULL)) /* why: gm__proj_failure() */
+    return GM_EGEOMETRY;
+  if (!(p = calloc(1, sizeof *p)))
     return GM_ENOMEM;
   snprintf(def, sizeof def,
            "+proj=aeqd +lat_0=%.9f +lon_0=%.9f +ellps=WGS84 +units=m", lat0,
            lon0);
   /* The library never prints: PROJ's own log would go to stderr. */
-  if (!(p->ctx = proj_context_create()))
+  if (!(p->ctx = api.proj_context_create()))
     goto fail;
-  proj_log_level(p->ctx, PJ_LOG_NONE);
-  if (!(p->pj = proj_create(p->ctx, def)))
+  api.proj_log_level(p->ctx, PJ_LOG_NONE);
+  if (!(p->pj = api.proj_create(p->ctx, def)))
     goto fail;
   *out = p;
   return 0;
@@ -146,18 +236,19 @@ int gm__proj_trans(gm__proj *p, double *xy, size_t n, size_t stride,
   /* A bare projection (not a CRS) works in radians on the angular side. */
   if (!inverse)
     for (size_t i = 0; i < n; i++) {
-      xy[i * stride] = proj_torad(xy[i * stride]);
-      xy[i * stride + 1] = proj_torad(xy[i * stride + 1]);
+      xy[i * stride] = api.proj_torad(xy[i * stride]);
+      xy[i * stride + 1] = api.proj_torad(xy[i * stride + 1]);
     }
-  proj_errno_reset(p->pj);
-  if (proj_trans_generic(p->pj, inverse ? PJ_INV : PJ_FWD, xy, step, n,
-                         xy + 1, step, n, NULL, 0, 0, NULL, 0, 0) != n ||
-      proj_errno(p->pj))
+  api.proj_errno_reset(p->pj);
+  if (api.proj_trans_generic(p->pj, inverse ? PJ_INV : PJ_FWD, xy, step,
+                             n, xy + 1, step, n, NULL, 0, 0, NULL, 0,
+                             0) != n ||
+      api.proj_errno(p->pj))
     return GM_EGEOMETRY;
   if (inverse)
     for (size_t i = 0; i < n; i++) {
-      xy[i * stride] = proj_todeg(xy[i * stride]);
-      xy[i * stride + 1] = proj_todeg(xy[i * stride + 1]);
+      xy[i * stride] = api.proj_todeg(xy[i * stride]);
+      xy[i * stride + 1] = api.proj_todeg(xy[i * stride + 1]);
     }
   for (size_t i = 0; i < n * stride; i += stride)
     if (!isfinite(xy[i]) || !isfinite(xy[i + 1]))
@@ -170,8 +261,8 @@ void gm__proj_free(gm__proj *p)
   if (!p)
     return;
   if (p->pj)
-    proj_destroy(p->pj);
+    api.proj_destroy(p->pj);
   if (p->ctx)
-    proj_context_destroy(p->ctx);
+    api.proj_context_destroy(p->ctx);
   free(p);
 }
