@@ -121,6 +121,8 @@ int gm_lookup(const gm_gazetteer *g, const char *name, size_t len,
 
   *out = NULL;
   *n = 0;
+  if (opt && opt->has_near && (rc = gm__proj_load(err))) /* distances */
+    return rc;
   rc = gm__normalize_key(&t, name, len, &key);
   if (rc == 0 && key.len)
     rc = gm_gazetteer_postings(g, key.data, key.len, &p, &np, &is_prefix);

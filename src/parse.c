@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "geo.h"
 #include "pipeline.h"
 
 struct gm_parser {
@@ -29,6 +30,7 @@ int gm_parser_new(const gm_gazetteer *gaz, const gm_parse_options *opt,
                   gm_parser **out, gm_error *err)
 {
   gm_parser *ps;
+  int rc;
 
   *out = NULL;
   if (!gaz)
@@ -36,6 +38,9 @@ int gm_parser_new(const gm_gazetteer *gaz, const gm_parse_options *opt,
   if (opt && opt->country && strlen(opt->country) != 2)
     return gm__error(err, GM_EINVAL, "parser: country '%s' is not ISO alpha-2",
                      opt->country);
+  /* The resolver measures distances: PROJ now, or a message now. */
+  if ((rc = gm__proj_load(err)))
+    return rc;
   if (!(ps = calloc(1, sizeof *ps)))
     return gm__error(err, GM_ENOMEM, "parser: out of memory");
   ps->p.gaz = gaz;
