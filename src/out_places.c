@@ -4,83 +4,103 @@
  * (with mention_count, article_count, first_sentence, articles and a
  * citations array) or one per mention (the citation's fields flat).
  *
- * What the features need is copied when an article is added (its fields,
- * each sentence once, each matched text), so the caller may free the
- * article as soon as it is parsed. Places keep the order of their first
- * mention and citations the order of the input: the output is a function
- * of the input alone, byte for byte.
+ * Memory is bounded by the number of distinct places (at most the
+ * gazetteer's entries) and a fixed budget, not by the archive:
  *
- * The schema is fixed (README "Output"): every property is present in
- * every feature with one JSON type, null when unknown.
+ * - counts are exact without lists: articles come one at a time, so a
+ *   place's "last article that mentioned it" tells a new article;
+ * - what grows with the archive — each kept citation and each place's
+ *   article ids — is rendered as the JSON the output will hold when the
+ *   article is added (gm__places_render may do that on a worker thread)
+ *   and kept in one pending buffer, a chain of pieces per place and
+ *   stream (ids, citations);
+ * - when the pending bytes pass the budget they are spilled to a
+ *   temporary file, unlinked at creation, as one "run": per-place output
+ *   writes each place's pieces together, places in order (a run holds
+ *   blocks [place][ids bytes][citation bytes] sorted by place), while
+ *   per-mention output appends the pieces as they came;
+ * - writing walks the places in order of first mention with one cursor
+ *   per run and streams each place's bytes from the runs, then memory,
+ *   into the feature, so no feature is ever built whole in memory.
+ *
+ * Places keep the order of their first mention and citations the order
+ * of the input: the output is a function of the input alone, byte for
+ * byte, whatever the budget. The schema is fixed (README "Output"): every
+ * property is present in every feature with one JSON type, null when
+ * unknown.
  */
+#define _FILE_OFFSET_BITS 64
+#include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "out_feature.h"
 
 #define NONE UINT32_MAX
+#define BUDGET_DEFAULT ((size_t)64 << 20)
+#define COPY_CHUNK ((size_t)1 << 16)
 
-typedef struct article {
-  char *id, *title, *url, *date, *source;
-  size_t line;
-} article;
+enum { STREAM_IDS, STREAM_CITATIONS, N_STREAMS };
 
-typedef struct sentence {
-  char *text;
-  size_t len;
-} sentence;
+/* A piece of pending output: header, then len bytes of JSON. */
+typedef struct piece {
+  uint64_t next;             /* the place's next piece of the stream:
+                                offset + 1 in pending, 0 none */
+  uint32_t place;
+  uint32_t len;
+} piece;
 
-typedef struct citation {
-  uint32_t article, place, sentence;
-  uint32_t next;             /* the place's next citation, or NONE */
-  uint32_t mention;          /* 1-based, among the article's mentions */
-  gm_role role;
-  double confidence;
-  size_t start, end;         /* code points in the article */
-  size_t byte_start, byte_end;
-  size_t sentence_start, sentence_end; /* code points */
-  char *text;                /* the matched text, as it was */
-  size_t text_len;
-} citation;
+/* A per-place run's block header, followed by ids then citations. */
+typedef struct block {
+  uint32_t place;
+  uint32_t pad;
+  uint64_t len[N_STREAMS];
+} block;
 
 typedef struct place {
   uint32_t entry;
-  uint32_t first, last;      /* its citations, a list through next */
+  gm_role role;              /* its first mention's */
   size_t mentions, articles;
   size_t cited;              /* citations kept */
   size_t last_article;       /* the ordinal of the article that last
                                 mentioned it, from 1; 0 none */
   double confidence;         /* the highest of its mentions */
-  gm__buf article_ids;       /* ids joined by ';' */
+  char *first_sentence;
+  size_t first_sentence_len;
+  uint64_t ids_len;          /* bytes of its ids joined so far */
+  uint64_t head[N_STREAMS], tail[N_STREAMS]; /* pending: offset + 1 */
   gm__geometry geometry;     /* while writing */
 } place;
 
 struct gm__places {
-  article *articles;
-  size_t n_articles, articles_cap;
-  sentence *sentences;
-  size_t n_sentences, sentences_cap;
-  citation *citations;
-  size_t n_citations, citations_cap;
   place *places;
   size_t n_places, places_cap;
   uint32_t *slot;            /* entry -> place (open addressing) */
   size_t n_slots;
   size_t max_citations;      /* a place's citations kept */
   size_t n_seen;             /* articles added, kept or not */
-  /* while adding an article: whether it and its current sentence have
-   * been copied (only when a citation needs them, so that capped places
-   * cost no memory for the articles that mention them) */
-  int article_copied, sentence_copied;
-  size_t sentence_start, sentence_end; /* the current sentence, bytes */
+  int per_mention;           /* what is rendered: feature tails */
+  size_t budget;             /* pending bytes before a spill */
+  gm__buf pending;           /* pieces */
+  gm__buf scratch;           /* an article's mentions rendered */
+  gm__json id_json;          /* an article id escaped */
+  FILE *spill;               /* NULL until the first spill */
+  uint64_t spill_end;
+  uint64_t *runs;            /* per-place runs: start offsets */
+  size_t n_runs, runs_cap;
+  gm_error err;              /* the last spill failure */
 };
 
 int gm__places_new(gm__places **out)
 {
   *out = calloc(1, sizeof **out);
-  if (*out)
-    (*out)->max_citations = SIZE_MAX;
-  return *out ? 0 : GM_ENOMEM;
+  if (!*out)
+    return GM_ENOMEM;
+  (*out)->max_citations = SIZE_MAX;
+  (*out)->budget = BUDGET_DEFAULT;
+  return 0;
 }
 
 void gm__places_set_max_citations(gm__places *pl, size_t max)
@@ -88,96 +108,198 @@ void gm__places_set_max_citations(gm__places *pl, size_t max)
   pl->max_citations = max;
 }
 
+void gm__places_set_per_mention(gm__places *pl, int per_mention)
+{
+  pl->per_mention = per_mention != 0;
+}
+
+void gm__places_set_budget(gm__places *pl, size_t bytes)
+{
+  pl->budget = bytes;
+}
+
 size_t gm__places_count(const gm__places *pl)
 {
   return pl->n_places;
 }
 
-static void article_free(article *a)
+const char *gm__places_errmsg(const gm__places *pl)
 {
-  free(a->id);
-  free(a->title);
-  free(a->url);
-  free(a->date);
-  free(a->source);
+  return pl->err.message[0] ? pl->err.message : gm_strerror(pl->err.code);
 }
 
 void gm__places_free(gm__places *pl)
 {
   if (!pl)
     return;
-  for (size_t i = 0; i < pl->n_articles; i++)
-    article_free(&pl->articles[i]);
-  for (size_t i = 0; i < pl->n_sentences; i++)
-    free(pl->sentences[i].text);
-  for (size_t i = 0; i < pl->n_citations; i++)
-    free(pl->citations[i].text);
   for (size_t i = 0; i < pl->n_places; i++) {
-    gm__buf_free(&pl->places[i].article_ids);
+    free(pl->places[i].first_sentence);
     gm__geometry_free(&pl->places[i].geometry);
   }
-  free(pl->articles);
-  free(pl->sentences);
-  free(pl->citations);
+  if (pl->spill)
+    fclose(pl->spill);
   free(pl->places);
   free(pl->slot);
+  free(pl->runs);
+  gm__buf_free(&pl->pending);
+  gm__buf_free(&pl->scratch);
+  gm__json_free(&pl->id_json);
   free(pl);
 }
 
+/* ---------------------------------------------------------- rendering */
+
+static void article_properties(gm__json *j, const gm__article *a)
+{
+  gm__json_key(j, "id");
+  gm__json_cstring(j, a->id);
+  gm__json_key(j, "title");
+  gm__json_cstring(j, a->title);
+  gm__json_key(j, "url");
+  gm__json_cstring(j, a->url);
+  gm__json_key(j, "date");
+  gm__json_cstring(j, a->date);
+  gm__json_key(j, "source");
+  gm__json_cstring(j, a->source);
+  gm__json_key(j, "line");
+  if (a->line)
+    gm__json_uint(j, a->line);
+  else
+    gm__json_null(j);
+}
+
+/* mention ... sentence_end: the fields a citation and a mention feature
+ * share, after the article. */
+static void mention_properties(gm__json *j, const char *text,
+                               const gm_mention *m, size_t index)
+{
+  gm__json_key(j, "mention");
+  gm__json_uint(j, index + 1);
+  gm__json_key(j, "role");
+  gm__json_cstring(j, gm__role_name(m->role));
+  gm__json_key(j, "confidence");
+  gm__json_real(j, m->confidence, 4);
+  gm__json_key(j, "text");
+  gm__json_string(j, text + m->start, m->end - m->start);
+  gm__json_key(j, "start");
+  gm__json_uint(j, m->cp_start);
+  gm__json_key(j, "end");
+  gm__json_uint(j, m->cp_end);
+  gm__json_key(j, "byte_start");
+  gm__json_uint(j, m->start);
+  gm__json_key(j, "byte_end");
+  gm__json_uint(j, m->end);
+  gm__json_key(j, "sentence");
+  gm__json_string(j, text + m->sentence_start,
+                  m->sentence_end - m->sentence_start);
+  gm__json_key(j, "sentence_start");
+  gm__json_uint(j, m->sentence_cp_start);
+  gm__json_key(j, "sentence_end");
+  gm__json_uint(j, m->sentence_cp_end);
+}
+
+/* Per place: the citation object. Per mention: the feature's properties
+ * after the entry's, without braces ("article_id":...,"sentence_end":N),
+ * spliced in after them when written. */
+static void render_mention(gm__json *j, int per_mention, const gm__article *a,
+                           const char *text, const gm_mention *m,
+                           size_t index)
+{
+  static const char *keys[] = {"article_id", "article_title", "article_url",
+                               "article_date", "article_source"};
+  const char *values[] = {a->id, a->title, a->url, a->date, a->source};
+
+  gm__json_object(j);
+  if (per_mention) {
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+      gm__json_key(j, keys[i]);
+      gm__json_cstring(j, values[i]);
+    }
+    gm__json_key(j, "article_line");
+    if (a->line)
+      gm__json_uint(j, a->line);
+    else
+      gm__json_null(j);
+  } else {
+    gm__json_key(j, "article");
+    gm__json_object(j);
+    article_properties(j, a);
+    gm__json_end(j);
+  }
+  mention_properties(j, text, m, index);
+  gm__json_end(j);
+}
+
+/*
+ * A mention that runs past its sentence ("Sault Ste. | Marie", where the
+ * sentence splitter took the abbreviation's period for an end) gets a
+ * sentence widened to hold it, so a citation's text always lies inside
+ * its sentence; the article is not lost for it. NULL: offsets out of the
+ * text (the parser's bug), which rejects the article.
+ */
+static const gm_mention *within_sentence(const char *text, size_t len,
+                                         const gm_mention *m,
+                                         gm_mention *widened)
+{
+  if (m->start > m->end || m->end > len ||
+      m->sentence_start > m->sentence_end || m->sentence_end > len)
+    return NULL;
+  if (m->sentence_start <= m->start && m->sentence_end >= m->end)
+    return m;
+  *widened = *m;
+  if (m->sentence_start > m->start) {
+    widened->sentence_cp_start -=
+        gm__cp_count(text + m->start, m->sentence_start - m->start);
+    widened->sentence_start = m->start;
+  }
+  if (m->sentence_end < m->end) {
+    widened->sentence_cp_end +=
+        gm__cp_count(text + m->sentence_end, m->end - m->sentence_end);
+    widened->sentence_end = m->end;
+  }
+  return widened;
+}
+
+/* One mention's JSON appended to out as [u32 length][bytes]. */
+static int render_one(gm__buf *out, gm__json *j, int per_mention,
+                      const gm__article *a, const char *text, size_t len,
+                      const gm_mention *m, size_t index)
+{
+  gm_mention widened;
+  uint32_t n;
+
+  if (!(m = within_sentence(text, len, m, &widened)))
+    return GM_EINVAL;
+  gm__json_reset(j);
+  render_mention(j, per_mention, a, text, m, index);
+  if (j->status)
+    return j->status;
+  if (j->out.len > UINT32_MAX)
+    return GM_ELIMIT;
+  n = (uint32_t)j->out.len;
+  if (gm__buf_append(out, (const char *)&n, sizeof n) ||
+      gm__buf_append(out, j->out.data, j->out.len))
+    return GM_ENOMEM;
+  return 0;
+}
+
+int gm__places_render(gm__buf *out, int per_mention, const gm__article *a,
+                      const char *text, size_t len, const gm_result *r)
+{
+  gm__json j = {0};
+  int rc = 0;
+
+  out->len = 0;
+  for (size_t i = 0; i < gm_result_count(r) && !rc; i++) {
+    const gm_mention *m = gm_result_mention(r, i);
+    if (m->entry != GM_NO_ENTRY)
+      rc = render_one(out, &j, per_mention, a, text, len, m, i);
+  }
+  gm__json_free(&j);
+  return rc;
+}
+
 /* ------------------------------------------------------------- adding */
-
-static char *copy_slice(const char *s, size_t len)
-{
-  char *c = malloc(len + 1);
-
-  if (c) {
-    memcpy(c, s, len);
-    c[len] = '\0';
-  }
-  return c;
-}
-
-/* strdup that keeps NULL (unknown) as NULL; 0 or GM_ENOMEM. */
-static int copy_field(char **out, const char *s)
-{
-  *out = s ? strdup(s) : NULL;
-  return s && !*out ? GM_ENOMEM : 0;
-}
-
-static int add_article(gm__places *pl, const gm__article *a)
-{
-  article *c;
-
-  if (pl->n_articles >= NONE)
-    return GM_ELIMIT;
-  if (gm__grow(&pl->articles, &pl->articles_cap, pl->n_articles + 1,
-               sizeof *pl->articles))
-    return GM_ENOMEM;
-  c = &pl->articles[pl->n_articles];
-  memset(c, 0, sizeof *c);
-  c->line = a->line;
-  if (copy_field(&c->id, a->id) || copy_field(&c->title, a->title) ||
-      copy_field(&c->url, a->url) || copy_field(&c->date, a->date) ||
-      copy_field(&c->source, a->source)) {
-    article_free(c);
-    return GM_ENOMEM;
-  }
-  pl->n_articles++;
-  return 0;
-}
-
-static int add_sentence(gm__places *pl, const char *s, size_t len)
-{
-  if (pl->n_sentences >= NONE)
-    return GM_ELIMIT;
-  if (gm__grow(&pl->sentences, &pl->sentences_cap, pl->n_sentences + 1,
-               sizeof *pl->sentences))
-    return GM_ENOMEM;
-  if (!(pl->sentences[pl->n_sentences].text = copy_slice(s, len)))
-    return GM_ENOMEM;
-  pl->sentences[pl->n_sentences++].len = len;
-  return 0;
-}
 
 static size_t slot_of(uint32_t entry, size_t n_slots)
 {
@@ -225,255 +347,397 @@ static int find_place(gm__places *pl, uint32_t entry, uint32_t *out)
   if (gm__grow(&pl->places, &pl->places_cap, pl->n_places + 1,
                sizeof *pl->places))
     return GM_ENOMEM;
-  pl->places[pl->n_places] = (place){
-      .entry = entry, .first = NONE, .last = NONE};
+  pl->places[pl->n_places] = (place){.entry = entry};
   pl->slot[j] = (uint32_t)pl->n_places;
   *out = (uint32_t)pl->n_places++;
   return 0;
 }
 
-/* Count a mention into its place, kept as a citation or not: mentions,
- * articles, confidence and article ids are exact whatever the cap. */
-static int count_mention(gm__places *pl, place *p, const gm__article *a,
-                         double confidence)
+/* Append a piece to pending; per place, link it into the place's chain
+ * of that stream. Pieces are a few hundred bytes, so a u32 is ample. */
+static int append_piece(gm__places *pl, uint32_t pi, int stream,
+                        const char *sep, const char *s, size_t len)
 {
-  p->mentions++;
-  if (confidence > p->confidence)
-    p->confidence = confidence;
-  if (p->last_article == pl->n_seen)
-    return 0;
-  p->last_article = pl->n_seen;
-  p->articles++;
-  if (!a->id)
-    return 0;
-  if ((p->article_ids.len && gm__buf_putc(&p->article_ids, ';')) ||
-      gm__buf_append(&p->article_ids, a->id, strlen(a->id)))
-    return GM_ENOMEM;
-  return 0;
-}
+  size_t at = pl->pending.len, k = strlen(sep);
+  piece h = {0, pi, (uint32_t)(k + len)};
+  place *p = &pl->places[pi];
 
-static void link_citation(gm__places *pl, uint32_t ci)
-{
-  place *p = &pl->places[pl->citations[ci].place];
-
-  if (p->last == NONE)
-    p->first = ci;
-  else
-    pl->citations[p->last].next = ci;
-  p->last = ci;
-  p->cited++;
-}
-
-static int add_citation(gm__places *pl, const char *text, const gm_mention *m,
-                        size_t index, uint32_t place_index)
-{
-  citation *c;
-
-  if (pl->n_citations >= NONE)
+  if (k + len > UINT32_MAX)
     return GM_ELIMIT;
-  if (gm__grow(&pl->citations, &pl->citations_cap, pl->n_citations + 1,
-               sizeof *pl->citations))
+  if (gm__buf_append(&pl->pending, (const char *)&h, sizeof h) ||
+      gm__buf_append(&pl->pending, sep, k) ||
+      gm__buf_append(&pl->pending, s, len))
     return GM_ENOMEM;
-  c = &pl->citations[pl->n_citations];
-  *c = (citation){.article = (uint32_t)(pl->n_articles - 1),
-                  .sentence = (uint32_t)(pl->n_sentences - 1),
-                  .place = place_index,
-                  .next = NONE,
-                  .mention = (uint32_t)(index + 1),
-                  .role = m->role,
-                  .confidence = m->confidence,
-                  .start = m->cp_start,
-                  .end = m->cp_end,
-                  .byte_start = m->start,
-                  .byte_end = m->end,
-                  .sentence_start = m->sentence_cp_start,
-                  .sentence_end = m->sentence_cp_end,
-                  .text_len = m->end - m->start};
-  if (!(c->text = copy_slice(text + m->start, m->end - m->start)))
-    return GM_ENOMEM;
-  link_citation(pl, (uint32_t)pl->n_citations++);
+  if (pl->per_mention)
+    return 0;
+  if (p->tail[stream])
+    memcpy(pl->pending.data + p->tail[stream] - 1 + offsetof(piece, next),
+           &(uint64_t){at + 1}, sizeof(uint64_t));
+  else
+    p->head[stream] = at + 1;
+  p->tail[stream] = at + 1;
   return 0;
 }
 
-/* Keep a citation of m: the article and the sentence are copied the
- * first time one of their mentions is kept. */
-static int cite(gm__places *pl, const gm__article *a, const char *text,
-                size_t len, const gm_mention *m, size_t index, uint32_t pi)
+/* A place's id list grows by the article's id, JSON-escaped without its
+ * quotes: escaping is done per character, and ';' ends any broken UTF-8
+ * sequence, so the pieces join into the escaped joined list. */
+static int add_article_id(gm__places *pl, uint32_t pi, const char *id)
 {
+  place *p = &pl->places[pi];
+  size_t n = strlen(id);
+  gm__json *j = &pl->id_json;
   int rc;
 
-  if (!pl->article_copied && (rc = add_article(pl, a)))
-    return rc;
-  pl->article_copied = 1;
-  if (!pl->sentence_copied &&
-      (rc = add_sentence(pl, text + m->sentence_start,
-                         m->sentence_end - m->sentence_start)))
-    return rc;
-  pl->sentence_copied = 1;
-  (void)len;
-  return add_citation(pl, text, m, index, pi);
+  gm__json_reset(j);
+  gm__json_string(j, id, n);
+  rc = j->status ? j->status
+                 : append_piece(pl, pi, STREAM_IDS, p->ids_len ? ";" : "",
+                                j->out.data + 1, j->out.len - 2);
+  p->ids_len += (p->ids_len ? 1 : 0) + n;
+  return rc;
 }
 
-static int add_mention(gm__places *pl, const gm__article *a, const char *text,
-                       size_t len, const gm_mention *m, size_t index)
+static int spill(gm__places *pl);
+
+/* Count a mention into its place, and keep its rendered citation while
+ * the place has fewer than max: mentions, articles, confidence and
+ * article ids are exact whatever the cap. */
+static int add_rendered_one(gm__places *pl, const gm__article *a,
+                            const char *text, size_t len, const gm_mention *m,
+                            const char *json, size_t json_len)
 {
+  gm_mention widened;
   uint32_t pi;
+  place *p;
   int rc;
 
-  if (m->start > m->end || m->end > len || m->sentence_start > m->start ||
-      m->sentence_end < m->end || m->sentence_end > len)
+  if (!(m = within_sentence(text, len, m, &widened)))
     return GM_EINVAL;
-  if ((rc = find_place(pl, m->entry, &pi)) ||
-      (rc = count_mention(pl, &pl->places[pi], a, m->confidence)))
+  if ((rc = find_place(pl, m->entry, &pi)))
     return rc;
-  if (pl->places[pi].cited >= pl->max_citations)
-    return 0;
-  return cite(pl, a, text, len, m, index, pi);
-}
-
-/*
- * A mention that runs past its sentence ("Sault Ste. | Marie", where the
- * sentence splitter took the abbreviation's period for an end) gets a
- * sentence widened to hold it, so a citation's text always lies inside
- * its sentence; the article is not lost for it.
- */
-static const gm_mention *within_sentence(const char *text, size_t len,
-                                         const gm_mention *m,
-                                         gm_mention *widened)
-{
-  if (m->start > m->end || m->end > len ||
-      (m->sentence_start <= m->start && m->sentence_end >= m->end) ||
-      m->sentence_start > m->sentence_end || m->sentence_end > len)
-    return m;
-  *widened = *m;
-  if (m->sentence_start > m->start) {
-    widened->sentence_cp_start -=
-        gm__cp_count(text + m->start, m->sentence_start - m->start);
-    widened->sentence_start = m->start;
+  p = &pl->places[pi];
+  if (!p->mentions) {
+    p->role = m->role;
+    p->first_sentence_len = m->sentence_end - m->sentence_start;
+    if (!(p->first_sentence = malloc(p->first_sentence_len + 1)))
+      return GM_ENOMEM;
+    memcpy(p->first_sentence, text + m->sentence_start,
+           p->first_sentence_len);
+    p->first_sentence[p->first_sentence_len] = '\0';
   }
-  if (m->sentence_end < m->end) {
-    widened->sentence_cp_end +=
-        gm__cp_count(text + m->sentence_end, m->end - m->sentence_end);
-    widened->sentence_end = m->end;
+  p->mentions++;
+  if (m->confidence > p->confidence)
+    p->confidence = m->confidence;
+  if (p->last_article != pl->n_seen) {
+    p->last_article = pl->n_seen;
+    p->articles++;
+    if (a->id && !pl->per_mention && (rc = add_article_id(pl, pi, a->id)))
+      return rc;
   }
-  return widened;
+  if (p->cited < pl->max_citations) {
+    if ((rc = append_piece(pl, pi, STREAM_CITATIONS,
+                           p->cited && !pl->per_mention ? "," : "", json,
+                           json_len)))
+      return rc;
+    p->cited++;
+  }
+  if (pl->pending.len > pl->budget)
+    rc = spill(pl);
+  return rc;
 }
 
 void gm__places_begin(gm__places *pl)
 {
   pl->n_seen++;
-  pl->article_copied = 0;
-  pl->sentence_copied = 0;
-  pl->sentence_start = SIZE_MAX;
-  pl->sentence_end = 0;
 }
 
 int gm__places_mention(gm__places *pl, const gm__article *a,
                        const char *text, size_t len, const gm_mention *m,
                        size_t index)
 {
-  gm_mention widened;
+  gm__json j = {0};
+  uint32_t n;
+  int rc;
 
-  m = within_sentence(text, len, m, &widened);
-  /* Mentions come in text order: a sentence is copied once. */
-  if (m->sentence_start != pl->sentence_start ||
-      m->sentence_end != pl->sentence_end) {
-    pl->sentence_start = m->sentence_start;
-    pl->sentence_end = m->sentence_end;
-    pl->sentence_copied = 0;
+  pl->scratch.len = 0;
+  rc = render_one(&pl->scratch, &j, pl->per_mention, a, text, len, m, index);
+  gm__json_free(&j);
+  if (rc)
+    return rc;
+  memcpy(&n, pl->scratch.data, sizeof n);
+  return add_rendered_one(pl, a, text, len, m, pl->scratch.data + sizeof n,
+                          n);
+}
+
+int gm__places_add_rendered(gm__places *pl, const gm__article *a,
+                            const char *text, size_t len, const gm_result *r,
+                            const gm__buf *rendered)
+{
+  size_t at = 0;
+  int rc = 0;
+
+  /* Every offset is checked before anything is counted: a rejected
+   * article leaves no trace. */
+  for (size_t i = 0; i < gm_result_count(r); i++) {
+    gm_mention widened;
+    const gm_mention *m = gm_result_mention(r, i);
+    if (m->entry != GM_NO_ENTRY && !within_sentence(text, len, m, &widened))
+      return GM_EINVAL;
   }
-  return add_mention(pl, a, text, len, m, index);
+  gm__places_begin(pl);
+  for (size_t i = 0; i < gm_result_count(r) && !rc; i++) {
+    const gm_mention *m = gm_result_mention(r, i);
+    uint32_t n;
+    if (m->entry == GM_NO_ENTRY)
+      continue;
+    if (rendered->len - at < sizeof n)
+      return GM_EINVAL;
+    memcpy(&n, rendered->data + at, sizeof n);
+    at += sizeof n;
+    if (rendered->len - at < n)
+      return GM_EINVAL;
+    rc = add_rendered_one(pl, a, text, len, m, rendered->data + at, n);
+    at += n;
+  }
+  return rc;
 }
 
 int gm__places_add(gm__places *pl, const gm__article *a, const char *text,
                    size_t len, const gm_result *r)
 {
+  int rc = gm__places_render(&pl->scratch, pl->per_mention, a, text, len, r);
+
+  return rc ? rc : gm__places_add_rendered(pl, a, text, len, r, &pl->scratch);
+}
+
+/* ------------------------------------------------------------ spilling */
+
+static int spill_failed(gm__places *pl, const char *what)
+{
+  return gm__error(&pl->err, GM_EIO, "temporary file (TMPDIR): %s: %s",
+                   what, strerror(errno));
+}
+
+/* The spill file, created unlinked in $TMPDIR (else /tmp): nothing is
+ * left behind however the process ends. */
+static int spill_open(gm__places *pl)
+{
+  const char *dir = getenv("TMPDIR");
+  gm__buf path = {0};
+  int fd;
+
+  if (!dir || !*dir)
+    dir = "/tmp";
+  if (gm__buf_printf(&path, "%s/geomention-spill-XXXXXX", dir))
+    return GM_ENOMEM;
+  fd = mkstemp(path.data);
+  if (fd >= 0)
+    unlink(path.data);
+  gm__buf_free(&path);
+  if (fd < 0 || !(pl->spill = fdopen(fd, "w+b"))) {
+    if (fd >= 0)
+      close(fd);
+    return spill_failed(pl, "cannot create");
+  }
+  return 0;
+}
+
+static int spill_write(gm__places *pl, const void *s, size_t len)
+{
+  if (len && fwrite(s, 1, len, pl->spill) != len)
+    return spill_failed(pl, "write failed");
+  pl->spill_end += len;
+  return 0;
+}
+
+/* The payloads of one chain, in order. */
+static int spill_chain(gm__places *pl, uint64_t at)
+{
   int rc = 0;
 
-  gm__places_begin(pl);
-  for (size_t i = 0; i < gm_result_count(r) && !rc; i++) {
-    const gm_mention *m = gm_result_mention(r, i);
-    if (m->entry != GM_NO_ENTRY)
-      rc = gm__places_mention(pl, a, text, len, m, i);
+  while (at && !rc) {
+    piece h;
+    memcpy(&h, pl->pending.data + at - 1, sizeof h);
+    rc = spill_write(pl, pl->pending.data + at - 1 + sizeof h, h.len);
+    at = h.next;
   }
+  return rc;
+}
+
+static uint64_t chain_bytes(const gm__places *pl, uint64_t at)
+{
+  uint64_t n = 0;
+
+  while (at) {
+    piece h;
+    memcpy(&h, pl->pending.data + at - 1, sizeof h);
+    n += h.len;
+    at = h.next;
+  }
+  return n;
+}
+
+/* Per place: one run of blocks, places in order. */
+static int spill_run(gm__places *pl)
+{
+  int rc = 0;
+
+  if (gm__grow(&pl->runs, &pl->runs_cap, pl->n_runs + 1, sizeof *pl->runs))
+    return GM_ENOMEM;
+  pl->runs[pl->n_runs++] = pl->spill_end;
+  for (size_t i = 0; i < pl->n_places && !rc; i++) {
+    place *p = &pl->places[i];
+    block b = {.place = (uint32_t)i};
+    if (!p->head[STREAM_IDS] && !p->head[STREAM_CITATIONS])
+      continue;
+    for (int s = 0; s < N_STREAMS; s++)
+      b.len[s] = chain_bytes(pl, p->head[s]);
+    rc = spill_write(pl, &b, sizeof b);
+    for (int s = 0; s < N_STREAMS && !rc; s++)
+      rc = spill_chain(pl, p->head[s]);
+    memset(p->head, 0, sizeof p->head);
+    memset(p->tail, 0, sizeof p->tail);
+  }
+  return rc;
+}
+
+/* Move the pending pieces to the spill file; pending starts again empty
+ * (its memory is kept: the budget bounds it). */
+static int spill(gm__places *pl)
+{
+  int rc;
+
+  if (!pl->pending.len)
+    return 0;
+  if (!pl->spill && (rc = spill_open(pl)))
+    return rc;
+  if (fseeko(pl->spill, 0, SEEK_END))
+    return spill_failed(pl, "seek failed");
+  /* Per mention, the pieces are the log itself, headers included. */
+  rc = pl->per_mention ? spill_write(pl, pl->pending.data, pl->pending.len)
+                       : spill_run(pl);
+  pl->pending.len = 0;
   return rc;
 }
 
 /* ------------------------------------------------------------ writing */
 
-static void article_properties(gm__json *j, const article *a)
+static int put(gm__writer *w, const char *s, size_t len)
 {
-  gm__json_key(j, "id");
-  gm__json_cstring(j, a->id);
-  gm__json_key(j, "title");
-  gm__json_cstring(j, a->title);
-  gm__json_key(j, "url");
-  gm__json_cstring(j, a->url);
-  gm__json_key(j, "date");
-  gm__json_cstring(j, a->date);
-  gm__json_key(j, "source");
-  gm__json_cstring(j, a->source);
-  gm__json_key(j, "line");
-  if (a->line)
-    gm__json_uint(j, a->line);
-  else
-    gm__json_null(j);
+  if (len && fwrite(s, 1, len, w->f) != len)
+    return gm__error(w->err, GM_EIO, "write failed");
+  return 0;
 }
 
-/* mention ... sentence_end: the fields a citation and a mention feature
- * share, after the article. */
-static void mention_properties(gm__json *j, const gm__places *pl,
-                               const citation *c)
+static int read_failed(gm__writer *w)
 {
-  const sentence *s = &pl->sentences[c->sentence];
-
-  gm__json_key(j, "mention");
-  gm__json_uint(j, c->mention);
-  gm__json_key(j, "role");
-  gm__json_cstring(j, gm__role_name(c->role));
-  gm__json_key(j, "confidence");
-  gm__json_real(j, c->confidence, 4);
-  gm__json_key(j, "text");
-  gm__json_string(j, c->text, c->text_len);
-  gm__json_key(j, "start");
-  gm__json_uint(j, c->start);
-  gm__json_key(j, "end");
-  gm__json_uint(j, c->end);
-  gm__json_key(j, "byte_start");
-  gm__json_uint(j, c->byte_start);
-  gm__json_key(j, "byte_end");
-  gm__json_uint(j, c->byte_end);
-  gm__json_key(j, "sentence");
-  gm__json_string(j, s->text, s->len);
-  gm__json_key(j, "sentence_start");
-  gm__json_uint(j, c->sentence_start);
-  gm__json_key(j, "sentence_end");
-  gm__json_uint(j, c->sentence_end);
+  return gm__error(w->err, GM_EIO, "temporary file (TMPDIR): read failed: %s",
+                   errno ? strerror(errno) : "unexpected end");
 }
 
-static void citation_object(gm__json *j, const gm__places *pl,
-                            const citation *c)
+/* Copy len bytes of the spill file from offset at to the output. */
+static int copy_spilled(gm__writer *w, gm__places *pl, uint64_t at,
+                        uint64_t len, char *buf)
 {
-  gm__json_object(j);
-  gm__json_key(j, "article");
-  gm__json_object(j);
-  article_properties(j, &pl->articles[c->article]);
-  gm__json_end(j);
-  mention_properties(j, pl, c);
-  gm__json_end(j);
+  int fd = fileno(pl->spill);
+
+  while (len) {
+    size_t want = len < COPY_CHUNK ? (size_t)len : COPY_CHUNK;
+    ssize_t got = pread(fd, buf, want, (off_t)at);
+    int rc;
+    if (got <= 0)
+      return read_failed(w);
+    if ((rc = put(w, buf, (size_t)got)))
+      return rc;
+    at += (uint64_t)got;
+    len -= (uint64_t)got;
+  }
+  return 0;
 }
 
-static int place_feature(gm__writer *w, const gm__places *pl, const place *p,
-                         const gm_entry *e)
+/* Where each run stands while places are written in order. */
+typedef struct cursor {
+  uint64_t at, end;          /* the current block; the run's end */
+  block b;                   /* place NONE: the run is done */
+} cursor;
+
+static int cursor_read(gm__writer *w, gm__places *pl, cursor *c)
 {
+  c->b.place = NONE;
+  if (c->at >= c->end)
+    return 0;
+  if (pread(fileno(pl->spill), &c->b, sizeof c->b, (off_t)c->at) !=
+      (ssize_t)sizeof c->b)
+    return read_failed(w);
+  return 0;
+}
+
+/* Move every cursor to place pi's block, or past where it would be. */
+static int cursors_seek(gm__writer *w, gm__places *pl, cursor *c, size_t n,
+                        uint32_t pi)
+{
+  int rc = 0;
+
+  for (size_t r = 0; r < n && !rc; r++)
+    while (!rc && c[r].b.place < pi) {
+      c[r].at += sizeof c[r].b + c[r].b.len[STREAM_IDS] +
+                 c[r].b.len[STREAM_CITATIONS];
+      rc = cursor_read(w, pl, &c[r]);
+    }
+  return rc;
+}
+
+/* One stream of a place: its blocks in every run, then what is still in
+ * memory. */
+static int copy_stream(gm__writer *w, gm__places *pl, const cursor *c,
+                       size_t n, uint32_t pi, int stream, char *buf)
+{
+  uint64_t at;
+  int rc = 0;
+
+  for (size_t r = 0; r < n && !rc; r++)
+    if (c[r].b.place == pi)
+      rc = copy_spilled(w, pl, c[r].at + sizeof c[r].b +
+                                   (stream ? c[r].b.len[STREAM_IDS] : 0),
+                        c[r].b.len[stream], buf);
+  for (at = pl->places[pi].head[stream]; at && !rc;) {
+    piece h;
+    memcpy(&h, pl->pending.data + at - 1, sizeof h);
+    rc = put(w, pl->pending.data + at - 1 + sizeof h, h.len);
+    at = h.next;
+  }
+  return rc;
+}
+
+/*
+ * gm__feature_end's framing, for a feature whose citations are streamed
+ * rather than built in w->json: one feature a line in a collection.
+ */
+static const char *frame_before(const gm__writer *w)
+{
+  if (w->opt.frame == GM__FRAME_COLLECTION)
+    return w->n_features ? ",\n" : "\n";
+  return w->opt.frame == GM__FRAME_SEQ ? "\x1e" : "";
+}
+
+static const char *frame_after(const gm__writer *w)
+{
+  return w->opt.frame == GM__FRAME_COLLECTION ? "" : "\n";
+}
+
+static int place_feature(gm__writer *w, gm__places *pl, uint32_t pi,
+                         const gm_entry *e, const cursor *c, size_t n,
+                         char *buf)
+{
+  const place *p = &pl->places[pi];
   gm__json *j = &w->json;
-  const citation *first = &pl->citations[p->first];
-  const sentence *s = &pl->sentences[first->sentence];
+  int rc;
 
   gm__feature_begin(w, &p->geometry);
   gm__entry_properties(j, w->gaz, e, w->opt.precision);
   gm__json_key(j, "role");
-  gm__json_cstring(j, gm__role_name(first->role));
+  gm__json_cstring(j, gm__role_name(p->role));
   gm__json_key(j, "confidence");
   gm__json_real(j, p->confidence, 4);
   gm__json_key(j, "mention_count");
@@ -481,40 +745,21 @@ static int place_feature(gm__writer *w, const gm__places *pl, const place *p,
   gm__json_key(j, "article_count");
   gm__json_uint(j, p->articles);
   gm__json_key(j, "first_sentence");
-  gm__json_string(j, s->text, s->len);
+  gm__json_string(j, p->first_sentence, p->first_sentence_len);
   gm__json_key(j, "articles");
-  gm__json_string(j, p->article_ids.data ? p->article_ids.data : "",
-                  p->article_ids.len);
-  gm__json_key(j, "citations");
-  gm__json_array(j);
-  for (uint32_t ci = p->first; ci != NONE; ci = pl->citations[ci].next)
-    citation_object(j, pl, &pl->citations[ci]);
-  gm__json_end(j);
-  return gm__feature_end(w);
-}
-
-static int mention_feature(gm__writer *w, const gm__places *pl,
-                           const citation *c, const gm_entry *e)
-{
-  static const char *keys[] = {"article_id", "article_title", "article_url",
-                               "article_date", "article_source"};
-  const article *a = &pl->articles[c->article];
-  const char *values[] = {a->id, a->title, a->url, a->date, a->source};
-  gm__json *j = &w->json;
-
-  gm__feature_begin(w, &pl->places[c->place].geometry);
-  gm__entry_properties(j, w->gaz, e, w->opt.precision);
-  for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
-    gm__json_key(j, keys[i]);
-    gm__json_cstring(j, values[i]);
-  }
-  gm__json_key(j, "article_line");
-  if (a->line)
-    gm__json_uint(j, a->line);
-  else
-    gm__json_null(j);
-  mention_properties(j, pl, c);
-  return gm__feature_end(w);
+  if (j->status)
+    return gm__error(w->err, j->status, "feature: %s",
+                     gm_strerror(j->status));
+  if ((rc = put(w, frame_before(w), strlen(frame_before(w)))) ||
+      (rc = put(w, j->out.data, j->out.len)) || (rc = put(w, "\"", 1)) ||
+      (rc = copy_stream(w, pl, c, n, pi, STREAM_IDS, buf)) ||
+      (rc = put(w, "\",\"citations\":[", 15)) ||
+      (rc = copy_stream(w, pl, c, n, pi, STREAM_CITATIONS, buf)) ||
+      (rc = put(w, "]}}", 3)) ||
+      (rc = put(w, frame_after(w), strlen(frame_after(w)))))
+    return rc;
+  w->n_features++;
+  return 0;
 }
 
 static int entry_of(gm__writer *w, const place *p, gm_entry *e)
@@ -523,6 +768,83 @@ static int entry_of(gm__writer *w, const place *p, gm_entry *e)
     return gm__error(w->err, GM_EGAZETTEER, "entry %u: not in the gazetteer",
                      p->entry);
   return 0;
+}
+
+/* Per place: the features of one layer, in the order of first mention,
+ * each place's bytes gathered from every run. */
+static int write_places(gm__writer *w, gm__places *pl, int layer, char *buf)
+{
+  cursor *c = calloc(pl->n_runs ? pl->n_runs : 1, sizeof *c);
+  gm_entry e;
+  int rc = 0;
+
+  if (!c)
+    return gm__error(w->err, GM_ENOMEM, "out of memory");
+  for (size_t r = 0; r < pl->n_runs && !rc; r++) {
+    c[r].at = pl->runs[r];
+    c[r].end = r + 1 < pl->n_runs ? pl->runs[r + 1] : pl->spill_end;
+    rc = cursor_read(w, pl, &c[r]);
+  }
+  for (uint32_t i = 0; i < pl->n_places && !rc; i++) {
+    const place *p = &pl->places[i];
+    if (p->geometry.layer != layer)
+      continue;
+    if (!(rc = cursors_seek(w, pl, c, pl->n_runs, i)) &&
+        !(rc = entry_of(w, p, &e)))
+      rc = place_feature(w, pl, i, &e, c, pl->n_runs, buf);
+  }
+  free(c);
+  return rc;
+}
+
+static int mention_feature(gm__writer *w, const gm__places *pl, uint32_t pi,
+                           const char *tail, size_t len)
+{
+  const place *p = &pl->places[pi];
+  gm_entry e;
+  int rc;
+
+  if ((rc = entry_of(w, p, &e)))
+    return rc;
+  gm__feature_begin(w, &p->geometry);
+  gm__entry_properties(&w->json, w->gaz, &e, w->opt.precision);
+  /* The rendered object without its braces. */
+  gm__json_raw(&w->json, tail + 1, len - 2);
+  return gm__feature_end(w);
+}
+
+/* Per mention: the log of pieces, spilled then pending, in input order;
+ * the features of one layer. */
+static int write_mentions(gm__writer *w, gm__places *pl, int layer,
+                          gm__buf *tail)
+{
+  uint64_t at = 0;
+  int rc = 0;
+
+  while (at < pl->spill_end && !rc) {
+    piece h;
+    if (pread(fileno(pl->spill), &h, sizeof h, (off_t)at) != sizeof h)
+      return read_failed(w);
+    at += sizeof h;
+    if (pl->places[h.place].geometry.layer == layer) {
+      if (gm__grow(&tail->data, &tail->cap, h.len + 1, 1))
+        return gm__error(w->err, GM_ENOMEM, "out of memory");
+      if (pread(fileno(pl->spill), tail->data, h.len, (off_t)at) !=
+          (ssize_t)h.len)
+        return read_failed(w);
+      rc = mention_feature(w, pl, h.place, tail->data, h.len);
+    }
+    at += h.len;
+  }
+  for (at = 0; at < pl->pending.len && !rc;) {
+    piece h;
+    memcpy(&h, pl->pending.data + at, sizeof h);
+    at += sizeof h;
+    if (pl->places[h.place].geometry.layer == layer)
+      rc = mention_feature(w, pl, h.place, pl->pending.data + at, h.len);
+    at += h.len;
+  }
+  return rc;
 }
 
 /* Every place of the output gets its geometry, and the collection its
@@ -546,27 +868,29 @@ static int prepare(gm__writer *w, gm__places *pl)
   return 0;
 }
 
-/* The features of one layer, in the order of first mention. */
 static int write_layer(gm__writer *w, gm__places *pl, int layer)
 {
-  gm_entry e;
-  int rc = 0;
+  gm__buf buf = {0};
+  int rc;
 
-  if (w->opt.per_mention) {
-    for (size_t i = 0; i < pl->n_citations && !rc; i++) {
-      const citation *c = &pl->citations[i];
-      const place *p = &pl->places[c->place];
-      if (p->geometry.layer == layer && !(rc = entry_of(w, p, &e)))
-        rc = mention_feature(w, pl, c, &e);
-    }
-    return rc;
-  }
-  for (size_t i = 0; i < pl->n_places && !rc; i++) {
-    const place *p = &pl->places[i];
-    if (p->geometry.layer == layer && !(rc = entry_of(w, p, &e)))
-      rc = place_feature(w, pl, p, &e);
-  }
+  if (gm__grow(&buf.data, &buf.cap, COPY_CHUNK, 1))
+    return gm__error(w->err, GM_ENOMEM, "out of memory");
+  rc = pl->per_mention ? write_mentions(w, pl, layer, &buf)
+                       : write_places(w, pl, layer, buf.data);
+  gm__buf_free(&buf);
   return rc;
+}
+
+/* Once spilled, everything goes to the file, so that writing reads the
+ * runs alone (and a second write, --split's other layer, the same). */
+static int finish_adding(gm__writer *w, gm__places *pl)
+{
+  if (pl->spill && !pl->per_mention && spill(pl))
+    return gm__error(w->err, GM_EIO, "%s", gm__places_errmsg(pl));
+  if (pl->spill && fflush(pl->spill))
+    return gm__error(w->err, GM_EIO, "temporary file (TMPDIR): %s",
+                     strerror(errno));
+  return 0;
 }
 
 /*
@@ -579,6 +903,11 @@ int gm__places_write(gm__places *pl, FILE *f, const gm_gazetteer *g,
   gm__writer w;
   int rc = gm__writer_init(&w, f, g, opt, err);
 
+  if (!rc && (opt->per_mention != 0) != pl->per_mention)
+    rc = gm__error(err, GM_EINVAL, "places were collected for %s output",
+                   pl->per_mention ? "per-mention" : "per-place");
+  if (!rc)
+    rc = finish_adding(&w, pl);
   if (!rc)
     rc = prepare(&w, pl);
   if (!rc)

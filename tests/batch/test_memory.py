@@ -1,0 +1,83 @@
+"""test_memory.py — the per-place aggregation spills citations and
+article ids past its memory budget to a temporary file and streams them
+back: the output is byte-identical whatever the budget (0 spills every
+citation), for every output form, and no temporary file stays behind."""
+import os
+import random
+import subprocess
+import sys
+
+from batchtest import ARTICLES, GEOMENTION, TAP, jsonl, scratch, write
+
+
+def archive(d):
+    """Articles with ids (some odd: quotes, non-ASCII, none) and places
+    mentioned in many articles, so ids and citations cross runs."""
+    rng = random.Random(11)
+    recs = []
+    for i in range(900):
+        k = rng.choice([1, 2, 3, 7])
+        rec = {"text": " ".join(rng.choice(ARTICLES) for _ in range(k))}
+        if i % 50:
+            rec["id"] = f"m{i}" if i % 7 else f"«q\"{i}»"
+        recs.append(rec)
+    path = os.path.join(d, "archive.jsonl")
+    write(path, jsonl(recs))
+    return path
+
+
+def parse(args, budget, tmpdir):
+    env = dict(os.environ, TMPDIR=tmpdir)
+    if budget is not None:
+        env["GEOMENTION_SPILL_BYTES"] = str(budget)
+    return subprocess.run([GEOMENTION, "parse", "-q"] + args, env=env,
+                          capture_output=True)
+
+
+def identical(t, d, path, tmpdir):
+    forms = ([], ["--per", "mention"], ["--max-citations", "2"],
+             ["--seq", "--layer", "places"], ["--split", "SPLIT"])
+    for extra in forms:
+        outs = []
+        for budget in (None, 0, 700, 20000):
+            if "--split" in extra:
+                prefix = os.path.join(d, f"split-{budget}")
+                p = parse(["--split", prefix, path], budget, tmpdir)
+                got = b"".join(open(f"{prefix}.{layer}.geojson", "rb").read()
+                               for layer in ("places", "regions"))
+            else:
+                out = os.path.join(d, f"out-{budget}.json")
+                p = parse(["-o", out] + extra + [path], budget, tmpdir)
+                got = open(out, "rb").read()
+            outs.append(got if p.returncode == 0 else p.stderr)
+        t.ok(all(o == outs[0] for o in outs) and len(outs[0]) > 10000,
+             f"budget default, 0, 700, 20000 byte-identical {' '.join(extra)}",
+             " ".join(str(len(o)) for o in outs))
+
+
+def spill_fails(t, d, path):
+    """A temporary directory that cannot be written: exit 1, named."""
+    p = parse(["-o", os.path.join(d, "never.json"), path], 0,
+              os.path.join(d, "no-such-dir"))
+    err = p.stderr.decode(errors="replace")
+    t.ok(p.returncode == 1 and "temporary file" in err and
+         not os.path.exists(os.path.join(d, "never.json")),
+         "an unwritable TMPDIR: exit 1, the message names the temporary "
+         "file, no output", f"{p.returncode} {err}")
+
+
+def main():
+    t = TAP()
+    d = scratch("memory")
+    tmpdir = os.path.join(d, "tmp")
+    os.makedirs(tmpdir)
+    path = archive(d)
+    identical(t, d, path, tmpdir)
+    t.ok(os.listdir(tmpdir) == [], "the spill file is unlinked: TMPDIR "
+         "is empty afterwards", os.listdir(tmpdir))
+    spill_fails(t, d, path)
+    return t.done()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
