@@ -432,3 +432,16 @@ int batch_reader_next(batch_reader *r, batch_article *a)
   }
   return rc;
 }
+
+size_t batch_spill_budget(void)
+{
+  const char *s = getenv("GEOMENTION_SPILL_BYTES");
+  char *end;
+  unsigned long long n;
+
+  if (!s || !*s)
+    return (size_t)64 << 20;
+  errno = 0;
+  n = strtoull(s, &end, 10);
+  return *end || errno || n > SIZE_MAX ? (size_t)64 << 20 : (size_t)n;
+}

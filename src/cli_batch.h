@@ -68,4 +68,9 @@ void batch_article_clear(batch_article *a);
  * file (an image, an archive it cannot unpack) is not an article. */
 int batch_utf8_text(const char *s, size_t len);
 
+/* The memory budget of the per-place aggregation before it spills to a
+ * temporary file: $GEOMENTION_SPILL_BYTES when set (tests use 0 to
+ * spill every citation), else 64 MiB. */
+size_t batch_spill_budget(void);
+
 #endif

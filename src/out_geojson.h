@@ -58,11 +58,36 @@ typedef struct gm__geojson_options {
  * The places of many articles and the citations of each: add every
  * article's result, then write once or more (once per layer, say). A
  * place is a resolved gazetteer entry; features keep the order in which
- * places were first mentioned.
+ * places were first mentioned. Memory grows with the distinct places and
+ * a budget; the citations and article ids past the budget wait in a
+ * temporary file in $TMPDIR (else /tmp), unlinked when created.
  */
 typedef struct gm__places gm__places;
 int gm__places_new(gm__places **out);
-/* Copies what it keeps from a, text and r. */
+/* Keep at most max citations a place (SIZE_MAX: all; the default); its
+ * mention_count and article_count still count every mention. Set it
+ * before the first article is added. */
+void gm__places_set_max_citations(gm__places *pl, size_t max);
+/* Collect for one feature per mention (--per mention) rather than per
+ * place; before the first article. Writing the other way is GM_EINVAL. */
+void gm__places_set_per_mention(gm__places *pl, int per_mention);
+/* Bytes of rendered citations and ids held in memory before they are
+ * spilled (default 64 MiB; 0 spills every citation). */
+void gm__places_set_budget(gm__places *pl, size_t bytes);
+/* An article's resolved mentions rendered as the output will hold them,
+ * into out (emptied first): a pure function of its arguments, so worker
+ * threads render while one thread adds. GM_EINVAL when a mention's
+ * offsets lie outside the text; GM_ENOMEM. */
+int gm__places_render(gm__buf *out, int per_mention, const gm__article *a,
+                      const char *text, size_t len, const gm_result *r);
+/* Add an article rendered by gm__places_render (per_mention as set). The
+ * place order, counts and citations are those of the order of the
+ * calls. GM_EINVAL (nothing added), GM_ENOMEM, GM_ELIMIT, GM_EIO (the
+ * temporary file: gm__places_errmsg). */
+int gm__places_add_rendered(gm__places *pl, const gm__article *a,
+                            const char *text, size_t len, const gm_result *r,
+                            const gm__buf *rendered);
+/* Both steps at once. Copies what it keeps from a, text and r. */
 int gm__places_add(gm__places *pl, const gm__article *a, const char *text,
                    size_t len, const gm_result *r);
 /* The same in steps, for a result kept elsewhere (a checkpoint): begin
@@ -73,16 +98,15 @@ void gm__places_begin(gm__places *pl);
 int gm__places_mention(gm__places *pl, const gm__article *a,
                        const char *text, size_t len, const gm_mention *m,
                        size_t index);
-/* GM_EIO when a write to f failed; GM_EGEOMETRY, GM_ENOMEM with err. */
+/* GM_EIO when a write to f or a read of the temporary file failed;
+ * GM_EGEOMETRY, GM_ENOMEM with err. */
 int gm__places_write(gm__places *pl, FILE *f, const gm_gazetteer *g,
                      const gm__geojson_options *opt, gm_error *err);
 void gm__places_free(gm__places *pl);
-/* Keep at most max citations a place (SIZE_MAX: all; the default); its
- * mention_count and article_count still count every mention. Set it
- * before the first article is added. */
-void gm__places_set_max_citations(gm__places *pl, size_t max);
 /* The distinct places so far. */
 size_t gm__places_count(const gm__places *pl);
+/* What the last GM_EIO of adding was about. */
+const char *gm__places_errmsg(const gm__places *pl);
 
 /* "place", "region", "demonym", "metonym" */
 const char *gm__role_name(gm_role role);
