@@ -37,6 +37,7 @@ int cli_open_gazetteer(const char *option, gm_gazetteer **out);
 typedef struct cli_output {
   FILE *f;
   char *path, *tmp;
+  int err; /* errno of a write that failed before the close, its reason */
 } cli_output;
 
 int cli_output_open(cli_output *o, const char *path);

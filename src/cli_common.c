@@ -122,8 +122,13 @@ int cli_output_close(cli_output *o, int ok)
 
   if (!o->f)
     return EXIT_FAILURE_;
+  errno = 0;
   if (fflush(o->f) != 0 || ferror(o->f)) {
-    cli_warn("%s: write failed: %s", name, strerror(errno));
+    /* errno is the flush's; a write that failed earlier left only the
+     * stream's error flag, and its reason in o->err when it was kept */
+    int e = errno ? errno : o->err;
+    cli_warn("%s: write failed%s%s", name, e ? ": " : "",
+             e ? strerror(e) : "");
     status = EXIT_FAILURE_;
   }
   if (o->f != stdout && fclose(o->f) != 0 && status == EXIT_OK) {

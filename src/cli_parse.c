@@ -537,7 +537,7 @@ static int merge(run *r, slot *s)
     snprintf(line, sizeof line, "%zu", a->line);
     rc = gm__out_mentions(r->out, r->gaz, a->id ? a->id : line, a->text,
                           s->res);
-    if (rc)
+    if (rc && !ferror(r->out)) /* a failed write: cli_output_close says */
       cli_warn("write failed: %s", gm_strerror(rc));
     return rc ? EXIT_FAILURE_ : EXIT_OK;
   }
@@ -770,8 +770,13 @@ static int write_output(run *r, const config *c, cli_output *out,
 
   opt.layers = layers;
   if (gm__places_write(r->places, out->f, r->gaz, &opt, &err)) {
-    cli_warn("%s: %s", out->path ? out->path : "standard output",
-             err.message[0] ? err.message : gm_strerror(err.code));
+    /* A failed write is reported once, with its reason, when the output
+     * is closed (cli_output_close); anything else here. */
+    if (ferror(out->f))
+      out->err = errno;
+    else
+      cli_warn("%s: %s", out->path ? out->path : "standard output",
+               err.message[0] ? err.message : gm_strerror(err.code));
     return EXIT_FAILURE_;
   }
   return EXIT_OK;
