@@ -15,32 +15,32 @@
 #define GM_RESOLVE_WEIGHTS_H
 
 #define GM__RESOLVE_FEATURES(X) \
-  X(matched_ascii, -0.200) \
-  X(matched_alternate, -1.000) \
-  X(matched_code, -2.000) \
-  X(kind_country, 6.000) \
-  X(kind_continent, 6.000) \
-  X(kind_admin1, 4.500) \
-  X(kind_region, 4.500) \
+  X(matched_ascii, -0.210) \
+  X(matched_alternate, -1.818) \
+  X(matched_code, -1.184) \
+  X(kind_country, 7.390) \
+  X(kind_continent, 6.384) \
+  X(kind_admin1, 5.440) \
+  X(kind_region, 5.327) \
   X(kind_admin2, 1.000) \
   X(kind_admin_other, 1.000) \
-  X(kind_capital, 2.000) \
-  X(kind_admin1_seat, 1.200) \
-  X(kind_admin_seat, 0.600) \
-  X(kind_historical, -1.000) \
+  X(kind_capital, 1.969) \
+  X(kind_admin1_seat, 0.269) \
+  X(kind_admin_seat, 0.691) \
+  X(kind_historical, -0.912) \
   X(kind_other, -0.500) \
-  X(log_population, 0.800) \
-  X(most_populous, 0.000) \
-  X(admin_suffix_region, 4.000) \
-  X(admin_suffix_not_region, -3.000) \
-  X(named_after_its_city, -3.000) \
-  X(city_suffix_place, 1.500) \
-  X(inside_following_region, 5.000) \
-  X(outside_following_region, -1.000) \
-  X(country_context, 2.000) \
-  X(admin1_context, 2.500) \
-  X(distance_to_other_places, -1.000) \
-  X(country_share, 0.000) \
+  X(log_population, 0.371) \
+  X(most_populous, 1.100) \
+  X(admin_suffix_region, 3.761) \
+  X(admin_suffix_not_region, -2.761) \
+  X(named_after_its_city, -0.373) \
+  X(city_suffix_place, 1.446) \
+  X(inside_following_region, 4.611) \
+  X(outside_following_region, -0.611) \
+  X(country_context, 1.745) \
+  X(admin1_context, 3.403) \
+  X(distance_to_other_places, -1.391) \
+  X(country_share, 2.643) \
   X(country_prior, 2.500) \
   X(bbox_inside, 2.000) \
   X(bbox_outside, -1.000) \
