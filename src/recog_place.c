@@ -142,6 +142,38 @@ static int inside_org_name(const gm__pipeline *p, size_t start,
   return 0;
 }
 
+/* "Ky.", "Calif.", "Alta.": a region's abbreviation with its period —
+ * one capitalised token (not all capitals: "US." ends a sentence) of two
+ * to five letters, a '.' right after it, which reaches a region by an
+ * alternate name or a code of three letters or more (the AP forms: Ky.,
+ * Calif., Alta.; a two-letter code in mixed case, "Ms." or "Co.", is
+ * something else) and no region by its
+ * primary name ("Dubai." ends a sentence; Alta, Norway, does not make
+ * "Alta." less Alberta's). */
+static int region_abbreviation(const gm__pipeline *p, const gm__work *w)
+{
+  const gm__token *last = &p->tokens.v[w->tok_end - 1];
+  int region = 0;
+
+  if (w->tok_end - w->tok_start != 1 || !(last->flags & GM__TOK_CAP) ||
+      (last->flags & GM__TOK_ALLCAPS) || last->end - last->start < 2 ||
+      last->end - last->start > 5 || last->end >= p->text_len ||
+      p->text[last->end] != '.')
+    return 0;
+  for (size_t i = 0; i < w->n_postings; i++) {
+    const gaz_entry *e = gm__gaz_entry(p->gaz, w->postings[i].entry);
+    unsigned how = w->postings[i].how;
+    if (!e || !gm__entry_is_region(e))
+      continue;
+    if (how == GM_HOW_NAME || how == GM_HOW_ASCII)
+      return 0;
+    if (how == GM_HOW_ALTERNATE ||
+        (how == GM_HOW_CODE && last->end - last->start >= 3))
+      region = 1;
+  }
+  return region;
+}
+
 static const gaz_word *word_of(const gm__pipeline *p, size_t i)
 {
   return gm__gaz_word(p->gaz, gm__token_norm(&p->tokens, i),
@@ -253,10 +285,7 @@ static void recognise_one(gm__pipeline *p, gm__work *w)
     feature(w, F_capitalised, 1);
   if (first->flags & GM__TOK_DIGIT)
     feature(w, F_digits, 1);
-  /* "Ky.", "Calif.": a region's abbreviation with its period. */
-  const gm__token *last = &t->v[w->tok_end - 1];
-  int abbreviation = k.code && (last->flags & GM__TOK_CAP) &&
-                     last->end < p->text_len && p->text[last->end] == '.';
+  int abbreviation = region_abbreviation(p, w);
   if (single && first->end - first->start <= 2 && !abbreviation &&
       !(first->flags & GM__TOK_ALLCAPS))
     feature(w, F_short, 1);
@@ -500,16 +529,11 @@ static void take_periods(gm__pipeline *p, const char *text)
   for (size_t i = 0; i < p->n_work; i++) {
     gm__work *w = &p->work[i];
     const gm__token *last = &p->tokens.v[w->tok_start + w->span_tokens - 1];
-    int code = 0;
-    for (size_t k = 0; k < w->n_postings; k++)
-      code |= w->postings[k].how == GM_HOW_CODE;
-    /* An initialism's last letter ("U.S.") or an abbreviation in mixed
-     * case ("Ky."); a code in capitals ("US.") ends a sentence instead. */
+    /* An initialism's last letter ("U.S.") or a region's abbreviation
+     * ("Ky."); a code in capitals ("US.") ends a sentence instead. */
     if (w->span_tokens == w->tok_end - w->tok_start && last->end < p->text_len &&
         text[last->end] == '.' && (last->flags & GM__TOK_CAP) &&
-        (last->end - last->start == 1 ||
-         (code && last->end - last->start <= 5 &&
-          !(last->flags & GM__TOK_ALLCAPS))))
+        (last->end - last->start == 1 || region_abbreviation(p, w)))
       w->trailing_period = 1;
   }
 }
