@@ -6,8 +6,20 @@
  *
  * Uses the re-entrant _r API only, one context per gm__geo, and routes
  * GEOS's messages into the gm__geo instead of stderr.
+ *
+ * GEOS is loaded with dlopen on first use, not linked, like PROJ in
+ * geo_proj.c: libgeos_c brings libgeos, libstdc++ and some 7,000
+ * relocations, about 3 ms of CPU for every fresh process, which a
+ * lookup that prints only points never needs (bench/GAZETTEER.md).
+ * geos_c.h still gives the types and prototypes; GM_GEOS_SONAME (found by
+ * meson) names the library. A gm__geo's context is made on its first
+ * geometry: every GEOSGeometry comes from gm__geo_from_wkt or
+ * gm__geo_from_wkb, so those two load GEOS (through ready()) and every
+ * other function, handed a geometry, finds it loaded.
  */
+#include <dlfcn.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +29,182 @@
 
 #include "geo.h"
 #include "internal.h"
+
+#ifndef GM_GEOS_SONAME
+#error "GM_GEOS_SONAME (libgeos_c's versioned soname) is set by meson.build"
+#endif
+
+/* Every GEOS function this file calls. */
+#define GM__GEOS_FUNCTIONS(X)                                              \
+  X(GEOS_finish_r)                                                         \
+  X(GEOS_init_r)                                                           \
+  X(GEOSContains_r)                                                        \
+  X(GEOSContext_setErrorMessageHandler_r)                                  \
+  X(GEOSContext_setNoticeMessageHandler_r)                                 \
+  X(GEOSCoordSeq_copyFromBuffer_r)                                         \
+  X(GEOSCoordSeq_copyToBuffer_r)                                           \
+  X(GEOSCoordSeq_getSize_r)                                                \
+  X(GEOSFree_r)                                                            \
+  X(GEOSGeomGetX_r)                                                        \
+  X(GEOSGeomGetY_r)                                                        \
+  X(GEOSGeomTypeId_r)                                                      \
+  X(GEOSGeom_clone_r)                                                      \
+  X(GEOSGeom_createCollection_r)                                           \
+  X(GEOSGeom_createLinearRing_r)                                           \
+  X(GEOSGeom_createPointFromXY_r)                                          \
+  X(GEOSGeom_createPolygon_r)                                              \
+  X(GEOSGeom_createRectangle_r)                                            \
+  X(GEOSGeom_destroy_r)                                                    \
+  X(GEOSGeom_getCoordSeq_r)                                                \
+  X(GEOSGeom_getXMax_r)                                                    \
+  X(GEOSGeom_getXMin_r)                                                    \
+  X(GEOSGeom_getYMax_r)                                                    \
+  X(GEOSGeom_getYMin_r)                                                    \
+  X(GEOSGeom_setPrecision_r)                                               \
+  X(GEOSGetCentroid_r)                                                     \
+  X(GEOSGetExteriorRing_r)                                                 \
+  X(GEOSGetGeometryN_r)                                                    \
+  X(GEOSGetInteriorRingN_r)                                                \
+  X(GEOSGetNumGeometries_r)                                                \
+  X(GEOSGetNumInteriorRings_r)                                             \
+  X(GEOSIntersectionPrec_r)                                                \
+  X(GEOSIntersection_r)                                                    \
+  X(GEOSMakeValidParams_create_r)                                          \
+  X(GEOSMakeValidParams_destroy_r)                                         \
+  X(GEOSMakeValidParams_setKeepCollapsed_r)                                \
+  X(GEOSMakeValidParams_setMethod_r)                                       \
+  X(GEOSMakeValidWithParams_r)                                             \
+  X(GEOSMakeValid_r)                                                       \
+  X(GEOSPointOnSurface_r)                                                  \
+  X(GEOSPrepare_r)                                                         \
+  X(GEOSPreparedContains_r)                                                \
+  X(GEOSPreparedGeom_destroy_r)                                            \
+  X(GEOSTopologyPreserveSimplify_r)                                        \
+  X(GEOSUnaryUnion_r)                                                      \
+  X(GEOSWKBReader_create_r)                                                \
+  X(GEOSWKBReader_destroy_r)                                               \
+  X(GEOSWKBReader_read_r)                                                  \
+  X(GEOSWKBWriter_create_r)                                                \
+  X(GEOSWKBWriter_destroy_r)                                               \
+  X(GEOSWKBWriter_setByteOrder_r)                                          \
+  X(GEOSWKBWriter_write_r)                                                 \
+  X(GEOSWKTReader_create_r)                                                \
+  X(GEOSWKTReader_destroy_r)                                               \
+  X(GEOSWKTReader_read_r)                                                  \
+  X(GEOSisEmpty_r)                                                         \
+  X(GEOSisValid_r)
+
+static struct {
+#define GM__GEOS_SLOT(name) __typeof__(name) *name;
+  GM__GEOS_FUNCTIONS(GM__GEOS_SLOT)
+#undef GM__GEOS_SLOT
+} geos_api;
+
+static void *geos_lib;          /* NULL until GEOS is loaded */
+static char geos_failure[256];  /* why it could not be, else "" */
+static pthread_once_t geos_once = PTHREAD_ONCE_INIT;
+
+/* dlsym's void * cannot be assigned to a function pointer in ISO C, but
+ * its bytes can be copied. */
+static int bind_symbol(void *lib, const char *name, void *slot, size_t size)
+{
+  void *sym = dlsym(lib, name);
+
+  if (!sym)
+    return -1;
+  memcpy(slot, &sym, size);
+  return 0;
+}
+
+static void load_geos(void)
+{
+  const char *why;
+  void *lib;
+
+  dlerror(); /* clear a stale message */
+  if (!(lib = dlopen(GM_GEOS_SONAME, RTLD_NOW | RTLD_LOCAL))) {
+    why = dlerror();
+    snprintf(geos_failure, sizeof geos_failure, "cannot load GEOS (%s): %s",
+             GM_GEOS_SONAME, why ? why : "dlopen failed");
+    return;
+  }
+#define GM__GEOS_BIND(name)                                                \
+  if (bind_symbol(lib, #name, &geos_api.name, sizeof geos_api.name)) {     \
+    why = dlerror();                                                       \
+    snprintf(geos_failure, sizeof geos_failure,                            \
+             "cannot load GEOS (%s): no function %s: %s", GM_GEOS_SONAME,  \
+             #name, why ? why : "dlsym failed");                           \
+    dlclose(lib);                                                          \
+    return;                                                                \
+  }
+  GM__GEOS_FUNCTIONS(GM__GEOS_BIND)
+#undef GM__GEOS_BIND
+  geos_lib = lib;
+}
+
+/* From here on, each GEOS function's name calls it through its slot. */
+#define GEOS_finish_r (*geos_api.GEOS_finish_r)
+#define GEOS_init_r (*geos_api.GEOS_init_r)
+#define GEOSContains_r (*geos_api.GEOSContains_r)
+#define GEOSContext_setErrorMessageHandler_r                               \
+  (*geos_api.GEOSContext_setErrorMessageHandler_r)
+#define GEOSContext_setNoticeMessageHandler_r                              \
+  (*geos_api.GEOSContext_setNoticeMessageHandler_r)
+#define GEOSCoordSeq_copyFromBuffer_r (*geos_api.GEOSCoordSeq_copyFromBuffer_r)
+#define GEOSCoordSeq_copyToBuffer_r (*geos_api.GEOSCoordSeq_copyToBuffer_r)
+#define GEOSCoordSeq_getSize_r (*geos_api.GEOSCoordSeq_getSize_r)
+#define GEOSFree_r (*geos_api.GEOSFree_r)
+#define GEOSGeomGetX_r (*geos_api.GEOSGeomGetX_r)
+#define GEOSGeomGetY_r (*geos_api.GEOSGeomGetY_r)
+#define GEOSGeomTypeId_r (*geos_api.GEOSGeomTypeId_r)
+#define GEOSGeom_clone_r (*geos_api.GEOSGeom_clone_r)
+#define GEOSGeom_createCollection_r (*geos_api.GEOSGeom_createCollection_r)
+#define GEOSGeom_createLinearRing_r (*geos_api.GEOSGeom_createLinearRing_r)
+#define GEOSGeom_createPointFromXY_r (*geos_api.GEOSGeom_createPointFromXY_r)
+#define GEOSGeom_createPolygon_r (*geos_api.GEOSGeom_createPolygon_r)
+#define GEOSGeom_createRectangle_r (*geos_api.GEOSGeom_createRectangle_r)
+#define GEOSGeom_destroy_r (*geos_api.GEOSGeom_destroy_r)
+#define GEOSGeom_getCoordSeq_r (*geos_api.GEOSGeom_getCoordSeq_r)
+#define GEOSGeom_getXMax_r (*geos_api.GEOSGeom_getXMax_r)
+#define GEOSGeom_getXMin_r (*geos_api.GEOSGeom_getXMin_r)
+#define GEOSGeom_getYMax_r (*geos_api.GEOSGeom_getYMax_r)
+#define GEOSGeom_getYMin_r (*geos_api.GEOSGeom_getYMin_r)
+#define GEOSGeom_setPrecision_r (*geos_api.GEOSGeom_setPrecision_r)
+#define GEOSGetCentroid_r (*geos_api.GEOSGetCentroid_r)
+#define GEOSGetExteriorRing_r (*geos_api.GEOSGetExteriorRing_r)
+#define GEOSGetGeometryN_r (*geos_api.GEOSGetGeometryN_r)
+#define GEOSGetInteriorRingN_r (*geos_api.GEOSGetInteriorRingN_r)
+#define GEOSGetNumGeometries_r (*geos_api.GEOSGetNumGeometries_r)
+#define GEOSGetNumInteriorRings_r (*geos_api.GEOSGetNumInteriorRings_r)
+#define GEOSIntersectionPrec_r (*geos_api.GEOSIntersectionPrec_r)
+#define GEOSIntersection_r (*geos_api.GEOSIntersection_r)
+#define GEOSMakeValidParams_create_r (*geos_api.GEOSMakeValidParams_create_r)
+#define GEOSMakeValidParams_destroy_r (*geos_api.GEOSMakeValidParams_destroy_r)
+#define GEOSMakeValidParams_setKeepCollapsed_r                             \
+  (*geos_api.GEOSMakeValidParams_setKeepCollapsed_r)
+#define GEOSMakeValidParams_setMethod_r                                    \
+  (*geos_api.GEOSMakeValidParams_setMethod_r)
+#define GEOSMakeValidWithParams_r (*geos_api.GEOSMakeValidWithParams_r)
+#define GEOSMakeValid_r (*geos_api.GEOSMakeValid_r)
+#define GEOSPointOnSurface_r (*geos_api.GEOSPointOnSurface_r)
+#define GEOSPrepare_r (*geos_api.GEOSPrepare_r)
+#define GEOSPreparedContains_r (*geos_api.GEOSPreparedContains_r)
+#define GEOSPreparedGeom_destroy_r (*geos_api.GEOSPreparedGeom_destroy_r)
+#define GEOSTopologyPreserveSimplify_r                                     \
+  (*geos_api.GEOSTopologyPreserveSimplify_r)
+#define GEOSUnaryUnion_r (*geos_api.GEOSUnaryUnion_r)
+#define GEOSWKBReader_create_r (*geos_api.GEOSWKBReader_create_r)
+#define GEOSWKBReader_destroy_r (*geos_api.GEOSWKBReader_destroy_r)
+#define GEOSWKBReader_read_r (*geos_api.GEOSWKBReader_read_r)
+#define GEOSWKBWriter_create_r (*geos_api.GEOSWKBWriter_create_r)
+#define GEOSWKBWriter_destroy_r (*geos_api.GEOSWKBWriter_destroy_r)
+#define GEOSWKBWriter_setByteOrder_r (*geos_api.GEOSWKBWriter_setByteOrder_r)
+#define GEOSWKBWriter_write_r (*geos_api.GEOSWKBWriter_write_r)
+#define GEOSWKTReader_create_r (*geos_api.GEOSWKTReader_create_r)
+#define GEOSWKTReader_destroy_r (*geos_api.GEOSWKTReader_destroy_r)
+#define GEOSWKTReader_read_r (*geos_api.GEOSWKTReader_read_r)
+#define GEOSisEmpty_r (*geos_api.GEOSisEmpty_r)
+#define GEOSisValid_r (*geos_api.GEOSisValid_r)
 
 struct gm__geo {
   GEOSContextHandle_t ctx;
@@ -35,13 +223,40 @@ static void on_message(const char *msg, void *arg)
 
 int gm__geo_new(gm__geo **out)
 {
-  gm__geo *g = calloc(1, sizeof *g);
+  *out = calloc(1, sizeof **out);
+  return *out ? 0 : GM_ENOMEM;
+}
 
-  *out = NULL;
-  if (!g)
-    return GM_ENOMEM;
-  g->ctx = GEOS_init_r();
+/* Back to a context-less gm__geo: what ready() made, undone. */
+static void teardown(gm__geo *g)
+{
   if (!g->ctx)
+    return;
+  if (g->wkt)
+    GEOSWKTReader_destroy_r(g->ctx, g->wkt);
+  if (g->wkb_in)
+    GEOSWKBReader_destroy_r(g->ctx, g->wkb_in);
+  if (g->wkb_out)
+    GEOSWKBWriter_destroy_r(g->ctx, g->wkb_out);
+  GEOS_finish_r(g->ctx);
+  g->ctx = NULL;
+  g->wkt = NULL;
+  g->wkb_in = NULL;
+  g->wkb_out = NULL;
+}
+
+/* GEOS loaded and g's context made, or GM_EGEOMETRY / GM_ENOMEM with the
+ * reason in g->message. */
+static int ready(gm__geo *g)
+{
+  if (g->ctx)
+    return 0;
+  pthread_once(&geos_once, load_geos);
+  if (!geos_lib) {
+    snprintf(g->message, sizeof g->message, "%s", geos_failure);
+    return GM_EGEOMETRY;
+  }
+  if (!(g->ctx = GEOS_init_r()))
     goto fail;
   GEOSContext_setErrorMessageHandler_r(g->ctx, on_message, g);
   GEOSContext_setNoticeMessageHandler_r(g->ctx, NULL, NULL);
@@ -51,10 +266,10 @@ int gm__geo_new(gm__geo **out)
   if (!g->wkt || !g->wkb_in || !g->wkb_out)
     goto fail;
   GEOSWKBWriter_setByteOrder_r(g->ctx, g->wkb_out, GEOS_WKB_NDR);
-  *out = g;
   return 0;
 fail:
-  gm__geo_free(g);
+  teardown(g);
+  snprintf(g->message, sizeof g->message, "GEOS: out of memory");
   return GM_ENOMEM;
 }
 
@@ -62,15 +277,7 @@ void gm__geo_free(gm__geo *g)
 {
   if (!g)
     return;
-  if (g->ctx) {
-    if (g->wkt)
-      GEOSWKTReader_destroy_r(g->ctx, g->wkt);
-    if (g->wkb_in)
-      GEOSWKBReader_destroy_r(g->ctx, g->wkb_in);
-    if (g->wkb_out)
-      GEOSWKBWriter_destroy_r(g->ctx, g->wkb_out);
-    GEOS_finish_r(g->ctx);
-  }
+  teardown(g);
   free(g);
 }
 
@@ -92,12 +299,16 @@ static GEOSGeometry *valid(gm__geo *g, GEOSGeometry *geom)
 
 GEOSGeometry *gm__geo_from_wkt(gm__geo *g, const char *wkt)
 {
+  if (ready(g))
+    return NULL;
   return valid(g, GEOSWKTReader_read_r(g->ctx, g->wkt, wkt));
 }
 
 GEOSGeometry *gm__geo_from_wkb(gm__geo *g, const unsigned char *wkb,
                                size_t len)
 {
+  if (ready(g))
+    return NULL;
   return GEOSWKBReader_read_r(g->ctx, g->wkb_in, wkb, len);
 }
 

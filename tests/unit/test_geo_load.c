@@ -1,16 +1,19 @@
 /*
- * test_geo_proj.c — src/geo_proj.c loads PROJ on first use, not at exec.
+ * test_geo_load.c — src/geo_proj.c and geo_geos.c load PROJ and GEOS on
+ * first use, not at exec.
  *
  * Built twice (tests/unit/meson.build):
- *   geo_proj          against the library: libproj is not in the process
- *                     at start, nor after gm_gazetteer_open + gm_lookup;
- *                     the first distances, asked by several threads at
- *                     once, load it and are WGS84 geodesics; a lookup
- *                     with --near and a local projection then work.
- *   geo_proj_missing  geo_proj.c compiled with GM_PROJ_SONAME naming a
- *                     library that does not exist: gm__proj_load fails
- *                     with a message naming it, distances are NaN and a
- *                     projection is refused, and nothing aborts.
+ *   geo_load          against the library: neither libproj nor libgeos_c
+ *                     is in the process at start, nor after
+ *                     gm_gazetteer_open + gm_lookup; the first distances,
+ *                     asked by several threads at once, load PROJ and are
+ *                     WGS84 geodesics; a lookup with --near and a local
+ *                     projection then work; the first geometry loads GEOS.
+ *   geo_load_missing  geo_proj.c and geo_geos.c compiled with sonames of
+ *                     libraries that do not exist: loading fails with a
+ *                     message naming the library, distances are NaN,
+ *                     projections and geometries are refused, and nothing
+ *                     aborts.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* dl_iterate_phdr */
@@ -25,34 +28,53 @@
 #include "geomention.h"
 #include "tap.h"
 
-static int has_proj(struct dl_phdr_info *info, size_t size, void *found)
+typedef struct search {
+  const char *name;
+  int found;
+} search;
+
+static int has_object(struct dl_phdr_info *info, size_t size, void *arg)
 {
+  search *s = arg;
   (void)size;
-  if (info->dlpi_name && strstr(info->dlpi_name, "libproj.so"))
-    *(int *)found = 1;
+  if (info->dlpi_name && strstr(info->dlpi_name, s->name))
+    s->found = 1;
   return 0;
 }
 
-/* Whether a libproj is mapped in this process. */
+/* Whether a shared object whose path contains name is mapped here. */
+static int loaded(const char *name)
+{
+  search s = {name, 0};
+  dl_iterate_phdr(has_object, &s);
+  return s.found;
+}
+
 static int proj_loaded(void)
 {
-  int found = 0;
-  dl_iterate_phdr(has_proj, &found);
-  return found;
+  return loaded("/libproj.so");
 }
+
+static int geos_loaded(void)
+{
+  return loaded("/libgeos_c.so") || loaded("/libgeos.so");
+}
+
+static const char *square = "POLYGON((0 0, 1 0, 1 1, 0 1, 0 0))";
 
 /* One degree of longitude on the WGS84 equator is a * pi / 180 metres;
  * on a sphere of radius 6371 km it would be 111.195 km. */
 #define EQUATOR_DEGREE_KM (6378137.0 * M_PI / 180 / 1000)
 
-#ifdef GM_TEST_PROJ_MISSING
+#ifdef GM_TEST_LIBS_MISSING
 
 int main(void)
 {
   gm_error err = {0};
   gm__proj *p = (gm__proj *)1;
+  gm__geo *geo = NULL;
 
-  ok(!proj_loaded(), "no libproj in the process at start");
+  ok(!proj_loaded() && !geos_loaded(), "no libproj, no libgeos at start");
   ok(gm__proj_load(&err) == GM_EGEOMETRY, "gm__proj_load fails");
   ok(err.code == GM_EGEOMETRY &&
          strstr(err.message, "cannot load PROJ (" GM_PROJ_SONAME ")"),
@@ -66,6 +88,17 @@ int main(void)
   ok(gm__proj_aeqd_new(48, 37, &p) == GM_EGEOMETRY && p == NULL,
      "a projection is refused");
   ok(gm__proj_load(NULL) == GM_EGEOMETRY, "and stays refused");
+
+  if (!ok(gm__geo_new(&geo) == 0 && geo, "gm__geo_new needs no GEOS"))
+    return tap_done();
+  ok(gm__geo_from_wkt(geo, square) == NULL, "a geometry is refused");
+  ok(strstr(gm__geo_message(geo), "cannot load GEOS (" GM_GEOS_SONAME "): ") !=
+         NULL,
+     "the message names the library: %s", gm__geo_message(geo));
+  ok(gm__geo_contains(geo, (const unsigned char *)"", 0, 0, 0) ==
+         GM_EGEOMETRY,
+     "a containment test is refused");
+  gm__geo_free(geo);
   return tap_done();
 }
 
@@ -107,20 +140,26 @@ static void first_use_from_threads(void)
      right, n_started, EQUATOR_DEGREE_KM);
 }
 
-static void lookup(gm_gazetteer *gaz, const char *name,
-                   const gm_lookup_options *opt, gm_entry *e,
-                   double *distance_km)
+/* Look name up; the number of candidates, and the distance of the one
+ * with this geonameid (-2 when it is not among them). */
+static size_t lookup(gm_gazetteer *gaz, const char *name,
+                     const gm_lookup_options *opt, uint32_t geonameid,
+                     double *distance_km)
 {
   gm_candidate *c = NULL;
   size_t n = 0;
   gm_error err;
+  gm_entry e;
 
-  e->geonameid = 0;
   *distance_km = -2;
-  if (gm_lookup(gaz, name, strlen(name), opt, &c, &n, &err) == 0 && n > 0 &&
-      gm_gazetteer_entry(gaz, c[0].entry, e) == 0)
-    *distance_km = c[0].distance_km;
+  if (gm_lookup(gaz, name, strlen(name), opt, &c, &n, &err))
+    n = 0;
+  for (size_t i = 0; i < n; i++)
+    if (gm_gazetteer_entry(gaz, c[i].entry, &e) == 0 &&
+        e.geonameid == geonameid)
+      *distance_km = c[i].distance_km;
   free(c);
+  return n;
 }
 
 static void projection(void)
@@ -142,6 +181,26 @@ static void projection(void)
   gm__proj_free(p);
 }
 
+static void geometry(void)
+{
+  gm__geo *geo = NULL;
+  struct GEOSGeom_t *g;
+
+  if (!ok(gm__geo_new(&geo) == 0 && geo, "gm__geo_new"))
+    return;
+  ok(!geos_loaded(), "no libgeos after gm__geo_new");
+  g = gm__geo_from_wkt(geo, square);
+  ok(g != NULL && geos_loaded(), "the first geometry loads GEOS");
+  if (g) {
+    double lat = 0, lon = 0;
+    int rc = gm__geo_label_point(geo, g, &lat, &lon);
+    ok(rc == 0 && fabs(lat - 0.5) < 1e-9 && fabs(lon - 0.5) < 1e-9,
+       "the square's label point is its centre: %g %g", lat, lon);
+  }
+  gm__geo_destroy(geo, g);
+  gm__geo_free(geo);
+}
+
 int main(void)
 {
   const char *path = getenv("GEOMENTION_GAZETTEER");
@@ -149,20 +208,21 @@ int main(void)
                             .near_lon = 24.02324}; /* Lviv */
   gm_gazetteer *gaz;
   gm_error err;
-  gm_entry e;
   double km;
 
   if (!path)
     return tap_skip_all("GEOMENTION_GAZETTEER is not set");
-  /* When this fails, the executable was linked to PROJ (DT_NEEDED). */
+  /* When these fail, the executable was linked to PROJ or GEOS. */
   ok(!proj_loaded(), "no libproj in the process at start");
+  ok(!geos_loaded(), "no libgeos in the process at start");
   if (!ok(gm_gazetteer_open(path, &gaz, &err) == 0, "open %s", path)) {
     diag("%s", err.message);
     return tap_done();
   }
-  lookup(gaz, "Kyiv", NULL, &e, &km);
-  ok(e.geonameid == 703448, "lookup Kyiv: %u", e.geonameid);
+  ok(lookup(gaz, "Kyiv", NULL, 703448, &km) > 0 && km == -1,
+     "lookup Kyiv: 703448 among the candidates, no distance");
   ok(!proj_loaded(), "no libproj after open + lookup");
+  ok(!geos_loaded(), "no libgeos after open + lookup");
 
   first_use_from_threads();
   ok(proj_loaded(), "libproj is loaded after the first distance");
@@ -172,10 +232,10 @@ int main(void)
      "one degree of the meridian at the equator: %.6f km",
      gm__geo_distance_km(0, 0, 1, 0));
 
-  lookup(gaz, "Kyiv", &near, &e, &km);
-  ok(e.geonameid == 703448 && km > 460 && km < 475,
-     "lookup Kyiv --near Lviv: %u at %.1f km", e.geonameid, km);
+  lookup(gaz, "Kyiv", &near, 703448, &km);
+  ok(km > 460 && km < 475, "lookup Kyiv --near Lviv: 703448 at %.1f km", km);
   projection();
+  geometry();
   gm_gazetteer_close(gaz);
   return tap_done();
 }
