@@ -358,10 +358,12 @@ static int text_article(batch_reader *r, const char *path, batch_article *a)
 
 /* ------------------------------------------- JSON Lines (cli_jsonl.c) */
 
+/* Spaces, tabs and carriage returns only; a NUL byte is not blank
+ * (strchr would find the terminator: a line of NULs was skipped). */
 static int is_blank(const char *s, size_t len)
 {
   for (size_t i = 0; i < len; i++)
-    if (!strchr(" \t\r", s[i]))
+    if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
       return 0;
   return 1;
 }

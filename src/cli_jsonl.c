@@ -201,14 +201,30 @@ static void reject(batch_article *a, const char *fmt, const char *what)
   snprintf(a->reason, sizeof a->reason, fmt, what);
 }
 
+/* Whether s[0..len) is only JSON whitespace. */
+static int json_space(const char *s, size_t len)
+{
+  for (size_t i = 0; i < len; i++)
+    if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
+      return 0;
+  return 1;
+}
+
 int cli_jsonl_article(const batch_options *opt, const char *line, size_t len,
                       batch_article *a)
 {
-  cJSON *o = cJSON_ParseWithLength(line, len);
+  const char *end = NULL;
+  /* cJSON stops after the first value; what follows must be checked, or
+   * a second record on the same line would be dropped unseen. */
+  cJSON *o = cJSON_ParseWithLengthOpts(line, len, &end, 0);
   const cJSON *text;
   const char *tf = opt->field[FIELD_TEXT];
   int rc = 1;
 
+  if (o && !json_space(end, len - (size_t)(end - line))) {
+    reject(a, "%s", "invalid JSON: more after the first value");
+    goto done;
+  }
   if (!cJSON_IsObject(o)) {
     reject(a, "%s", o ? "not a JSON object" : "invalid JSON");
     goto done;
