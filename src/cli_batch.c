@@ -382,9 +382,15 @@ static int next_line(batch_reader *r, batch_article *a)
   a->source = r->lines_path;
   a->line = gm__lines_number(r->lines);
   if (rc == 1) {
+    /* Decoded later, on a worker thread: the reader only copies. */
     a->bytes = len + 1;
-    rc = cli_jsonl_article(&r->opt, line, len, a);
-    return rc < 0 ? rc : cli_ids_note(&r->ids, a) < 0 ? -1 : 1;
+    if (!(a->text = malloc(len + 1)))
+      return -1;
+    memcpy(a->text, line, len);
+    a->text[len] = '\0';
+    a->len = len;
+    a->jsonl = a->raw = 1;
+    return 1;
   }
   gm__lines_close(r->lines);
   r->lines = NULL;
@@ -403,7 +409,46 @@ static int is_jsonl(const batch_reader *r, const char *path)
          ends_with(path, ".jsonl.gz") || ends_with(path, ".ndjson.gz");
 }
 
+int batch_article_decode(const batch_options *opt, batch_article *a)
+{
+  char *line = a->text;
+  size_t len = a->len;
+  int rc;
+
+  if (!a->raw)
+    return 0;
+  a->text = NULL;
+  a->len = 0;
+  a->raw = 0;
+  rc = cli_jsonl_article(opt, line, len, a);
+  free(line);
+  return rc < 0 ? -1 : 0;
+}
+
+int batch_reader_note(batch_reader *r, batch_article *a)
+{
+  return a->jsonl ? cli_ids_note(&r->ids, a) : 0;
+}
+
+const batch_options *batch_reader_options(const batch_reader *r)
+{
+  return &r->opt;
+}
+
 int batch_reader_next(batch_reader *r, batch_article *a)
+{
+  int rc = batch_reader_next_raw(r, a);
+
+  if (rc == 1 && (batch_article_decode(&r->opt, a) ||
+                  batch_reader_note(r, a))) {
+    batch_article_clear(a);
+    cli_warn("out of memory");
+    rc = -1;
+  }
+  return rc;
+}
+
+int batch_reader_next_raw(batch_reader *r, batch_article *a)
 {
   int rc = 0;
 

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "geomention.h"
+#include "internal.h"
 
 typedef enum {
   BATCH_FORMAT_AUTO = 0, /* by extension: .jsonl/.ndjson[.gz] are JSON Lines */
@@ -41,6 +42,9 @@ typedef struct batch_article {
   int io_error;               /* the reason is a failure to read */
   const char *dup_source;     /* a JSON Lines id seen before: where first */
   size_t dup_line;
+  int jsonl;                  /* a JSON Lines record */
+  int raw;                    /* text is its line, not yet decoded
+                                 (batch_reader_next_raw) */
 } batch_article;
 
 typedef struct batch_reader batch_reader;
@@ -54,6 +58,19 @@ int batch_reader_open(batch_reader **out, char **paths, int n,
 /* The next article into *a (cleared first): 1, or 0 at the end; -1 when
  * out of memory (reported). */
 int batch_reader_next(batch_reader *r, batch_article *a);
+/* The same in steps, for threads: the next record as read, in order —
+ * a JSON Lines record still undecoded (a->raw) — then, on any thread,
+ * batch_article_decode, then, in input order again, batch_reader_note
+ * (the duplicate ids). */
+int batch_reader_next_raw(batch_reader *r, batch_article *a);
+/* 0, or -1 when out of memory (not reported: the caller's thread may
+ * not be the one that talks). */
+int batch_article_decode(const batch_options *opt, batch_article *a);
+/* 0, or -1 when out of memory. */
+int batch_reader_note(batch_reader *r, batch_article *a);
+/* The options the reader was opened with. */
+const batch_options *batch_reader_options(const batch_reader *r);
+
 /* The total input size in bytes when known (plain files only), else 0. */
 uint64_t batch_reader_total(const batch_reader *r);
 /* Directories skipped because a symbolic link led back into them. */
@@ -67,6 +84,40 @@ void batch_article_clear(batch_article *a);
  * sequence) is tolerated — the writers show it as U+FFFD — but a binary
  * file (an image, an archive it cannot unpack) is not an article. */
 int batch_utf8_text(const char *s, size_t len);
+
+/* --------------------------------------------- the batch through threads */
+
+#define BATCH_MAX_JOBS 1024
+
+/* One article on its way: read, parsed and rendered by a worker, then
+ * merged in input order. */
+typedef struct batch_item {
+  batch_article a;
+  gm_result *res;
+  int rc;                     /* gm_parse's */
+  gm_error err;
+  int render_rc;              /* rendering's (GM_EINVAL: bad offsets) */
+  gm__buf rendered;           /* the --mentions line, or the article's
+                                 citations (gm__places_render) */
+} batch_item;
+
+typedef struct batch_run_options {
+  int jobs;                   /* workers, 1 to BATCH_MAX_JOBS */
+  gm_parser **parsers;        /* one per job */
+  const gm_gazetteer *gaz;
+  int mentions;               /* render --mentions lines */
+  int per_mention;            /* else the places' citations, per mention */
+  /* On the calling thread, in input order: each item, then after each
+   * few items; an exit status (not EXIT_OK stops the batch). */
+  int (*merge)(void *ctx, batch_item *it);
+  int (*chunk_done)(void *ctx);
+  void *ctx;
+} batch_run_options;
+
+/* Read every article of in, parse and render on o->jobs threads (one job:
+ * none), merge in input order. An exit status: EXIT_OK, a merge's
+ * failure, or EXIT_FAILURE_ (out of memory, no thread; reported). */
+int batch_run(batch_reader *in, const batch_run_options *o);
 
 /* The memory budget of the per-place aggregation before it spills to a
  * temporary file: $GEOMENTION_SPILL_BYTES when set (tests use 0 to

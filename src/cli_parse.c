@@ -8,16 +8,15 @@
  *
  * Inputs are files, directories and standard input, one article of text
  * per file or one per line of JSON Lines (cli_batch.c). Articles are
- * parsed in batches by --jobs threads, one gm_parser each, and merged in
- * input order, so the output does not depend on the number of threads;
+ * parsed by --jobs threads, one gm_parser each, and merged in input
+ * order (cli_batch_run.c), so the output does not depend on the number
+ * of threads;
  * --resume journals each merged article (cli_batch_journal.c). One option
  * table drives both getopt_long and --help.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdint.h>
 #include <time.h>
 #include <unistd.h>
@@ -205,12 +204,7 @@ typedef struct config {
 } config;
 
 /* One article of a batch, parsed by any thread, merged by the first. */
-typedef struct slot {
-  batch_article a;
-  gm_result *res;
-  int rc;
-  gm_error err;
-} slot;
+typedef batch_item slot;
 
 typedef struct run {
   gm_gazetteer *gaz;
@@ -223,8 +217,9 @@ typedef struct run {
   int errors_open;
   journal journal;
   int journal_open;
-  slot *slots;
-  size_t n_slots, cap_slots;
+  batch_reader *in;
+  int show;                     /* progress */
+  double t0, shown;
   /* the summary */
   size_t read, parsed, rejected, n_mentions, duplicates;
   uint64_t bytes;
@@ -446,9 +441,6 @@ static int parse_options(int argc, char **argv, config *c)
 
 /* ------------------------------------------------------------ the run */
 
-#define BATCH_ARTICLES 64   /* a job's share of a batch */
-#define BATCH_BYTES (8u << 20)
-
 /* A record's reason or warning: to --errors as one JSON line (key), else
  * to stderr. */
 static int record_line(run *r, const batch_article *a, const char *key,
@@ -532,11 +524,11 @@ static int merge(run *r, slot *s)
   }
   r->parsed++;
   r->n_mentions += resolved_mentions(s->res);
-  if (r->mentions) {
-    char line[32];
-    snprintf(line, sizeof line, "%zu", a->line);
-    rc = gm__out_mentions(r->out, r->gaz, a->id ? a->id : line, a->text,
-                          s->res);
+  if (r->mentions) { /* the line was rendered by the worker */
+    rc = s->render_rc;
+    if (!rc && fwrite(s->rendered.data, 1, s->rendered.len, r->out) !=
+                   s->rendered.len)
+      rc = GM_EIO;
     if (rc && !ferror(r->out)) /* a failed write: cli_output_close says */
       cli_warn("write failed: %s", gm_strerror(rc));
     return rc ? EXIT_FAILURE_ : EXIT_OK;
@@ -545,7 +537,9 @@ static int merge(run *r, slot *s)
                     .date = a->date,
                     .source = strcmp(a->source, "-") ? a->source : NULL,
                     .line = a->line};
-  rc = gm__places_add(r->places, &ga, a->text, a->len, s->res);
+  rc = s->render_rc ? s->render_rc
+                    : gm__places_add_rendered(r->places, &ga, a->text, a->len,
+                                              s->res, &s->rendered);
   if (rc == GM_ENOMEM || rc == GM_ELIMIT || rc == GM_EIO) {
     cli_warn("%s:%zu: %s", a->source, a->line,
              rc == GM_EIO ? gm__places_errmsg(r->places) : gm_strerror(rc));
@@ -557,69 +551,6 @@ static int merge(run *r, slot *s)
     return record_rejection(r, a, a->reason);
   }
   return EXIT_OK;
-}
-
-typedef struct worker {
-  run *r;
-  gm_parser *parser;
-  _Atomic size_t *next;
-  pthread_t thread;
-} worker;
-
-/* Parse articles of the batch until none is left; any worker takes the
- * next one, so a long article does not hold up the others. */
-static void *work(void *arg)
-{
-  worker *w = arg;
-  size_t i;
-
-  while ((i = atomic_fetch_add(w->next, 1)) < w->r->n_slots) {
-    slot *s = &w->r->slots[i];
-    if (!s->a.reason[0])
-      s->rc = gm_parse(w->parser, s->a.text, s->a.len, &s->res, &s->err);
-  }
-  return NULL;
-}
-
-static int parse_batch(run *r)
-{
-  worker w[MAX_JOBS];
-  _Atomic size_t next = 0;
-  int started = 0;
-
-  for (int i = 0; i < r->jobs; i++)
-    w[i] = (worker){.r = r, .parser = r->parsers[i], .next = &next};
-  /* The first job is this thread; the others are started per batch,
-   * which costs little beside parsing a batch. */
-  for (int i = 1; i < r->jobs; i++, started++)
-    if (pthread_create(&w[i].thread, NULL, work, &w[i]))
-      break;
-  work(&w[0]);
-  for (int i = 1; i <= started; i++)
-    pthread_join(w[i].thread, NULL);
-  return EXIT_OK;
-}
-
-/* Fill the batch: 1 when it holds articles, 0 at the end, -1 on failure. */
-static int read_batch(run *r, batch_reader *in)
-{
-  size_t max = (size_t)BATCH_ARTICLES * (size_t)r->jobs, bytes = 0;
-
-  if (gm__grow(&r->slots, &r->cap_slots, max, sizeof *r->slots))
-    return -1;
-  r->n_slots = 0;
-  while (r->n_slots < max && bytes < BATCH_BYTES * (size_t)r->jobs) {
-    slot *s = &r->slots[r->n_slots];
-    int rc = batch_reader_next(in, &s->a);
-    if (rc <= 0)
-      return rc < 0 ? -1 : r->n_slots > 0;
-    s->res = NULL;
-    s->rc = 0;
-    s->err.message[0] = '\0';
-    bytes += s->a.len;
-    r->n_slots++;
-  }
-  return 1;
 }
 
 static double now(void)
@@ -703,40 +634,51 @@ static int resume(run *r, const config *c, batch_reader *in)
   return status;
 }
 
+/* Each article as it is merged, then its checkpoint record. */
+static int merge_journal(void *ctx, batch_item *it)
+{
+  run *r = ctx;
+  int status = merge(r, it);
+
+  if (status == EXIT_OK && r->journal_open)
+    status = journal_append(&r->journal, &it->a, it->res);
+  return status;
+}
+
+/* After a few articles: the checkpoint on disk, progress on a terminal. */
+static int chunk_done(void *ctx)
+{
+  run *r = ctx;
+  int status = r->journal_open ? journal_flush(&r->journal) : EXIT_OK;
+
+  if (r->show && now() - r->shown > 0.25) {
+    progress(r, batch_reader_total(r->in), r->t0, 0);
+    r->shown = now();
+  }
+  return status;
+}
+
 static int read_inputs(run *r, const config *c, int argc, char **argv)
 {
   batch_reader *in = NULL;
   int status = batch_reader_open(&in, argv + optind, argc - optind, &c->input);
-  int show = !c->quiet && isatty(2), more = 0;
-  double t0 = now(), shown = t0;
+  int show = !c->quiet && isatty(2);
+  double t0 = now();
+  batch_run_options o = {.jobs = r->jobs, .parsers = r->parsers,
+                         .gaz = r->gaz, .mentions = r->mentions,
+                         .per_mention = c->geo.per_mention,
+                         .merge = merge_journal, .chunk_done = chunk_done,
+                         .ctx = r};
 
   r->rejected += batch_reader_loops(in);  /* reported, counted, skipped */
 
   if (status == EXIT_OK && c->resume)
     status = resume(r, c, in);
-  while (status == EXIT_OK && (more = read_batch(r, in)) == 1) {
-    parse_batch(r);
-    for (size_t i = 0; i < r->n_slots; i++) {
-      if (status == EXIT_OK)
-        status = merge(r, &r->slots[i]);
-      if (status == EXIT_OK && r->journal_open)
-        status = journal_append(&r->journal, &r->slots[i].a, r->slots[i].res);
-      gm_result_free(r->slots[i].res);
-      batch_article_clear(&r->slots[i].a);
-    }
-    if (status == EXIT_OK && r->journal_open)
-      status = journal_flush(&r->journal);
-    if (show && now() - shown > 0.25) {
-      progress(r, batch_reader_total(in), t0, 0);
-      shown = now();
-    }
-  }
-  if (more < 0) {
-    for (size_t i = 0; i < r->n_slots; i++)
-      batch_article_clear(&r->slots[i].a);
-    cli_warn("out of memory");
-    status = EXIT_FAILURE_;
-  }
+  r->in = in;
+  r->show = show;
+  r->t0 = r->shown = t0;
+  if (status == EXIT_OK)
+    status = batch_run(in, &o);
   if (show)
     progress(r, batch_reader_total(in), t0, 1);
   batch_reader_close(in);
@@ -899,7 +841,6 @@ int cmd_parse(int argc, char **argv)
   for (int i = 0; r.parsers && i < r.jobs; i++)
     gm_parser_free(r.parsers[i]);
   free(r.parsers);
-  free(r.slots);
   gm_gazetteer_close(r.gaz);
   return status;
 }

@@ -1,0 +1,338 @@
+/*
+ * cli_batch_run.c — the articles of a batch through --jobs threads, and
+ * back in input order.
+ *
+ * Three kinds of thread share a ring of chunks (a few dozen articles
+ * each): one reader fills free chunks in input order with records as read
+ * (a JSON line still undecoded, a text file read whole); --jobs workers
+ * take filled chunks in turn and do everything that depends on one
+ * article alone — decode the JSON, parse, render the output (the places'
+ * citations, or the --mentions line); the calling thread merges parsed
+ * chunks strictly in sequence, which is cheap (counts, appending rendered
+ * bytes, the checkpoint), and frees them for the reader. So reading and
+ * merging overlap the parsing instead of holding it up, and the output
+ * is the same whatever the number of workers: only the merge, in order,
+ * touches shared state.
+ *
+ * Memory in flight is the ring: at most RING_PER_JOB chunks a worker, each
+ * of at most CHUNK_ARTICLES articles or CHUNK_BYTES of text. With one
+ * job there are no threads: the same steps run one after the other.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cli_batch.h"
+#include "out_geojson.h"
+
+#define CHUNK_ARTICLES 32
+#define CHUNK_BYTES ((size_t)1 << 20)
+#define RING_PER_JOB 4
+#define KEEP_RENDERED ((size_t)1 << 20) /* a bigger buffer is freed */
+
+enum { CHUNK_FREE, CHUNK_READ, CHUNK_PARSED };
+
+typedef struct chunk {
+  batch_item *items;
+  size_t n, cap;
+  int state;
+} chunk;
+
+typedef struct pipeline {
+  batch_reader *in;
+  const batch_run_options *o;
+  chunk *ring;
+  size_t n_ring;
+  pthread_mutex_t lock;
+  pthread_cond_t changed;     /* any state change; broadcast */
+  size_t n_read, n_taken, n_merged; /* chunks, in sequence */
+  int read_done;              /* n_read is final */
+  int read_failed;            /* out of memory while reading */
+  int stop;                   /* the merge failed: everyone stops */
+} pipeline;
+
+typedef struct worker {
+  pipeline *p;
+  gm_parser *parser;
+  pthread_t thread;
+} worker;
+
+static void item_clear(batch_item *it)
+{
+  gm_result_free(it->res);
+  batch_article_clear(&it->a);
+  it->res = NULL;
+  it->rc = 0;
+  it->render_rc = 0;
+  it->err.code = 0;
+  it->err.message[0] = '\0';
+  it->rendered.len = 0;
+  if (it->rendered.cap > KEEP_RENDERED)
+    gm__buf_free(&it->rendered);
+}
+
+/* Read the next records into c: 1 when more may follow, 0 at the end
+ * (c may still hold some), -1 out of memory. */
+static int fill(pipeline *p, chunk *c)
+{
+  size_t bytes = 0;
+
+  c->n = 0;
+  while (c->n < CHUNK_ARTICLES && bytes < CHUNK_BYTES) {
+    batch_item *it = &c->items[c->n];
+    int rc = batch_reader_next_raw(p->in, &it->a);
+    if (rc <= 0)
+      return rc;
+    bytes += it->a.len;
+    c->n++;
+  }
+  return 1;
+}
+
+/* The --mentions line of a parsed article, rendered in memory. */
+static int render_mentions(const pipeline *p, batch_item *it)
+{
+  char line[32], *buf = NULL;
+  size_t size = 0;
+  FILE *f = open_memstream(&buf, &size);
+  int rc;
+
+  if (!f)
+    return GM_ENOMEM;
+  snprintf(line, sizeof line, "%zu", it->a.line);
+  rc = gm__out_mentions(f, p->o->gaz, it->a.id ? it->a.id : line,
+                        it->a.text, it->res);
+  if (fclose(f) && !rc)
+    rc = GM_ENOMEM;
+  if (!rc) {
+    gm__buf_free(&it->rendered);
+    it->rendered = (gm__buf){.data = buf, .len = size, .cap = size + 1};
+    buf = NULL;
+  }
+  free(buf);
+  return rc;
+}
+
+/* Everything that depends on the article alone. */
+static void process(const pipeline *p, gm_parser *parser, batch_item *it)
+{
+  batch_article *a = &it->a;
+
+  if (batch_article_decode(batch_reader_options(p->in), a)) {
+    it->rc = GM_ENOMEM;
+    return;
+  }
+  if (a->reason[0] ||
+      (it->rc = gm_parse(parser, a->text, a->len, &it->res, &it->err)))
+    return;
+  if (p->o->mentions)
+    it->render_rc = render_mentions(p, it);
+  else {
+    gm__article ga = {.id = a->id, .title = a->title, .url = a->url,
+                      .date = a->date,
+                      .source = strcmp(a->source, "-") ? a->source : NULL,
+                      .line = a->line};
+    it->render_rc = gm__places_render(&it->rendered, p->o->per_mention, &ga,
+                                      a->text, a->len, it->res);
+  }
+}
+
+/* Merge a parsed chunk in order; an exit status. */
+static int merge_chunk(pipeline *p, chunk *c)
+{
+  int status = EXIT_OK;
+
+  for (size_t i = 0; i < c->n; i++) {
+    batch_item *it = &c->items[i];
+    if (status == EXIT_OK && batch_reader_note(p->in, &it->a)) {
+      cli_warn("out of memory");
+      status = EXIT_FAILURE_;
+    }
+    if (status == EXIT_OK)
+      status = p->o->merge(p->o->ctx, it);
+    item_clear(it);
+  }
+  c->n = 0;
+  if (status == EXIT_OK && p->o->chunk_done)
+    status = p->o->chunk_done(p->o->ctx);
+  return status;
+}
+
+static int run_serial(pipeline *p)
+{
+  chunk *c = &p->ring[0];
+  int more = 1, status = EXIT_OK;
+
+  while (status == EXIT_OK && more > 0) {
+    if ((more = fill(p, c)) < 0)
+      break;
+    for (size_t i = 0; i < c->n; i++)
+      process(p, p->o->parsers[0], &c->items[i]);
+    status = merge_chunk(p, c);
+  }
+  for (size_t i = 0; i < c->n; i++)
+    item_clear(&c->items[i]);
+  if (more < 0) {
+    cli_warn("out of memory");
+    return EXIT_FAILURE_;
+  }
+  return status;
+}
+
+static void *read_all(void *arg)
+{
+  pipeline *p = arg;
+
+  for (;;) {
+    chunk *c;
+    int rc;
+    pthread_mutex_lock(&p->lock);
+    while (!p->stop && p->ring[p->n_read % p->n_ring].state != CHUNK_FREE)
+      pthread_cond_wait(&p->changed, &p->lock);
+    c = &p->ring[p->n_read % p->n_ring];
+    rc = !p->stop;
+    pthread_mutex_unlock(&p->lock);
+    if (rc)
+      rc = fill(p, c);
+    pthread_mutex_lock(&p->lock);
+    if (c->n && rc >= 0) {
+      c->state = CHUNK_READ;
+      p->n_read++;
+    }
+    if (rc <= 0) {
+      p->read_done = 1;
+      p->read_failed = rc < 0;
+    }
+    pthread_cond_broadcast(&p->changed);
+    pthread_mutex_unlock(&p->lock);
+    if (rc <= 0)
+      return NULL;
+  }
+}
+
+static void *work(void *arg)
+{
+  worker *w = arg;
+  pipeline *p = w->p;
+
+  pthread_mutex_lock(&p->lock);
+  for (;;) {
+    chunk *c;
+    while (!p->stop && p->n_taken == p->n_read && !p->read_done)
+      pthread_cond_wait(&p->changed, &p->lock);
+    if (p->stop || p->n_taken == p->n_read)
+      break;
+    c = &p->ring[p->n_taken++ % p->n_ring];
+    pthread_mutex_unlock(&p->lock);
+    for (size_t i = 0; i < c->n; i++)
+      process(p, w->parser, &c->items[i]);
+    pthread_mutex_lock(&p->lock);
+    c->state = CHUNK_PARSED;
+    pthread_cond_broadcast(&p->changed);
+  }
+  pthread_mutex_unlock(&p->lock);
+  return NULL;
+}
+
+/* The calling thread: merge chunk after chunk as they are parsed. */
+static int merge_all(pipeline *p)
+{
+  int status = EXIT_OK;
+
+  for (;;) {
+    chunk *c = &p->ring[p->n_merged % p->n_ring];
+    pthread_mutex_lock(&p->lock);
+    while (!(p->n_merged < p->n_read && c->state == CHUNK_PARSED) &&
+           !(p->read_done && p->n_merged == p->n_read))
+      pthread_cond_wait(&p->changed, &p->lock);
+    if (p->n_merged == p->n_read) { /* and reading is done */
+      pthread_mutex_unlock(&p->lock);
+      break;
+    }
+    pthread_mutex_unlock(&p->lock);
+    status = merge_chunk(p, c);
+    pthread_mutex_lock(&p->lock);
+    c->state = CHUNK_FREE;
+    p->n_merged++;
+    if (status != EXIT_OK)
+      p->stop = 1;
+    pthread_cond_broadcast(&p->changed);
+    pthread_mutex_unlock(&p->lock);
+    if (status != EXIT_OK)
+      break;
+  }
+  return status;
+}
+
+static int run_threads(pipeline *p)
+{
+  worker w[BATCH_MAX_JOBS];
+  pthread_t reader;
+  int started = 0, status;
+
+  if (pthread_create(&reader, NULL, read_all, p)) {
+    cli_warn("cannot start a thread");
+    return EXIT_FAILURE_;
+  }
+  for (; started < p->o->jobs; started++) {
+    w[started] = (worker){.p = p, .parser = p->o->parsers[started]};
+    if (pthread_create(&w[started].thread, NULL, work, &w[started]))
+      break;
+  }
+  /* With fewer workers than asked (a thread limit), it is slower only. */
+  status = started ? merge_all(p) : EXIT_FAILURE_;
+  if (!started)
+    cli_warn("cannot start a thread");
+  pthread_mutex_lock(&p->lock);
+  p->stop = 1;
+  pthread_cond_broadcast(&p->changed);
+  pthread_mutex_unlock(&p->lock);
+  pthread_join(reader, NULL);
+  for (int i = 0; i < started; i++)
+    pthread_join(w[i].thread, NULL);
+  if (status == EXIT_OK && p->read_failed) {
+    cli_warn("out of memory");
+    status = EXIT_FAILURE_;
+  }
+  return status;
+}
+
+int batch_run(batch_reader *in, const batch_run_options *o)
+{
+  pipeline p = {.in = in, .o = o};
+  int status;
+
+  p.n_ring = o->jobs > 1 ? (size_t)o->jobs * RING_PER_JOB : 1;
+  if (!(p.ring = calloc(p.n_ring, sizeof *p.ring)))
+    goto no_memory;
+  for (size_t i = 0; i < p.n_ring; i++) {
+    if (!(p.ring[i].items = calloc(CHUNK_ARTICLES, sizeof *p.ring[i].items)))
+      goto no_memory;
+    p.ring[i].cap = CHUNK_ARTICLES;
+  }
+  if (o->jobs > 1) {
+    pthread_mutex_init(&p.lock, NULL);
+    pthread_cond_init(&p.changed, NULL);
+    status = run_threads(&p);
+    pthread_cond_destroy(&p.changed);
+    pthread_mutex_destroy(&p.lock);
+  } else
+    status = run_serial(&p);
+  for (size_t i = 0; i < p.n_ring; i++) {
+    for (size_t k = 0; k < p.ring[i].n; k++)
+      item_clear(&p.ring[i].items[k]);
+    for (size_t k = 0; k < p.ring[i].cap; k++)
+      gm__buf_free(&p.ring[i].items[k].rendered);
+    free(p.ring[i].items);
+  }
+  free(p.ring);
+  return status;
+no_memory:
+  for (size_t i = 0; p.ring && i < p.n_ring; i++)
+    free(p.ring[i].items);
+  free(p.ring);
+  cli_warn("out of memory");
+  return EXIT_FAILURE_;
+}
