@@ -9,9 +9,16 @@
  * kernel counts for the process (/proc/self/status) before the open and
  * after the lookup: RssAnon is the process's own memory (heap, stacks),
  * RssFile the pages of mapped files it touched (the gazetteer's among
- * them), VmRSS the sum. The bench/gazetteer script runs it as a fresh
- * process many times for the wall time of the whole thing.
+ * them), VmRSS the sum. It also counts the shared objects mapped after
+ * the lookup and says whether PROJ or GEOS is among them: the library
+ * loads them on first use, and a lookup needs neither. The
+ * bench/gazetteer script runs it as a fresh process many times for the
+ * wall time of the whole thing.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* dl_iterate_phdr */
+#endif
+#include <link.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +46,22 @@ static mem read_mem(void)
   return m;
 }
 
+typedef struct objects {
+  int n, proj, geos;
+} objects;
+
+static int count_object(struct dl_phdr_info *info, size_t size, void *arg)
+{
+  objects *o = arg;
+  (void)size;
+  if (!info->dlpi_name || !info->dlpi_name[0])
+    return 0; /* the executable itself, or the vDSO */
+  o->n++;
+  o->proj |= strstr(info->dlpi_name, "/libproj.so") != NULL;
+  o->geos |= strstr(info->dlpi_name, "/libgeos") != NULL;
+  return 0;
+}
+
 static double now_ms(void)
 {
   struct timespec ts;
@@ -54,6 +77,7 @@ int main(int argc, char **argv)
   gm_entry e = {0};
   size_t n = 0;
   mem before, after;
+  objects o = {0};
   double t0, t1, t2;
 
   if (argc != 3) {
@@ -74,13 +98,16 @@ int main(int argc, char **argv)
   }
   t2 = now_ms();
   after = read_mem();
+  dl_iterate_phdr(count_object, &o);
   printf("{\"open_ms\": %.3f, \"lookup_ms\": %.3f, \"candidates\": %zu, "
-         "\"first_geonameid\": %u, "
+         "\"first_geonameid\": %u, \"shared_objects\": %d, "
+         "\"libproj_loaded\": %s, \"libgeos_loaded\": %s, "
          "\"before\": {\"VmRSS_kB\": %ld, \"RssAnon_kB\": %ld, "
          "\"RssFile_kB\": %ld}, "
          "\"after\": {\"VmRSS_kB\": %ld, \"RssAnon_kB\": %ld, "
          "\"RssFile_kB\": %ld}}\n",
-         t1 - t0, t2 - t1, n, e.geonameid, before.vm_rss, before.rss_anon,
+         t1 - t0, t2 - t1, n, e.geonameid, o.n, o.proj ? "true" : "false",
+         o.geos ? "true" : "false", before.vm_rss, before.rss_anon,
          before.rss_file, after.vm_rss, after.rss_anon, after.rss_file);
   free(c);
   gm_gazetteer_close(g);
