@@ -29,6 +29,7 @@
 #include "cli.h"
 #include "cli_batch.h"
 #include "cli_jsonl.h"
+#include "out_geojson.h"
 #include "internal.h"
 #include "io_lines.h"
 
@@ -487,8 +488,8 @@ size_t batch_spill_budget(void)
   unsigned long long n;
 
   if (!s || !*s)
-    return (size_t)64 << 20;
+    return GM__PLACES_BUDGET;
   errno = 0;
   n = strtoull(s, &end, 10);
-  return *end || errno || n > SIZE_MAX ? (size_t)64 << 20 : (size_t)n;
+  return *end || errno || n > SIZE_MAX ? GM__PLACES_BUDGET : (size_t)n;
 }

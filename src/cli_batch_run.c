@@ -185,6 +185,7 @@ static void *read_all(void *arg)
 {
   pipeline *p = arg;
 
+  pthread_setname_np(pthread_self(), "gm-reader"); /* for bench/batch */
   for (;;) {
     chunk *c;
     int rc;
@@ -217,6 +218,7 @@ static void *work(void *arg)
   worker *w = arg;
   pipeline *p = w->p;
 
+  pthread_setname_np(pthread_self(), "gm-worker");
   pthread_mutex_lock(&p->lock);
   for (;;) {
     chunk *c;

@@ -72,7 +72,8 @@ void gm__places_set_max_citations(gm__places *pl, size_t max);
  * place; before the first article. Writing the other way is GM_EINVAL. */
 void gm__places_set_per_mention(gm__places *pl, int per_mention);
 /* Bytes of rendered citations and ids held in memory before they are
- * spilled (default 64 MiB; 0 spills every citation). */
+ * spilled (default GM__PLACES_BUDGET; 0 spills every citation). */
+#define GM__PLACES_BUDGET ((size_t)32 << 20)
 void gm__places_set_budget(gm__places *pl, size_t bytes);
 /* An article's resolved mentions rendered as the output will hold them,
  * into out (emptied first): a pure function of its arguments, so worker

@@ -39,7 +39,7 @@
 #include "out_feature.h"
 
 #define NONE UINT32_MAX
-#define BUDGET_DEFAULT ((size_t)64 << 20)
+#define BUDGET_DEFAULT GM__PLACES_BUDGET
 #define COPY_CHUNK ((size_t)1 << 16)
 
 enum { STREAM_IDS, STREAM_CITATIONS, N_STREAMS };
@@ -364,6 +364,14 @@ static int append_piece(gm__places *pl, uint32_t pi, int stream,
 
   if (k + len > UINT32_MAX)
     return GM_ELIMIT;
+  /* Room for the budget at once: doubling past it would hold up to twice
+   * the budget until the next spill. */
+  if (!pl->pending.cap &&
+      gm__grow(&pl->pending.data, &pl->pending.cap,
+               (pl->budget < BUDGET_DEFAULT ? pl->budget : BUDGET_DEFAULT) +
+                   4096,
+               1))
+    return GM_ENOMEM;
   if (gm__buf_append(&pl->pending, (const char *)&h, sizeof h) ||
       gm__buf_append(&pl->pending, sep, k) ||
       gm__buf_append(&pl->pending, s, len))
