@@ -210,17 +210,58 @@ static int json_space(const char *s, size_t len)
   return 1;
 }
 
+/* Where the first \u0000 escape of line is, or NULL. Backslashes only
+ * appear in strings of valid JSON, so escapes can be read pairwise. */
+static char *nul_escape(const char *line, size_t len)
+{
+  for (size_t i = 0; i + 1 < len; i++)
+    if (line[i] == '\\') {
+      if (line[i + 1] == 'u' && len - i >= 6 &&
+          !memcmp(line + i + 2, "0000", 4))
+        return (char *)line + i;
+      i++;
+    }
+  return NULL;
+}
+
+/* cJSON gives strings as C strings: an escaped NUL would cut the text
+ * there and drop the rest unseen. Each becomes a space (\u0020), which
+ * keeps every code point and byte offset after it. A copy of line, or
+ * NULL when out of memory. */
+static char *without_nul(const char *line, size_t len, char *first)
+{
+  char *copy = malloc(len), *at;
+
+  if (!copy)
+    return NULL;
+  memcpy(copy, line, len);
+  for (at = copy + (first - line); at;
+       at = nul_escape(at + 6, len - (size_t)(at + 6 - copy)))
+    memcpy(at + 2, "0020", 4);
+  return copy;
+}
+
 int cli_jsonl_article(const batch_options *opt, const char *line, size_t len,
                       batch_article *a)
 {
   const char *end = NULL;
-  /* cJSON stops after the first value; what follows must be checked, or
-   * a second record on the same line would be dropped unseen. */
-  cJSON *o = cJSON_ParseWithLengthOpts(line, len, &end, 0);
+  char *nul = nul_escape(line, len), *copy = NULL;
+  cJSON *o;
   const cJSON *text;
   const char *tf = opt->field[FIELD_TEXT];
   int rc = 1;
 
+  /* JSON never holds a NUL byte; cJSON would end a string at one */
+  if (memchr(line, '\0', len)) {
+    reject(a, "%s", "invalid JSON: a NUL byte");
+    a->len = 0;
+    return 1;
+  }
+  if (nul && !(line = copy = without_nul(line, len, nul)))
+    return -1;
+  /* cJSON stops after the first value; what follows must be checked, or
+   * a second record on the same line would be dropped unseen. */
+  o = cJSON_ParseWithLengthOpts(line, len, &end, 0);
   if (o && !json_space(end, len - (size_t)(end - line))) {
     reject(a, "%s", "invalid JSON: more after the first value");
     goto done;
@@ -259,6 +300,7 @@ done:
   if (a->reason[0])
     a->len = 0;
   cJSON_Delete(o);
+  free(copy);
   return rc;
 }
 

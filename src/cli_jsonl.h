@@ -53,8 +53,9 @@ int cli_json_offset(const cJSON *o, const char *key, size_t max,
 /* One JSON Lines record of a batch as an article: its text and the
  * fields opt names, or a->reason saying why it is not one (invalid JSON,
  * not an object, no text field, a text that is not a string, over
- * opt->max_article_bytes, not UTF-8 text). a must be cleared. Returns 1,
- * or -1 when out of memory. */
+ * opt->max_article_bytes, not UTF-8 text). An escaped NUL (\u0000) in
+ * any field becomes a space, which C strings can hold and which keeps
+ * the offsets. a must be cleared. Returns 1, or -1 when out of memory. */
 int cli_jsonl_article(const batch_options *opt, const char *line, size_t len,
                       batch_article *a);
 

@@ -313,7 +313,9 @@ JSONL_BAD = [
     ("JSON Lines: not JSON at all", "words.jsonl", "Kyiv and Lviv",
      "invalid JSON"),
     ("JSON Lines: a line of NUL bytes", "nul.jsonl", "\0" * 64,
-     "invalid JSON"),
+     "invalid JSON: a NUL byte"),
+    ("JSON Lines: a NUL byte inside the text", "nultext.jsonl",
+     '{"id": "z", "text": "Kyiv\0 Lviv"}', "invalid JSON: a NUL byte"),
     ("JSON Lines: two records on one line", "two.jsonl",
      '{"id": "x", "text": "Kyiv"}{"id": "y", "text": "Lviv"}',
      "invalid JSON: more after the first value"),
@@ -351,6 +353,24 @@ def jsonl_over_limit():
     rc, out, err = run(["parse", "--max-article-bytes", "100", p])
     return expect(rc, err, 3, re.escape(
         p + ":1: article over --max-article-bytes (100)"))
+
+
+def jsonl_escaped_nul():
+    """An escaped NUL (\\u0000) in the text does not cut it short: it is
+    read as a space, so the rest is parsed and the offsets stay exact."""
+    p = write("escnul.jsonl", b'{"id": "z", "text": "Fighting in Kyiv.'
+              b'\\u0000 Shelling in Lviv."}\n')
+    rc, out, err = run(["parse", p])
+    why = expect(rc, err, 0, r"1 articles read, 1 parsed, 0 rejected")
+    if why:
+        return why
+    text = "Fighting in Kyiv.\0 Shelling in Lviv."
+    cites = [c for f in features(out) for c in f["properties"]["citations"]]
+    names = sorted(c["text"] for c in cites)
+    if names != ["Kyiv", "Lviv"]:
+        return "citations %r, expected Kyiv and Lviv" % names
+    bad = [c for c in cites if text[c["start"]:c["end"]] != c["text"]]
+    return "offsets differ: %r" % bad if bad else None
 
 
 def jsonl_empty_text():
@@ -549,6 +569,8 @@ def main():
          jsonl_renamed_missing),
         ("JSON Lines: a text over --max-article-bytes", jsonl_over_limit),
         ("JSON Lines: an empty text", jsonl_empty_text),
+        ("JSON Lines: an escaped NUL (\\u0000) in the text",
+         jsonl_escaped_nul),
         ("JSON Lines: duplicate ids, within and across files", duplicate_ids),
         ("JSON Lines: duplicate ids with --errors", duplicate_ids_errors),
         ("hostile text: GeoJSON valid, citations faithful", hostile_text),

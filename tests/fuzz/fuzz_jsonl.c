@@ -55,20 +55,39 @@ static void check_field(const cJSON *o, const char *key, const char *got)
   }
 }
 
+/* Whether line holds the six characters \u0000 (an escaped NUL, or a
+ * backslash and "u0000" in a string: either way cJSON's reading is not
+ * the article's, which has a space for each escaped NUL). */
+static int nul_escaped(const char *line, size_t len)
+{
+  for (size_t i = 0; i + 6 <= len; i++)
+    if (!memcmp(line + i, "\\u0000", 6))
+      return 1;
+  return 0;
+}
+
 static void check_article(const batch_options *opt, const char *line,
                           size_t len, const batch_article *a)
 {
   cJSON *o = cJSON_ParseWithLength(line, len);
   const cJSON *text = cJSON_GetObjectItemCaseSensitive(o, opt->field[FIELD_TEXT]);
 
-  if (!a->text || strlen(a->text) != a->len || a->len > opt->max_article_bytes ||
-      !batch_utf8_text(a->text, a->len) || !cJSON_IsString(text) ||
-      strcmp(text->valuestring, a->text))
+  if (!a->text || strlen(a->text) != a->len ||
+      a->len > opt->max_article_bytes || !batch_utf8_text(a->text, a->len) ||
+      memchr(line, '\0', len))
     abort();
-  check_field(o, opt->field[FIELD_ID], a->id);
-  check_field(o, opt->field[FIELD_TITLE], a->title);
-  check_field(o, opt->field[FIELD_URL], a->url);
-  check_field(o, opt->field[FIELD_DATE], a->date);
+  if (!nul_escaped(line, len)) {
+    /* cJSON's own reading of the untouched line agrees */
+    if (!cJSON_IsString(text) || strcmp(text->valuestring, a->text))
+      abort();
+    check_field(o, opt->field[FIELD_ID], a->id);
+    check_field(o, opt->field[FIELD_TITLE], a->title);
+    check_field(o, opt->field[FIELD_URL], a->url);
+    check_field(o, opt->field[FIELD_DATE], a->date);
+  } else if (o && cJSON_IsString(text) &&
+             strncmp(text->valuestring, a->text, strlen(text->valuestring))) {
+    abort(); /* cJSON's text stops at the NUL; ours goes on, a space */
+  }
   cJSON_Delete(o);
 }
 
