@@ -42,8 +42,10 @@ static int kind_feature(const gaz_entry *e)
   }
   if (e->fclass == 'L' && strcmp(e->fcode, "CONT") == 0)
     return GM__RF_kind_continent;
+  /* Ours have an outline (Donbas); a layered dump's are points that
+   * must not outrank the admin unit with the same name (Crimea). */
   if (e->fclass == 'L' && strcmp(e->fcode, "RGN") == 0)
-    return GM__RF_kind_region;
+    return e->region >= 0 ? GM__RF_kind_region : GM__RF_kind_region_point;
   if (e->fclass == 'P') {
     if (strcmp(e->fcode, "PPLC") == 0)
       return GM__RF_kind_capital;
@@ -70,8 +72,58 @@ void gm__prior_features(const gaz_entry *e, unsigned how, double *f)
     f[GM__RF_matched_code] = 1;
   if (kind >= 0)
     f[kind] = 1;
-  /* Regions carry no population: their kind stands in for it. */
-  f[GM__RF_log_population] = log10(1.0 + e->population);
+  /* Only places: the kind of a region stands in for its size, and the
+   * bundled admin units carry no population while a layered GeoNames
+   * dump's do — the ranking must not change with the source. */
+  if (e->fclass == 'P')
+    f[GM__RF_log_population] = log10(1.0 + e->population);
+}
+
+static int is_admin1(const gaz_entry *e)
+{
+  return e->fclass == 'A' && strcmp(e->fcode, "ADM1") == 0;
+}
+
+/* An admin unit named after a city of its country (the city may be a
+ * unit of its own): a bare mention means the city. */
+static int named_after_its_city(const gm_gazetteer *g, const gm_posting *p,
+                                size_t n, const gaz_entry *e)
+{
+  if (!is_admin1(e))
+    return 0;
+  for (size_t i = 0; i < n; i++) {
+    const gaz_entry *c = gm__gaz_entry(g, p[i].entry);
+    if (c && c->fclass == 'P' && memcmp(c->country, e->country, 2) == 0 &&
+        (c->population >= 50000 || strcmp(c->fcode, "PPLA") == 0 ||
+         strcmp(c->fcode, "PPLC") == 0))
+      return 1;
+  }
+  return 0;
+}
+
+uint32_t gm__max_population(const gm_gazetteer *g, const gm_posting *p,
+                            size_t n)
+{
+  uint32_t max = 0;
+  for (size_t i = 0; i < n; i++) {
+    const gaz_entry *e = gm__gaz_entry(g, p[i].entry);
+    if (e && e->fclass == 'P' && p[i].how != GM_HOW_DEMONYM &&
+        e->population > max)
+      max = e->population;
+  }
+  return max;
+}
+
+void gm__candidate_features(const gm_gazetteer *g, const gm_posting *p,
+                            size_t n, const gaz_entry *e, unsigned how,
+                            uint32_t max_population, double *f)
+{
+  gm__prior_features(e, how, f);
+  if (max_population > 0 && e->fclass == 'P' &&
+      e->population >= max_population)
+    f[GM__RF_most_populous] = 1;
+  if (named_after_its_city(g, p, n, e))
+    f[GM__RF_named_after_its_city] = 1;
 }
 
 double gm__feature_score(const double *f)
@@ -84,12 +136,14 @@ double gm__feature_score(const double *f)
 
 /* The resolver's context-free features and the caller's priors, with
  * the resolver's weights; --near without a radius counts in 25 km. */
-static double lookup_score(const gaz_entry *e, unsigned how,
+static double lookup_score(const gm_gazetteer *g, const gm_posting *p,
+                           size_t n, size_t i, uint32_t max_population,
                            const gm_lookup_options *opt, double *distance_km)
 {
   double f[GM__N_RESOLVE_FEATURES] = {0};
+  const gaz_entry *e = gm__gaz_entry(g, p[i].entry);
 
-  gm__prior_features(e, how, f);
+  gm__candidate_features(g, p, n, e, p[i].how, max_population, f);
   if (opt && opt->country && memcmp(e->country, opt->country, 2) == 0)
     f[GM__RF_country_prior] = 1;
   if (opt && opt->has_near) {
@@ -118,6 +172,7 @@ int gm_lookup(const gm_gazetteer *g, const char *name, size_t len,
   size_t np = 0, limit = opt && opt->limit ? opt->limit : 10;
   gm_candidate *c = NULL;
   int is_prefix, rc;
+  uint32_t max_pop;
 
   *out = NULL;
   *n = 0;
@@ -128,6 +183,7 @@ int gm_lookup(const gm_gazetteer *g, const char *name, size_t len,
     rc = gm_gazetteer_postings(g, key.data, key.len, &p, &np, &is_prefix);
   if (rc == 0 && np && !(c = calloc(np, sizeof *c)))
     rc = GM_ENOMEM;
+  max_pop = rc == 0 ? gm__max_population(g, p, np) : 0;
   for (size_t i = 0; rc == 0 && i < np; i++) {
     const gaz_entry *e = gm__gaz_entry(g, p[i].entry);
     if (!e) {
@@ -136,7 +192,7 @@ int gm_lookup(const gm_gazetteer *g, const char *name, size_t len,
     }
     c[i] = (gm_candidate){.entry = p[i].entry, .how = p[i].how,
                           .distance_km = -1};
-    c[i].score = lookup_score(e, p[i].how, opt, &c[i].distance_km);
+    c[i].score = lookup_score(g, p, np, i, max_pop, opt, &c[i].distance_km);
   }
   gm__tokens_free(&t);
   gm__buf_free(&key);

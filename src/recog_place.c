@@ -348,7 +348,11 @@ static void recognise_one(gm__pipeline *p, gm__work *w)
   if (suffix) {
     feature(w, F_admin_suffix, 1);
     w->cues |= GM__CUE_ADMIN_SUFFIX;
-    w->span_tokens = w->tok_end - w->tok_start + 1;  /* "Metcalfe County" */
+    /* A capitalised suffix is part of the proper name ("Metcalfe
+     * County"); a generic one is not ("Idlib province"): so the gold
+     * standards of TR-News, TUD-Loc and GeoCorpora all mark them. */
+    if (is_cap(&t->v[after]))
+      w->span_tokens = w->tok_end - w->tok_start + 1;
   } else if (after >= 0 && in_list(next, city_suffixes)) {
     feature(w, F_city_suffix, 1);
     w->cues |= GM__CUE_CITY_SUFFIX;

@@ -8,6 +8,7 @@
 #define GM_RESOLVE_H
 
 #include "gaz_format.h"
+#include "geomention.h"
 #include "resolve_weights.h"
 
 enum {
@@ -23,6 +24,20 @@ extern const double gm__resolve_feature_weights[GM__N_RESOLVE_FEATURES];
 /* Set the context-free features of entry e matched as how (GM_HOW_*):
  * how the name matched, the kind of entry, its population. */
 void gm__prior_features(const gaz_entry *e, unsigned how, double *f);
+
+/* The largest population among the populated places p[0..n) reach by
+ * name (not by demonym). */
+uint32_t gm__max_population(const gm_gazetteer *g, const gm_posting *p,
+                            size_t n);
+
+/* The features of entry e among the candidates p[0..n) of one name,
+ * without a document: the prior features, whether e is the most
+ * populous candidate (max_population: the largest), and whether e is an
+ * admin unit named after a city of its country (Kyiv, Donetsk, Moscow:
+ * the bare name means the city). */
+void gm__candidate_features(const gm_gazetteer *g, const gm_posting *p,
+                            size_t n, const gaz_entry *e, unsigned how,
+                            uint32_t max_population, double *f);
 
 /* The weighted sum of a feature vector. */
 double gm__feature_score(const double *f);

@@ -139,24 +139,6 @@ static int inside(const gm__pipeline *p, const gaz_entry *e,
   return 0;
 }
 
-/* An admin unit named after a city of its country (Kyiv, Donetsk, Moscow;
- * the city may be a unit of its own): a bare mention means the city unless
- * a suffix says "region". */
-static int named_after_its_city(const gm__pipeline *p, const gm__work *w,
-                                const gaz_entry *e)
-{
-  if (!is_admin1(e))
-    return 0;
-  for (size_t i = 0; i < w->n_postings; i++) {
-    const gaz_entry *c = gm__gaz_entry(p->gaz, w->postings[i].entry);
-    if (c && c->fclass == 'P' && memcmp(c->country, e->country, 2) == 0 &&
-        (c->population >= 50000 || strcmp(c->fcode, "PPLA") == 0 ||
-         strcmp(c->fcode, "PPLC") == 0))
-      return 1;
-  }
-  return 0;
-}
-
 /* Distance in km from e to the nearest anchor of another group, or -1:
  * the nearest by a flat approximation, then its geodesic distance, so
  * one PROJ call per candidate, not one per anchor. */
@@ -216,16 +198,15 @@ static void features(const gm__pipeline *p, const context *c,
   const group *g = &gs[gi];
   unsigned cues = g->first->cues;
 
-  gm__prior_features(e, how, f);
-  if (e->population >= g->max_population && g->max_population > 0)
-    f[GM__RF_most_populous] = 1;
+  gm__candidate_features(p->gaz, g->first->postings, g->first->n_postings,
+                         e, how, g->max_population, f);
   if (cues & GM__CUE_ADMIN_SUFFIX) {
+    /* "Donetsk region": the suffix says which, not the city's name. */
+    f[GM__RF_named_after_its_city] = 0;
     if (gm__entry_is_region(e) && !is_country(e))
       f[GM__RF_admin_suffix_region] = 1;
     else
       f[GM__RF_admin_suffix_not_region] = 1;
-  } else if (named_after_its_city(p, g->first, e)) {
-    f[GM__RF_named_after_its_city] = 1;
   }
   if ((cues & GM__CUE_CITY_SUFFIX) && e->fclass == 'P')
     f[GM__RF_city_suffix_place] = 1;
@@ -298,18 +279,6 @@ static int candidate_role(const gm__work *w, size_t i)
          (w->role == GM_ROLE_DEMONYM);
 }
 
-static uint32_t max_population(const gm__pipeline *p, const gm__work *w)
-{
-  uint32_t max = 0;
-  for (size_t i = 0; i < w->n_postings && i < MAX_CANDIDATES * 4; i++) {
-    const gaz_entry *e = gm__gaz_entry(p->gaz, w->postings[i].entry);
-    if (e && candidate_role(w, i) && e->population > max)
-      max = e->population;
-  }
-  return max;
-}
-
-
 static uint64_t group_hash(const gm__pipeline *p, const gm__work *w)
 {
   uint64_t h = 14695981039346656037ull;
@@ -357,7 +326,7 @@ static int make_groups(gm__pipeline *p, group **out, size_t *n_groups)
     if (slots[j] == GAZ_NO_INDEX) {
       slots[j] = (uint32_t)n;
       g[n++] = (group){.first = w, .entry = GM_NO_ENTRY,
-                       .max_population = max_population(p, w)};
+                       .max_population = gm__max_population(p->gaz, w->postings, w->n_postings)};
     }
     w->group = slots[j];
     g[w->group].size++;

@@ -9,7 +9,9 @@
  * development corpora (a conditional logit over each mention's
  * candidates); edit by hand only to add a feature (with weight 0 until
  * the next fit). The caller's priors (country_prior, bbox_*, near_prior)
- * are pinned: no corpus gives them.
+ * are pinned: no corpus gives them; so is kind_region_point (a GeoNames
+ * region without an outline, which only a layered dump brings: the
+ * default gazetteer has none to fit it on).
  */
 #ifndef GM_RESOLVE_WEIGHTS_H
 #define GM_RESOLVE_WEIGHTS_H
@@ -21,6 +23,7 @@
   X(kind_country, 7.390) \
   X(kind_continent, 6.384) \
   X(kind_admin1, 5.440) \
+  X(kind_region_point, -0.500) \
   X(kind_region, 5.327) \
   X(kind_admin2, 1.000) \
   X(kind_admin_other, 1.000) \
