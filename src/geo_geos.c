@@ -929,6 +929,8 @@ static GEOSGeometry *simplify_metres(gm__geo *g, const GEOSGeometry *geom,
   if (centre(g, geom, &lat, &lon))
     return NULL;
   if ((rc = gm__proj_aeqd_new(lat, lon, &s.proj))) {
+    if (*gm__proj_failure()) /* PROJ could not be loaded: say why */
+      snprintf(g->message, sizeof g->message, "%s", gm__proj_failure());
     fail(g, rc);
     return NULL;
   }

@@ -9,11 +9,13 @@
  *                     asked by several threads at once, load PROJ and are
  *                     WGS84 geodesics; a lookup with --near and a local
  *                     projection then work; the first geometry loads GEOS.
- *   geo_load_missing  geo_proj.c and geo_geos.c compiled with sonames of
- *                     libraries that do not exist: loading fails with a
- *                     message naming the library, distances are NaN,
- *                     projections and geometries are refused, and nothing
- *                     aborts.
+ *   geo_load_no_proj, geo_load_no_geos
+ *                     geo_proj.c and geo_geos.c compiled with the soname
+ *                     of a PROJ, or a GEOS, that does not exist: loading
+ *                     fails with a message naming the library, distances
+ *                     are NaN, projections, simplification in metres and
+ *                     geometries are refused with that message, and
+ *                     nothing aborts.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* dl_iterate_phdr */
@@ -66,15 +68,21 @@ static const char *square = "POLYGON((0 0, 1 0, 1 1, 0 1, 0 0))";
  * on a sphere of radius 6371 km it would be 111.195 km. */
 #define EQUATOR_DEGREE_KM (6378137.0 * M_PI / 180 / 1000)
 
-#ifdef GM_TEST_LIBS_MISSING
+#if defined(GM_TEST_PROJ_MISSING) || defined(GM_TEST_GEOS_MISSING)
 
-int main(void)
+#ifdef GM_TEST_PROJ_MISSING
+static void proj_missing(void)
 {
   gm_error err = {0};
   gm__proj *p = (gm__proj *)1;
   gm__geo *geo = NULL;
+  struct GEOSGeom_t *g;
+  unsigned char *full = NULL, *simple = NULL;
+  size_t full_len = 0, simple_len = 0;
+  double bbox[4];
+  gm__shape shape;
+  gm__shape_options simplify = {.simplify_m = 1000, .precision = 6};
 
-  ok(!proj_loaded() && !geos_loaded(), "no libproj, no libgeos at start");
   ok(gm__proj_load(&err) == GM_EGEOMETRY, "gm__proj_load fails");
   ok(err.code == GM_EGEOMETRY &&
          strstr(err.message, "cannot load PROJ (" GM_PROJ_SONAME ")"),
@@ -89,8 +97,32 @@ int main(void)
      "a projection is refused");
   ok(gm__proj_load(NULL) == GM_EGEOMETRY, "and stays refused");
 
+  /* Simplifying in metres needs PROJ; GEOS is there. */
+  if (!ok(gm__geo_new(&geo) == 0 && (g = gm__geo_from_wkt(geo, square)),
+          "a geometry without PROJ"))
+    return;
+  ok(gm__geo_encode(geo, g, 0.01, &full, &full_len, &simple, &simple_len,
+                    bbox) == 0,
+     "its WKB");
+  ok(gm__geo_shape(geo, full, full_len, &simplify, &shape) == GM_EGEOMETRY &&
+         strstr(gm__geo_message(geo), "cannot load PROJ (" GM_PROJ_SONAME),
+     "simplifying it in metres fails naming PROJ: %s",
+     gm__geo_message(geo));
+  gm__shape_free(&shape);
+  free(full);
+  free(simple);
+  gm__geo_destroy(geo, g);
+  gm__geo_free(geo);
+}
+#endif
+
+#ifdef GM_TEST_GEOS_MISSING
+static void geos_missing(void)
+{
+  gm__geo *geo = NULL;
+
   if (!ok(gm__geo_new(&geo) == 0 && geo, "gm__geo_new needs no GEOS"))
-    return tap_done();
+    return;
   ok(gm__geo_from_wkt(geo, square) == NULL, "a geometry is refused");
   ok(strstr(gm__geo_message(geo), "cannot load GEOS (" GM_GEOS_SONAME "): ") !=
          NULL,
@@ -99,6 +131,18 @@ int main(void)
          GM_EGEOMETRY,
      "a containment test is refused");
   gm__geo_free(geo);
+}
+#endif
+
+int main(void)
+{
+  ok(!proj_loaded() && !geos_loaded(), "no libproj, no libgeos at start");
+#ifdef GM_TEST_PROJ_MISSING
+  proj_missing();
+#endif
+#ifdef GM_TEST_GEOS_MISSING
+  geos_missing();
+#endif
   return tap_done();
 }
 
