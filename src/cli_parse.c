@@ -781,6 +781,7 @@ static int start(run *r, const config *c)
   gm__places_set_max_citations(r->places, c->max_citations);
   gm__places_set_per_mention(r->places, c->geo.per_mention);
   gm__places_set_budget(r->places, batch_spill_budget());
+  gm__places_set_threads(r->places, (size_t)c->jobs);
   r->mentions = c->mentions;
   if (c->errors) {
     if ((status = cli_output_open(&r->errors, c->errors)))

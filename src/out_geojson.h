@@ -75,6 +75,9 @@ void gm__places_set_per_mention(gm__places *pl, int per_mention);
  * spilled (default GM__PLACES_BUDGET; 0 spills every citation). */
 #define GM__PLACES_BUDGET ((size_t)32 << 20)
 void gm__places_set_budget(gm__places *pl, size_t bytes);
+/* Threads that compute the features' geometries when writing (default
+ * 1: the caller's alone). */
+void gm__places_set_threads(gm__places *pl, size_t threads);
 /* An article's resolved mentions rendered as the output will hold them,
  * into out (emptied first): a pure function of its arguments, so worker
  * threads render while one thread adds. GM_EINVAL when a mention's

@@ -31,6 +31,7 @@
  */
 #define _FILE_OFFSET_BITS 64
 #include <errno.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +84,7 @@ struct gm__places {
   size_t n_seen;             /* articles added, kept or not */
   int per_mention;           /* what is rendered: feature tails */
   size_t budget;             /* pending bytes before a spill */
+  size_t threads;            /* for the geometries when writing */
   gm__buf pending;           /* pieces */
   gm__buf scratch;           /* an article's mentions rendered */
   gm__json id_json;          /* an article id escaped */
@@ -116,6 +118,11 @@ void gm__places_set_per_mention(gm__places *pl, int per_mention)
 void gm__places_set_budget(gm__places *pl, size_t bytes)
 {
   pl->budget = bytes;
+}
+
+void gm__places_set_threads(gm__places *pl, size_t threads)
+{
+  pl->threads = threads;
 }
 
 size_t gm__places_count(const gm__places *pl)
@@ -855,25 +862,83 @@ static int write_mentions(gm__writer *w, gm__places *pl, int layer,
   return rc;
 }
 
+/* The geometries of every threads-th place from first: GEOS's snapping
+ * of a country's polygons is the bulk of writing, so --jobs threads share
+ * it, each with its own writer (its own GEOS context). */
+typedef struct geometry_job {
+  gm__places *pl;
+  const gm_gazetteer *gaz;
+  const gm__geojson_options *opt;
+  size_t first, step;
+  gm_error err;
+  size_t failed_at;          /* the place that failed, or SIZE_MAX */
+  int rc;
+  pthread_t thread;
+} geometry_job;
+
+static void *geometries(void *arg)
+{
+  geometry_job *job = arg;
+  gm__writer w;
+
+  job->failed_at = SIZE_MAX;
+  if ((job->rc = gm__writer_init(&w, NULL, job->gaz, job->opt, &job->err)))
+    return NULL;
+  for (size_t i = job->first; i < job->pl->n_places && !job->rc;
+       i += job->step) {
+    place *p = &job->pl->places[i];
+    gm_entry e;
+    gm__geometry_free(&p->geometry);
+    if (!(job->rc = entry_of(&w, p, &e))) {
+      p->geometry.layer = gm__entry_layer(w.gaz, &e, NULL);
+      if (w.opt.layers & (unsigned)p->geometry.layer)
+        job->rc = gm__entry_geometry(&w, &e, &p->geometry);
+    }
+    if (job->rc)
+      job->failed_at = i;
+  }
+  gm__writer_free(&w);
+  return NULL;
+}
+
 /* Every place of the output gets its geometry, and the collection its
- * extent, before the first feature is written: the bbox comes first. */
+ * extent, before the first feature is written: the bbox comes first. The
+ * first failure in place order is reported, whatever the threads. */
 static int prepare(gm__writer *w, gm__places *pl)
 {
-  for (size_t i = 0; i < pl->n_places; i++) {
-    place *p = &pl->places[i];
-    gm_entry e;
-    int rc;
-    gm__geometry_free(&p->geometry);
-    if ((rc = entry_of(w, p, &e)))
-      return rc;
-    p->geometry.layer = gm__entry_layer(w->gaz, &e, NULL);
-    if (!(w->opt.layers & (unsigned)p->geometry.layer))
-      continue;
-    if ((rc = gm__entry_geometry(w, &e, &p->geometry)) ||
-        (rc = gm__writer_extend(w, &p->geometry)))
-      return rc;
+  size_t n = pl->threads > 1 && pl->n_places > 1 ? pl->threads : 1;
+  geometry_job *jobs = calloc(n, sizeof *jobs), *failed = NULL;
+  size_t started = 1;
+  int rc = 0;
+
+  if (!jobs)
+    return gm__error(w->err, GM_ENOMEM, "out of memory");
+  for (size_t k = 0; k < n; k++)
+    jobs[k] = (geometry_job){.pl = pl, .gaz = w->gaz, .opt = &w->opt,
+                             .first = k, .step = n};
+  for (; started < n; started++)
+    if (pthread_create(&jobs[started].thread, NULL, geometries,
+                       &jobs[started]))
+      break;
+  /* A thread that did not start leaves its places to this one. */
+  for (size_t k = started; k < n; k++)
+    geometries(&jobs[k]);
+  geometries(&jobs[0]);
+  for (size_t k = 1; k < started; k++)
+    pthread_join(jobs[k].thread, NULL);
+  for (size_t k = 0; k < n; k++)
+    if (jobs[k].rc && (!failed || jobs[k].failed_at < failed->failed_at))
+      failed = &jobs[k];
+  if (failed) {
+    if (w->err)
+      *w->err = failed->err;
+    rc = failed->rc;
   }
-  return 0;
+  for (size_t i = 0; i < pl->n_places && !rc; i++)
+    if (w->opt.layers & (unsigned)pl->places[i].geometry.layer)
+      rc = gm__writer_extend(w, &pl->places[i].geometry);
+  free(jobs);
+  return rc;
 }
 
 static int write_layer(gm__writer *w, gm__places *pl, int layer)
