@@ -6,7 +6,8 @@
  * Every input is read twice: with the default field names and size limit,
  * and with other names (body, headline, link, published, key) and a
  * 64-byte limit, so that the same seeds reach field selection and the
- * limit. Checked: an article's text is its text field's string, within
+ * limit. Checked: an accepted line is one JSON object and nothing after
+ * it; an article's text is its text field's string, within
  * the limit and UTF-8 text; its id is the id field's string or number; a
  * rejected record says one of the documented reasons and keeps nothing;
  * a repeated id is reported exactly when an earlier good record of the
@@ -69,9 +70,18 @@ static int nul_escaped(const char *line, size_t len)
 static void check_article(const batch_options *opt, const char *line,
                           size_t len, const batch_article *a)
 {
-  cJSON *o = cJSON_ParseWithLength(line, len);
-  const cJSON *text = cJSON_GetObjectItemCaseSensitive(o, opt->field[FIELD_TEXT]);
+  const char *end = NULL;
+  cJSON *o = cJSON_ParseWithLengthOpts(line, len, &end, 0);
+  const cJSON *text =
+      cJSON_GetObjectItemCaseSensitive(o, opt->field[FIELD_TEXT]);
 
+  /* the whole line is the one object: nothing after it but JSON
+   * whitespace went unread */
+  if (!cJSON_IsObject(o))
+    abort();
+  for (; end < line + len; end++)
+    if (!memchr(" \t\r\n", *end, 4))
+      abort();
   if (!a->text || strlen(a->text) != a->len ||
       a->len > opt->max_article_bytes || !batch_utf8_text(a->text, a->len) ||
       memchr(line, '\0', len))
