@@ -305,7 +305,9 @@ done:
 }
 
 /* An open-addressing table of ids; each id's bytes in one buffer, so a
- * million ids cost a few allocations, not a million. */
+ * million ids cost a few allocations, not a million. It grows with the
+ * batch: 32 bytes a slot, at most 3/4 full, plus the ids' bytes (peak
+ * measured in the issue note: ~110 MB for a million 15-byte ids). */
 typedef struct id_slot {
   uint64_t hash;
   size_t at;             /* the id at chars + at - 1; 0: empty slot */

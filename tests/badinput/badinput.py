@@ -379,6 +379,34 @@ def jsonl_escaped_nul():
     return "offsets differ: %r" % bad if bad else None
 
 
+def jsonl_empty_file():
+    """An empty JSON Lines file, or one of blank lines: no article, no
+    complaint."""
+    for name, data in (("empty.jsonl", b""), ("blank.jsonl", b"\n \n\t\r\n")):
+        rc, out, err = run(["parse", write(name, data)])
+        why = expect(rc, err, 0, r"0 articles read, 0 parsed, 0 rejected")
+        if why or features(out):
+            return "%s: %s" % (name, why or "features from nothing")
+    return None
+
+
+def jsonl_truncated_gz():
+    """A .jsonl.gz cut short: the records before the cut are parsed, the
+    cut is an I/O failure with its line (exit 1)."""
+    recs = "".join(json.dumps({"id": "t%d" % i, "text": "Rain in Lviv."}) +
+                   "\n" for i in range(3000)).encode()
+    gz = zlib.compressobj(9, zlib.DEFLATED, 31)
+    data = gz.compress(recs) + gz.flush()
+    p = write("cut.jsonl.gz", data[:len(data) // 2])
+    rc, out, err = run(["parse", p])
+    why = expect(rc, err, 1, re.escape(p) + r":\d+: read failed: .*truncated")
+    if why:
+        return why
+    n = len({c["article"]["id"] for f in features(out)
+             for c in f["properties"]["citations"]})
+    return None if n > 100 else "only %d articles before the cut" % n
+
+
 def jsonl_empty_text():
     """An empty text is an article with no places, like an empty file."""
     p = write("emptytext.jsonl", b'{"id": "e", "text": ""}\n')
@@ -575,6 +603,9 @@ def main():
          jsonl_renamed_missing),
         ("JSON Lines: a text over --max-article-bytes", jsonl_over_limit),
         ("JSON Lines: an empty text", jsonl_empty_text),
+        ("JSON Lines: an empty file, a file of blank lines",
+         jsonl_empty_file),
+        ("JSON Lines: a truncated .jsonl.gz", jsonl_truncated_gz),
         ("JSON Lines: an escaped NUL (\\u0000) in the text",
          jsonl_escaped_nul),
         ("JSON Lines: duplicate ids, within and across files", duplicate_ids),
