@@ -26,6 +26,7 @@
 #define MAX_CANDIDATES 64
 #define MAX_ANCHORS 16
 #define MAX_CONTEXT 128
+#define DISTANCE_CAP_KM 500.0  /* farther says nothing more */
 
 typedef struct group {
   const gm__work *first;   /* a representative mention */
@@ -47,6 +48,7 @@ typedef struct context {
   size_t n_admin1;
   struct {
     double lat, lon;
+    double xyz[3];         /* on the ellipsoid, km: see chord_km */
     uint32_t group;
   } anchors[MAX_ANCHORS];
   size_t n_anchors;
@@ -85,6 +87,26 @@ static int is_region_kind(const gaz_entry *e)
 
 static double lat_of(const gaz_entry *e) { return e->lat_e7 / 1e7; }
 static double lon_of(const gaz_entry *e) { return e->lon_e7 / 1e7; }
+
+/* A point of the WGS84 ellipsoid in Earth-centred coordinates, km. */
+static void ecef_km(double lat, double lon, double xyz[3])
+{
+  const double a = 6378.137, f = 1 / 298.257223563, e2 = f * (2 - f);
+  double sp = sin(lat * M_PI / 180), cp = cos(lat * M_PI / 180);
+  double n = a / sqrt(1 - e2 * sp * sp);
+
+  xyz[0] = n * cp * cos(lon * M_PI / 180);
+  xyz[1] = n * cp * sin(lon * M_PI / 180);
+  xyz[2] = n * (1 - e2) * sp;
+}
+
+/* The straight line between two points of the ellipsoid: never longer
+ * than the geodesic between them. */
+static double chord_km(const double a[3], const double b[3])
+{
+  double dx = a[0] - b[0], dy = a[1] - b[1], dz = a[2] - b[2];
+  return sqrt(dx * dx + dy * dy + dz * dz);
+}
 
 static int has_country(const context *c, const char *cc)
 {
@@ -141,9 +163,10 @@ static int inside(const gm__pipeline *p, const gaz_entry *e,
 
 /* Distance in km from e to the nearest anchor of another group, or -1:
  * the nearest by a flat approximation, then its geodesic distance, so
- * one PROJ call per candidate, not one per anchor. */
+ * one PROJ call per candidate, not one per anchor; cap_km when it is
+ * surely farther than cap_km (> 0). */
 static double nearest_anchor_km(const context *c, uint32_t gi,
-                                const gaz_entry *e)
+                                const gaz_entry *e, double cap_km)
 {
   double flat = -1, lat = lat_of(e), lon = lon_of(e);
   double k = cos(lat * M_PI / 180);
@@ -164,6 +187,15 @@ static double nearest_anchor_km(const context *c, uint32_t gi,
   }
   if (flat < 0)
     return -1;
+  /* Past the cap the distance signal says nothing more: when even the
+   * chord (1 m of margin for rounding) is longer, so is the geodesic,
+   * and PROJ need not be asked. */
+  if (cap_km > 0) {
+    double xyz[3];
+    ecef_km(lat, lon, xyz);
+    if (chord_km(xyz, c->anchors[nearest].xyz) > cap_km + 1e-3)
+      return cap_km;
+  }
   return gm__geo_distance_km(lat, lon, c->anchors[nearest].lat,
                              c->anchors[nearest].lon);
 }
@@ -223,9 +255,10 @@ static void features(const gm__pipeline *p, const context *c,
      * mean anything; admin units and places are not. Beyond 500 km
      * distance says nothing more. */
     if (c->n_anchors && !is_country(e) && strcmp(e->fcode, "CONT") != 0) {
-      double km = nearest_anchor_km(c, gi, e);
+      double km = nearest_anchor_km(c, gi, e, DISTANCE_CAP_KM);
       if (km >= 0)
-        f[GM__RF_distance_to_other_places] = log1p((km < 500 ? km : 500) / 20.0);
+        f[GM__RF_distance_to_other_places] =
+            log1p((km < DISTANCE_CAP_KM ? km : DISTANCE_CAP_KM) / 20.0);
     }
     f[GM__RF_country_share] =
         country_share(c, e, gm__gaz_entry(p->gaz, g->counted));
@@ -445,6 +478,7 @@ static void collect_context(const gm__pipeline *p, group *gs, size_t n,
       continue;
     c->anchors[c->n_anchors].lat = lat_of(e);
     c->anchors[c->n_anchors].lon = lon_of(e);
+    ecef_km(lat_of(e), lon_of(e), c->anchors[c->n_anchors].xyz);
     c->anchors[c->n_anchors++].group = (uint32_t)i;
   }
 }
