@@ -193,13 +193,6 @@ int gm_gazetteer_verify(const gm_gazetteer *g, gm_error *err)
 
 /* ------------------------------------------------------------ access */
 
-const char *gm__gaz_str(const gm_gazetteer *g, uint32_t off)
-{
-  return off < g->n[GAZ_SEC_STRINGS]
-             ? (const char *)g->sec[GAZ_SEC_STRINGS] + off
-             : "";
-}
-
 static const char *meta_value(const gm_gazetteer *g, const char *key)
 {
   const char *m = (const char *)g->sec[GAZ_SEC_META];
@@ -237,13 +230,6 @@ void gm_gazetteer_get_info(const gm_gazetteer *g, gm_gazetteer_info *info)
       .n_entries = (uint32_t)g->n[GAZ_SEC_ENTRIES],
       .n_regions = (uint32_t)g->n[GAZ_SEC_REGIONS],
       .n_names = (uint32_t)g->n[GAZ_SEC_KEYS], .file_size = g->size};
-}
-
-const gaz_entry *gm__gaz_entry(const gm_gazetteer *g, uint32_t i)
-{
-  return i < g->n[GAZ_SEC_ENTRIES]
-             ? (const gaz_entry *)g->sec[GAZ_SEC_ENTRIES] + i
-             : NULL;
 }
 
 int gm_gazetteer_entry(const gm_gazetteer *g, uint32_t index, gm_entry *out)

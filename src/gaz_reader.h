@@ -20,10 +20,23 @@ struct gm_gazetteer {
   size_t n[GAZ_SEC_MAX_];                   /* records in each */
 };
 
-/* The entry at i, or NULL when i is out of range. */
-const gaz_entry *gm__gaz_entry(const gm_gazetteer *g, uint32_t i);
+/* The entry at i, or NULL when i is out of range. Inline: the matcher,
+ * recogniser and resolver call these for every candidate of every name. */
+static inline const gaz_entry *gm__gaz_entry(const gm_gazetteer *g,
+                                             uint32_t i)
+{
+  return i < g->n[GAZ_SEC_ENTRIES]
+             ? (const gaz_entry *)g->sec[GAZ_SEC_ENTRIES] + i
+             : NULL;
+}
+
 /* The string at off, or "" when off is out of range. */
-const char *gm__gaz_str(const gm_gazetteer *g, uint32_t off);
+static inline const char *gm__gaz_str(const gm_gazetteer *g, uint32_t off)
+{
+  return off < g->n[GAZ_SEC_STRINGS]
+             ? (const char *)g->sec[GAZ_SEC_STRINGS] + off
+             : "";
+}
 
 /* The lexicon's record of a normalised word, or NULL. */
 const gaz_word *gm__gaz_word(const gm_gazetteer *g, const char *key,

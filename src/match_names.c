@@ -81,6 +81,12 @@ static int push(gm__pipeline *p, size_t a, size_t b, const gm_posting *post,
   return 0;
 }
 
+/* Whether a name written in lower case is kept: only for study. */
+static int keeps_lower_case(const gm__pipeline *p)
+{
+  return p->opt.all_matches || p->spans;
+}
+
 int gm__match_names(gm__pipeline *p, const char *text)
 {
   const gm__tokens *t = &p->tokens;
@@ -90,6 +96,12 @@ int gm__match_names(gm__pipeline *p, const char *text)
   while (i < t->n) {
     const gm_posting *best = NULL;
     size_t best_n = 0, best_end = 0;
+    /* A name starting in lower case would be passed over below: most
+     * tokens of running text are, and their probes would be wasted. */
+    if ((t->v[i].flags & GM__TOK_LOWER) && !keeps_lower_case(p)) {
+      i++;
+      continue;
+    }
     for (size_t j = i; j < t->n && j - i < GM__MAX_NAME_TOKENS; j++) {
       const gm_posting *post;
       size_t n;
@@ -113,8 +125,7 @@ int gm__match_names(gm__pipeline *p, const char *text)
     /* A name written in lower case ("in", "said", "nice") is kept only
      * for study: the fitted recogniser rejects every one of them, and
      * they are most of the matches of running text. */
-    if (best && (t->v[i].flags & GM__TOK_LOWER) && !p->opt.all_matches &&
-        !p->spans) {
+    if (best && (t->v[i].flags & GM__TOK_LOWER) && !keeps_lower_case(p)) {
       i++;  /* "the Netherlands": the capitalised rest may match alone */
       continue;
     }

@@ -13,6 +13,7 @@
  * bytes that are not valid UTF-8 count as one code point each, are never
  * part of a token, and never shift an offset.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -141,6 +142,33 @@ static int append_words(gm__tokens *t, const char *s, size_t len)
   return 0;
 }
 
+/* Append the lower case of an ASCII token to t->norm: all the
+ * normalisation an ASCII word needs (NFKC and diacritics change nothing).
+ * Its bytes are letters and digits, and for those OR-ing 0x20 is lower
+ * case (digits have the bit already), eight at a time. */
+static int lower_ascii(gm__tokens *t, const char *s, size_t len)
+{
+  const uint64_t bits = 0x2020202020202020ull;
+  char *d;
+  size_t i = 0;
+
+  if (t->norm.len + len + 1 > t->norm.cap &&
+      gm__grow(&t->norm.data, &t->norm.cap, t->norm.len + len + 1, 1))
+    return GM_ENOMEM;
+  d = t->norm.data + t->norm.len;
+  for (; i + 8 <= len; i += 8) {
+    uint64_t w;
+    memcpy(&w, s + i, 8);
+    w |= bits;
+    memcpy(d + i, &w, 8);
+  }
+  for (; i < len; i++)
+    d[i] = (char)(s[i] | 0x20);
+  t->norm.len += len;
+  t->norm.data[t->norm.len] = '\0';
+  return 0;
+}
+
 /* Append the normalised form of one token (valid UTF-8) to t->norm. */
 static int normalize_token(gm__tokens *t, const char *s, size_t len)
 {
@@ -149,16 +177,8 @@ static int normalize_token(gm__tokens *t, const char *s, size_t len)
 
   for (size_t i = 0; i < len; i++)
     ascii &= ((unsigned char)s[i] < 0x80);
-  if (ascii) {
-    if (gm__grow(&t->norm.data, &t->norm.cap, t->norm.len + len + 1, 1))
-      return GM_ENOMEM;
-    for (size_t i = 0; i < len; i++) {
-      char c = s[i];
-      t->norm.data[t->norm.len++] = (c >= 'A' && c <= 'Z') ? c + 32 : c;
-    }
-    t->norm.data[t->norm.len] = '\0';
-    return 0;
-  }
+  if (ascii)
+    return lower_ascii(t, s, len);
   for (;;) {
     n = utf8proc_decompose_custom((const utf8proc_uint8_t *)s,
                                   (utf8proc_ssize_t)len, t->scratch,
@@ -179,117 +199,177 @@ static int normalize_token(gm__tokens *t, const char *s, size_t len)
   return append_words(t, (const char *)t->scratch, (size_t)n);
 }
 
-/* Push one token; returns 1 when pushed, 0 when it normalised to nothing
- * (and is no token), or a negative status. */
-static int push_token(gm__tokens *t, const char *s, size_t start, size_t end,
-                      size_t cp_start, size_t cp_end, unsigned sep,
-                      unsigned flags)
+/* What an ASCII byte is to the scanner: a word character and its case,
+ * or the separator bit it sets (separator_bit's answer, in a table). */
+enum { A_LOWER = 1 << 12, A_UPPER = 1 << 13, A_DIGIT = 1 << 14 };
+#define A_WORD (A_LOWER | A_UPPER | A_DIGIT)
+static unsigned short ascii_class[128];
+static pthread_once_t ascii_once = PTHREAD_ONCE_INIT;
+
+static void init_ascii_class(void)
+{
+  for (int c = 0; c < 128; c++)
+    ascii_class[c] = c >= 'a' && c <= 'z'   ? A_LOWER
+                     : c >= 'A' && c <= 'Z' ? A_UPPER
+                     : c >= '0' && c <= '9' ? A_DIGIT
+                                            : (unsigned short)separator_bit(c);
+}
+
+/* The scanner's state between characters. */
+typedef struct scan {
+  size_t start, cp_start;     /* of the token being read */
+  unsigned sep;               /* GM__SEP_* since the last token */
+  unsigned flags, letters, uppers;
+  int in_token, newlines;
+} scan;
+
+static void begin_token(scan *z, size_t pos, size_t cp, int upper, int lower)
+{
+  z->in_token = 1;
+  z->start = pos;
+  z->cp_start = cp;
+  z->flags = GM__TOK_ASCII | (upper ? GM__TOK_CAP : 0) |
+             (lower ? GM__TOK_LOWER : 0);
+  z->letters = z->uppers = 0;
+}
+
+/* End the token being read at pos and push it; 0 or a negative status. */
+static int end_token(gm__tokens *t, const char *s, scan *z, size_t pos,
+                     size_t cp)
 {
   size_t before = t->norm.len;
+  unsigned flags = z->flags;
   int rc;
 
-  if (gm__grow(&t->v, &t->cap, t->n + 1, sizeof *t->v))
+  z->in_token = 0;
+  if (z->letters >= 2 && z->uppers == z->letters)
+    flags |= GM__TOK_ALLCAPS;
+  if (t->n == t->cap && gm__grow(&t->v, &t->cap, t->n + 1, sizeof *t->v))
     return GM_ENOMEM;
-  rc = normalize_token(t, s + start, end - start);
+  rc = (flags & GM__TOK_ASCII) ? lower_ascii(t, s + z->start, pos - z->start)
+                               : normalize_token(t, s + z->start,
+                                                 pos - z->start);
   if (rc)
     return rc;
-  if (t->norm.len == before)   /* only ignorable characters */
+  if (t->norm.len == before)   /* only ignorable characters: no token, and
+                                  the separators keep going */
     return 0;
-  if (gm__buf_putc(&t->norm, '\0'))
-    return GM_ENOMEM;
+  t->norm.len++;   /* keep the NUL the normaliser wrote after the token */
   t->v[t->n++] = (gm__token){
-      .start = start, .end = end, .cp_start = cp_start, .cp_end = cp_end,
+      .start = z->start, .end = pos, .cp_start = z->cp_start, .cp_end = cp,
       .norm = (uint32_t)before, .norm_len = (uint32_t)(t->norm.len - before - 1),
-      .sep = (uint16_t)sep, .flags = (uint16_t)flags};
-  return 1;
+      .sep = (uint16_t)z->sep, .flags = (uint16_t)flags};
+  z->sep = 0;
+  z->newlines = 0;
+  return 0;
+}
+
+static void add_separator(scan *z, unsigned bit, int32_t c)
+{
+  if (bit == GM__SEP_NEWLINE && c == '\n' && ++z->newlines >= 2)
+    bit |= GM__SEP_PARAGRAPH;
+  else if (bit != GM__SEP_SPACE && bit != GM__SEP_NEWLINE)
+    z->newlines = 0;
+  z->sep |= bit;
+}
+
+/* The end of the ASCII letters and digits from pos, counted into z. */
+static size_t ascii_word_end(const char *s, size_t pos, size_t len, scan *z)
+{
+  unsigned letters = 0, uppers = 0, digits = 0;
+
+  for (; pos < len; pos++) {
+    unsigned c = (unsigned char)s[pos], k;
+    if (c >= 0x80 || !((k = ascii_class[c]) & A_WORD))
+      break;
+    letters += (k & (A_LOWER | A_UPPER)) != 0;
+    uppers += (k & A_UPPER) != 0;
+    digits |= k & A_DIGIT;
+  }
+  z->letters += letters;
+  z->uppers += uppers;
+  if (digits)
+    z->flags |= GM__TOK_DIGIT;
+  return pos;
+}
+
+/* One character that is not ASCII at pos: its length in bytes (1 for a
+ * byte that is not UTF-8), or a negative status. */
+static int scan_other(gm__tokens *t, const char *s, size_t len, scan *z,
+                      size_t pos, size_t cp, size_t *n_bytes)
+{
+  utf8proc_int32_t c;
+  utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s + pos,
+                                        (utf8proc_ssize_t)(len - pos), &c);
+  int upper = 0, lower = 0, digit = 0, rc;
+  int word = n > 0 && is_word_char(c, &upper, &lower, &digit);
+
+  /* A mark after a separator starts nothing: it belongs to no word. */
+  if (word && !z->in_token && utf8proc_category(c) >= UTF8PROC_CATEGORY_MN &&
+      utf8proc_category(c) <= UTF8PROC_CATEGORY_ME)
+    word = 0;
+  if (word) {
+    if (!z->in_token)
+      begin_token(z, pos, cp, upper, lower);
+    z->flags &= ~(unsigned)GM__TOK_ASCII;
+    if (digit)
+      z->flags |= GM__TOK_DIGIT;
+    z->letters += (upper || lower);
+    z->uppers += upper;
+  } else {
+    if (z->in_token && (rc = end_token(t, s, z, pos, cp)) < 0)
+      return rc;
+    if (n <= 0) {
+      z->sep |= GM__SEP_INVALID;
+      n = 1;
+    } else {
+      add_separator(z, separator_bit(c), c);
+    }
+  }
+  *n_bytes = (size_t)n;
+  return 0;
 }
 
 int gm__tokenize(const char *s, size_t len, gm__tokens *t)
 {
-  size_t pos = 0, cp = 0, start = 0, cp_start = 0;
-  unsigned sep = GM__SEP_START, flags = 0, letters = 0, uppers = 0;
-  int in_token = 0, newlines = 0, rc;
+  scan z = {.sep = GM__SEP_START};
+  size_t pos = 0, cp = 0;
+  int rc;
 
+  pthread_once(&ascii_once, init_ascii_class);
   t->n = 0;
   t->norm.len = 0;
   if (len > UINT32_MAX / 2)
     return GM_ELIMIT;
   while (pos < len) {
-    utf8proc_int32_t c;
-    utf8proc_ssize_t n;
-    int upper = 0, lower = 0, digit = 0, word;
-
-    /* ASCII, most of any news text, without utf8proc's tables. */
-    if ((unsigned char)s[pos] < 0x80) {
-      c = (unsigned char)s[pos];
-      n = 1;
-      upper = c >= 'A' && c <= 'Z';
-      lower = c >= 'a' && c <= 'z';
-      digit = c >= '0' && c <= '9';
-      word = upper || lower || digit;
-    } else {
-      n = utf8proc_iterate((const utf8proc_uint8_t *)s + pos,
-                           (utf8proc_ssize_t)(len - pos), &c);
-      word = n > 0 && is_word_char(c, &upper, &lower, &digit);
-      /* A mark after a separator starts nothing: it belongs to no word. */
-      if (word && !in_token &&
-          utf8proc_category(c) >= UTF8PROC_CATEGORY_MN &&
-          utf8proc_category(c) <= UTF8PROC_CATEGORY_ME)
-        word = 0;
+    unsigned c = (unsigned char)s[pos], k;
+    size_t n;
+    /* ASCII, most of any news text, without utf8proc's tables, and the
+     * rest of an ASCII word in one tight loop. */
+    if (c < 0x80 && ((k = ascii_class[c]) & A_WORD)) {
+      size_t end;
+      if (!z.in_token)
+        begin_token(&z, pos, cp, k & A_UPPER, k & A_LOWER);
+      end = ascii_word_end(s, pos, len, &z);
+      cp += end - pos;
+      pos = end;
+      continue;
     }
-    if (word) {
-      if (!in_token) {
-        in_token = 1;
-        start = pos;
-        cp_start = cp;
-        flags = GM__TOK_ASCII;
-        letters = uppers = 0;
-        if (upper)
-          flags |= GM__TOK_CAP;
-        if (lower)
-          flags |= GM__TOK_LOWER;
-      }
-      if (c >= 0x80)
-        flags &= ~(unsigned)GM__TOK_ASCII;
-      if (digit)
-        flags |= GM__TOK_DIGIT;
-      letters += (upper || lower);
-      uppers += upper;
-    } else {
-      if (in_token) {
-        if (letters >= 2 && uppers == letters)
-          flags |= GM__TOK_ALLCAPS;
-        rc = push_token(t, s, start, pos, cp_start, cp, sep, flags);
-        if (rc < 0)
-          return rc;
-        in_token = 0;
-        if (rc > 0) {   /* a dropped token keeps the separators going */
-          sep = 0;
-          newlines = 0;
-        }
-      }
-      if (n <= 0) {
-        sep |= GM__SEP_INVALID;
-        n = 1;
-      } else {
-        unsigned bit = separator_bit(c);
-        if (bit == GM__SEP_NEWLINE && c == '\n' && ++newlines >= 2)
-          bit |= GM__SEP_PARAGRAPH;
-        else if (bit != GM__SEP_SPACE && bit != GM__SEP_NEWLINE)
-          newlines = 0;
-        sep |= bit;
-      }
+    if (c < 0x80) {
+      if (z.in_token && (rc = end_token(t, s, &z, pos, cp)) < 0)
+        return rc;
+      add_separator(&z, k, (int32_t)c);
+      pos++;
+      cp++;
+      continue;
     }
-    pos += (size_t)n;
+    if ((rc = scan_other(t, s, len, &z, pos, cp, &n)) < 0)
+      return rc;
+    pos += n;
     cp++;
   }
-  if (in_token) {
-    if (letters >= 2 && uppers == letters)
-      flags |= GM__TOK_ALLCAPS;
-    rc = push_token(t, s, start, pos, cp_start, cp, sep, flags);
-    if (rc < 0)
-      return rc;
-  }
+  if (z.in_token && (rc = end_token(t, s, &z, pos, cp)) < 0)
+    return rc;
   return 0;
 }
 
