@@ -1,7 +1,7 @@
 /*
  * parse_speed.c — recognition and resolution alone, on one core:
  *
- *     parse_speed GAZETTEER ARCHIVE.jsonl [PASSES]
+ *     parse_speed GAZETTEER ARCHIVE.jsonl [PASSES [DUMP]]
  *
  * Reads every article's "text" of a JSON Lines archive into memory first,
  * then runs gm_parse (tokens, sentences, name matching, recognition,
@@ -11,6 +11,12 @@
  * output writing, which `bench/speed` measures with the CLI — and the
  * text megabytes (10^6 bytes of article text, not of the archive) per
  * CPU second. This is the figure issue 4's speed goal is about.
+ *
+ * With DUMP, an untimed pass first writes every mention with all its
+ * numbers in full precision (alternatives and their reasons explained,
+ * demonyms and rejected names included) to DUMP: two builds whose dumps
+ * are the same byte for byte parse alike, which is what a change made
+ * for speed must keep.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,6 +99,81 @@ static int load(const char *path, texts *t)
   return rc;
 }
 
+static void dump_reasons(FILE *f, const gm_reason *r, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    fprintf(f, " %s=%.17g/%.17g", r[i].signal, r[i].value, r[i].weight);
+}
+
+static void dump_result(FILE *f, size_t article, const gm_result *r)
+{
+  for (size_t i = 0; i < gm_result_count(r); i++) {
+    const gm_mention *m = gm_result_mention(r, i);
+    fprintf(f, "%zu %zu-%zu %zu-%zu s%zu-%zu/%zu-%zu e%u c%.17g r%.17g role%d",
+            article, m->start, m->end, m->cp_start, m->cp_end,
+            m->sentence_start, m->sentence_end, m->sentence_cp_start,
+            m->sentence_cp_end, (unsigned)m->entry, m->confidence,
+            m->recognition, (int)m->role);
+    dump_reasons(f, m->reasons, m->n_reasons);
+    for (size_t k = 0; k < m->n_alternatives; k++) {
+      fprintf(f, "\n  alt e%u %.17g", (unsigned)m->alternatives[k].entry,
+              m->alternatives[k].score);
+      dump_reasons(f, m->alternatives[k].reasons,
+                   m->alternatives[k].n_reasons);
+    }
+    fputc('\n', f);
+  }
+}
+
+/* Every article's mentions with these options; 0 or 1. */
+static int dump_pass(FILE *f, const gm_gazetteer *g, const texts *t,
+                     const gm_parse_options *opt)
+{
+  gm_parser *ps;
+  gm_error err;
+
+  if (gm_parser_new(g, opt, &ps, &err)) {
+    fprintf(stderr, "parse_speed: %s\n", err.message);
+    return 1;
+  }
+  fprintf(f, "options demonyms=%d all_matches=%d\n", opt->demonyms,
+          opt->all_matches);
+  for (size_t i = 0; i < t->n; i++) {
+    gm_result *r;
+    if (gm_parse(ps, t->v[i], t->len[i], &r, &err)) {
+      fprintf(f, "%zu error %s\n", i, err.message);
+      continue;
+    }
+    dump_result(f, i, r);
+    gm_result_free(r);
+  }
+  gm_parser_free(ps);
+  return 0;
+}
+
+/* The untimed passes that write DUMP (the kept mentions with demonyms,
+ * then every match); 0 or 1. */
+static int dump(const gm_gazetteer *g, const texts *t, const char *path)
+{
+  gm_parse_options kept = {.demonyms = 1, .max_alternatives = 5,
+                           .explain_alternatives = 1};
+  gm_parse_options all = {.all_matches = 1};
+  FILE *f = fopen(path, "w");
+  int rc = 0;
+
+  if (!f) {
+    perror(path);
+    return 1;
+  }
+  if (dump_pass(f, g, t, &kept) || dump_pass(f, g, t, &all))
+    rc = 1;
+  if (ferror(f) | fclose(f)) {
+    perror(path);
+    rc = 1;
+  }
+  return rc;
+}
+
 int main(int argc, char **argv)
 {
   int passes = argc > 3 ? atoi(argv[3]) : 1;
@@ -104,7 +185,8 @@ int main(int argc, char **argv)
   double t0, cpu;
 
   if (argc < 3 || passes < 1) {
-    fprintf(stderr, "usage: parse_speed GAZETTEER ARCHIVE.jsonl [PASSES]\n");
+    fprintf(stderr, "usage: parse_speed GAZETTEER ARCHIVE.jsonl "
+            "[PASSES [DUMP]]\n");
     return 2;
   }
   if (load(argv[2], &t))
@@ -114,6 +196,8 @@ int main(int argc, char **argv)
     fprintf(stderr, "parse_speed: %s\n", err.message);
     return 1;
   }
+  if (argc > 4 && dump(g, &t, argv[4]))
+    return 1;
   t0 = cpu_seconds();
   for (int k = 0; k < passes; k++)
     for (size_t i = 0; i < t.n; i++) {
