@@ -65,6 +65,7 @@ void gm_parser_free(gm_parser *ps)
   free(ps->p.alts);
   free(ps->p.alt_reasons);
   free(ps->p.alt_reason_start);
+  free(ps->p.cand_scores);
   free(ps);
 }
 

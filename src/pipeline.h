@@ -84,6 +84,9 @@ typedef struct gm__pipeline {
   size_t n_alt_reasons, cap_alt_reasons;
   size_t *alt_reason_start;
   size_t cap_alt_reason_start;
+  double *cand_scores;            /* resolver's work space: the last
+                                     round's score of each candidate */
+  size_t cap_cand_scores;
 } gm__pipeline;
 
 int gm__sentences(gm__pipeline *p, const char *text, size_t len);

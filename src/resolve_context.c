@@ -36,6 +36,12 @@ typedef struct group {
   uint32_t max_population; /* of the candidates (most_populous) */
   uint32_t counted;        /* the entry the current context counts */
   size_t size;
+  /* The last round's score of each candidate (posting), and the container
+   * it was scored with: the alternatives reuse them when the mention's
+   * container is the same, rather than score every candidate again. */
+  double *scores;
+  const gaz_entry *scored_container;
+  int scored;
 } group;
 
 typedef struct context {
@@ -280,7 +286,9 @@ static void features(const gm__pipeline *p, const context *c,
                                  o->near_km);
 }
 
-/* The score of entry e for group gi: the weighted sum of its features. */
+/* The score of entry e for group gi: the weighted sum of its features.
+ * A function of its arguments, the context and group gi's own fields
+ * only: alternatives() reuses the last round's scores (choose). */
 static double score(const gm__pipeline *p, const context *c, const group *gs,
                     uint32_t gi, const gaz_entry *e, unsigned how,
                     const gaz_entry *container, double *f)
@@ -383,13 +391,19 @@ static const gaz_entry *container_of(const gm__pipeline *p, const group *gs,
   return gm__gaz_entry(p->gaz, gs[p->work[w->container].group].entry);
 }
 
+/* The number of group g's candidates the resolver looks at. */
+static size_t n_candidates(const group *g)
+{
+  return g->first->n_postings < MAX_CANDIDATES * 4 ? g->first->n_postings
+                                                    : MAX_CANDIDATES * 4;
+}
+
 static void choose(gm__pipeline *p, const context *c, group *gs, uint32_t gi)
 {
   group *g = &gs[gi];
   const gm__work *w = g->first;
   const gaz_entry *cont = container_of(p, gs, w);
-  size_t n = w->n_postings < MAX_CANDIDATES * 4 ? w->n_postings
-                                                 : MAX_CANDIDATES * 4;
+  size_t n = n_candidates(g);
   double best = -INFINITY, second = -INFINITY;
   double f[GM__N_RESOLVE_FEATURES];
   uint32_t chosen = GM_NO_ENTRY;
@@ -400,6 +414,7 @@ static void choose(gm__pipeline *p, const context *c, group *gs, uint32_t gi)
     if (!e || !candidate_role(w, i))
       continue;
     s = score(p, c, gs, gi, e, w->postings[i].how, cont, f);
+    g->scores[i] = s;
     if (s > best) {
       second = best;
       best = s;
@@ -413,6 +428,26 @@ static void choose(gm__pipeline *p, const context *c, group *gs, uint32_t gi)
   g->entry = chosen;
   g->score = best;
   g->margin = best - second;
+  g->scored_container = cont;
+  g->scored = 1;
+}
+
+/* Every group's room for its candidates' scores, in p->cand_scores. */
+static int score_space(gm__pipeline *p, group *gs, size_t n)
+{
+  size_t total = 0;
+
+  for (size_t i = 0; i < n; i++)
+    total += n_candidates(&gs[i]);
+  if (gm__grow(&p->cand_scores, &p->cap_cand_scores, total ? total : 1,
+               sizeof *p->cand_scores))
+    return GM_ENOMEM;
+  total = 0;
+  for (size_t i = 0; i < n; i++) {
+    gs[i].scores = p->cand_scores + total;
+    total += n_candidates(&gs[i]);
+  }
+  return 0;
 }
 
 /* Count group gi's entry e in the resolved groups per country. */
@@ -513,6 +548,11 @@ static int alternatives(gm__pipeline *p, const context *c, group *gs,
   size_t from[GM__MAX_ALTERNATIVES];   /* posting of each top entry */
   size_t n_top = 0;
   double sum = 0, f[GM__N_RESOLVE_FEATURES];
+  int reuse = gs[gi].scored && gs[gi].scored_container == cont &&
+              w->n_postings == gs[gi].first->n_postings &&
+              w->postings == gs[gi].first->postings &&
+              (w->role == GM_ROLE_DEMONYM) ==
+                  (gs[gi].first->role == GM_ROLE_DEMONYM);
 
   if (max > GM__MAX_ALTERNATIVES)
     max = GM__MAX_ALTERNATIVES;
@@ -522,7 +562,9 @@ static int alternatives(gm__pipeline *p, const context *c, group *gs,
     size_t k;
     if (!e || !candidate_role(w, i))
       continue;
-    x = exp(score(p, c, gs, gi, e, w->postings[i].how, cont, f) -
+    /* w's postings are its group's first mention's: the same name. */
+    x = exp((reuse ? gs[gi].scores[i]
+                   : score(p, c, gs, gi, e, w->postings[i].how, cont, f)) -
             gs[gi].score);
     sum += x;
     for (k = n_top; k > 0 && top[k - 1].score < x; k--)
@@ -588,12 +630,25 @@ int gm__resolve(gm__pipeline *p)
   }
   p->n_alts = 0;
   p->n_alt_reasons = 0;
+  if ((rc = score_space(p, gs, n))) {
+    free(gs);
+    free(c);
+    return rc;
+  }
   for (size_t i = 0; i < n; i++)
     choose(p, NULL, gs, (uint32_t)i);
   for (int round = 0; round < 2; round++) {
+    int changed = 0;
     collect_context(p, gs, n, c);
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
+      uint32_t before = gs[i].entry;
       choose(p, c, gs, (uint32_t)i);
+      changed |= gs[i].entry != before;
+    }
+    /* A round that changed no choice leaves the context as it found it,
+     * so the next would repeat it exactly. */
+    if (!changed)
+      break;
   }
   for (size_t i = 0; rc == 0 && i < p->n_work; i++) {
     gm__work *w = &p->work[i];
