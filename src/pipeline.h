@@ -23,6 +23,7 @@
 #define GM__MAX_REASONS 24
 #define GM__MAX_ALTERNATIVES GM_MAX_ALTERNATIVES
 #define GM__MAX_NAME_TOKENS 8
+#define GM__KM_SLOTS 4096
 
 typedef struct gm__sentence {
   size_t tok_start, tok_end;  /* tokens */
@@ -64,6 +65,13 @@ enum {
   GM__CUE_AFTER_PREPOSITION = 1 << 3 /* "in X", "near X" */
 };
 
+/* One remembered geodesic distance between two entries (resolver). */
+typedef struct gm__km_slot {
+  uint32_t a, b;                  /* entry indexes */
+  uint32_t parse;                 /* valid when gm__pipeline.km_parse */
+  double km;
+} gm__km_slot;
+
 typedef struct gm__pipeline {
   const gm_gazetteer *gaz;
   const char *text;               /* the article being parsed */
@@ -87,6 +95,9 @@ typedef struct gm__pipeline {
   double *cand_scores;            /* resolver's work space: the last
                                      round's score of each candidate */
   size_t cap_cand_scores;
+  gm__km_slot *km_memo;           /* GM__KM_SLOTS, or NULL: distances of
+                                     this parse, direct-mapped */
+  uint32_t km_parse;
 } gm__pipeline;
 
 int gm__sentences(gm__pipeline *p, const char *text, size_t len);

@@ -56,6 +56,7 @@ typedef struct context {
     double lat, lon;
     double xyz[3];         /* on the ellipsoid, km: see chord_km */
     uint32_t group;
+    uint32_t entry;
   } anchors[MAX_ANCHORS];
   size_t n_anchors;
   struct {
@@ -167,12 +168,42 @@ static int inside(const gm__pipeline *p, const gaz_entry *e,
   return 0;
 }
 
+/* The geodesic distance between entry e and anchor i, or
+ * DISTANCE_CAP_KM when it is surely farther: past the cap the distance
+ * signal says nothing more, and when even the chord (1 m of margin for
+ * rounding) is longer than the cap, so is the geodesic. Remembered for
+ * the parse: the rounds and the final scores ask for the same pairs, and
+ * a PROJ call costs more than all the rest of a candidate's score. */
+static double anchor_km(const gm__pipeline *p, const context *c, size_t i,
+                        const gaz_entry *e)
+{
+  uint32_t a = (uint32_t)(e - (const gaz_entry *)p->gaz->sec[GAZ_SEC_ENTRIES]);
+  uint32_t b = c->anchors[i].entry;
+  gm__km_slot *slot = NULL;
+  double lat = lat_of(e), lon = lon_of(e), xyz[3], km;
+
+  if (p->km_memo) {
+    slot = &p->km_memo[((a * 0x9E3779B1u) ^ (b * 0x85EBCA77u)) >> 20 &
+                       (GM__KM_SLOTS - 1)];
+    if (slot->parse == p->km_parse && slot->a == a && slot->b == b)
+      return slot->km;
+  }
+  ecef_km(lat, lon, xyz);
+  km = chord_km(xyz, c->anchors[i].xyz) > DISTANCE_CAP_KM + 1e-3
+           ? DISTANCE_CAP_KM
+           : gm__geo_distance_km(lat, lon, c->anchors[i].lat,
+                                 c->anchors[i].lon);
+  if (slot)
+    *slot = (gm__km_slot){.a = a, .b = b, .parse = p->km_parse, .km = km};
+  return km;
+}
+
 /* Distance in km from e to the nearest anchor of another group, or -1:
  * the nearest by a flat approximation, then its geodesic distance, so
- * one PROJ call per candidate, not one per anchor; cap_km when it is
- * surely farther than cap_km (> 0). */
-static double nearest_anchor_km(const context *c, uint32_t gi,
-                                const gaz_entry *e, double cap_km)
+ * one PROJ call per candidate, not one per anchor (DISTANCE_CAP_KM when
+ * surely farther, see anchor_km). */
+static double nearest_anchor_km(const gm__pipeline *p, const context *c,
+                                uint32_t gi, const gaz_entry *e)
 {
   double flat = -1, lat = lat_of(e), lon = lon_of(e);
   double k = cos(lat * M_PI / 180);
@@ -193,17 +224,7 @@ static double nearest_anchor_km(const context *c, uint32_t gi,
   }
   if (flat < 0)
     return -1;
-  /* Past the cap the distance signal says nothing more: when even the
-   * chord (1 m of margin for rounding) is longer, so is the geodesic,
-   * and PROJ need not be asked. */
-  if (cap_km > 0) {
-    double xyz[3];
-    ecef_km(lat, lon, xyz);
-    if (chord_km(xyz, c->anchors[nearest].xyz) > cap_km + 1e-3)
-      return cap_km;
-  }
-  return gm__geo_distance_km(lat, lon, c->anchors[nearest].lat,
-                             c->anchors[nearest].lon);
+  return anchor_km(p, c, nearest, e);
 }
 
 /* The share of the document's other resolved groups that lie in e's
@@ -261,7 +282,7 @@ static void features(const gm__pipeline *p, const context *c,
      * mean anything; admin units and places are not. Beyond 500 km
      * distance says nothing more. */
     if (c->n_anchors && !is_country(e) && strcmp(e->fcode, "CONT") != 0) {
-      double km = nearest_anchor_km(c, gi, e, DISTANCE_CAP_KM);
+      double km = nearest_anchor_km(p, c, gi, e);
       if (km >= 0)
         f[GM__RF_distance_to_other_places] =
             log1p((km < DISTANCE_CAP_KM ? km : DISTANCE_CAP_KM) / 20.0);
@@ -514,6 +535,7 @@ static void collect_context(const gm__pipeline *p, group *gs, size_t n,
     c->anchors[c->n_anchors].lat = lat_of(e);
     c->anchors[c->n_anchors].lon = lon_of(e);
     ecef_km(lat_of(e), lon_of(e), c->anchors[c->n_anchors].xyz);
+    c->anchors[c->n_anchors].entry = gs[i].entry;
     c->anchors[c->n_anchors++].group = (uint32_t)i;
   }
 }
@@ -634,6 +656,14 @@ int gm__resolve(gm__pipeline *p)
     free(gs);
     free(c);
     return rc;
+  }
+  /* A new parse: the remembered distances (if there is room for them;
+   * without, they are computed each time) start empty. */
+  if (!p->km_memo)
+    p->km_memo = calloc(GM__KM_SLOTS, sizeof *p->km_memo);
+  if (p->km_memo && ++p->km_parse == 0) {
+    memset(p->km_memo, 0, GM__KM_SLOTS * sizeof *p->km_memo);
+    p->km_parse = 1;
   }
   for (size_t i = 0; i < n; i++)
     choose(p, NULL, gs, (uint32_t)i);
