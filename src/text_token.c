@@ -146,17 +146,21 @@ static int append_words(gm__tokens *t, const char *s, size_t len)
  * normalisation an ASCII word needs (NFKC and diacritics change nothing).
  * Its bytes are letters and digits, and for those OR-ing 0x20 is lower
  * case (digits have the bit already), eight at a time. */
-static int lower_ascii(gm__tokens *t, const char *s, size_t len)
+static int lower_ascii(gm__tokens *t, const char *s, size_t len,
+                       size_t readable)
 {
   const uint64_t bits = 0x2020202020202020ull;
   char *d;
   size_t i = 0;
 
-  if (t->norm.len + len + 1 > t->norm.cap &&
-      gm__grow(&t->norm.data, &t->norm.cap, t->norm.len + len + 1, 1))
+  /* Room for whole 8-byte words: what they write past the token is
+   * overwritten by its NUL and the next token. */
+  if (t->norm.len + len + 9 > t->norm.cap &&
+      gm__grow(&t->norm.data, &t->norm.cap, t->norm.len + len + 9, 1))
     return GM_ENOMEM;
   d = t->norm.data + t->norm.len;
-  for (; i + 8 <= len; i += 8) {
+  /* Whole words while the text has 8 bytes to read; bytes at its end. */
+  for (; i < len && i + 8 <= readable; i += 8) {
     uint64_t w;
     memcpy(&w, s + i, 8);
     w |= bits;
@@ -178,7 +182,7 @@ static int normalize_token(gm__tokens *t, const char *s, size_t len)
   for (size_t i = 0; i < len; i++)
     ascii &= ((unsigned char)s[i] < 0x80);
   if (ascii)
-    return lower_ascii(t, s, len);
+    return lower_ascii(t, s, len, len);
   for (;;) {
     n = utf8proc_decompose_custom((const utf8proc_uint8_t *)s,
                                   (utf8proc_ssize_t)len, t->scratch,
@@ -206,20 +210,33 @@ enum { A_LOWER = 1 << 12, A_UPPER = 1 << 13, A_DIGIT = 1 << 14 };
 static unsigned short ascii_class[128];
 static pthread_once_t ascii_once = PTHREAD_ONCE_INIT;
 
+/* What each byte adds to an ASCII word's counts, in one sum: letters in
+ * bits 0-19, lower-case letters in bits 20-39, digits from bit 40; 0 for
+ * a byte that is no ASCII letter or digit. */
+static uint64_t ascii_counts[256];
+#define COUNT_LOWER ((uint64_t)1 << 20)
+#define COUNT_DIGIT ((uint64_t)1 << 40)
+
 static void init_ascii_class(void)
 {
-  for (int c = 0; c < 128; c++)
+  for (int c = 0; c < 128; c++) {
     ascii_class[c] = c >= 'a' && c <= 'z'   ? A_LOWER
                      : c >= 'A' && c <= 'Z' ? A_UPPER
                      : c >= '0' && c <= '9' ? A_DIGIT
                                             : (unsigned short)separator_bit(c);
+    ascii_counts[c] = ascii_class[c] == A_LOWER   ? 1 + COUNT_LOWER
+                      : ascii_class[c] == A_UPPER ? 1
+                      : ascii_class[c] == A_DIGIT ? COUNT_DIGIT
+                                                  : 0;
+  }
 }
 
 /* The scanner's state between characters. */
 typedef struct scan {
   size_t start, cp_start;     /* of the token being read */
   unsigned sep;               /* GM__SEP_* since the last token */
-  unsigned flags, letters, uppers;
+  unsigned flags;
+  size_t letters, lowers;     /* ALLCAPS: two or more, none lower case */
   int in_token, newlines;
 } scan;
 
@@ -230,25 +247,25 @@ static void begin_token(scan *z, size_t pos, size_t cp, int upper, int lower)
   z->cp_start = cp;
   z->flags = GM__TOK_ASCII | (upper ? GM__TOK_CAP : 0) |
              (lower ? GM__TOK_LOWER : 0);
-  z->letters = z->uppers = 0;
+  z->letters = z->lowers = 0;
 }
 
 /* End the token being read at pos and push it; 0 or a negative status. */
-static int end_token(gm__tokens *t, const char *s, scan *z, size_t pos,
-                     size_t cp)
+static int end_token(gm__tokens *t, const char *s, size_t len, scan *z,
+                     size_t pos, size_t cp)
 {
   size_t before = t->norm.len;
   unsigned flags = z->flags;
   int rc;
 
   z->in_token = 0;
-  if (z->letters >= 2 && z->uppers == z->letters)
+  if (z->letters >= 2 && z->lowers == 0)
     flags |= GM__TOK_ALLCAPS;
   if (t->n == t->cap && gm__grow(&t->v, &t->cap, t->n + 1, sizeof *t->v))
     return GM_ENOMEM;
-  rc = (flags & GM__TOK_ASCII) ? lower_ascii(t, s + z->start, pos - z->start)
-                               : normalize_token(t, s + z->start,
-                                                 pos - z->start);
+  rc = (flags & GM__TOK_ASCII)
+           ? lower_ascii(t, s + z->start, pos - z->start, len - z->start)
+           : normalize_token(t, s + z->start, pos - z->start);
   if (rc)
     return rc;
   if (t->norm.len == before)   /* only ignorable characters: no token, and
@@ -273,22 +290,20 @@ static void add_separator(scan *z, unsigned bit, int32_t c)
   z->sep |= bit;
 }
 
-/* The end of the ASCII letters and digits from pos, counted into z. */
+/* The end of the ASCII letters and digits from pos, counted into z; at
+ * most 2^19 bytes at a time, so that no count overflows its bits. */
 static size_t ascii_word_end(const char *s, size_t pos, size_t len, scan *z)
 {
-  unsigned letters = 0, uppers = 0, digits = 0;
+  size_t stop = len - pos > ((size_t)1 << 19) ? pos + ((size_t)1 << 19) : len;
+  uint64_t sum = 0, k;
 
-  for (; pos < len; pos++) {
-    unsigned c = (unsigned char)s[pos], k;
-    if (c >= 0x80 || !((k = ascii_class[c]) & A_WORD))
-      break;
-    letters += (k & (A_LOWER | A_UPPER)) != 0;
-    uppers += (k & A_UPPER) != 0;
-    digits |= k & A_DIGIT;
+  while (pos < stop && (k = ascii_counts[(unsigned char)s[pos]]) != 0) {
+    sum += k;
+    pos++;
   }
-  z->letters += letters;
-  z->uppers += uppers;
-  if (digits)
+  z->letters += sum & (COUNT_LOWER - 1);
+  z->lowers += (sum >> 20) & (COUNT_LOWER - 1);
+  if (sum >> 40)
     z->flags |= GM__TOK_DIGIT;
   return pos;
 }
@@ -315,9 +330,9 @@ static int scan_other(gm__tokens *t, const char *s, size_t len, scan *z,
     if (digit)
       z->flags |= GM__TOK_DIGIT;
     z->letters += (upper || lower);
-    z->uppers += upper;
+    z->lowers += lower;
   } else {
-    if (z->in_token && (rc = end_token(t, s, z, pos, cp)) < 0)
+    if (z->in_token && (rc = end_token(t, s, len, z, pos, cp)) < 0)
       return rc;
     if (n <= 0) {
       z->sep |= GM__SEP_INVALID;
@@ -356,7 +371,7 @@ int gm__tokenize(const char *s, size_t len, gm__tokens *t)
       continue;
     }
     if (c < 0x80) {
-      if (z.in_token && (rc = end_token(t, s, &z, pos, cp)) < 0)
+      if (z.in_token && (rc = end_token(t, s, len, &z, pos, cp)) < 0)
         return rc;
       add_separator(&z, k, (int32_t)c);
       pos++;
@@ -368,7 +383,7 @@ int gm__tokenize(const char *s, size_t len, gm__tokens *t)
     pos += n;
     cp++;
   }
-  if (z.in_token && (rc = end_token(t, s, &z, pos, cp)) < 0)
+  if (z.in_token && (rc = end_token(t, s, len, &z, pos, cp)) < 0)
     return rc;
   return 0;
 }
