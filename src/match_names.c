@@ -12,6 +12,7 @@
  * UAE) only when written in capitals, so "us" and "uk" in running text
  * never match.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "pipeline.h"
@@ -65,6 +66,36 @@ static int build_key(gm__pipeline *p, size_t a, size_t b)
   return 0;
 }
 
+/* gm_gazetteer_postings for p->key, through the parser's cache of
+ * answers (when it has one; short keys only). */
+static int postings(gm__pipeline *p, const gm_posting **post, size_t *n,
+                    int *prefix)
+{
+  const char *key = p->key.data;
+  size_t len = p->key.len;
+  uint64_t h = 14695981039346656037ull;
+  gm__probe_slot *slot;
+  int rc;
+
+  if (!p->probes || len > GM__PROBE_KEY)
+    return gm_gazetteer_postings(p->gaz, key, len, post, n, prefix);
+  for (size_t i = 0; i < len; i++)
+    h = (h ^ (unsigned char)key[i]) * 1099511628211ull;
+  slot = &p->probes[(h >> 32) & (GM__PROBE_SLOTS - 1)];
+  if (slot->len == len && memcmp(slot->key, key, len) == 0) {
+    *post = slot->postings;
+    *n = slot->n_postings;
+    *prefix = slot->prefix;
+    return 0;
+  }
+  if ((rc = gm_gazetteer_postings(p->gaz, key, len, post, n, prefix)))
+    return rc;
+  *slot = (gm__probe_slot){.postings = *post, .n_postings = (uint32_t)*n,
+                           .len = (uint8_t)len, .prefix = *prefix != 0};
+  memcpy(slot->key, key, len);
+  return 0;
+}
+
 static int push(gm__pipeline *p, size_t a, size_t b, const gm_posting *post,
                 size_t n)
 {
@@ -93,6 +124,9 @@ int gm__match_names(gm__pipeline *p, const char *text)
   size_t i = 0;
 
   p->n_work = 0;
+  /* Without room for the cache, every probe goes to the index. */
+  if (!p->probes)
+    p->probes = calloc(GM__PROBE_SLOTS, sizeof *p->probes);
   while (i < t->n) {
     const gm_posting *best = NULL;
     size_t best_n = 0, best_end = 0;
@@ -109,8 +143,7 @@ int gm__match_names(gm__pipeline *p, const char *text)
       if (j > i && !gm__sep_joins(t, j))
         break;
       if ((rc = build_key(p, i, j + 1)) ||
-          (rc = gm_gazetteer_postings(p->gaz, p->key.data, p->key.len, &post,
-                                      &n, &prefix)))
+          (rc = postings(p, &post, &n, &prefix)))
         return rc;
       if (n && usable(p->gaz, post, n,
                       surface_is_caps(t, i, j + 1) ||

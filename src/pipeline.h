@@ -65,6 +65,20 @@ enum {
   GM__CUE_AFTER_PREPOSITION = 1 << 3 /* "in X", "near X" */
 };
 
+/* One remembered answer of the name index (matcher): the same
+ * capitalised words ("The", "He", a name said again) are looked up over
+ * and over, and each probe of the index is a cache miss or two. Valid for
+ * the parser's gazetteer, which does not change. */
+#define GM__PROBE_SLOTS 2048
+#define GM__PROBE_KEY 22
+typedef struct gm__probe_slot {
+  const gm_posting *postings;
+  uint32_t n_postings;
+  uint8_t len;                    /* of the key; 0 = an empty slot */
+  uint8_t prefix;
+  char key[GM__PROBE_KEY];
+} gm__probe_slot;                 /* 40 bytes */
+
 /* One remembered geodesic distance between two entries (resolver). */
 typedef struct gm__km_slot {
   uint32_t a, b;                  /* entry indexes */
@@ -84,6 +98,7 @@ typedef struct gm__pipeline {
   gm__work *work;
   size_t n_work, cap_work;
   gm__buf key;                    /* matcher's key under construction */
+  gm__probe_slot *probes;         /* GM__PROBE_SLOTS, or NULL */
   gm_alternative *alts;
   size_t n_alts, cap_alts;
   /* explain_alternatives: the alternatives' reasons, alts[k]'s from
