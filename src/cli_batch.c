@@ -187,6 +187,16 @@ uint64_t batch_reader_total(const batch_reader *r)
   return r->total_unknown ? 0 : r->total;
 }
 
+size_t batch_reader_count(const batch_reader *r)
+{
+  return r->n_files;
+}
+
+const char *batch_reader_path(const batch_reader *r, size_t i)
+{
+  return r->files[i];
+}
+
 size_t batch_reader_loops(const batch_reader *r)
 {
   return r ? r->loops : 0;

@@ -71,6 +71,10 @@ int batch_reader_note(batch_reader *r, batch_article *a);
 /* The options the reader was opened with. */
 const batch_options *batch_reader_options(const batch_reader *r);
 
+/* The input files, in reading order ("-": stdin). */
+size_t batch_reader_count(const batch_reader *r);
+const char *batch_reader_path(const batch_reader *r, size_t i);
+
 /* The total input size in bytes when known (plain files only), else 0. */
 uint64_t batch_reader_total(const batch_reader *r);
 /* Directories skipped because a symbolic link led back into them. */

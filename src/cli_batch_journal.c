@@ -10,8 +10,13 @@
  * past the end of the file or whose end mark is wrong is the torn tail of
  * a killed write and is cut off. The number of whole records is the
  * number of articles to skip when reading the input again, which is why
- * the input order must be a function of the arguments alone.
+ * the input order must be a function of the arguments alone — and why
+ * the header keeps a fingerprint of the run (journal_fingerprint): the
+ * arguments that shape the output, the gazetteer and every input file
+ * with its size and modification time. A checkpoint of another run is
+ * refused, never replayed into this one.
  */
+#include <sys/stat.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +27,8 @@
 #include "cli_batch_journal.h"
 #include "internal.h"
 
-static const char MAGIC[16] = "geomention-jnl1\n";
+static const char MAGIC[16] = "geomention-jnl2\n";
+static const char MAGIC_1[16] = "geomention-jnl1\n"; /* no fingerprint */
 #define RECORD_END 0x4a4e4c45u
 #define NO_STRING UINT32_MAX
 
@@ -120,6 +126,111 @@ int journal_flush(journal *j)
     return EXIT_FAILURE_;
   }
   return EXIT_OK;
+}
+
+/* ---------------------------------------------------------- fingerprint */
+
+static int describe_file(gm__buf *b, const char *kind, const char *path)
+{
+  struct stat st;
+
+  if (strcmp(path, "-") == 0 || stat(path, &st))
+    return gm__buf_printf(b, "%s\t%s\n", kind, path);
+  return gm__buf_printf(b, "%s\t%s\t%lld bytes\tmodified %lld.%09ld\n", kind,
+                        path, (long long)st.st_size,
+                        (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+}
+
+/* Arguments that change nothing in the output: the threads, the
+ * progress, --resume itself. */
+static int neutral(const char *arg, int *skip_next)
+{
+  *skip_next = strcmp(arg, "-j") == 0 || strcmp(arg, "--jobs") == 0;
+  return *skip_next || strncmp(arg, "-j", 2) == 0 ||
+         strncmp(arg, "--jobs=", 7) == 0 || strcmp(arg, "-q") == 0 ||
+         strcmp(arg, "--quiet") == 0 || strcmp(arg, "--resume") == 0;
+}
+
+int journal_fingerprint(gm__buf *out, int argc, char **argv,
+                        const char *gazetteer, const batch_reader *in)
+{
+  int rc = gm__buf_printf(out, "geomention parse\n");
+
+  for (int i = 1; i < argc && !rc; i++) {
+    int skip_next;
+    if (neutral(argv[i], &skip_next))
+      i += skip_next;
+    else
+      rc = gm__buf_printf(out, "argument\t%s\n", argv[i]);
+  }
+  if (!rc)
+    rc = describe_file(out, "gazetteer", gazetteer);
+  for (size_t i = 0; !rc && i < batch_reader_count(in); i++)
+    rc = describe_file(out, "input", batch_reader_path(in, i));
+  return rc ? -1 : 0;
+}
+
+/* The first line where two fingerprints differ, for the message. */
+static void first_difference(const char *a, size_t na, const char *b,
+                             size_t nb, char *out, size_t cap)
+{
+  size_t i = 0, start = 0, end;
+
+  while (i < na && i < nb && a[i] == b[i])
+    if (a[i++] == '\n')
+      start = i;
+  for (end = start; end < nb && b[end] != '\n'; end++)
+    ;
+  if (end == start && start < na) { /* this run has fewer lines */
+    for (end = start; end < na && a[end] != '\n'; end++)
+      ;
+    snprintf(out, cap, "it also has \"%.*s\"", (int)(end - start),
+             a + start);
+    return;
+  }
+  snprintf(out, cap, "this run has \"%.*s\"", (int)(end - start), b + start);
+}
+
+static void tabs_to_spaces(char *s)
+{
+  for (; *s; s++)
+    if (*s == '\t')
+      *s = ' ';
+}
+
+/* The header's fingerprint against this run's: EXIT_OK when they match. */
+static int check_fingerprint(journal *j, const gm__buf *fp)
+{
+  uint32_t n;
+  char *stored = NULL, diff[512];
+  int status = EXIT_OK;
+
+  if (fread(&n, sizeof n, 1, j->f) != 1 || !(stored = malloc(n + 1u)) ||
+      (n && fread(stored, n, 1, j->f) != 1)) {
+    free(stored);
+    cli_warn("%s: not a geomention checkpoint (cut short)", j->path);
+    return EXIT_FAILURE_;
+  }
+  if (n != fp->len || memcmp(stored, fp->data, n)) {
+    first_difference(stored, n, fp->data, fp->len, diff, sizeof diff);
+    tabs_to_spaces(diff);
+    cli_warn("%s: the checkpoint of a run with other arguments, gazetteer "
+             "or inputs (%s): run the same command again to resume it, or "
+             "remove the checkpoint to start afresh", j->path, diff);
+    status = EXIT_FAILURE_;
+  }
+  free(stored);
+  return status;
+}
+
+static int write_header(journal *j, const gm__buf *fp)
+{
+  uint32_t n = (uint32_t)fp->len;
+
+  return ftruncate(fileno(j->f), 0) || fseek(j->f, 0, SEEK_SET) ||
+         fwrite(MAGIC, sizeof MAGIC, 1, j->f) != 1 ||
+         fwrite(&n, sizeof n, 1, j->f) != 1 ||
+         (n && fwrite(fp->data, n, 1, j->f) != 1);
 }
 
 /* ------------------------------------------------------------- reading */
@@ -300,12 +411,12 @@ static int replay_all(journal *j, int (*replay)(void *, const journal_entry *),
   return status;
 }
 
-int journal_open(journal *j, const char *path,
+int journal_open(journal *j, const char *path, const gm__buf *fingerprint,
                  int (*replay)(void *ctx, const journal_entry *e), void *ctx,
                  size_t *complete)
 {
   char magic[sizeof MAGIC];
-  long good_end = (long)sizeof MAGIC;
+  long good_end;
   int status = EXIT_OK;
 
   *complete = 0;
@@ -323,13 +434,23 @@ int journal_open(journal *j, const char *path,
   }
   if (fread(magic, sizeof magic, 1, j->f) != 1) {
     /* New, or killed before its header was out: start afresh. */
-    if (ftruncate(fileno(j->f), 0) || fseek(j->f, 0, SEEK_SET) ||
-        fwrite(MAGIC, sizeof MAGIC, 1, j->f) != 1)
+    if (write_header(j, fingerprint) || fflush(j->f))
       status = EXIT_FAILURE_;
   } else if (memcmp(magic, MAGIC, sizeof MAGIC)) {
-    cli_warn("%s: not a geomention checkpoint", path);
+    cli_warn("%s: %s", path,
+             memcmp(magic, MAGIC_1, sizeof MAGIC)
+                 ? "not a geomention checkpoint"
+                 : "a checkpoint of an older geomention, which cannot tell "
+                   "whether it is this run's: remove it to start afresh");
+    fclose(j->f);
+    j->f = NULL;
+    return EXIT_FAILURE_;
+  } else if (check_fingerprint(j, fingerprint)) {
+    fclose(j->f); /* left as it is */
+    j->f = NULL;
     return EXIT_FAILURE_;
   } else {
+    good_end = ftell(j->f);
     status = replay_all(j, replay, ctx, complete, &good_end);
     /* Cut a torn tail so appending continues after the last whole one. */
     if (status == EXIT_OK &&

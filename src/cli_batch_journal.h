@@ -27,11 +27,19 @@ typedef struct journal_entry {
   size_t n_mentions;
 } journal_entry;
 
+/* What makes a run's output, for the checkpoint's header: the arguments
+ * (argv[1..], without -j/--jobs, -q/--quiet, --resume), the gazetteer
+ * file and every input file, each with its size and modification time.
+ * 0, or -1 when out of memory. */
+int journal_fingerprint(gm__buf *out, int argc, char **argv,
+                        const char *gazetteer, const batch_reader *in);
 /* Open or create path for appending; *complete counts the records it
  * holds and each is passed to replay (which returns an exit status) in
  * order. A torn last record, from a run killed while writing it, is cut
- * off. An exit status. */
-int journal_open(journal *j, const char *path,
+ * off. A checkpoint whose fingerprint is not this run's is refused with
+ * a message naming the first difference and left untouched. An exit
+ * status. */
+int journal_open(journal *j, const char *path, const gm__buf *fingerprint,
                  int (*replay)(void *ctx, const journal_entry *e), void *ctx,
                  size_t *complete);
 /* Append one article's record; it is on disk, as far as a killed process

@@ -1,8 +1,10 @@
 /*
  * cli_common.c — messages, gazetteer selection and safe output files.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,6 +73,89 @@ int cli_open_gazetteer(const char *option, gm_gazetteer **out)
   return EXIT_OK;
 }
 
+/*
+ * Temporary outputs are named OUT.tmp-PID-XXXXXX. The ones of this
+ * process are unlinked by the handler of a signal that ends it (SIGINT,
+ * SIGTERM, SIGHUP, SIGPIPE); those a SIGKILL left behind are removed by
+ * the next run that writes the same output, once kill(PID, 0) says that
+ * process is gone — a live concurrent run's file is never touched.
+ */
+#define MAX_TEMPS 16
+static char *volatile temps[MAX_TEMPS];
+
+static void unlink_temps(int sig)
+{
+  for (int i = 0; i < MAX_TEMPS; i++) {
+    char *t = temps[i];
+    if (t)
+      unlink(t);
+  }
+  raise(sig); /* SA_RESETHAND: ends the process as the signal would */
+}
+
+static void temp_register(char *path)
+{
+  static int installed;
+  static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
+
+  if (!installed) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = unlink_temps;
+    sa.sa_flags = SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
+      sigaction(sigs[i], &sa, NULL);
+    installed = 1;
+  }
+  for (int i = 0; i < MAX_TEMPS; i++)
+    if (!temps[i]) {
+      temps[i] = path;
+      return;
+    }
+}
+
+static void temp_unregister(const char *path)
+{
+  for (int i = 0; i < MAX_TEMPS; i++)
+    if (temps[i] == path)
+      temps[i] = NULL;
+}
+
+/* NAME.tmp-PID-XXXXXX of path's directory whose PID is gone: removed. */
+static void remove_stale_temps(const char *path)
+{
+  const char *slash = strrchr(path, '/');
+  const char *base = slash ? slash + 1 : path;
+  size_t dir_len = slash ? (size_t)(slash - path) + 1 : 0, n = strlen(base);
+  char dir[PATH_MAX], stale[PATH_MAX];
+  struct dirent *e;
+  DIR *d;
+
+  if (dir_len >= sizeof dir)
+    return;
+  memcpy(dir, slash ? path : ".", slash ? dir_len : 1);
+  dir[slash ? dir_len : 1] = '\0';
+  if (!(d = opendir(dir)))
+    return;
+  while ((e = readdir(d))) {
+    char *end;
+    long pid;
+    if (strncmp(e->d_name, base, n) || strncmp(e->d_name + n, ".tmp-", 5))
+      continue;
+    errno = 0;
+    pid = strtol(e->d_name + n + 5, &end, 10);
+    if (errno || pid <= 0 || *end != '-' || strlen(end + 1) != 6 ||
+        pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+      continue;
+    if (snprintf(stale, sizeof stale, "%s%s", slash ? dir : "", e->d_name) <
+            (int)sizeof stale &&
+        unlink(stale) == 0)
+      cli_warn("%s: removed, left by process %ld which is gone", stale, pid);
+  }
+  closedir(d);
+}
+
 int cli_output_open(cli_output *o, const char *path)
 {
   struct stat st;
@@ -96,12 +181,13 @@ int cli_output_open(cli_output *o, const char *path)
     return EXIT_OK;
   }
   o->path = strdup(path);
-  o->tmp = malloc(strlen(path) + 16);
+  o->tmp = malloc(strlen(path) + 40);
   if (!o->path || !o->tmp) {
     cli_warn("out of memory");
     return EXIT_FAILURE_;
   }
-  sprintf(o->tmp, "%s.tmp-XXXXXX", path);
+  remove_stale_temps(path);
+  sprintf(o->tmp, "%s.tmp-%ld-XXXXXX", path, (long)getpid());
   fd = mkstemp(o->tmp);
   if (fd < 0 || !(o->f = fdopen(fd, "w"))) {
     cli_warn("%s: cannot create: %s", o->tmp, strerror(errno));
@@ -112,6 +198,7 @@ int cli_output_open(cli_output *o, const char *path)
     return EXIT_FAILURE_;
   }
   fchmod(fd, 0644);
+  temp_register(o->tmp);
   return EXIT_OK;
 }
 
@@ -142,6 +229,7 @@ int cli_output_close(cli_output *o, int ok)
     }
     if (!ok || status != EXIT_OK)
       unlink(o->tmp);
+    temp_unregister(o->tmp); /* after: a signal in between finds it gone */
   }
   free(o->tmp);
   free(o->path);

@@ -603,21 +603,29 @@ static int replay(void *ctx, const journal_entry *e)
   return rc ? EXIT_FAILURE_ : EXIT_OK;
 }
 
-/* --resume: replay the checkpoint, then pass over the articles it holds. */
-static int resume(run *r, const config *c, batch_reader *in)
+/* --resume: replay the checkpoint, then pass over the articles it holds.
+ * A checkpoint that is not this run's, or holds more articles than the
+ * input, is a failure: it and the output are left as they are. */
+static int resume(run *r, const config *c, batch_reader *in, int argc,
+                  char **argv)
 {
   const char *base = c->split ? c->split : c->output;
   size_t n = strlen(base) + 16, done = 0;
   char *path = malloc(n);
+  gm__buf fingerprint = {0};
   int status;
 
-  if (!path) {
+  if (!path || journal_fingerprint(&fingerprint, argc, argv,
+                                   cli_gazetteer_path(c->gaz_path), in)) {
+    free(path);
+    gm__buf_free(&fingerprint);
     cli_warn("out of memory");
     return EXIT_FAILURE_;
   }
   snprintf(path, n, "%s.checkpoint", base);
-  status = journal_open(&r->journal, path, replay, r, &done);
+  status = journal_open(&r->journal, path, &fingerprint, replay, r, &done);
   free(path);
+  gm__buf_free(&fingerprint);
   r->journal_open = 1;
   for (size_t i = 0; i < done && status == EXIT_OK; i++) {
     batch_article a;
@@ -628,7 +636,7 @@ static int resume(run *r, const config *c, batch_reader *in)
     if (rc <= 0) {
       cli_warn("%s: holds more articles than the input: remove it",
                r->journal.path);
-      status = rc < 0 ? EXIT_FAILURE_ : EXIT_USAGE;
+      status = EXIT_FAILURE_;
     }
   }
   return status;
@@ -673,7 +681,7 @@ static int read_inputs(run *r, const config *c, int argc, char **argv)
   r->rejected += batch_reader_loops(in);  /* reported, counted, skipped */
 
   if (status == EXIT_OK && c->resume)
-    status = resume(r, c, in);
+    status = resume(r, c, in, argc, argv);
   r->in = in;
   r->show = show;
   r->t0 = r->shown = t0;
