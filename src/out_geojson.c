@@ -34,8 +34,10 @@ void gm__entry_id(const gm_gazetteer *g, const gm_entry *e, char *out,
 
   if (e->region >= 0 && gm_gazetteer_region(g, (uint32_t)e->region, &r) == 0)
     snprintf(out, cap, "%s", r.id);
-  else
+  else if (e->geonameid)
     snprintf(out, cap, "geonames:%u", e->geonameid);
+  else   /* an admin-2 unit made from its places' codes */
+    snprintf(out, cap, "admin2:%s.%s.%s", e->country, e->admin1, e->admin2);
 }
 
 /* ------------------------------------------------------------ geometry */

@@ -183,6 +183,7 @@ static const gaz_word *word_of(const gm__pipeline *p, size_t i)
 /* What the match's usable postings can name. */
 typedef struct kinds {
   int region, country, demonym_only, demonym, primary, code;
+  int capital;   /* a national or provincial capital by its own name */
   uint32_t max_population;
 } kinds;
 
@@ -205,6 +206,11 @@ static kinds kinds_of(const gm__pipeline *p, const gm__work *w)
       k.primary = 1;
     if (gm__entry_is_region(e))
       k.region = 1;
+    if ((w->postings[i].how == GM_HOW_NAME ||
+         w->postings[i].how == GM_HOW_ASCII) &&
+        e->fclass == 'P' &&
+        (!strcmp(e->fcode, "PPLC") || !strcmp(e->fcode, "PPLA")))
+      k.capital = 1;
     if (e->fclass == 'A' && strncmp(e->fcode, "PCL", 3) == 0)
       k.country = 1;
     if (e->population > k.max_population)
@@ -298,6 +304,8 @@ static void recognise_one(gm__pipeline *p, gm__work *w)
   else if (k.region)
     feature(w, F_can_be_region, 1);
   feature(w, F_log_population, log10(1.0 + k.max_population));
+  if (k.capital)
+    feature(w, F_can_be_capital, 1);
   if (!k.primary && !k.demonym_only && !k.region && k.max_population < 10000)
     feature(w, F_alternate_name_of_small_place, 1);
   else if (!k.region && !k.demonym_only && k.max_population < 5000)
@@ -527,6 +535,30 @@ static void spread_person_evidence(gm__pipeline *p)
   }
 }
 
+/* A name that stands where places stand ("in X", "X, Y") somewhere in
+ * the document is more likely a place everywhere in it ("X's latest
+ * offer"). */
+static int place_evidence(const gm__pipeline *p, const gm__work *w)
+{
+  return (w->cues & (GM__CUE_AFTER_PREPOSITION | GM__CUE_CONTAINER)) &&
+         is_cap(&p->tokens.v[w->tok_start]);
+}
+
+static void spread_place_evidence(gm__pipeline *p)
+{
+  /* Quadratic only in the names with such evidence; bounded. */
+  size_t marked = 0;
+  for (size_t i = 0; i < p->n_work && marked < 64; i++) {
+    if (!place_evidence(p, &p->work[i]))
+      continue;
+    marked++;
+    for (size_t j = 0; j < p->n_work; j++)
+      if (j != i && !place_evidence(p, &p->work[j]) &&
+          gm__same_name(p, &p->work[i], &p->work[j]))
+        feature(&p->work[j], F_place_elsewhere, 1);
+  }
+}
+
 /* "U.S.", "Ky.": the period belongs to the abbreviation. */
 static void take_periods(gm__pipeline *p, const char *text)
 {
@@ -622,6 +654,7 @@ void gm__recognise(gm__pipeline *p, const char *text)
   find_containers(p);
   document_features(p);
   find_lists(p);
+  spread_place_evidence(p);
   for (size_t i = 0; i < p->n_work; i++)
     p->work[i].keep = p->work[i].recog_logit > 0;
 }

@@ -32,9 +32,10 @@ uint32_t gm__max_population(const gm_gazetteer *g, const gm_posting *p,
 
 /* The features of entry e among the candidates p[0..n) of one name,
  * without a document: the prior features, whether e is the most
- * populous candidate (max_population: the largest), and whether e is an
- * admin unit named after a city of its country (Kyiv, Donetsk, Moscow:
- * the bare name means the city). */
+ * populous candidate (max_population: the largest), whether e is a city
+ * that an admin unit is named after and has as its seat (Kyiv, Donetsk,
+ * Moscow: the bare name means the city), and whether e is an admin unit
+ * named after another city of its country (New York). */
 void gm__candidate_features(const gm_gazetteer *g, const gm_posting *p,
                             size_t n, const gaz_entry *e, unsigned how,
                             uint32_t max_population, double *f);

@@ -262,6 +262,7 @@ static void features(const gm__pipeline *p, const context *c,
   if (cues & GM__CUE_ADMIN_SUFFIX) {
     /* "Donetsk region": the suffix says which, not the city's name. */
     f[GM__RF_named_after_its_city] = 0;
+    f[GM__RF_seat_of_same_named_unit] = 0;
     if (gm__entry_is_region(e) && !is_country(e))
       f[GM__RF_admin_suffix_region] = 1;
     else

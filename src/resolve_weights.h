@@ -9,7 +9,9 @@
  * development corpora (a conditional logit over each mention's
  * candidates); edit by hand only to add a feature (with weight 0 until
  * the next fit). The caller's priors (country_prior, bbox_*, near_prior)
- * are pinned: no corpus gives them; so is kind_region_point (a GeoNames
+ * are pinned: no corpus gives them; so is seat_of_same_named_unit (the
+ * contract, not the corpora: a bare "Kyiv" is the city, see
+ * bench/fit-resolver); so is kind_region_point (a GeoNames
  * region without an outline, which only a layered dump brings: the
  * default gazetteer has none to fit it on).
  */
@@ -17,33 +19,34 @@
 #define GM_RESOLVE_WEIGHTS_H
 
 #define GM__RESOLVE_FEATURES(X) \
-  X(matched_ascii, -0.210) \
-  X(matched_alternate, -1.818) \
-  X(matched_code, -1.184) \
-  X(kind_country, 7.390) \
-  X(kind_continent, 6.384) \
-  X(kind_admin1, 5.440) \
+  X(matched_ascii, -0.249) \
+  X(matched_alternate, -2.180) \
+  X(matched_code, -0.500) \
+  X(kind_country, 9.269) \
+  X(kind_continent, 7.077) \
+  X(kind_admin1, 6.969) \
   X(kind_region_point, -0.500) \
-  X(kind_region, 5.327) \
-  X(kind_admin2, 1.000) \
+  X(kind_region, 7.226) \
+  X(kind_admin2, 1.116) \
   X(kind_admin_other, 1.000) \
-  X(kind_capital, 1.969) \
-  X(kind_admin1_seat, 0.269) \
-  X(kind_admin_seat, 0.691) \
-  X(kind_historical, -0.912) \
+  X(kind_capital, 0.482) \
+  X(kind_admin1_seat, -0.264) \
+  X(kind_admin_seat, 0.608) \
+  X(kind_historical, -0.791) \
   X(kind_other, -0.500) \
-  X(log_population, 0.371) \
-  X(most_populous, 1.100) \
-  X(admin_suffix_region, 3.761) \
-  X(admin_suffix_not_region, -2.761) \
-  X(named_after_its_city, -0.373) \
-  X(city_suffix_place, 1.446) \
-  X(inside_following_region, 4.611) \
-  X(outside_following_region, -0.611) \
-  X(country_context, 1.745) \
-  X(admin1_context, 3.403) \
-  X(distance_to_other_places, -1.391) \
-  X(country_share, 2.643) \
+  X(log_population, 0.437) \
+  X(most_populous, 1.113) \
+  X(admin_suffix_region, 3.354) \
+  X(admin_suffix_not_region, -2.354) \
+  X(seat_of_same_named_unit, 4.000) \
+  X(named_after_its_city, -0.936) \
+  X(city_suffix_place, 1.354) \
+  X(inside_following_region, 3.707) \
+  X(outside_following_region, 0.293) \
+  X(country_context, 1.625) \
+  X(admin1_context, 3.830) \
+  X(distance_to_other_places, -1.414) \
+  X(country_share, 4.756) \
   X(country_prior, 2.500) \
   X(bbox_inside, 2.000) \
   X(bbox_outside, -1.000) \
