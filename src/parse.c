@@ -64,6 +64,7 @@ void gm_parser_free(gm_parser *ps)
   gm__buf_free(&ps->p.key);
   free(ps->p.alts);
   free(ps->p.alt_reasons);
+  free(ps->p.context_entries);
   free(ps->p.alt_reason_start);
   free(ps->p.cand_scores);
   free(ps->p.km_memo);
@@ -169,8 +170,48 @@ int gm_parse(gm_parser *ps, const char *text, size_t len, gm_result **out,
                            p->opt.max_mentions ? p->opt.max_mentions : 100000)
                : fail(rc, err);
   gm__recognise(p, text);
+  p->n_context_entries = 0;
   if ((rc = gm__resolve(p)) || (rc = make_result(p, 0, out)))
     return fail(rc, err);
+  return 0;
+}
+
+static int overlaps_span(const gm__pipeline *p, const gm__work *w,
+                         const gm_span *spans, size_t n)
+{
+  size_t a = p->tokens.v[w->tok_start].start;
+  size_t b = p->tokens.v[w->tok_end - 1].end;
+  for (size_t i = 0; i < n; i++)
+    if (a < spans[i].end && spans[i].start < b)
+      return 1;
+  return 0;
+}
+
+/* The article's own places outside the spans, as the spans' context:
+ * a caller that marks one span (WikToR, a user's own recogniser) still
+ * gets "Georgetown" resolved among the other places of the text. */
+static int context_from_text(gm__pipeline *p, const char *text,
+                             const gm_span *spans, size_t n)
+{
+  int rc;
+
+  p->spans = 0;
+  p->n_context_entries = 0;
+  if ((rc = gm__match_names(p, text)))
+    return rc == GM_ELIMIT ? 0 : rc;   /* too many names: no context */
+  gm__recognise(p, text);
+  if ((rc = gm__resolve(p)))
+    return rc;
+  for (size_t i = 0; i < p->n_work; i++) {
+    const gm__work *w = &p->work[i];
+    if (!w->keep || w->entry == GM_NO_ENTRY || overlaps_span(p, w, spans, n))
+      continue;
+    if (gm__grow(&p->context_entries, &p->cap_context_entries,
+                 p->n_context_entries + 1, sizeof *p->context_entries))
+      return GM_ENOMEM;
+    p->context_entries[p->n_context_entries++] = w->entry;
+  }
+  p->spans = 1;
   return 0;
 }
 
@@ -186,18 +227,20 @@ int gm_resolve_spans(gm_parser *ps, const char *text, size_t len,
   p->text = text;
   p->text_len = len;
   p->spans = 1;
+  for (size_t i = 0; i < n; i++)
+    if (spans[i].start > spans[i].end || spans[i].end > len)
+      return gm__error(err, GM_EINVAL, "span %zu (%zu-%zu) lies outside the "
+                       "text (%zu bytes)", i, spans[i].start, spans[i].end,
+                       len);
   if ((rc = gm__tokenize(text, len, &p->tokens)) ||
-      (rc = gm__sentences(p, text, len)))
+      (rc = gm__sentences(p, text, len)) ||
+      (rc = context_from_text(p, text, spans, n)))
     return fail(rc, err);
   p->n_work = 0;
   if (gm__grow(&p->work, &p->cap_work, n, sizeof *p->work))
     return fail(GM_ENOMEM, err);
   for (size_t i = 0; i < n; i++) {
     size_t a, b;
-    if (spans[i].start > spans[i].end || spans[i].end > len)
-      return gm__error(err, GM_EINVAL, "span %zu (%zu-%zu) lies outside the "
-                       "text (%zu bytes)", i, spans[i].start, spans[i].end,
-                       len);
     /* Spans usually come in text order: start the search where the last
      * one was found, and from the beginning when they do not. */
     if (t > 0 && t <= p->tokens.n && p->tokens.v[t - 1].end > spans[i].start)

@@ -105,6 +105,10 @@ typedef struct gm__pipeline {
    * alt_reason_start[k] (pointers are made with the result) */
   gm_reason *alt_reasons;
   size_t n_alt_reasons, cap_alt_reasons;
+  /* Resolving caller-given spans: the entries of the article's other
+   * places, found by a parse of the whole text, as context only. */
+  uint32_t *context_entries;
+  size_t n_context_entries, cap_context_entries;
   size_t *alt_reason_start;
   size_t cap_alt_reason_start;
   double *cand_scores;            /* resolver's work space: the last

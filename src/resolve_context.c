@@ -472,8 +472,8 @@ static int score_space(gm__pipeline *p, group *gs, size_t n)
   return 0;
 }
 
-/* Count group gi's entry e in the resolved groups per country. */
-static void count_resolved(context *c, group *g, const gaz_entry *e)
+/* Count entry e in the resolved groups per country. */
+static void count_resolved(context *c, const gaz_entry *e)
 {
   size_t i;
 
@@ -491,7 +491,50 @@ static void count_resolved(context *c, group *g, const gaz_entry *e)
   }
   c->resolved[i].groups++;
   c->n_resolved++;
-  g->counted = g->entry;
+}
+
+/* The countries and admin-1 units e names (a composite region: its
+ * members'). */
+static void add_regions(const gm__pipeline *p, context *c, const gaz_entry *e)
+{
+  gm_region r;
+
+  if (is_country(e) && c->n_countries < MAX_CONTEXT) {
+    memcpy(c->countries[c->n_countries++], e->country, 2);
+  } else if (is_admin1(e) && c->n_admin1 < MAX_CONTEXT) {
+    memcpy(c->admin1[c->n_admin1].country, e->country, 2);
+    c->admin1[c->n_admin1++].admin1 = gm__gaz_str(p->gaz, e->admin1);
+  } else if (e->region >= 0 &&
+             gm_gazetteer_region(p->gaz, (uint32_t)e->region, &r) == 0 &&
+             r.kind == GM_REGION_COMPOSITE) {
+    for (size_t m = 0; m < r.n_members; m++) {
+      gm_region mr;
+      const gaz_entry *me;
+      if (gm_gazetteer_region(p->gaz, r.members[m], &mr) ||
+          !(me = gm__gaz_entry(p->gaz, mr.entry)))
+        continue;
+      if (is_admin1(me) && c->n_admin1 < MAX_CONTEXT) {
+        memcpy(c->admin1[c->n_admin1].country, me->country, 2);
+        c->admin1[c->n_admin1++].admin1 = gm__gaz_str(p->gaz, me->admin1);
+      } else if (is_country(me) && c->n_countries < MAX_CONTEXT) {
+        memcpy(c->countries[c->n_countries++], me->country, 2);
+      }
+    }
+  }
+}
+
+/* A place (not a region) as an anchor of the distance signal; group is
+ * GM_NO_ENTRY for the article's places outside caller-given spans. */
+static void add_anchor(context *c, const gaz_entry *e, uint32_t entry,
+                       uint32_t group)
+{
+  if (c->n_anchors >= MAX_ANCHORS || gm__entry_is_region(e))
+    return;
+  c->anchors[c->n_anchors].lat = lat_of(e);
+  c->anchors[c->n_anchors].lon = lon_of(e);
+  ecef_km(lat_of(e), lon_of(e), c->anchors[c->n_anchors].xyz);
+  c->anchors[c->n_anchors].entry = entry;
+  c->anchors[c->n_anchors++].group = group;
 }
 
 static void collect_context(const gm__pipeline *p, group *gs, size_t n,
@@ -500,44 +543,26 @@ static void collect_context(const gm__pipeline *p, group *gs, size_t n,
   memset(c, 0, sizeof *c);
   for (size_t i = 0; i < n; i++) {
     const gaz_entry *e = gm__gaz_entry(p->gaz, gs[i].entry);
-    gm_region r;
     gs[i].counted = GM_NO_ENTRY;
     if (!e)
       continue;
-    count_resolved(c, &gs[i], e);
-    if (is_country(e) && c->n_countries < MAX_CONTEXT) {
-      memcpy(c->countries[c->n_countries++], e->country, 2);
-    } else if (is_admin1(e) && c->n_admin1 < MAX_CONTEXT) {
-      memcpy(c->admin1[c->n_admin1].country, e->country, 2);
-      c->admin1[c->n_admin1++].admin1 = gm__gaz_str(p->gaz, e->admin1);
-    } else if (e->region >= 0 &&
-               gm_gazetteer_region(p->gaz, (uint32_t)e->region, &r) == 0 &&
-               r.kind == GM_REGION_COMPOSITE) {
-      for (size_t m = 0; m < r.n_members; m++) {
-        gm_region mr;
-        const gaz_entry *me;
-        if (gm_gazetteer_region(p->gaz, r.members[m], &mr) ||
-            !(me = gm__gaz_entry(p->gaz, mr.entry)))
-          continue;
-        if (is_admin1(me) && c->n_admin1 < MAX_CONTEXT) {
-          memcpy(c->admin1[c->n_admin1].country, me->country, 2);
-          c->admin1[c->n_admin1++].admin1 = gm__gaz_str(p->gaz, me->admin1);
-        } else if (is_country(me) && c->n_countries < MAX_CONTEXT) {
-          memcpy(c->countries[c->n_countries++], me->country, 2);
-        }
-      }
-    }
+    count_resolved(c, e);
+    gs[i].counted = gs[i].entry;
+    add_regions(p, c, e);
   }
   /* Anchors: the most confidently recognised places (not regions). */
-  for (size_t i = 0; i < n && c->n_anchors < MAX_ANCHORS; i++) {
+  for (size_t i = 0; i < n; i++) {
     const gaz_entry *e = gm__gaz_entry(p->gaz, gs[i].entry);
-    if (!e || gm__entry_is_region(e) || gs[i].recog < 0.5)
+    if (e && gs[i].recog >= 0.5)
+      add_anchor(c, e, gs[i].entry, (uint32_t)i);
+  }
+  for (size_t i = 0; i < p->n_context_entries; i++) {
+    const gaz_entry *e = gm__gaz_entry(p->gaz, p->context_entries[i]);
+    if (!e)
       continue;
-    c->anchors[c->n_anchors].lat = lat_of(e);
-    c->anchors[c->n_anchors].lon = lon_of(e);
-    ecef_km(lat_of(e), lon_of(e), c->anchors[c->n_anchors].xyz);
-    c->anchors[c->n_anchors].entry = gs[i].entry;
-    c->anchors[c->n_anchors++].group = (uint32_t)i;
+    count_resolved(c, e);
+    add_regions(p, c, e);
+    add_anchor(c, e, p->context_entries[i], GM_NO_ENTRY);
   }
 }
 
