@@ -32,28 +32,28 @@ const double gm__resolve_feature_weights[GM__N_RESOLVE_FEATURES] = {
 static int kind_feature(const gaz_entry *e)
 {
   if (e->fclass == 'A') {
-    if (strncmp(e->fcode, "PCL", 3) == 0)
+    if (GM__FCODE_STARTS(e, "PCL"))
       return GM__RF_kind_country;
-    if (strcmp(e->fcode, "ADM1") == 0)
+    if (GM__FCODE_IS(e, "ADM1"))
       return GM__RF_kind_admin1;
-    if (strcmp(e->fcode, "ADM2") == 0)
+    if (GM__FCODE_IS(e, "ADM2"))
       return GM__RF_kind_admin2;
     return GM__RF_kind_admin_other;
   }
-  if (e->fclass == 'L' && strcmp(e->fcode, "CONT") == 0)
+  if (e->fclass == 'L' && GM__FCODE_IS(e, "CONT"))
     return GM__RF_kind_continent;
   /* Ours have an outline (Donbas); a layered dump's are points that
    * must not outrank the admin unit with the same name (Crimea). */
-  if (e->fclass == 'L' && strcmp(e->fcode, "RGN") == 0)
+  if (e->fclass == 'L' && GM__FCODE_IS(e, "RGN"))
     return e->region >= 0 ? GM__RF_kind_region : GM__RF_kind_region_point;
   if (e->fclass == 'P') {
-    if (strcmp(e->fcode, "PPLC") == 0)
+    if (GM__FCODE_IS(e, "PPLC"))
       return GM__RF_kind_capital;
-    if (strcmp(e->fcode, "PPLA") == 0)
+    if (GM__FCODE_IS(e, "PPLA"))
       return GM__RF_kind_admin1_seat;
-    if (strncmp(e->fcode, "PPLA", 4) == 0)
+    if (GM__FCODE_STARTS(e, "PPLA"))
       return GM__RF_kind_admin_seat;
-    if (strcmp(e->fcode, "PPLX") == 0 || strcmp(e->fcode, "PPLH") == 0)
+    if (GM__FCODE_IS(e, "PPLX") || GM__FCODE_IS(e, "PPLH"))
       return GM__RF_kind_historical;
     return -1;   /* an ordinary populated place: the baseline */
   }
@@ -81,7 +81,7 @@ void gm__prior_features(const gaz_entry *e, unsigned how, double *f)
 
 static int is_admin1(const gaz_entry *e)
 {
-  return e->fclass == 'A' && strcmp(e->fcode, "ADM1") == 0;
+  return e->fclass == 'A' && GM__FCODE_IS(e, "ADM1");
 }
 
 /* Is city c the seat of admin unit u (or the capital of u's country)? */
@@ -91,8 +91,8 @@ static int seat_of(const gm_gazetteer *g, const gaz_entry *c,
   if (c->fclass != 'P' || !is_admin1(u) ||
       memcmp(c->country, u->country, 2) != 0)
     return 0;
-  return strcmp(c->fcode, "PPLC") == 0 ||
-         (strcmp(c->fcode, "PPLA") == 0 &&
+  return GM__FCODE_IS(c, "PPLC") ||
+         (GM__FCODE_IS(c, "PPLA") &&
           strcmp(gm__gaz_str(g, c->admin1), gm__gaz_str(g, u->admin1)) == 0);
 }
 
@@ -112,7 +112,7 @@ static void named_after_city(const gm_gazetteer *g, const gm_posting *p,
     }
     if (is_admin1(e) && o->fclass == 'P' && !seat_of(g, o, e) &&
         memcmp(o->country, e->country, 2) == 0 &&
-        (o->population >= 50000 || strcmp(o->fcode, "PPLA") == 0))
+        (o->population >= 50000 || GM__FCODE_IS(o, "PPLA")))
       f[GM__RF_named_after_its_city] = 1;
   }
 }

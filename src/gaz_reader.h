@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "gaz_format.h"
 #include "geomention.h"
@@ -37,6 +38,13 @@ static inline const char *gm__gaz_str(const gm_gazetteer *g, uint32_t off)
              ? (const char *)g->sec[GAZ_SEC_STRINGS] + off
              : "";
 }
+
+/* Whether an entry's feature code is (starts with) a literal: strcmp
+ * (strncmp) on the NUL-terminated code without a call, for the resolver's
+ * and recogniser's tests of every candidate. The literal has at most 5
+ * characters. */
+#define GM__FCODE_IS(e, lit) (memcmp((e)->fcode, lit, sizeof lit) == 0)
+#define GM__FCODE_STARTS(e, lit) (memcmp((e)->fcode, lit, sizeof lit - 1) == 0)
 
 /* The lexicon's record of a normalised word, or NULL. */
 const gaz_word *gm__gaz_word(const gm_gazetteer *g, const char *key,

@@ -70,20 +70,20 @@ typedef struct context {
 int gm__entry_is_region(const gaz_entry *e)
 {
   return e->region >= 0 ||
-         (e->fclass == 'A' && (strncmp(e->fcode, "PCL", 3) == 0 ||
-                               strncmp(e->fcode, "ADM", 3) == 0)) ||
-         (e->fclass == 'L' && (strcmp(e->fcode, "RGN") == 0 ||
-                               strcmp(e->fcode, "CONT") == 0));
+         (e->fclass == 'A' && (GM__FCODE_STARTS(e, "PCL") ||
+                               GM__FCODE_STARTS(e, "ADM"))) ||
+         (e->fclass == 'L' && (GM__FCODE_IS(e, "RGN") ||
+                               GM__FCODE_IS(e, "CONT")));
 }
 
 static int is_country(const gaz_entry *e)
 {
-  return e->fclass == 'A' && strncmp(e->fcode, "PCL", 3) == 0;
+  return e->fclass == 'A' && GM__FCODE_STARTS(e, "PCL");
 }
 
 static int is_admin1(const gaz_entry *e)
 {
-  return e->fclass == 'A' && strcmp(e->fcode, "ADM1") == 0;
+  return e->fclass == 'A' && GM__FCODE_IS(e, "ADM1");
 }
 
 /* A container whose inside the codes can tell. */
@@ -282,7 +282,7 @@ static void features(const gm__pipeline *p, const context *c,
     /* Countries and continents are too large for a point's distance to
      * mean anything; admin units and places are not. Beyond 500 km
      * distance says nothing more. */
-    if (c->n_anchors && !is_country(e) && strcmp(e->fcode, "CONT") != 0) {
+    if (c->n_anchors && !is_country(e) && !GM__FCODE_IS(e, "CONT")) {
       double km = nearest_anchor_km(p, c, gi, e);
       if (km >= 0)
         f[GM__RF_distance_to_other_places] =
@@ -652,7 +652,7 @@ static int is_speech_verb(const char *w)
       "accused", "insisted", "stated", "responded", "rejected", "confirmed",
       "urged", "demanded", "wants", "threatened", "agreed", "signed", NULL};
   for (const char *const *v = verbs; *v; v++)
-    if (strcmp(w, *v) == 0)
+    if (**v == *w && strcmp(w, *v) == 0)
       return 1;
   return 0;
 }
@@ -744,7 +744,7 @@ int gm__resolve(gm__pipeline *p)
       w->role = gm__entry_is_region(e) ? GM_ROLE_REGION : GM_ROLE_PLACE;
     /* "Moscow denied", "Ukraine said": a capital or country as the
      * subject of a verb of saying; not "officials in Kyiv say". */
-    if ((is_country(e) || strcmp(e->fcode, "PPLC") == 0) &&
+    if ((is_country(e) || GM__FCODE_IS(e, "PPLC")) &&
         w->tok_end < p->tokens.n &&
         is_speech_verb(gm__token_norm(&p->tokens, w->tok_end)) &&
         !(w->cues & GM__CUE_AFTER_PREPOSITION))
