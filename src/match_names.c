@@ -68,20 +68,30 @@ static int build_key(gm__pipeline *p, size_t a, size_t b)
 
 /* gm_gazetteer_postings for p->key, through the parser's cache of
  * answers (when it has one; short keys only). */
+/* The cache slot of a key, or NULL when there is no cache or the key is
+ * too long for it. */
+static gm__probe_slot *probe_slot(const gm__pipeline *p, const char *key,
+                                  size_t len)
+{
+  uint64_t h = 14695981039346656037ull;
+
+  if (!p->probes || len > GM__PROBE_KEY)
+    return NULL;
+  for (size_t i = 0; i < len; i++)
+    h = (h ^ (unsigned char)key[i]) * 1099511628211ull;
+  return &p->probes[(h >> 32) & (GM__PROBE_SLOTS - 1)];
+}
+
 static int postings(gm__pipeline *p, const gm_posting **post, size_t *n,
                     int *prefix)
 {
   const char *key = p->key.data;
   size_t len = p->key.len;
-  uint64_t h = 14695981039346656037ull;
-  gm__probe_slot *slot;
+  gm__probe_slot *slot = probe_slot(p, key, len);
   int rc;
 
-  if (!p->probes || len > GM__PROBE_KEY)
+  if (!slot)
     return gm_gazetteer_postings(p->gaz, key, len, post, n, prefix);
-  for (size_t i = 0; i < len; i++)
-    h = (h ^ (unsigned char)key[i]) * 1099511628211ull;
-  slot = &p->probes[(h >> 32) & (GM__PROBE_SLOTS - 1)];
   if (slot->len == len && memcmp(slot->key, key, len) == 0) {
     *post = slot->postings;
     *n = slot->n_postings;
@@ -202,11 +212,33 @@ int gm__match_span(gm__pipeline *p, size_t a, size_t b, gm__work *w)
 
 int gm__same_name(const gm__pipeline *p, const gm__work *a, const gm__work *b)
 {
+  const gm__tokens *t = &p->tokens;
+
   if (a->tok_end - a->tok_start != b->tok_end - b->tok_start)
     return 0;
-  for (size_t i = 0; i < a->tok_end - a->tok_start; i++)
-    if (strcmp(gm__token_norm(&p->tokens, a->tok_start + i),
-               gm__token_norm(&p->tokens, b->tok_start + i)) != 0)
+  for (size_t i = 0; i < a->tok_end - a->tok_start; i++) {
+    const gm__token *x = &t->v[a->tok_start + i], *y = &t->v[b->tok_start + i];
+    /* Normalised forms hold no NUL: equal lengths and bytes is strcmp's
+     * equality. */
+    if (x->norm_len != y->norm_len ||
+        memcmp(t->norm.data + x->norm, t->norm.data + y->norm,
+               x->norm_len) != 0)
       return 0;
+  }
   return 1;
+}
+
+const gaz_word *gm__token_word(const gm__pipeline *p, size_t i)
+{
+  const char *key = gm__token_norm(&p->tokens, i);
+  size_t len = p->tokens.v[i].norm_len;
+  gm__probe_slot *slot = probe_slot(p, key, len);
+
+  if (!slot || slot->len != len || memcmp(slot->key, key, len) != 0)
+    return gm__gaz_word(p->gaz, key, len);
+  if (!slot->word_known) {
+    slot->word = gm__gaz_word(p->gaz, key, len);
+    slot->word_known = 1;
+  }
+  return slot->word;
 }

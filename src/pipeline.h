@@ -73,11 +73,13 @@ enum {
 #define GM__PROBE_KEY 22
 typedef struct gm__probe_slot {
   const gm_posting *postings;
+  const gaz_word *word;           /* the lexicon's, once word_known */
   uint32_t n_postings;
   uint8_t len;                    /* of the key; 0 = an empty slot */
   uint8_t prefix;
+  uint8_t word_known;
   char key[GM__PROBE_KEY];
-} gm__probe_slot;                 /* 40 bytes */
+} gm__probe_slot;                 /* 48 bytes */
 
 /* One remembered geodesic distance between two entries (resolver). */
 typedef struct gm__km_slot {
@@ -125,6 +127,9 @@ int gm__match_names(gm__pipeline *p, const char *text);
 int gm__match_span(gm__pipeline *p, size_t a, size_t b, gm__work *w);
 /* Whether two matches are the same normalised name ("Kyiv", "KYIV"). */
 int gm__same_name(const gm__pipeline *p, const gm__work *a, const gm__work *b);
+/* gm__gaz_word of token i's normalised form, through the matcher's cache
+ * of the index's answers when the word is there. */
+const gaz_word *gm__token_word(const gm__pipeline *p, size_t i);
 void gm__recognise(gm__pipeline *p, const char *text);
 int gm__resolve(gm__pipeline *p);
 
