@@ -14,6 +14,7 @@
  * titles, admin terms), not lists of place names.
  */
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "pipeline.h"
@@ -82,12 +83,54 @@ static const char *const function_words[] = {"for", "and", "of", "in", "the",
                                              "on", "de", "du", "la", "del",
                                              NULL};
 
+/* Membership in the lists above through one hash table of their words,
+ * each with a bit per list it is in: a match asks about the words around
+ * it a dozen times, and scanning the lists was most of the recogniser's
+ * time. */
+static const char *const *const cue_lists[] = {
+    strong_preps, weak_preps,     titles,         admin_suffixes,
+    city_suffixes, org_after,     org_heads,      calendar_words,
+    function_words};
+#define CUE_SLOTS 1024   /* a power of two, over twice the words */
+static struct {
+  const char *word;
+  uint32_t hash;         /* low bits of gm__hash(word) */
+  unsigned lists;        /* bit i: in cue_lists[i] */
+} cue_table[CUE_SLOTS];
+static pthread_once_t cue_once = PTHREAD_ONCE_INIT;
+
+static size_t cue_slot(const char *word, uint32_t *hash)
+{
+  uint32_t h = (uint32_t)gm__hash(word, strlen(word));
+  size_t i = h & (CUE_SLOTS - 1);
+
+  while (cue_table[i].word &&
+         (cue_table[i].hash != h || strcmp(cue_table[i].word, word) != 0))
+    i = (i + 1) & (CUE_SLOTS - 1);
+  *hash = h;
+  return i;
+}
+
+static void init_cue_table(void)
+{
+  for (size_t l = 0; l < sizeof cue_lists / sizeof *cue_lists; l++)
+    for (const char *const *w = cue_lists[l]; *w; w++) {
+      uint32_t h;
+      size_t i = cue_slot(*w, &h);
+      cue_table[i].word = *w;
+      cue_table[i].hash = h;
+      cue_table[i].lists |= 1u << l;
+    }
+}
+
 static int in_list(const char *word, const char *const *list)
 {
-  for (; *list; list++)
-    if (**list == *word && strcmp(word, *list) == 0)
-      return 1;
-  return 0;
+  size_t l = 0;
+  uint32_t h;
+
+  while (cue_lists[l] != list)
+    l++;
+  return (cue_table[cue_slot(word, &h)].lists >> l) & 1;
 }
 
 static int is_cap(const gm__token *t)
@@ -176,8 +219,7 @@ static int region_abbreviation(const gm__pipeline *p, const gm__work *w)
 
 static const gaz_word *word_of(const gm__pipeline *p, size_t i)
 {
-  return gm__gaz_word(p->gaz, gm__token_norm(&p->tokens, i),
-                      p->tokens.v[i].norm_len);
+  return gm__token_word(p, i);
 }
 
 /* What the match's usable postings can name. */
@@ -209,9 +251,9 @@ static kinds kinds_of(const gm__pipeline *p, const gm__work *w)
     if ((w->postings[i].how == GM_HOW_NAME ||
          w->postings[i].how == GM_HOW_ASCII) &&
         e->fclass == 'P' &&
-        (!strcmp(e->fcode, "PPLC") || !strcmp(e->fcode, "PPLA")))
+        (GM__FCODE_IS(e, "PPLC") || GM__FCODE_IS(e, "PPLA")))
       k.capital = 1;
-    if (e->fclass == 'A' && strncmp(e->fcode, "PCL", 3) == 0)
+    if (e->fclass == 'A' && GM__FCODE_STARTS(e, "PCL"))
       k.country = 1;
     if (e->population > k.max_population)
       k.max_population = e->population;
@@ -522,15 +564,19 @@ static int person_evidence(const gm__work *w)
 
 static void spread_person_evidence(gm__pipeline *p)
 {
-  /* Quadratic only in the person-marked names, which are few; bounded. */
-  size_t marked = 0;
-  for (size_t i = 0; i < p->n_work && marked < 64; i++) {
-    if (!person_evidence(&p->work[i]))
+  /* Quadratic only in the person-marked names, which are few; bounded:
+   * the first 64 of them. Each unmarked name takes the feature once per
+   * marked name it shares, in their order. */
+  size_t marked[64], n_marked = 0;
+
+  for (size_t i = 0; i < p->n_work && n_marked < 64; i++)
+    if (person_evidence(&p->work[i]))
+      marked[n_marked++] = i;
+  for (size_t j = 0; n_marked && j < p->n_work; j++) {
+    if (person_evidence(&p->work[j]))
       continue;
-    marked++;
-    for (size_t j = 0; j < p->n_work; j++)
-      if (j != i && !person_evidence(&p->work[j]) &&
-          gm__same_name(p, &p->work[i], &p->work[j]))
+    for (size_t k = 0; k < n_marked; k++)
+      if (gm__same_name(p, &p->work[marked[k]], &p->work[j]))
         feature(&p->work[j], F_person_elsewhere, 1);
   }
 }
@@ -598,11 +644,11 @@ static void collect_regions(const gm__pipeline *p, doc_regions *d)
       const gaz_entry *e = gm__gaz_entry(p->gaz, w->postings[k].entry);
       if (!e || !e->country[0])
         continue;
-      if (((e->fclass == 'A' && !strncmp(e->fcode, "PCL", 3)) ||
+      if (((e->fclass == 'A' && GM__FCODE_STARTS(e, "PCL")) ||
            w->postings[k].how == GM_HOW_DEMONYM) &&
           d->n_countries < 64)
         memcpy(d->countries[d->n_countries++], e->country, 2);
-      else if (e->fclass == 'A' && !strcmp(e->fcode, "ADM1") && e->admin1 &&
+      else if (e->fclass == 'A' && GM__FCODE_IS(e, "ADM1") && e->admin1 &&
                d->n_admin1 < 64) {
         memcpy(d->admin1[d->n_admin1].country, e->country, 2);
         d->admin1[d->n_admin1++].admin1 = e->admin1;
@@ -628,8 +674,10 @@ static void document_features(gm__pipeline *p)
         in_country = !memcmp(d.countries[c], e->country, 2);
       for (size_t a = 0; a < d.n_admin1 && !in_admin1; a++)
         in_admin1 = !memcmp(d.admin1[a].country, e->country, 2) &&
-                    e->admin1 && !strcmp(gm__gaz_str(p->gaz, e->admin1),
-                                         gm__gaz_str(p->gaz, d.admin1[a].admin1));
+                    e->admin1 &&
+                    (e->admin1 == d.admin1[a].admin1 ||
+                     !strcmp(gm__gaz_str(p->gaz, e->admin1),
+                             gm__gaz_str(p->gaz, d.admin1[a].admin1)));
     }
     if (in_admin1)
       feature(w, F_admin1_in_document, 1);
@@ -642,6 +690,7 @@ void gm__recognise(gm__pipeline *p, const char *text)
 {
   size_t s = 0;
 
+  pthread_once(&cue_once, init_cue_table);
   for (size_t i = 0; i < p->n_work; i++) {
     gm__work *w = &p->work[i];
     while (s + 1 < p->n_sentences && p->sentences[s + 1].tok_start <= w->tok_start)
