@@ -25,6 +25,12 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A usage error: the message, a pointer to --help, status 2. */
 int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* A count given on the command line or in the environment: decimal
+ * digits only (no sign, space, exponent or hex: "1e3" and "0x10" are
+ * typos, not numbers), in [min, max]. 0, or -1 when it is not. */
+int cli_count(const char *s, unsigned long long min, unsigned long long max,
+              unsigned long long *v);
+
 /* The gazetteer to use: --gazetteer FILE, else $GEOMENTION_GAZETTEER,
  * else geomention.gmz beside the executable (a build tree), else the
  * installed default. */

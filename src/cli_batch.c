@@ -494,12 +494,9 @@ int batch_reader_next_raw(batch_reader *r, batch_article *a)
 size_t batch_spill_budget(void)
 {
   const char *s = getenv("GEOMENTION_SPILL_BYTES");
-  char *end;
   unsigned long long n;
 
-  if (!s || !*s)
+  if (!s || !*s || cli_count(s, 0, SIZE_MAX, &n))
     return GM__PLACES_BUDGET;
-  errno = 0;
-  n = strtoull(s, &end, 10);
-  return *end || errno || n > SIZE_MAX ? GM__PLACES_BUDGET : (size_t)n;
+  return (size_t)n;
 }

@@ -37,6 +37,24 @@ int cli_usage(const char *fmt, ...)
   return EXIT_USAGE;
 }
 
+int cli_count(const char *s, unsigned long long min, unsigned long long max,
+              unsigned long long *v)
+{
+  unsigned long long n = 0;
+
+  if (!*s)
+    return -1;
+  for (; *s; s++) {
+    if (*s < '0' || *s > '9' || n > (ULLONG_MAX - 9) / 10)
+      return -1;
+    n = n * 10 + (unsigned long long)(*s - '0');
+  }
+  if (n < min || n > max)
+    return -1;
+  *v = n;
+  return 0;
+}
+
 const char *cli_gazetteer_path(const char *option)
 {
   static char beside[PATH_MAX];

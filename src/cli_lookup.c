@@ -72,9 +72,8 @@ int cmd_lookup(int argc, char **argv)
                          optarg);
       break;
     case 'l': {
-      char *end;
-      long v = strtol(optarg, &end, 10);
-      if (*end || v < 1 || v > 100000)
+      unsigned long long v;
+      if (cli_count(optarg, 1, 100000, &v))
         return cli_usage("--limit: expected 1..100000, got '%s'", optarg);
       opt.limit = (size_t)v;
       break;

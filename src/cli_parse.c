@@ -15,6 +15,7 @@
  * table drives both getopt_long and --help.
  */
 #include <errno.h>
+#include <ctype.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdint.h>
@@ -229,21 +230,10 @@ typedef struct run {
 static int output_option(config *c, int ch, const char *arg);
 
 /* A whole number in [min, max]; 0, or -1 with *v untouched. */
-static int parse_count(const char *s, double min, double max, double *v)
-{
-  char *end;
-  double d = strtod(s, &end);
-
-  if (end == s || *end || d != floor(d) || d < min || d > max)
-    return -1;
-  *v = d;
-  return 0;
-}
-
 /* The options of the inputs; 0 or a usage status. */
 static int batch_option(config *c, int ch, const char *arg)
 {
-  double v;
+  unsigned long long count;
 
   switch (ch) {
   case OPT_FORMAT:
@@ -258,23 +248,24 @@ static int batch_option(config *c, int ch, const char *arg)
   case OPT_DATE_FIELD: c->input.field[FIELD_DATE] = arg; return 0;
   case OPT_TEXT_FIELD: c->input.field[FIELD_TEXT] = arg; return 0;
   case OPT_MAX_ARTICLE_BYTES:
-    if (parse_count(arg, 1, 1e12, &v))
+    if (cli_count(arg, 1, 1000000000000ull, &count))
       return cli_usage("--max-article-bytes: expected bytes > 0, got '%s'",
                        arg);
-    c->input.max_article_bytes = (size_t)v;
+    c->input.max_article_bytes = (size_t)count;
     return 0;
   case OPT_ERRORS: c->errors = arg; return 0;
   case 'j':
     /* More threads than this is a typo, not a machine. */
-    if (parse_count(arg, 1, MAX_JOBS, &v))
+    if (cli_count(arg, 1, MAX_JOBS, &count))
       return cli_usage("--jobs: expected 1 to %d, got '%s'", MAX_JOBS, arg);
-    c->jobs = (int)v;
+    c->jobs = (int)count;
     return 0;
   case OPT_MAX_CITATIONS:
     /* A place's role and first sentence come from its first citation. */
-    if (parse_count(arg, 1, 1e9, &v))
-      return cli_usage("--max-citations: expected 1 or more, got '%s'", arg);
-    c->max_citations = (size_t)v;
+    if (cli_count(arg, 1, 1000000000ull, &count))
+      return cli_usage("--max-citations: expected 1 to 1000000000, got '%s'",
+                       arg);
+    c->max_citations = (size_t)count;
     return 0;
   case 'q': c->quiet = 1; return 0;
   case OPT_RESUME: c->resume = 1; return 0;
@@ -332,6 +323,7 @@ static int output_option(config *c, int ch, const char *arg)
 /* The priors and the rest; 0, or an exit status (help is EXIT_OK). */
 static int input_option(config *c, int ch, const char *arg)
 {
+  unsigned long long count;
   double v[4];
   int n;
 
@@ -339,7 +331,8 @@ static int input_option(config *c, int ch, const char *arg)
   case 'o': c->output = arg; return 0;
   case 'm': c->mentions = 1; return 0;
   case 'c':
-    if (strlen(arg) != 2)
+    if (strlen(arg) != 2 || !isalpha((unsigned char)arg[0]) ||
+        !isalpha((unsigned char)arg[1]))
       return cli_usage("--country: expected ISO alpha-2, got '%s'", arg);
     c->country[0] = (char)(arg[0] & ~0x20);
     c->country[1] = (char)(arg[1] & ~0x20);
@@ -367,10 +360,10 @@ static int input_option(config *c, int ch, const char *arg)
   case 'd': c->popt.demonyms = 1; return 0;
   case OPT_ALL_MATCHES: c->popt.all_matches = 1; return 0;
   case OPT_ALTERNATIVES:
-    if (parse_count(arg, 1, GM_MAX_ALTERNATIVES, v))
+    if (cli_count(arg, 1, GM_MAX_ALTERNATIVES, &count))
       return cli_usage("--alternatives: expected 1 to %d, got '%s'",
                        GM_MAX_ALTERNATIVES, arg);
-    c->popt.max_alternatives = (size_t)v[0];
+    c->popt.max_alternatives = (size_t)count;
     return 0;
   case OPT_EXPLAIN: c->popt.explain_alternatives = 1; return 0;
   case 'G': c->gaz_path = arg; return 0;

@@ -15,8 +15,8 @@
 
 static int is_abbreviation(const gm__tokens *t, size_t i)
 {
-  static const char *titles[] = {"mr", "mrs", "ms", "dr", "st", "gen", "col",
-                                 "lt", "sgt", "capt", "rev", "prof", "sen",
+  static const char *titles[] = {"mr", "mrs", "ms", "dr", "st", "ste",
+                                 "gen", "col", "lt", "sgt", "capt", "rev", "prof", "sen",
                                  "rep", "gov", "jr", "sr", "no", "vs", "ft",
                                  "mt", "co", "corp", "inc", "ltd", "adm"};
   const gm__token *tok = &t->v[i];
