@@ -209,8 +209,10 @@ int cli_output_open(cli_output *o, const char *path)
   fd = mkstemp(o->tmp);
   if (fd < 0 || !(o->f = fdopen(fd, "w"))) {
     cli_warn("%s: cannot create: %s", o->tmp, strerror(errno));
-    if (fd >= 0)
+    if (fd >= 0) {
       close(fd);
+      unlink(o->tmp);   /* made by mkstemp: not to be left behind */
+    }
     free(o->tmp);
     o->tmp = NULL;
     return EXIT_FAILURE_;
