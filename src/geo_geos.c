@@ -17,7 +17,6 @@
  * gm__geo_from_wkb, so those two load GEOS (through ready()) and every
  * other function, handed a geometry, finds it loaded.
  */
-#include <dlfcn.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -104,42 +103,15 @@ static void *geos_lib;          /* NULL until GEOS is loaded */
 static char geos_failure[256];  /* why it could not be, else "" */
 static pthread_once_t geos_once = PTHREAD_ONCE_INIT;
 
-/* dlsym's void * cannot be assigned to a function pointer in ISO C, but
- * its bytes can be copied. */
-static int bind_symbol(void *lib, const char *name, void *slot, size_t size)
-{
-  void *sym = dlsym(lib, name);
-
-  if (!sym)
-    return -1;
-  memcpy(slot, &sym, size);
-  return 0;
-}
-
 static void load_geos(void)
 {
-  const char *why;
-  void *lib;
+#define GM__GEOS_SYMBOL(name) {#name, &geos_api.name, sizeof geos_api.name},
+  static const gm__dl_symbol symbols[] = {GM__GEOS_FUNCTIONS(GM__GEOS_SYMBOL)};
+#undef GM__GEOS_SYMBOL
 
-  dlerror(); /* clear a stale message */
-  if (!(lib = dlopen(GM_GEOS_SONAME, RTLD_NOW | RTLD_LOCAL))) {
-    why = dlerror();
-    snprintf(geos_failure, sizeof geos_failure, "cannot load GEOS (%s): %s",
-             GM_GEOS_SONAME, why ? why : "dlopen failed");
-    return;
-  }
-#define GM__GEOS_BIND(name)                                                \
-  if (bind_symbol(lib, #name, &geos_api.name, sizeof geos_api.name)) {     \
-    why = dlerror();                                                       \
-    snprintf(geos_failure, sizeof geos_failure,                            \
-             "cannot load GEOS (%s): no function %s: %s", GM_GEOS_SONAME,  \
-             #name, why ? why : "dlsym failed");                           \
-    dlclose(lib);                                                          \
-    return;                                                                \
-  }
-  GM__GEOS_FUNCTIONS(GM__GEOS_BIND)
-#undef GM__GEOS_BIND
-  geos_lib = lib;
+  geos_lib = gm__dl_load("GEOS", GM_GEOS_SONAME, symbols,
+                         sizeof symbols / sizeof *symbols, geos_failure,
+                         sizeof geos_failure);
 }
 
 /* From here on, each GEOS function's name calls it through its slot. */

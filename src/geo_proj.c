@@ -15,7 +15,6 @@
  * called through the table `api`, filled once under pthread_once, which
  * also makes it visible to every thread that passes the same once.
  */
-#include <dlfcn.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -58,41 +57,17 @@ static char proj_failure[400];  /* why it could not be, else "" */
 static pthread_once_t proj_once = PTHREAD_ONCE_INIT;
 static struct geod_geodesic wgs84;
 
-/* Store one symbol's address in its slot; dlsym's void * cannot be
- * assigned to a function pointer in ISO C, but its bytes can be copied. */
-static int bind_symbol(void *lib, const char *name, void *slot, size_t size)
-{
-  void *sym = dlsym(lib, name);
-
-  if (!sym)
-    return -1;
-  memcpy(slot, &sym, size);
-  return 0;
-}
-
 static void load_proj(void)
 {
-  const char *why;
-  void *lib;
+#define GM__PROJ_SYMBOL(name) {#name, &api.name, sizeof api.name},
+  static const gm__dl_symbol symbols[] = {GM__PROJ_FUNCTIONS(GM__PROJ_SYMBOL)};
+#undef GM__PROJ_SYMBOL
+  void *lib = gm__dl_load("PROJ", GM_PROJ_SONAME, symbols,
+                          sizeof symbols / sizeof *symbols, proj_failure,
+                          sizeof proj_failure);
 
-  dlerror(); /* clear a stale message */
-  if (!(lib = dlopen(GM_PROJ_SONAME, RTLD_NOW | RTLD_LOCAL))) {
-    why = dlerror();
-    snprintf(proj_failure, sizeof proj_failure, "cannot load PROJ (%s): %s",
-             GM_PROJ_SONAME, why ? why : "dlopen failed");
+  if (!lib)
     return;
-  }
-#define GM__PROJ_BIND(name)                                                \
-  if (bind_symbol(lib, #name, &api.name, sizeof api.name)) {              \
-    why = dlerror();                                                       \
-    snprintf(proj_failure, sizeof proj_failure,                            \
-             "cannot load PROJ (%s): no function %s: %s", GM_PROJ_SONAME,  \
-             #name, why ? why : "dlsym failed");                           \
-    dlclose(lib);                                                          \
-    return;                                                                \
-  }
-  GM__PROJ_FUNCTIONS(GM__PROJ_BIND)
-#undef GM__PROJ_BIND
   api.geod_init(&wgs84, 6378137.0, 1 / 298.257223563);
   proj_lib = lib;
 }

@@ -108,4 +108,18 @@ int gm__normalize_key(gm__tokens *t, const char *s, size_t len,
  * abbreviation such as "St. Louis". */
 int gm__sep_joins(const gm__tokens *t, size_t i);
 
+/* One function of a library loaded at run time: its name and the slot
+ * (a function pointer of size bytes) its address goes to. */
+typedef struct gm__dl_symbol {
+  const char *name;
+  void *slot;
+  size_t size;
+} gm__dl_symbol;
+
+/* dlopen soname and fill every slot; the handle, or NULL with why (what:
+ * "PROJ", "GEOS") saying which library or function could not be had. */
+void *gm__dl_load(const char *what, const char *soname,
+                  const gm__dl_symbol *syms, size_t n, char *why,
+                  size_t why_size);
+
 #endif /* GM_INTERNAL_H */

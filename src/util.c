@@ -1,6 +1,7 @@
 /*
  * util.c — error messages, growable arrays and strings, hashing.
  */
+#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,4 +108,34 @@ uint64_t gm__hash(const char *s, size_t len)
     h *= 1099511628211ull;
   }
   return h;
+}
+
+void *gm__dl_load(const char *what, const char *soname,
+                  const gm__dl_symbol *syms, size_t n, char *why,
+                  size_t why_size)
+{
+  const char *msg;
+  void *lib;
+
+  dlerror(); /* clear a stale message */
+  if (!(lib = dlopen(soname, RTLD_NOW | RTLD_LOCAL))) {
+    msg = dlerror();
+    snprintf(why, why_size, "cannot load %s (%s): %s", what, soname,
+             msg ? msg : "dlopen failed");
+    return NULL;
+  }
+  for (size_t i = 0; i < n; i++) {
+    /* dlsym's void * cannot be assigned to a function pointer in ISO C,
+     * but its bytes can be copied. */
+    void *sym = dlsym(lib, syms[i].name);
+    if (!sym) {
+      msg = dlerror();
+      snprintf(why, why_size, "cannot load %s (%s): no function %s: %s",
+               what, soname, syms[i].name, msg ? msg : "dlsym failed");
+      dlclose(lib);
+      return NULL;
+    }
+    memcpy(syms[i].slot, &sym, syms[i].size);
+  }
+  return lib;
 }
