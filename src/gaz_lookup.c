@@ -102,6 +102,11 @@ static int seat_of(const gm_gazetteer *g, const gaz_entry *c,
 static void named_after_city(const gm_gazetteer *g, const gm_posting *p,
                              size_t n, const gaz_entry *e, double *f)
 {
+  /* Only admin units and seats can have either: most candidates skip the
+   * walk over their name's postings, which runs every round. */
+  if (!is_admin1(e) && !(e->fclass == 'P' && (GM__FCODE_IS(e, "PPLC") ||
+                                               GM__FCODE_IS(e, "PPLA"))))
+    return;
   for (size_t i = 0; i < n; i++) {
     const gaz_entry *o = gm__gaz_entry(g, p[i].entry);
     if (!o || o == e)
