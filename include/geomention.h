@@ -320,8 +320,11 @@ int gm_parse(gm_parser *p, const char *text, size_t len, gm_result **out,
 
 /*
  * Resolve caller-given spans instead of recognising: every span gets a
- * mention (entry GM_NO_ENTRY when no gazetteer name fits it), in the
- * order given.
+ * mention, in the order given. A span that is not a gazetteer name is
+ * answered by the longest name inside it, or, when there is none or it
+ * lies over 500 km from the nearest place of the text, is put at that
+ * place (reason "located_by_context", confidence 0.35); entry GM_NO_ENTRY
+ * only when the text has no place at all.
  */
 int gm_resolve_spans(gm_parser *p, const char *text, size_t len,
                      const gm_span *spans, size_t n, gm_result **out,

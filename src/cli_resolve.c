@@ -7,8 +7,8 @@
  * [{"start", "end"}]} in code points, as Python counts them; "toponyms"
  * is read when "spans" is absent, so an evaluation corpus works as it
  * is. Output is one line per article in the format of `parse
- * --mentions`, every span in the order given, "entry": null for a span
- * no gazetteer name fits.
+ * --mentions`, every span in the order given; a span that is not a name
+ * may be put at the nearest place of the text (gm_resolve_spans).
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -30,8 +30,10 @@ static void help(void)
          "when \"spans\" is absent. - is stdin; FILE.xz is read through\n"
          "`xz -dc`. Writes one JSON line per article, as parse --mentions:\n"
          "every span in the order given with its entry (id, geonameid,\n"
-         "name, lat, lon, ...), confidence and alternatives; \"entry\" is\n"
-         "null where no gazetteer name fits the span.\n\n"
+         "name, lat, lon, ...), confidence and alternatives. A span that\n"
+         "is not a gazetteer name (a street, a building) is put at the\n"
+         "nearest place of the text (reason located_by_context,\n"
+         "confidence 0.35); \"entry\" is null when the text has none.\n\n"
          "  -s, --spans FILE        the articles and their spans\n"
          "  -o, --output FILE       write to FILE (complete or not at all)\n"
          "  -c, --country CC        prior: the publication's country\n"

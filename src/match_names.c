@@ -204,6 +204,7 @@ int gm__match_span(gm__pipeline *p, size_t a, size_t b, gm__work *w)
       if (n) {
         w->postings = post;
         w->n_postings = n;
+        w->partial = len < b - a;
         return 0;
       }
     }

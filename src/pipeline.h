@@ -32,6 +32,12 @@ typedef struct gm__sentence {
 } gm__sentence;
 
 /* One candidate mention as it moves through the stages. */
+/* A place found in the article: its entry and where its text starts. */
+typedef struct gm__placed {
+  uint32_t entry;
+  size_t start;                   /* byte offset */
+} gm__placed;
+
 typedef struct gm__work {
   /* match */
   size_t tok_start, tok_end;      /* tokens [start, end) */
@@ -41,6 +47,8 @@ typedef struct gm__work {
                                      name plus a suffix ("Metcalfe County") */
   int trailing_period;            /* the text ends with an abbreviation's
                                      period ("U.S.", "Ky.") */
+  int partial;                    /* a caller's span of which only a part
+                                     is a name ("Xavier University") */
   uint32_t sentence;
   /* recognise */
   double recog_logit;
@@ -107,9 +115,9 @@ typedef struct gm__pipeline {
    * alt_reason_start[k] (pointers are made with the result) */
   gm_reason *alt_reasons;
   size_t n_alt_reasons, cap_alt_reasons;
-  /* Resolving caller-given spans: the entries of the article's other
-   * places, found by a parse of the whole text, as context only. */
-  uint32_t *context_entries;
+  /* Resolving caller-given spans: the article's other places, found by
+   * a parse of the whole text, as context only. */
+  gm__placed *context_entries;
   size_t n_context_entries, cap_context_entries;
   size_t *alt_reason_start;
   size_t cap_alt_reason_start;
@@ -123,7 +131,8 @@ typedef struct gm__pipeline {
 
 int gm__sentences(gm__pipeline *p, const char *text, size_t len);
 int gm__match_names(gm__pipeline *p, const char *text);
-/* Postings for the tokens [a, b) alone (for caller-given spans). */
+/* Postings for the tokens [a, b) alone (for caller-given spans): of the
+ * name they make, else of the longest name inside them (w->partial). */
 int gm__match_span(gm__pipeline *p, size_t a, size_t b, gm__work *w);
 /* Whether two matches are the same normalised name ("Kyiv", "KYIV"). */
 int gm__same_name(const gm__pipeline *p, const gm__work *a, const gm__work *b);

@@ -557,12 +557,13 @@ static void collect_context(const gm__pipeline *p, group *gs, size_t n,
       add_anchor(c, e, gs[i].entry, (uint32_t)i);
   }
   for (size_t i = 0; i < p->n_context_entries; i++) {
-    const gaz_entry *e = gm__gaz_entry(p->gaz, p->context_entries[i]);
+    uint32_t entry = p->context_entries[i].entry;
+    const gaz_entry *e = gm__gaz_entry(p->gaz, entry);
     if (!e)
       continue;
     count_resolved(c, e);
     add_regions(p, c, e);
-    add_anchor(c, e, p->context_entries[i], GM_NO_ENTRY);
+    add_anchor(c, e, entry, GM_NO_ENTRY);
   }
 }
 

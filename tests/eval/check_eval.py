@@ -258,7 +258,9 @@ def test_badlines():
 def test_resolve():
     """resolve --spans: every span answered in order, code points turned
     into bytes (the text starts with a two-byte letter), a span no name
-    fits gets "entry": null, a bad line is reported and skipped."""
+    fits is put at the nearest place of the text (reason
+    located_by_context, low confidence) or, with no place in the text,
+    gets "entry": null; a bad line is reported and skipped."""
     text = "Ölçü: shelling hit Kyiv, then Lviv and Xyzzyqville."
     def span(word):
         i = text.index(word)
@@ -270,7 +272,9 @@ def test_resolve():
              json.dumps({"id": 2, "text": "Kyiv", "toponyms": [
                  {"start": 0, "end": 4}]}),
              json.dumps({"id": "c", "text": "Kyiv", "spans": [
-                 {"start": 0, "end": 9}]})]
+                 {"start": 0, "end": 9}]}),
+             json.dumps({"id": "d", "text": "Xyzzyqville", "spans": [
+                 {"start": 0, "end": 11}]})]
     with tempfile.TemporaryDirectory(prefix="gm-eval-") as tmp:
         path = os.path.join(tmp, "spans.jsonl")
         with open(path, "w", encoding="utf-8") as f:
@@ -281,10 +285,17 @@ def test_resolve():
                        m["entry"] and m["entry"]["geonameid"])
                       for m in d["mentions"]]) for d in docs]
     want = [("a", [("Lviv", 30, 34, 702550), ("Kyiv", 19, 23, 703448),
-                   ("Xyzzyqville", 39, 50, None)]),
-            ("2", [("Kyiv", 0, 4, 703448)])]
+                   ("Xyzzyqville", 39, 50, 702550)]),
+            ("2", [("Kyiv", 0, 4, 703448)]),
+            ("d", [("Xyzzyqville", 0, 11, None)])]
     if got != want:
         failures.append("resolve: got %s, want %s" % (got, want))
+    located = docs[0]["mentions"][2] if docs else {}
+    signals = [r.get("signal") for r in located.get("reasons", [])]
+    if signals != ["located_by_context"] or \
+            not 0 < located.get("confidence", 1) < 0.5:
+        failures.append("resolve: the unknown span is not marked as "
+                        "located by context: %s" % located)
     for n in (2, 4):
         if "geomention: %s:%d: " % (path, n) not in p.stderr:
             failures.append("resolve: no message for line %d:\n%s" % (
