@@ -122,10 +122,11 @@ static int push(gm__pipeline *p, size_t a, size_t b, const gm_posting *post,
   return 0;
 }
 
-/* Whether a name written in lower case is kept: only for study. */
+/* Whether a name written in lower case is kept: for study, and in a
+ * text written all in lower case, where case tells nothing. */
 static int keeps_lower_case(const gm__pipeline *p)
 {
-  return p->opt.all_matches || p->spans;
+  return p->opt.all_matches || p->spans || p->uncased;
 }
 
 int gm__match_names(gm__pipeline *p, const char *text)

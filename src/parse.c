@@ -147,6 +147,19 @@ static int make_result(const gm__pipeline *p, int spans, gm_result **out)
   return 0;
 }
 
+/* A text without a capital letter: lower-cased by its source (Ju2016,
+ * tweets), so lower case does not mean a common word there. */
+static int uncased(const gm__tokens *t)
+{
+  size_t lower = 0;
+  for (size_t i = 0; i < t->n; i++)
+    if (t->v[i].flags & (GM__TOK_CAP | GM__TOK_ALLCAPS))
+      return 0;
+    else
+      lower += (t->v[i].flags & GM__TOK_LOWER) != 0;
+  return lower > 0;
+}
+
 static int fail(int rc, gm_error *err)
 {
   return gm__error(err, rc, "parse: %s", gm_strerror(rc));
@@ -163,8 +176,10 @@ int gm_parse(gm_parser *ps, const char *text, size_t len, gm_result **out,
   p->text_len = len;
   p->spans = 0;
   if ((rc = gm__tokenize(text, len, &p->tokens)) ||
-      (rc = gm__sentences(p, text, len)) ||
-      (rc = gm__match_names(p, text)))
+      (rc = gm__sentences(p, text, len)))
+    return fail(rc, err);
+  p->uncased = uncased(&p->tokens);
+  if ((rc = gm__match_names(p, text)))
     return rc == GM_ELIMIT
                ? gm__error(err, rc, "article holds more than %zu names",
                            p->opt.max_mentions ? p->opt.max_mentions : 100000)
@@ -299,8 +314,10 @@ int gm_resolve_spans(gm_parser *ps, const char *text, size_t len,
                        "text (%zu bytes)", i, spans[i].start, spans[i].end,
                        len);
   if ((rc = gm__tokenize(text, len, &p->tokens)) ||
-      (rc = gm__sentences(p, text, len)) ||
-      (rc = context_from_text(p, text, spans, n)))
+      (rc = gm__sentences(p, text, len)))
+    return fail(rc, err);
+  p->uncased = uncased(&p->tokens);
+  if ((rc = context_from_text(p, text, spans, n)))
     return fail(rc, err);
   p->n_work = 0;
   if (gm__grow(&p->work, &p->cap_work, n, sizeof *p->work))

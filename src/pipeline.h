@@ -100,6 +100,9 @@ typedef struct gm__pipeline {
   const gm_gazetteer *gaz;
   const char *text;               /* the article being parsed */
   int spans;                      /* resolving caller-given spans */
+  int uncased;                    /* the text has no capital letter (a
+                                     lower-cased corpus, some tweets):
+                                     case says nothing about names */
   size_t text_len;
   gm_parse_options opt;
   gm__tokens tokens;

@@ -324,8 +324,11 @@ static void recognise_one(gm__pipeline *p, gm__work *w)
   if (first->start > 0 && p->text[first->start - 1] == '#')
     feature(w, F_hashtag, 1);
 
-  /* case and position */
-  if (first->flags & GM__TOK_LOWER)
+  /* case and position; in a text without capitals every name is read
+   * as if capitalised, and the other signals decide (Ju2016) */
+  if (p->uncased)
+    feature(w, sentence_initial ? F_sentence_initial : F_capitalised, 1);
+  else if (first->flags & GM__TOK_LOWER)
     feature(w, F_lower_case, 1);
   else if (sentence_initial)
     feature(w, F_sentence_initial, 1);

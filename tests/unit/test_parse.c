@@ -1,0 +1,98 @@
+/*
+ * test_parse.c — gm_parse and gm_resolve_spans on the default gazetteer
+ * (GEOMENTION_GAZETTEER): a text without capitals is read as if
+ * capitalised, one with capitals keeps lower-case words out; a span
+ * that is not a name is put at the nearest place of the text.
+ */
+#include <string.h>
+
+#include "geomention.h"
+#include "tap.h"
+
+static gm_gazetteer *gaz;
+static gm_parser *parser;
+
+/* The GeoNames id of the mention whose text starts at byte `at`, 0 when
+ * none does, -1 when the parse fails. */
+static long geonameid_at(const gm_result *r, size_t at)
+{
+  for (size_t i = 0; i < gm_result_count(r); i++) {
+    const gm_mention *m = gm_result_mention(r, i);
+    gm_entry e;
+    if (m->start == at)
+      return m->entry != GM_NO_ENTRY &&
+                     gm_gazetteer_entry(gaz, m->entry, &e) == 0
+                 ? (long)e.geonameid
+                 : 0;
+  }
+  return 0;
+}
+
+static long parse_at(const char *text, size_t at)
+{
+  gm_result *r;
+  gm_error err;
+  long id;
+
+  if (gm_parse(parser, text, strlen(text), &r, &err)) {
+    ok(0, "parse '%s': %s", text, err.message);
+    return -1;
+  }
+  id = geonameid_at(r, at);
+  gm_result_free(r);
+  return id;
+}
+
+static void test_uncased(void)
+{
+  const char *lower = "protesters marched in kyiv and kharkiv on sunday.";
+  const char *cased = "Protesters marched in kyiv and kharkiv on Sunday.";
+
+  ok(parse_at(lower, 22) == 703448, "uncased text: kyiv is Kyiv");
+  ok(parse_at(lower, 31) == 706483, "uncased text: kharkiv is Kharkiv");
+  ok(parse_at(lower, 11) == 0, "uncased text: 'marched' is no place");
+  ok(parse_at(cased, 22) == 0, "cased text: lower-case kyiv is not kept");
+}
+
+static void test_located_by_context(void)
+{
+  const char *text = "Flights to Toronto landed at Pearson International "
+                     "Airport and Xyzzy Hall.";
+  gm_span spans[2] = {{29, 58}, {63, 73}};
+  gm_result *r;
+  gm_error err;
+  gm_entry e;
+
+  if (gm_resolve_spans(parser, text, strlen(text), spans, 2, &r, &err)) {
+    ok(0, "resolve spans: %s", err.message);
+    return;
+  }
+  for (size_t i = 0; i < 2; i++) {
+    const gm_mention *m = gm_result_mention(r, i);
+    int located = m && m->n_reasons == 1 &&
+                  strcmp(m->reasons[0].signal, "located_by_context") == 0;
+    ok(m && gm_gazetteer_entry(gaz, m->entry, &e) == 0 &&
+           e.geonameid == 6167865 && located && m->confidence < 0.5,
+       "span %zu is put at Toronto, by context, with a low confidence", i);
+  }
+  gm_result_free(r);
+}
+
+int main(void)
+{
+  const char *path = getenv("GEOMENTION_GAZETTEER");
+  gm_error err;
+
+  if (!path || !*path)
+    return tap_skip_all("GEOMENTION_GAZETTEER is not set");
+  if (gm_gazetteer_open(path, &gaz, &err) ||
+      gm_parser_new(gaz, NULL, &parser, &err)) {
+    ok(0, "open %s: %s", path, err.message);
+    return tap_done();
+  }
+  test_uncased();
+  test_located_by_context();
+  gm_parser_free(parser);
+  gm_gazetteer_close(gaz);
+  return tap_done();
+}
