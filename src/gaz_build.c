@@ -637,6 +637,7 @@ static void builder_free(gm__builder *b)
   gm__map32_free(&b->by_region_id);
   gm__map32_free(&b->admin1_names);
   gm__map32_free(&b->admin2_names);
+  gm__map32_free(&b->admin2_units);
   free(b->facts);
   gm__tokens_free(&b->tokens);
   gm__buf_free(&b->key);

@@ -84,10 +84,16 @@ typedef struct gm__builder {
   size_t n_facts, cap_facts;
   gm__map32 admin1_names;     /* interned admin-1 code -> interned name */
   gm__map32 admin2_names;     /* interned admin-2 code -> interned name */
+  gm__map32 admin2_units;     /* interned admin-2 code -> the entry made
+                                 for it (gaz_sources.c), which a layered
+                                 GeoNames ADM2 row then updates */
   const gm_build_options *opt;
 } gm__builder;
 
 int gm__b_intern(gm__builder *b, const char *s, size_t len, uint32_t *off);
+/* The interned admin-2 code "CC.A1.A2" (the key of admin2_names). */
+int gm__b_admin2_code(gm__builder *b, const char *country,
+                      const char *admin1, const char *admin2, uint32_t *code);
 static inline const char *gm__b_str(const gm__builder *b, uint32_t off)
 {
   return b->pool.data + off;

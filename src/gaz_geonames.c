@@ -118,8 +118,10 @@ static int add_alternates(gm__builder *b, uint32_t entry, const char *list)
   return 0;
 }
 
-/* The entry this row updates: the same id, or the admin-1 unit or country
- * with the same codes. */
+/* The entry this row updates: the same id, or the admin-1 or admin-2 unit
+ * or country with the same codes that has no GeoNames id yet (a layered
+ * allCountries gives GeoNames' own points to the bundled units instead of
+ * a second entry for each). */
 static int existing_entry(gm__builder *b, const gm__geonames_row *r,
                           uint32_t *entry)
 {
@@ -134,6 +136,13 @@ static int existing_entry(gm__builder *b, const gm__geonames_row *r,
     return 1;
   if (r->fclass != 'A' || strlen(r->country) != 2)
     return 0;
+  if (strcmp(r->fcode, "ADM2") == 0 && r->admin1[0] && r->admin2[0]) {
+    uint32_t code;
+    return gm__b_admin2_code(b, r->country, r->admin1, r->admin2, &code) ==
+               0 &&
+           gm__map32_get(&b->admin2_units, code, entry) &&
+           b->entries[*entry].geonameid == 0;
+  }
   for (const char *const *c = countries; *c; c++)
     country |= strcmp(r->fcode, *c) == 0;
   if (strcmp(r->fcode, "ADM1") == 0 && r->admin1[0])

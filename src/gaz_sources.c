@@ -455,14 +455,20 @@ typedef struct admin2_sum {
   size_t n;
 } admin2_sum;
 
-static int admin2_code(gm__builder *b, const gaz_entry *e, uint32_t *code)
+int gm__b_admin2_code(gm__builder *b, const char *country,
+                      const char *admin1, const char *admin2, uint32_t *code)
 {
   char s[96];
-  int len = snprintf(s, sizeof s, "%.2s.%s.%s", e->country,
-                     gm__b_str(b, e->admin1), gm__b_str(b, e->admin2));
+  int len = snprintf(s, sizeof s, "%.2s.%s.%s", country, admin1, admin2);
   if (len < 0 || (size_t)len >= sizeof s)
     return GM_ELIMIT;
   return gm__b_intern(b, s, (size_t)len, code);
+}
+
+static int admin2_code(gm__builder *b, const gaz_entry *e, uint32_t *code)
+{
+  return gm__b_admin2_code(b, e->country, gm__b_str(b, e->admin1),
+                           gm__b_str(b, e->admin2), code);
 }
 
 static int add_admin2_entry(gm__builder *b, const admin2_sum *s)
@@ -482,6 +488,8 @@ static int add_admin2_entry(gm__builder *b, const admin2_sum *s)
                   lon > 180 ? lon - 360 : lon < -180 ? lon + 360 : lon);
   if ((rc = gm__b_add_entry(b, &e, &index)))
     return rc;
+  if (gm__map32_put(&b->admin2_units, s->code, index))
+    return GM_ENOMEM;
   return gm__b_add_name(b, index, name, strlen(name), GM_HOW_NAME);
 }
 

@@ -1,14 +1,18 @@
 #!/usr/bin/python3
 """Issue 4's acceptance case: the seed article (../shared/seeds), with UA.zip
-layered and with the default gazetteer alone. Skips (77) without ../shared.
+layered and with the default gazetteer alone; and with UA.zip layered, one
+entry per raion (GeoNames' ADM2 row updates the bundled admin-2 unit).
+Skips (77) without ../shared.
 
 Usage: seed.py  (env: GEOMENTION, GEOMENTION_GAZETTEER, GM_SHARED)
 """
+import io
 import json
 import os
 import subprocess
 import sys
 import tempfile
+import zipfile
 
 GM = os.environ["GEOMENTION"]
 DEFAULT = os.environ["GEOMENTION_GAZETTEER"]
@@ -89,6 +93,29 @@ def run(gazetteer, tag):
                   "%s: '%s' is a region with a polygon" % (tag, text))
 
 
+def ua_admin2_units(n):
+    """The first n ADM2 rows of UA.zip: (geonameid, name)."""
+    out = []
+    with zipfile.ZipFile(UA) as z, z.open("UA.txt") as f:
+        for line in io.TextIOWrapper(f, encoding="utf-8"):
+            col = line.split("\t")
+            if col[7] == "ADM2":
+                out.append((int(col[0]), col[1]))
+                if len(out) == n:
+                    break
+    return out
+
+
+def admin2_entries(gazetteer, name):
+    """The ids of the admin-2 entries that name means."""
+    out = subprocess.run([GM, "lookup", "--gazetteer", gazetteer, "--limit",
+                          "100", name], capture_output=True, text=True,
+                         check=True)
+    return sorted(f["properties"]["id"]
+                  for f in json.loads(out.stdout)["features"]
+                  if f["properties"].get("feature_code") == "ADM2")
+
+
 def main():
     if not os.path.exists(SEED):
         print("1..0 # SKIP ../shared is absent")
@@ -103,6 +130,11 @@ def main():
             for text in ("Betmanove", "Spartak", "Kruta Balka", "Vasylivka"):
                 check(contains(gaz, text, EXPECTED[text]),
                       "UA.zip layered: the gazetteer holds %s" % text)
+            for geonameid, name in ua_admin2_units(20):
+                got = admin2_entries(gaz, name)
+                check(got == ["geonames:%d" % geonameid],
+                      "UA.zip layered: one entry for the raion %s, "
+                      "GeoNames' own (got %s)" % (name, got))
     print("%d failed" % len(failures) if failures else "all passed")
     return 1 if failures else 0
 
