@@ -56,7 +56,9 @@ enum {
   GM__SEP_BRACKET = 1 << 8,  /* ( ) [ ] */
   GM__SEP_OTHER = 1 << 9,    /* any other punctuation or symbol */
   GM__SEP_INVALID = 1 << 10, /* bytes that are not UTF-8 */
-  GM__SEP_START = 1 << 11    /* the token is the first of the text */
+  GM__SEP_START = 1 << 11,   /* the token is the first of the text */
+  GM__SEP_CAMEL = 1 << 12    /* none: the next word of a hashtag
+                                ("#Gaza|Under|Attack") */
 };
 
 /* Case and shape of a token. */
@@ -65,7 +67,8 @@ enum {
   GM__TOK_ALLCAPS = 1 << 1,  /* two or more letters, all upper case */
   GM__TOK_DIGIT = 1 << 2,    /* contains a digit */
   GM__TOK_ASCII = 1 << 3,    /* only ASCII bytes */
-  GM__TOK_LOWER = 1 << 4     /* starts with a lower-case letter */
+  GM__TOK_LOWER = 1 << 4,    /* starts with a lower-case letter */
+  GM__TOK_HASHTAG = 1 << 5   /* a word of a hashtag ("#SierraLeone") */
 };
 
 typedef struct gm__token {
@@ -104,8 +107,8 @@ int gm__normalize_key(gm__tokens *t, const char *s, size_t len,
                       gm__buf *out);
 
 /* Whether the separator before a token lets a multi-word name continue
- * across it: spaces, hyphens, apostrophes, and the period of an
- * abbreviation such as "St. Louis". */
+ * across it: spaces, hyphens, apostrophes, the period of an abbreviation
+ * such as "St. Louis", and none inside a hashtag ("#SierraLeone"). */
 int gm__sep_joins(const gm__tokens *t, size_t i);
 
 /* One function of a library loaded at run time: its name and the slot

@@ -321,8 +321,11 @@ static void recognise_one(gm__pipeline *p, gm__work *w)
     k.demonym_only = 1;
 
   /* "#Ferguson": a hashtag, as tweets name places */
-  if (first->start > 0 && p->text[first->start - 1] == '#')
-    feature(w, F_hashtag, 1);
+  if (first->flags & GM__TOK_HASHTAG) {
+    int alone = !(first->sep & GM__SEP_CAMEL) &&
+                !(w->tok_end < t->n && (t->v[w->tok_end].sep & GM__SEP_CAMEL));
+    feature(w, alone ? F_hashtag : F_hashtag_word, 1);
+  }
 
   /* case and position; in a text without capitals every name is read
    * as if capitalised, and the other signals decide (Ju2016) */

@@ -250,32 +250,103 @@ static void begin_token(scan *z, size_t pos, size_t cp, int upper, int lower)
   z->letters = z->lowers = 0;
 }
 
+/* Normalise the bytes [tok.start, tok.end) of s and push them as token
+ * tok; 1 when pushed, 0 when they hold only ignorable characters (no
+ * token), or a negative status. */
+static int push_token(gm__tokens *t, const char *s, size_t len, gm__token tok)
+{
+  size_t before = t->norm.len, n = tok.end - tok.start;
+  int rc;
+
+  if (t->n == t->cap && gm__grow(&t->v, &t->cap, t->n + 1, sizeof *t->v))
+    return GM_ENOMEM;
+  rc = (tok.flags & GM__TOK_ASCII)
+           ? lower_ascii(t, s + tok.start, n, len - tok.start)
+           : normalize_token(t, s + tok.start, n);
+  if (rc)
+    return rc;
+  if (t->norm.len == before)
+    return 0;
+  t->norm.len++;   /* keep the NUL the normaliser wrote after the token */
+  tok.norm = (uint32_t)before;
+  tok.norm_len = (uint32_t)(t->norm.len - before - 1);
+  t->v[t->n++] = tok;
+  return 1;
+}
+
+/* Where the next word of an ASCII hashtag starts ("#GazaUnderAttack",
+ * "#NYCFerguson", "#Unity4Malaysia"): at a capital after a lower-case
+ * letter, at the last capital of a run followed by a lower-case letter,
+ * and where letters and digits meet. */
+static size_t camel_next(const char *s, size_t i, size_t end)
+{
+  for (i++; i < end; i++) {
+    unsigned a = ascii_class[(unsigned char)s[i - 1]] & A_WORD;
+    unsigned b = ascii_class[(unsigned char)s[i]] & A_WORD;
+    unsigned c = i + 1 < end ? ascii_class[(unsigned char)s[i + 1]] & A_WORD
+                             : 0;
+    if ((a == A_LOWER && b == A_UPPER) || (a == A_DIGIT) != (b == A_DIGIT) ||
+        (a == A_UPPER && b == A_UPPER && c == A_LOWER))
+      return i;
+  }
+  return end;
+}
+
+/* Push the words of an ASCII hashtag [z->start, pos) as tokens of their
+ * own, joined by GM__SEP_CAMEL: tweets write "#SierraLeone", and the
+ * corpora mark the place inside "#GazaUnderAttack". 1 (pushed), or a
+ * negative status. */
+static int push_hashtag(gm__tokens *t, const char *s, size_t len,
+                        const scan *z, size_t pos)
+{
+  unsigned sep = z->sep;
+
+  for (size_t a = z->start, b; a < pos; a = b) {
+    unsigned letters = 0, lowers = 0, flags = GM__TOK_ASCII | GM__TOK_HASHTAG;
+    unsigned first = ascii_class[(unsigned char)s[a]] & A_WORD;
+    int rc;
+    b = camel_next(s, a, pos);
+    for (size_t i = a; i < b; i++) {
+      unsigned k = ascii_class[(unsigned char)s[i]] & A_WORD;
+      letters += k != A_DIGIT;
+      lowers += k == A_LOWER;
+      flags |= k == A_DIGIT ? GM__TOK_DIGIT : 0;
+    }
+    flags |= first == A_UPPER ? GM__TOK_CAP : first == A_LOWER ? GM__TOK_LOWER
+                                                               : 0;
+    if (letters >= 2 && lowers == 0)
+      flags |= GM__TOK_ALLCAPS;
+    rc = push_token(t, s, len, (gm__token){
+        .start = a, .end = b, .cp_start = z->cp_start + (a - z->start),
+        .cp_end = z->cp_start + (b - z->start), .sep = (uint16_t)sep,
+        .flags = (uint16_t)flags});
+    if (rc < 0)
+      return rc;
+    sep = GM__SEP_CAMEL;
+  }
+  return 1;
+}
+
 /* End the token being read at pos and push it; 0 or a negative status. */
 static int end_token(gm__tokens *t, const char *s, size_t len, scan *z,
                      size_t pos, size_t cp)
 {
-  size_t before = t->norm.len;
   unsigned flags = z->flags;
   int rc;
 
   z->in_token = 0;
   if (z->letters >= 2 && z->lowers == 0)
     flags |= GM__TOK_ALLCAPS;
-  if (t->n == t->cap && gm__grow(&t->v, &t->cap, t->n + 1, sizeof *t->v))
-    return GM_ENOMEM;
-  rc = (flags & GM__TOK_ASCII)
-           ? lower_ascii(t, s + z->start, pos - z->start, len - z->start)
-           : normalize_token(t, s + z->start, pos - z->start);
-  if (rc)
-    return rc;
-  if (t->norm.len == before)   /* only ignorable characters: no token, and
-                                  the separators keep going */
-    return 0;
-  t->norm.len++;   /* keep the NUL the normaliser wrote after the token */
-  t->v[t->n++] = (gm__token){
-      .start = z->start, .end = pos, .cp_start = z->cp_start, .cp_end = cp,
-      .norm = (uint32_t)before, .norm_len = (uint32_t)(t->norm.len - before - 1),
-      .sep = (uint16_t)z->sep, .flags = (uint16_t)flags};
+  if (z->start > 0 && s[z->start - 1] == '#')
+    flags |= GM__TOK_HASHTAG;
+  if ((flags & GM__TOK_HASHTAG) && (flags & GM__TOK_ASCII))
+    rc = push_hashtag(t, s, len, z, pos);
+  else
+    rc = push_token(t, s, len, (gm__token){
+        .start = z->start, .end = pos, .cp_start = z->cp_start, .cp_end = cp,
+        .sep = (uint16_t)z->sep, .flags = (uint16_t)flags});
+  if (rc <= 0)
+    return rc;   /* 0: only ignorable characters, the separators go on */
   z->sep = 0;
   z->newlines = 0;
   return 0;
@@ -402,7 +473,8 @@ int gm__sep_joins(const gm__tokens *t, size_t i)
   const gm__token *prev;
 
   if (i == 0 || sep & ~(unsigned)(GM__SEP_SPACE | GM__SEP_HYPHEN |
-                                  GM__SEP_APOS | GM__SEP_STOP))
+                                  GM__SEP_APOS | GM__SEP_STOP |
+                                  GM__SEP_CAMEL))
     return 0;
   if (!(sep & GM__SEP_STOP))
     return 1;

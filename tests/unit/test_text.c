@@ -372,6 +372,33 @@ static void test_flags(void)
     ok(t.n == 7 && !gm__sep_joins(&t, 6), "Kyiv. Lviv does not join");
     gm__tokens_free(&t);
   }
+  /* A hashtag's words are tokens of their own, joined; other words are
+   * not split at their capitals. */
+  {
+    const char *u = "a #GazaUnderAttack #NYCFerguson #Unity4Malaysia "
+                    "#ferguson McDonald";
+    static const char *const want[] = {"a", "gaza", "under", "attack", "nyc",
+                                       "ferguson", "unity", "4", "malaysia",
+                                       "ferguson", "mcdonald"};
+    size_t n = sizeof want / sizeof *want, same = 0;
+    rc = gm__tokenize(u, strlen(u), &t);
+    for (size_t i = 0; rc == 0 && i < t.n && i < n; i++)
+      same += strcmp(gm__token_norm(&t, i), want[i]) == 0;
+    ok(rc == 0 && t.n == n && same == n, "hashtag words: %zu tokens, %zu "
+       "as expected", t.n, same);
+    ok(t.n == n && t.v[2].start == 7 && t.v[2].end == 12 &&
+           t.v[2].cp_start == 7 && t.v[2].sep == GM__SEP_CAMEL &&
+           gm__sep_joins(&t, 2),
+       "Under: its own offsets, joined to Gaza");
+    ok(t.n == n && (t.v[4].flags & GM__TOK_ALLCAPS) &&
+           (t.v[5].flags & GM__TOK_CAP) && (t.v[7].flags & GM__TOK_DIGIT),
+       "NYC all caps, Ferguson capitalised, 4 a digit");
+    ok(t.n == n && (t.v[1].flags & GM__TOK_HASHTAG) &&
+           (t.v[9].flags & GM__TOK_HASHTAG) &&
+           !(t.v[10].flags & GM__TOK_HASHTAG) && !(t.v[1].sep & GM__SEP_CAMEL),
+       "hashtag words are flagged, McDonald is not");
+    gm__tokens_free(&t);
+  }
   /* A combining mark after a space belongs to no word. */
   {
     const char *u = "a \xcc\x81" "bc";
