@@ -368,6 +368,11 @@ static void recognise_one(gm__pipeline *p, gm__work *w)
       double share = (double)word->lower / ((double)word->lower + word->upper + 1);
       feature(w, F_common_word, share * log10(1.0 + word->lower) / 4);
     }
+    /* SUBTLEXus gives each word once, in its usual case: "Come", "Well",
+     * "Miss", "God" stand capitalised at the start of subtitle lines, as
+     * do names ("London"); the fit weighs how often. */
+    else if (word && word->upper > 0 && !acronym)
+      feature(w, F_capitalised_word, log10(1.0 + word->upper) / 4);
     if (word && (word->flags & (GAZ_WORD_GIVEN_F | GAZ_WORD_GIVEN_M)) &&
         !k.region) {
       feature(w, F_given_name, 1);
