@@ -15,6 +15,7 @@
  * so a changed source is refused with a message instead of misread.
  */
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -417,9 +418,25 @@ static int check_admin1_codes(gm__builder *b)
   return 0;
 }
 
+/* Whether the unit's polygon lies near the territory's point: Murzuq is
+ * LY-MQ and Shanxi CN-SX, codes that name Martinique and Sint Maarten
+ * only under France and the Netherlands. Ten degrees either way holds
+ * every overseas part (Svalbard's is the widest) and no such namesake. */
+static int near_territory(gm__builder *b, const bregion *part,
+                          const gaz_entry *territory)
+{
+  double lat, lon, dlon;
+
+  if (gm__geo_label_point(b->geo, part->geom, &lat, &lon))
+    return 0;
+  dlon = fabs(lon - territory->lon_e7 / 1e7);
+  return fabs(lat - territory->lat_e7 / 1e7) < 10 &&
+         (dlon > 180 ? 360 - dlon : dlon) < 10;
+}
+
 /* Territories with their own ISO 3166-1 code that Natural Earth files
  * under another country (FR-GF French Guiana, US-PR Puerto Rico) get the
- * units coded <other>-<their code> as their polygon too. */
+ * units coded <other>-<their code> near them as their polygon too. */
 static int claim_overseas_parts(gm__builder *b)
 {
   for (size_t i = 0; i < b->n_regions; i++) {
@@ -437,6 +454,7 @@ static int claim_overseas_parts(gm__builder *b)
       snprintf(id, sizeof id, "iso:%.2s-%.2s",
                b->entries[b->regions[j].entry].country, cc);
       if (gm__b_find_region(b, id, &part) && b->regions[part].geom &&
+          near_territory(b, &b->regions[part], &b->entries[c->entry]) &&
           (rc = add_part(&b->regions[i], b->regions[part].geom)))
         return rc;
       c = &b->regions[i];

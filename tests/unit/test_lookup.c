@@ -231,6 +231,33 @@ static void test_crimea(void)
   GEOSGeom_destroy_r(geos, ua_simple);
 }
 
+/* Territories Natural Earth files under another country get only the
+ * units near them: Martinique is FR-MQ, not also Libya's LY-MQ (Murzuq);
+ * Puerto Rico US-PR, not Brazil's BR-PR; Mayotte FR-YT, not Canada's
+ * CA-YT (Yukon). The Caribbean region is then in the Caribbean. */
+static void test_overseas(void)
+{
+  static const struct {
+    const char *name;
+    double west, south, east, north;
+  } within[] = {{"Martinique", -62, 14, -60, 15.5},
+                {"Puerto Rico", -68.5, 17, -65, 19},
+                {"Mayotte", 44.5, -13.5, 45.5, -12.5},
+                {"Caribbean", -86, 9, -58, 28}};
+
+  for (size_t i = 0; i < sizeof within / sizeof *within; i++) {
+    gm_entry e = {0};
+    gm_region r = {0};
+    int found = first(within[i].name, &e) != GM_NO_ENTRY && e.region >= 0 &&
+                gm_gazetteer_region(gaz, (uint32_t)e.region, &r) == 0;
+    ok(found && r.bbox[0] >= within[i].west && r.bbox[1] >= within[i].south &&
+           r.bbox[2] <= within[i].east && r.bbox[3] <= within[i].north,
+       "%s: its polygon lies within %g,%g,%g,%g (bbox %g,%g,%g,%g)",
+       within[i].name, within[i].west, within[i].south, within[i].east,
+       within[i].north, r.bbox[0], r.bbox[1], r.bbox[2], r.bbox[3]);
+  }
+}
+
 static void test_paris(void)
 {
   gm_entry e = {0};
@@ -272,6 +299,7 @@ int main(void)
   test_donbass();
   test_crimea();
   test_paris();
+  test_overseas();
   GEOSWKBReader_destroy_r(geos, wkb_reader);
   GEOS_finish_r(geos);
   gm_gazetteer_close(gaz);
