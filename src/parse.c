@@ -67,6 +67,7 @@ void gm_parser_free(gm_parser *ps)
   free(ps->p.context_entries);
   free(ps->p.alt_reason_start);
   free(ps->p.cand_scores);
+  free(ps->p.cands);
   free(ps->p.km_memo);
   free(ps->p.probes);
   free(ps);

@@ -23,7 +23,7 @@
 #define GM__MAX_REASONS 24
 #define GM__MAX_ALTERNATIVES GM_MAX_ALTERNATIVES
 #define GM__MAX_NAME_TOKENS 8
-#define GM__KM_SLOTS 4096
+#define GM__KM_SLOT_BITS 14
 
 typedef struct gm__sentence {
   size_t tok_start, tok_end;  /* tokens */
@@ -89,12 +89,17 @@ typedef struct gm__probe_slot {
   char key[GM__PROBE_KEY];
 } gm__probe_slot;                 /* 48 bytes */
 
-/* One remembered geodesic distance between two entries (resolver). */
+/* One remembered geodesic distance between two entries (resolver): the
+ * parser's gazetteer does not change, so neither does the distance, and
+ * the same pairs come back article after article (a town and the city
+ * the news about it also names). */
 typedef struct gm__km_slot {
-  uint32_t a, b;                  /* entry indexes */
-  uint32_t parse;                 /* valid when gm__pipeline.km_parse */
+  uint32_t a, b;                  /* entry indexes; GM_NO_ENTRY: empty */
   double km;
 } gm__km_slot;
+
+/* The resolver's record of one candidate entry (resolve_context.c). */
+typedef struct gm__candidate gm__candidate;
 
 typedef struct gm__pipeline {
   const gm_gazetteer *gaz;
@@ -127,9 +132,10 @@ typedef struct gm__pipeline {
   double *cand_scores;            /* resolver's work space: the last
                                      round's score of each candidate */
   size_t cap_cand_scores;
-  gm__km_slot *km_memo;           /* GM__KM_SLOTS, or NULL: distances of
-                                     this parse, direct-mapped */
-  uint32_t km_parse;
+  gm__candidate *cands;           /* and what the rounds keep of each */
+  size_t cap_cands;
+  gm__km_slot *km_memo;           /* 2^GM__KM_SLOT_BITS, or NULL:
+                                     distances, direct-mapped */
 } gm__pipeline;
 
 int gm__sentences(gm__pipeline *p, const char *text, size_t len);

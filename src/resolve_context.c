@@ -42,6 +42,8 @@ typedef struct group {
   double *scores;
   const gaz_entry *scored_container;
   int scored;
+  /* What no round changes of each candidate (score_space). */
+  gm__candidate *cands;
 } group;
 
 typedef struct context {
@@ -66,6 +68,17 @@ typedef struct context {
   size_t n_resolved_countries;
   size_t n_resolved;      /* resolved groups with a country */
 } context;
+
+/* What the resolver keeps of one candidate for all the rounds: its fixed
+ * features (score_space) and, once the distance signal has needed them,
+ * the forms of its position that signal uses. */
+struct gm__candidate {
+  gm__sparse_features fixed;
+  double cos_lat;          /* when known & KNOWN_COS_LAT */
+  double xyz[3];           /* when known & KNOWN_XYZ: see ecef_km */
+  unsigned known;
+};
+enum { KNOWN_COS_LAT = 1, KNOWN_XYZ = 2 };
 
 int gm__entry_is_region(const gaz_entry *e)
 {
@@ -172,29 +185,33 @@ static int inside(const gm__pipeline *p, const gaz_entry *e,
  * DISTANCE_CAP_KM when it is surely farther: past the cap the distance
  * signal says nothing more, and when even the chord (1 m of margin for
  * rounding) is longer than the cap, so is the geodesic. Remembered for
- * the parse: the rounds and the final scores ask for the same pairs, and
- * a PROJ call costs more than all the rest of a candidate's score. */
+ * the parser's life: the rounds, the final scores and the next articles
+ * ask for the same pairs, and a PROJ call costs more than all the rest
+ * of a candidate's score. */
 static double anchor_km(const gm__pipeline *p, const context *c, size_t i,
-                        const gaz_entry *e)
+                        const gaz_entry *e, gm__candidate *cand)
 {
   uint32_t a = (uint32_t)(e - (const gaz_entry *)p->gaz->sec[GAZ_SEC_ENTRIES]);
   uint32_t b = c->anchors[i].entry;
   gm__km_slot *slot = NULL;
-  double lat = lat_of(e), lon = lon_of(e), xyz[3], km;
+  double lat = lat_of(e), lon = lon_of(e), km;
 
   if (p->km_memo) {
-    slot = &p->km_memo[((a * 0x9E3779B1u) ^ (b * 0x85EBCA77u)) >> 20 &
-                       (GM__KM_SLOTS - 1)];
-    if (slot->parse == p->km_parse && slot->a == a && slot->b == b)
+    slot = &p->km_memo[((a * 0x9E3779B1u) ^ (b * 0x85EBCA77u)) >>
+                       (32 - GM__KM_SLOT_BITS)];
+    if (slot->a == a && slot->b == b)
       return slot->km;
   }
-  ecef_km(lat, lon, xyz);
-  km = chord_km(xyz, c->anchors[i].xyz) > DISTANCE_CAP_KM + 1e-3
+  if (!(cand->known & KNOWN_XYZ)) {
+    ecef_km(lat, lon, cand->xyz);
+    cand->known |= KNOWN_XYZ;
+  }
+  km = chord_km(cand->xyz, c->anchors[i].xyz) > DISTANCE_CAP_KM + 1e-3
            ? DISTANCE_CAP_KM
            : gm__geo_distance_km(lat, lon, c->anchors[i].lat,
                                  c->anchors[i].lon);
   if (slot)
-    *slot = (gm__km_slot){.a = a, .b = b, .parse = p->km_parse, .km = km};
+    *slot = (gm__km_slot){.a = a, .b = b, .km = km};
   return km;
 }
 
@@ -203,12 +220,17 @@ static double anchor_km(const gm__pipeline *p, const context *c, size_t i,
  * one PROJ call per candidate, not one per anchor (DISTANCE_CAP_KM when
  * surely farther, see anchor_km). */
 static double nearest_anchor_km(const gm__pipeline *p, const context *c,
-                                uint32_t gi, const gaz_entry *e)
+                                uint32_t gi, const gaz_entry *e,
+                                gm__candidate *cand)
 {
-  double flat = -1, lat = lat_of(e), lon = lon_of(e);
-  double k = cos(lat * M_PI / 180);
+  double flat = -1, lat = lat_of(e), lon = lon_of(e), k;
   size_t nearest = 0;
 
+  if (!(cand->known & KNOWN_COS_LAT)) {
+    cand->cos_lat = cos(lat * M_PI / 180);
+    cand->known |= KNOWN_COS_LAT;
+  }
+  k = cand->cos_lat;
   for (size_t i = 0; i < c->n_anchors; i++) {
     double dx, dy, d;
     if (c->anchors[i].group == gi)
@@ -224,7 +246,7 @@ static double nearest_anchor_km(const gm__pipeline *p, const context *c,
   }
   if (flat < 0)
     return -1;
-  return anchor_km(p, c, nearest, e);
+  return anchor_km(p, c, nearest, e, cand);
 }
 
 /* The share of the document's other resolved groups that lie in e's
@@ -248,13 +270,13 @@ static double country_share(const context *c, const gaz_entry *e,
   return total > 0 ? (double)same / (double)total : 0;
 }
 
-/* The features of entry e for group gi (f zeroed by the caller). */
-static void features(const gm__pipeline *p, const context *c,
-                     const group *gs, uint32_t gi, const gaz_entry *e,
-                     unsigned how, const gaz_entry *container, double *f)
+/* The features of entry e for group g that no round changes: how the
+ * name reached it, its kind and population, the group's cues, the
+ * caller's priors (f zeroed by the caller). */
+static void fixed_features(const gm__pipeline *p, const group *g,
+                           const gaz_entry *e, unsigned how, double *f)
 {
   const gm_parse_options *o = &p->opt;
-  const group *g = &gs[gi];
   unsigned cues = g->first->cues;
 
   gm__candidate_features(p->gaz, g->first->postings, g->first->n_postings,
@@ -270,27 +292,6 @@ static void features(const gm__pipeline *p, const context *c,
   }
   if ((cues & GM__CUE_CITY_SUFFIX) && e->fclass == 'P')
     f[GM__RF_city_suffix_place] = 1;
-  if (container && inside(p, e, container))
-    f[GM__RF_inside_following_region] = 1;
-  else if (container)
-    f[GM__RF_outside_following_region] = 1;
-  if (c) {
-    if (!is_country(e) && e->country[0] && has_country(c, e->country))
-      f[GM__RF_country_context] = 1;
-    if (!is_admin1(e) && has_admin1(p, c, e))
-      f[GM__RF_admin1_context] = 1;
-    /* Countries and continents are too large for a point's distance to
-     * mean anything; admin units and places are not. Beyond 500 km
-     * distance says nothing more. */
-    if (c->n_anchors && !is_country(e) && !GM__FCODE_IS(e, "CONT")) {
-      double km = nearest_anchor_km(p, c, gi, e);
-      if (km >= 0)
-        f[GM__RF_distance_to_other_places] =
-            log1p((km < DISTANCE_CAP_KM ? km : DISTANCE_CAP_KM) / 20.0);
-    }
-    f[GM__RF_country_share] =
-        country_share(c, e, gm__gaz_entry(p->gaz, g->counted));
-  }
   if (o->country && e->country[0] &&
       memcmp(e->country, o->country, 2) == 0)
     f[GM__RF_country_prior] = 1;
@@ -308,6 +309,64 @@ static void features(const gm__pipeline *p, const context *c,
                                  o->near_km);
 }
 
+/* Where round_features puts what it finds: into a whole vector, or as a
+ * short list of the nonzero ones. */
+typedef struct feature_sink {
+  double *dense;
+  gm__sparse_features *sparse;
+} feature_sink;
+
+static void set(feature_sink *k, int i, double v)
+{
+  if (k->dense)
+    k->dense[i] = v;
+  else
+    gm__sparse_add(k->sparse, i, v);
+}
+
+/* A round's features of e for group gi: "X, Y" with the container's
+ * current sense, and the document's context c (when there is one). None
+ * is one of fixed_features'. */
+static void round_features(const gm__pipeline *p, const context *c,
+                           const group *gs, uint32_t gi, const gaz_entry *e,
+                           gm__candidate *cand, const gaz_entry *container,
+                           feature_sink *k)
+{
+  if (container && inside(p, e, container))
+    set(k, GM__RF_inside_following_region, 1);
+  else if (container)
+    set(k, GM__RF_outside_following_region, 1);
+  if (c) {
+    if (!is_country(e) && e->country[0] && has_country(c, e->country))
+      set(k, GM__RF_country_context, 1);
+    if (!is_admin1(e) && has_admin1(p, c, e))
+      set(k, GM__RF_admin1_context, 1);
+    /* Countries and continents are too large for a point's distance to
+     * mean anything; admin units and places are not. Beyond 500 km
+     * distance says nothing more. */
+    if (c->n_anchors && !is_country(e) && !GM__FCODE_IS(e, "CONT")) {
+      double km = nearest_anchor_km(p, c, gi, e, cand);
+      if (km >= 0)
+        set(k, GM__RF_distance_to_other_places,
+            log1p((km < DISTANCE_CAP_KM ? km : DISTANCE_CAP_KM) / 20.0));
+    }
+    set(k, GM__RF_country_share,
+        country_share(c, e, gm__gaz_entry(p->gaz, gs[gi].counted)));
+  }
+}
+
+/* The features of entry e for group gi (f zeroed by the caller). */
+static void features(const gm__pipeline *p, const context *c,
+                     const group *gs, uint32_t gi, const gaz_entry *e,
+                     unsigned how, const gaz_entry *container, double *f)
+{
+  feature_sink k = {.dense = f};
+  gm__candidate cand = {.known = 0};
+
+  fixed_features(p, &gs[gi], e, how, f);
+  round_features(p, c, gs, gi, e, &cand, container, &k);
+}
+
 /* The score of entry e for group gi: the weighted sum of its features.
  * A function of its arguments, the context and group gi's own fields
  * only: alternatives() reuses the last round's scores (choose). */
@@ -319,6 +378,20 @@ static double score(const gm__pipeline *p, const context *c, const group *gs,
     f[i] = 0;
   features(p, c, gs, gi, e, how, container, f);
   return gm__feature_score(f);
+}
+
+/* score(), the same number, from a candidate's fixed features (kept
+ * before the first round) and this round's others: each round computes
+ * only what can have changed. */
+static double round_score(const gm__pipeline *p, const context *c,
+                          const group *gs, uint32_t gi, const gaz_entry *e,
+                          const gaz_entry *container, gm__candidate *cand)
+{
+  gm__sparse_features now = {.n = 0};
+  feature_sink k = {.sparse = &now};
+
+  round_features(p, c, gs, gi, e, cand, container, &k);
+  return gm__sparse_score(&cand->fixed, &now);
 }
 
 /* Append the nonzero features to a reason list: value and contribution. */
@@ -435,7 +508,9 @@ static void choose(gm__pipeline *p, const context *c, group *gs, uint32_t gi)
     double s;
     if (!e || !candidate_role(w, i))
       continue;
-    s = score(p, c, gs, gi, e, w->postings[i].how, cont, f);
+    s = g->cands[i].fixed.n <= GM__SPARSE_FEATURES
+            ? round_score(p, c, gs, gi, e, cont, &g->cands[i])
+            : score(p, c, gs, gi, e, w->postings[i].how, cont, f);
     g->scores[i] = s;
     if (s > best) {
       second = best;
@@ -454,7 +529,9 @@ static void choose(gm__pipeline *p, const context *c, group *gs, uint32_t gi)
   g->scored = 1;
 }
 
-/* Every group's room for its candidates' scores, in p->cand_scores. */
+/* Every group's room for its candidates' scores, in p->cand_scores, and
+ * what no round changes of them, in p->cands, with their fixed features
+ * computed now. */
 static int score_space(gm__pipeline *p, group *gs, size_t n)
 {
   size_t total = 0;
@@ -462,12 +539,26 @@ static int score_space(gm__pipeline *p, group *gs, size_t n)
   for (size_t i = 0; i < n; i++)
     total += n_candidates(&gs[i]);
   if (gm__grow(&p->cand_scores, &p->cap_cand_scores, total ? total : 1,
-               sizeof *p->cand_scores))
+               sizeof *p->cand_scores) ||
+      gm__grow(&p->cands, &p->cap_cands, total ? total : 1,
+               sizeof *p->cands))
     return GM_ENOMEM;
   total = 0;
   for (size_t i = 0; i < n; i++) {
+    group *g = &gs[i];
+    const gm__work *w = g->first;
     gs[i].scores = p->cand_scores + total;
-    total += n_candidates(&gs[i]);
+    gs[i].cands = p->cands + total;
+    for (size_t k = 0; k < n_candidates(g); k++) {
+      const gaz_entry *e = gm__gaz_entry(p->gaz, w->postings[k].entry);
+      double f[GM__N_RESOLVE_FEATURES] = {0};
+      if (!e || !candidate_role(w, k))
+        continue;
+      fixed_features(p, g, e, w->postings[k].how, f);
+      gm__sparse_from_dense(&g->cands[k].fixed, f);
+      g->cands[k].known = 0;
+    }
+    total += n_candidates(g);
   }
   return 0;
 }
@@ -684,14 +775,11 @@ int gm__resolve(gm__pipeline *p)
     free(c);
     return rc;
   }
-  /* A new parse: the remembered distances (if there is room for them;
-   * without, they are computed each time) start empty. */
-  if (!p->km_memo)
-    p->km_memo = calloc(GM__KM_SLOTS, sizeof *p->km_memo);
-  if (p->km_memo && ++p->km_parse == 0) {
-    memset(p->km_memo, 0, GM__KM_SLOTS * sizeof *p->km_memo);
-    p->km_parse = 1;
-  }
+  /* Room for remembered distances, all empty (without room, they are
+   * computed each time). */
+  if (!p->km_memo &&
+      (p->km_memo = malloc(sizeof *p->km_memo << GM__KM_SLOT_BITS)))
+    memset(p->km_memo, 0xff, sizeof *p->km_memo << GM__KM_SLOT_BITS);
   for (size_t i = 0; i < n; i++)
     choose(p, NULL, gs, (uint32_t)i);
   for (int round = 0; round < 2; round++) {
