@@ -7,9 +7,15 @@
  * U+0000 and other controls are escaped, and so are U+2028 and U+2029,
  * which JSON allows raw but JavaScript source does not.
  *
- * Numbers: printed with printf in the C locale (the library never calls
- * setlocale), rounded to a fixed number of decimals, so the same input
- * gives the same bytes on every run.
+ * Numbers: rounded to a fixed number of decimals, the digits printf's
+ * "%.*f" prints in the C locale (the library never calls setlocale), so
+ * the same input gives the same bytes on every run. They are made here
+ * with integer arithmetic, exactly as printf rounds (the binary value to
+ * nearest, ties to even), because printf was the writers' largest cost;
+ * printf still writes what that arithmetic cannot hold.
+ *
+ * Strings: ASCII that needs no escape, most of any article, is copied in
+ * runs found by a table; utf8proc decides what is valid UTF-8.
  */
 #include <math.h>
 #include <stdio.h>
@@ -120,6 +126,19 @@ static int put_escape(gm__json *j, int32_t c)
   return 1;
 }
 
+/* ASCII bytes a JSON string holds as they are: 1; a control, '"', '\\'
+ * and every byte from 0x80 (which utf8proc decodes): 0. */
+static const unsigned char plain_ascii[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  /* 0x00 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  /* 0x10 */
+    1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,  /* 0x20: '"' */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,  /* 0x30 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,  /* 0x40 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,  /* 0x50: '\\' */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,  /* 0x60 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,  /* 0x70 */
+};
+
 static void put_string(gm__json *j, const char *s, size_t len)
 {
   const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
@@ -128,8 +147,13 @@ static void put_string(gm__json *j, const char *s, size_t len)
   put(j, "\"", 1);
   while (pos < len) {
     utf8proc_int32_t c;
-    utf8proc_ssize_t k =
-        utf8proc_iterate(p + pos, (utf8proc_ssize_t)(len - pos), &c);
+    utf8proc_ssize_t k;
+    if (plain_ascii[p[pos]]) {
+      pos++;
+      run++;
+      continue;
+    }
+    k = utf8proc_iterate(p + pos, (utf8proc_ssize_t)(len - pos), &c);
     if (k > 0 && (c >= 0x20 && c != '"' && c != '\\' && c != 0x2028 &&
                   c != 0x2029)) {
       pos += (size_t)k;
@@ -184,29 +208,82 @@ void gm__json_bool(gm__json *j, int b)
   put_str(j, b ? "true" : "false");
 }
 
-void gm__json_uint(gm__json *j, uint64_t v)
+/* The decimal digits of v, written backwards from end; returns the first. */
+static char *digits(uint64_t v, char *end)
 {
-  char num[24];
-
-  before_item(j);
-  snprintf(num, sizeof num, "%llu", (unsigned long long)v);
-  put_str(j, num);
+  do {
+    *--end = (char)('0' + v % 10);
+    v /= 10;
+  } while (v);
+  return end;
 }
 
+void gm__json_uint(gm__json *j, uint64_t v)
+{
+  char num[24], *end = num + sizeof num;
+  char *first = digits(v, end);
+
+  before_item(j);
+  put(j, first, (size_t)(end - first));
+}
+
+#ifdef __SIZEOF_INT128__
+/* |v| x 10^decimals rounded as printf rounds it, the binary value to the
+ * nearest integer, ties to even: v = m x 2^e exactly, so v x 10^d is
+ * m x 5^d x 2^(e+d), an integer (m < 2^53, 5^d < 2^40: 93 bits) shifted.
+ * 0 when the result would not fit 64 bits (then printf does it). */
+static int scaled(double v, int decimals, uint64_t *out)
+{
+  static const uint64_t pow5[18] = {
+      1, 5, 25, 125, 625, 3125, 15625, 78125, 390625, 1953125, 9765625,
+      48828125, 244140625, 1220703125, 6103515625, 30517578125,
+      152587890625, 762939453125};
+  int e;
+  double f = frexp(fabs(v), &e);        /* |v| = f x 2^e, 0.5 <= f < 1 */
+  uint64_t m = (uint64_t)ldexp(f, 53);   /* exact: 53 bits */
+  unsigned __int128 n = (unsigned __int128)m * pow5[decimals], q, rest, half;
+  int shift = e - 53 + decimals;         /* n x 2^shift */
+
+  if (m == 0) {
+    *out = 0;
+    return 1;
+  }
+  if (shift >= 0) {
+    if (shift > 10 || n >> (64 - shift))
+      return 0;
+    *out = (uint64_t)(n << shift);
+    return 1;
+  }
+  shift = -shift;
+  if (shift >= 127) {                    /* below half of one unit */
+    *out = 0;
+    return 1;
+  }
+  q = n >> shift;
+  rest = n & (((unsigned __int128)1 << shift) - 1);
+  half = (unsigned __int128)1 << (shift - 1);
+  if (rest > half || (rest == half && (q & 1)))
+    q++;
+  if (q >> 64)
+    return 0;
+  *out = (uint64_t)q;
+  return 1;
+}
+#else
+static int scaled(double v, int decimals, uint64_t *out)
+{
+  (void)v, (void)decimals, (void)out;
+  return 0;
+}
+#endif
+
 /* printf %.*f, then without trailing zeros; keep one when fraction. */
-static void put_fixed(gm__json *j, double v, int decimals, int fraction)
+static void put_fixed_printf(gm__json *j, double v, int decimals,
+                             int fraction)
 {
   char num[400];
   int n;
 
-  if (!isfinite(v)) { /* JSON has no NaN or infinity */
-    put(j, "null", 4);
-    return;
-  }
-  if (decimals < 0)
-    decimals = 0;
-  if (decimals > 17)
-    decimals = 17;
   n = snprintf(num, sizeof num - 2, "%.*f", decimals, v);
   if (n < 0 || n >= (int)sizeof num - 2) {
     if (!j->status)
@@ -225,6 +302,51 @@ static void put_fixed(gm__json *j, double v, int decimals, int fraction)
   put_str(j, strcmp(num, "-0") == 0     ? "0"
              : strcmp(num, "-0.0") == 0 ? "0.0"
                                         : num);
+}
+
+/* What put_fixed_printf writes, from the scaled integer: the integer
+ * part, then the fraction's digits without trailing zeros ("0" when it
+ * has none and a fraction is wanted). Zero has no sign. */
+static void put_fixed(gm__json *j, double v, int decimals, int fraction)
+{
+  static const uint64_t pow10[18] = {
+      1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000,
+      1000000000, 10000000000, 100000000000, 1000000000000,
+      10000000000000, 100000000000000, 1000000000000000,
+      10000000000000000, 100000000000000000};
+  char num[48], *end = num + sizeof num, *first = end;
+  uint64_t q, frac;
+  int n = decimals;
+
+  if (!isfinite(v)) { /* JSON has no NaN or infinity */
+    put(j, "null", 4);
+    return;
+  }
+  if (decimals < 0)
+    decimals = n = 0;
+  if (decimals > 17)
+    decimals = n = 17;
+  if (!scaled(v, decimals, &q)) {
+    put_fixed_printf(j, v, decimals, fraction);
+    return;
+  }
+  frac = q % pow10[decimals];
+  while (n > 0 && frac % 10 == 0 && frac) {
+    frac /= 10;
+    n--;
+  }
+  if (frac) {
+    for (int i = 0; i < n; i++, frac /= 10)
+      *--first = (char)('0' + frac % 10);
+    *--first = '.';
+  } else if (fraction) {
+    *--first = '0';
+    *--first = '.';
+  }
+  first = digits(q / pow10[decimals], first);
+  if (v < 0 && q)
+    *--first = '-';
+  put(j, first, (size_t)(end - first));
 }
 
 void gm__json_real(gm__json *j, double v, int decimals)

@@ -1,0 +1,174 @@
+/*
+ * test_out_json.c — src/out_json.c: numbers carry exactly the digits of
+ * printf's "%.*f" (trailing zeros dropped, one kept after the point for a
+ * real, zero without a sign), however they are made; strings are valid
+ * JSON in valid UTF-8 whatever the bytes.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "out_json.h"
+#include "tap.h"
+
+/* What the writer printed with printf before it made its own digits. */
+static void reference(char *num, size_t cap, double v, int decimals,
+                      int fraction)
+{
+  int n;
+
+  if (!isfinite(v)) {
+    snprintf(num, cap, "null");
+    return;
+  }
+  n = snprintf(num, cap - 2, "%.*f", decimals, v);
+  if (strchr(num, '.')) {
+    while (num[n - 1] == '0')
+      num[--n] = '\0';
+    if (num[n - 1] == '.')
+      num[--n] = '\0';
+  }
+  if (fraction && !strchr(num, '.'))
+    strcpy(num + n, ".0");
+  if (strcmp(num, "-0") == 0)
+    strcpy(num, "0");
+  else if (strcmp(num, "-0.0") == 0)
+    strcpy(num, "0.0");
+}
+
+/* The writer's number, as a string. */
+static const char *written(gm__json *j, double v, int decimals, int fraction)
+{
+  gm__json_reset(j);
+  if (fraction)
+    gm__json_real(j, v, decimals);
+  else
+    gm__json_coord(j, v, decimals);
+  return j->status ? "(error)" : j->out.data;
+}
+
+static int same(gm__json *j, double v, int decimals, int fraction)
+{
+  char want[400];
+  const char *got = written(j, v, decimals, fraction);
+
+  reference(want, sizeof want, v, decimals, fraction);
+  if (strcmp(got, want) != 0) {
+    printf("# %.17g to %d places (%s): wrote %s, printf %s\n", v, decimals,
+           fraction ? "real" : "coord", got, want);
+    return 0;
+  }
+  return 1;
+}
+
+/* A deterministic stream of doubles of every magnitude the outputs see
+ * (and some they do not). */
+static uint64_t state = 0x9E3779B97F4A7C15ull;
+static uint64_t next(void)
+{
+  state ^= state << 13;
+  state ^= state >> 7;
+  state ^= state << 17;
+  return state;
+}
+
+static double any_double(void)
+{
+  uint64_t r = next();
+  double unit = (double)(r >> 11) / 9007199254740992.0; /* [0, 1) */
+  int exp10 = (int)(next() % 40) - 20;                   /* 1e-20..1e19 */
+  double v = unit * pow(10, exp10);
+  return (r & 1) ? -v : v;
+}
+
+static void numbers(void)
+{
+  gm__json j = {0};
+  static const struct {
+    double v;
+    int decimals, fraction;
+    const char *want;
+  } cases[] = {
+      {0.125, 2, 1, "0.12"},    /* a tie, to even */
+      {0.375, 2, 1, "0.38"},
+      {2.5, 0, 1, "2.0"},
+      {3.5, 0, 0, "4"},
+      {49.0, 4, 1, "49.0"},
+      {37.58793, 6, 0, "37.58793"},
+      {-0.00001, 4, 1, "0.0"},  /* zero has no sign */
+      {-0.00001, 4, 0, "0"},
+      {-0.0, 6, 1, "0.0"},
+      {0.69349999, 4, 1, "0.6935"},
+      {-168.994618, 6, 0, "-168.994618"},
+      {147145.0, 0, 0, "147145"},
+      {1e300, 4, 1, NULL},      /* printf's own: too large to scale */
+      {NAN, 4, 1, "null"},
+      {INFINITY, 6, 0, "null"},
+  };
+  size_t bad = 0, n = 0;
+
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    const char *got = written(&j, cases[i].v, cases[i].decimals,
+                              cases[i].fraction);
+    if (cases[i].want)
+      ok(strcmp(got, cases[i].want) == 0, "%.17g to %d places: %s (%s)",
+         cases[i].v, cases[i].decimals, got, cases[i].want);
+    ok(same(&j, cases[i].v, cases[i].decimals, cases[i].fraction),
+       "%.17g to %d places as printf has it", cases[i].v, cases[i].decimals);
+  }
+  for (int i = 0; i < 300000; i++) {
+    double v = any_double();
+    int decimals = (int)(next() % 18);
+    n++;
+    bad += !same(&j, v, decimals, (int)(next() & 1));
+    /* Halfway cases at the writers' precisions: k / 2^m */
+    v = ldexp((double)(next() % 1000000), -(int)(next() % 24));
+    n++;
+    bad += !same(&j, v, (int)(next() % 11), 1);
+  }
+  ok(bad == 0, "%zu of %zu random numbers as printf has them", n - bad, n);
+  gm__json_uint(&j, 0);
+  gm__json_reset(&j);
+  gm__json_uint(&j, UINT64_MAX);
+  ok(strcmp(j.out.data, "18446744073709551615") == 0, "uint: %s",
+     j.out.data);
+  gm__json_free(&j);
+}
+
+static void strings(void)
+{
+  gm__json j = {0};
+  static const struct {
+    const char *in;
+    size_t len;
+    const char *want;
+  } cases[] = {
+      {"Kramatorsk", 10, "\"Kramatorsk\""},
+      {"a\"b\\c", 5, "\"a\\\"b\\\\c\""},
+      {"tab\there\nnl\x01", 12, "\"tab\\there\\nnl\\u0001\""},
+      {"nul\0x", 5, "\"nul\\u0000x\""},
+      {"Київ", 8, "\"Київ\""},
+      {"line\xe2\x80\xa8sep", 10, "\"line\\u2028sep\""},
+      {"bad\xff\xc3(", 6, "\"bad\xef\xbf\xbd\xef\xbf\xbd(\""},
+      {"cut\xe2\x80", 5, "\"cut\xef\xbf\xbd\xef\xbf\xbd\""},
+      {"\xed\xa0\x80", 3,   /* a surrogate: three invalid bytes */
+       "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\""},
+      {"\xf0\x9f\x8c\x8d ok", 7, "\"\xf0\x9f\x8c\x8d ok\""},
+  };
+
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    gm__json_reset(&j);
+    gm__json_string(&j, cases[i].in, cases[i].len);
+    ok(!j.status && strcmp(j.out.data, cases[i].want) == 0,
+       "string %zu: %s", i, j.out.data);
+  }
+  gm__json_free(&j);
+}
+
+int main(void)
+{
+  numbers();
+  strings();
+  return tap_done();
+}
