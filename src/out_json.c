@@ -25,10 +25,35 @@
 
 #include "out_json.h"
 
+/* Append len bytes (the buffer stays NUL-terminated). In place while
+ * there is room, which is nearly always: the writers append a few bytes
+ * at a time, and a call to grow each time cost more than the copy. */
 static void put(gm__json *j, const char *s, size_t len)
 {
-  if (!j->status && gm__buf_append(&j->out, s, len))
+  gm__buf *b = &j->out;
+
+  if (j->status)
+    return;
+  if (b->len + len < b->cap) {
+    memcpy(b->data + b->len, s, len);
+    b->len += len;
+    b->data[b->len] = '\0';
+  } else if (gm__buf_append(b, s, len)) {
     j->status = GM_ENOMEM;
+  }
+}
+
+/* put() of one character. */
+static void put_char(gm__json *j, char c)
+{
+  gm__buf *b = &j->out;
+
+  if (!j->status && b->len + 1 < b->cap) {
+    b->data[b->len++] = c;
+    b->data[b->len] = '\0';
+  } else {
+    put(j, &c, 1);
+  }
 }
 
 static void put_str(gm__json *j, const char *s)
@@ -45,7 +70,7 @@ static void before_item(gm__json *j)
   }
   if (j->depth > 0) {
     if (j->has_items[j->depth - 1])
-      put(j, ",", 1);
+      put_char(j, ',');
     j->has_items[j->depth - 1] = 1;
   }
 }
@@ -76,7 +101,7 @@ static void open_container(gm__json *j, int array)
   }
   j->has_items[j->depth] = 0;
   j->is_array[j->depth++] = (unsigned char)array;
-  put(j, array ? "[" : "{", 1);
+  put_char(j, array ? '[' : '{');
 }
 
 void gm__json_object(gm__json *j)
@@ -97,7 +122,7 @@ void gm__json_end(gm__json *j)
     return;
   }
   j->depth--;
-  put(j, j->is_array[j->depth] ? "]" : "}", 1);
+  put_char(j, j->is_array[j->depth] ? ']' : '}');
 }
 
 
@@ -144,7 +169,7 @@ static void put_string(gm__json *j, const char *s, size_t len)
   const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
   size_t pos = 0, run = 0; /* run: bytes to copy as they are */
 
-  put(j, "\"", 1);
+  put_char(j, '"');
   while (pos < len) {
     utf8proc_int32_t c;
     utf8proc_ssize_t k;
@@ -171,14 +196,14 @@ static void put_string(gm__json *j, const char *s, size_t len)
     }
   }
   put(j, s + pos - run, run);
-  put(j, "\"", 1);
+  put_char(j, '"');
 }
 
 void gm__json_key(gm__json *j, const char *key)
 {
   before_item(j);
   put_string(j, key, strlen(key));
-  put(j, ":", 1);
+  put_char(j, ':');
   j->after_key = 1;
 }
 
