@@ -143,7 +143,10 @@ void gm__candidate_features(const gm_gazetteer *g, const gm_posting *p,
   if (max_population > 0 && e->fclass == 'P' &&
       e->population >= max_population)
     f[GM__RF_most_populous] = 1;
-  named_after_city(g, p, n, e, f);
+  /* A code names no unit's seat: IND is Indianapolis's airport, not the
+   * seat-of-Indiana reading of "Ind." */
+  if (how != GM_HOW_CODE)
+    named_after_city(g, p, n, e, f);
 }
 
 double gm__feature_score(const double *f)

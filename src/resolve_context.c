@@ -44,6 +44,8 @@ typedef struct group {
   int scored;
   /* What no round changes of each candidate (score_space). */
   gm__candidate *cands;
+  const gm__work *contained;  /* the X of an "X, Y" that this group is
+                                 the Y of, or NULL */
 } group;
 
 typedef struct context {
@@ -270,9 +272,24 @@ static double country_share(const context *c, const gaz_entry *e,
   return total > 0 ? (double)same / (double)total : 0;
 }
 
+/* Whether region e holds one of the places x can name: "Springfield,
+ * Ind." is Indiana, which has a Springfield, not Indianapolis (IND). */
+static int holds_a_candidate(const gm__pipeline *p, const gaz_entry *e,
+                             const gm__work *x)
+{
+  size_t n = x->n_postings < MAX_CANDIDATES * 4 ? x->n_postings
+                                                : MAX_CANDIDATES * 4;
+  for (size_t i = 0; i < n; i++) {
+    const gaz_entry *c = gm__gaz_entry(p->gaz, x->postings[i].entry);
+    if (c && inside(p, c, e))
+      return 1;
+  }
+  return 0;
+}
+
 /* The features of entry e for group g that no round changes: how the
  * name reached it, its kind and population, the group's cues, the
- * caller's priors (f zeroed by the caller). */
+ * "X, Y" it is the Y of, the caller's priors (f zeroed by the caller). */
 static void fixed_features(const gm__pipeline *p, const group *g,
                            const gaz_entry *e, unsigned how, double *f)
 {
@@ -292,6 +309,9 @@ static void fixed_features(const gm__pipeline *p, const group *g,
   }
   if ((cues & GM__CUE_CITY_SUFFIX) && e->fclass == 'P')
     f[GM__RF_city_suffix_place] = 1;
+  if (g->contained && gm__entry_is_region(e) &&
+      holds_a_candidate(p, e, g->contained))
+    f[GM__RF_contains_preceding_place] = 1;
   if (o->country && e->country[0] &&
       memcmp(e->country, o->country, 2) == 0)
     f[GM__RF_country_prior] = 1;
@@ -471,6 +491,11 @@ static int make_groups(gm__pipeline *p, group **out, size_t *n_groups)
       g[w->group].recog = r;
   }
   free(slots);
+  for (size_t i = 0; i < p->n_work; i++) {
+    const gm__work *x = &p->work[i];
+    if (x->keep && x->container >= 0 && p->work[x->container].keep)
+      g[p->work[x->container].group].contained = x;
+  }
   *out = g;
   *n_groups = n;
   return 0;

@@ -42,6 +42,7 @@
   X(named_after_its_city, -0.936) \
   X(city_suffix_place, 1.354) \
   X(inside_following_region, 3.707) \
+  X(contains_preceding_place, 3.707) \
   X(outside_following_region, 0.293) \
   X(country_context, 1.625) \
   X(admin1_context, 3.830) \

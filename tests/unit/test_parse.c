@@ -1,8 +1,9 @@
 /*
  * test_parse.c — gm_parse and gm_resolve_spans on the default gazetteer
  * (GEOMENTION_GAZETTEER): a text without capitals is read as if
- * capitalised, one with capitals keeps lower-case words out; a span
- * that is not a name is put at the nearest place of the text.
+ * capitalised, one with capitals keeps lower-case words out; the Y of
+ * "X, Y" is a region holding an X; a span that is not a name is put at
+ * the nearest place of the text.
  */
 #include <string.h>
 
@@ -54,6 +55,16 @@ static void test_uncased(void)
   ok(parse_at(cased, 22) == 0, "cased text: lower-case kyiv is not kept");
 }
 
+/* "X, Y": Y is the region that holds an X, not a city whose code Y also
+ * is (IND, Indianapolis's airport). */
+static void test_container(void)
+{
+  const char *text = "The company is based in Springfield, Ind. and "
+                     "employs 300 people.";
+
+  ok(parse_at(text, 37) == 4921868, "Springfield, Ind.: Ind. is Indiana");
+}
+
 static void test_located_by_context(void)
 {
   const char *text = "Flights to Toronto landed at Pearson International "
@@ -91,6 +102,7 @@ int main(void)
     return tap_done();
   }
   test_uncased();
+  test_container();
   test_located_by_context();
   gm_parser_free(parser);
   gm_gazetteer_close(gaz);
