@@ -304,83 +304,149 @@ done:
   return rc;
 }
 
-/* An open-addressing table of ids; each id's bytes in one buffer, so a
- * million ids cost a few allocations, not a million. It grows with the
- * batch: 32 bytes a slot, at most 3/4 full, plus the ids' bytes (peak
- * measured in the issue note: ~110 MB for a million 15-byte ids). */
+/*
+ * The ids seen, as compact records: the 64-bit hash of an id and where
+ * it was first seen, 16 bytes a slot, never the id's characters (those
+ * cost ~110 bytes an article, and the table grew with the archive).
+ *
+ * A record's "where" is a line number counted across the sources in the
+ * order they are noted (a source's base plus the line), so one 64-bit
+ * number names file and line; ids are noted in input order, so the
+ * sources' bases increase and a binary search finds the file again.
+ * Where 0 (no line is 0) marks an empty slot.
+ *
+ * Two different ids with the same hash would be taken for one: the
+ * later article would get a false "duplicate id" warning (both are
+ * parsed all the same, the output does not change). For n ids the
+ * chance that any two collide is about n^2 / 2^65: 3e-6 at 10 million
+ * ids, 3e-4 at 100 million — acceptable for a warning, where keeping
+ * every id to compare would cost seven times the memory.
+ *
+ * The slots are split into ID_SHARDS open-addressed tables (linear
+ * probing) chosen by the hash's top bits, each grown on its own by a
+ * quarter when more than 7/8 full: a table is 68-88% full and never
+ * twice its need (19-24 bytes an id), and a growth copies one shard,
+ * not the whole table.
+ */
+#define ID_SHARDS 256
+#define ID_SHARD_BITS 8
+#define ID_MIN_SLOTS 16
+
 typedef struct id_slot {
   uint64_t hash;
-  size_t at;             /* the id at chars + at - 1; 0: empty slot */
-  const char *source;    /* where the id was first seen */
-  size_t line;
+  uint64_t where;        /* source base + line; 0: empty */
 } id_slot;
 
-struct cli_ids {
+typedef struct id_shard {
   id_slot *slots;
-  size_t n_slots, n;     /* n_slots a power of two, or 0 */
-  char *chars;
-  size_t len, cap;
+  size_t n_slots, n;
+} id_shard;
+
+typedef struct id_source {
+  const char *path;      /* lives as long as the batch's reader */
+  uint64_t base;         /* where = base + line */
+} id_source;
+
+struct cli_ids {
+  id_shard shards[ID_SHARDS];
+  id_source *sources;    /* in input order; bases increasing */
+  size_t n_sources, cap_sources;
+  uint64_t last_where;   /* the greatest where noted */
 };
 
-static id_slot *id_find(cli_ids *s, const char *id, uint64_t h)
+/* The home slot of h in a shard of n slots: the hash's bits below the
+ * shard's, scaled to n (FNV-1a's high bits are its best mixed). */
+static size_t id_home(uint64_t h, size_t n)
 {
-  size_t mask = s->n_slots - 1, i = (size_t)h & mask;
+  return (size_t)((((h << ID_SHARD_BITS) >> 32) * (uint64_t)n) >> 32);
+}
 
-  while (s->slots[i].at && (s->slots[i].hash != h ||
-                            strcmp(s->chars + s->slots[i].at - 1, id)))
-    i = (i + 1) & mask;
+static id_slot *id_find(const id_shard *s, uint64_t h)
+{
+  size_t i = id_home(h, s->n_slots);
+
+  while (s->slots[i].where && s->slots[i].hash != h)
+    i = i + 1 == s->n_slots ? 0 : i + 1;
   return &s->slots[i];
 }
 
-/* Twice the slots, every id placed again; -1 when out of memory. */
-static int id_rehash(cli_ids *s)
+/* A quarter more slots (ID_MIN_SLOTS at first), every record placed
+ * again; -1 when out of memory. */
+static int id_grow(id_shard *s)
 {
-  size_t n = s->n_slots ? 2 * s->n_slots : 64;
-  id_slot *old = s->slots, *fresh = calloc(n, sizeof *fresh);
+  id_shard fresh = {.n = s->n};
 
-  if (!fresh)
+  fresh.n_slots = s->n_slots ? s->n_slots + s->n_slots / 4 : ID_MIN_SLOTS;
+  if (!(fresh.slots = calloc(fresh.n_slots, sizeof *fresh.slots)))
     return -1;
-  s->slots = fresh;
-  for (size_t i = 0, k = s->n_slots; i < k; i++)
-    if (old[i].at) {
-      size_t j = (size_t)old[i].hash & (n - 1);
-      while (fresh[j].at)
-        j = (j + 1) & (n - 1);
-      fresh[j] = old[i];
-    }
-  s->n_slots = n;
-  free(old);
+  for (size_t i = 0; i < s->n_slots; i++)
+    if (s->slots[i].where)
+      *id_find(&fresh, s->slots[i].hash) = s->slots[i];
+  free(s->slots);
+  *s = fresh;
   return 0;
+}
+
+/* The where of a's line: its source's base (a new source gets the next
+ * base) plus the line. */
+static int id_where(cli_ids *s, const batch_article *a, uint64_t *where)
+{
+  id_source *last = s->n_sources ? &s->sources[s->n_sources - 1] : NULL;
+
+  if (!last || last->path != a->source) {
+    if (gm__grow(&s->sources, &s->cap_sources, s->n_sources + 1,
+                 sizeof *s->sources))
+      return -1;
+    last = &s->sources[s->n_sources++];
+    *last = (id_source){a->source, s->last_where};
+  }
+  *where = last->base + a->line;
+  if (*where > s->last_where)
+    s->last_where = *where;
+  return 0;
+}
+
+/* The source and line of a record's where. */
+static void id_origin(const cli_ids *s, uint64_t where, batch_article *a)
+{
+  size_t lo = 0, hi = s->n_sources; /* the last source with base < where */
+
+  while (hi - lo > 1) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (s->sources[mid].base < where)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  a->dup_source = s->sources[lo].path;
+  a->dup_line = (size_t)(where - s->sources[lo].base);
 }
 
 int cli_ids_note(cli_ids **ids, batch_article *a)
 {
   cli_ids *s = *ids;
-  size_t len;
-  uint64_t h;
+  uint64_t h, where;
+  id_shard *shard;
   id_slot *slot;
 
   if (!a->id || a->reason[0])
     return 0;
   if (!s && !(s = *ids = calloc(1, sizeof *s)))
     return -1;
-  /* at most 3/4 full, so a probe ends soon */
-  if (4 * (s->n + 1) > 3 * s->n_slots && id_rehash(s))
+  h = gm__hash(a->id, strlen(a->id));
+  shard = &s->shards[h >> (64 - ID_SHARD_BITS)];
+  /* at most 7/8 full, so a probe ends soon */
+  if (8 * (shard->n + 1) > 7 * shard->n_slots && id_grow(shard))
     return -1;
-  len = strlen(a->id);
-  h = gm__hash(a->id, len);
-  slot = id_find(s, a->id, h);
-  if (slot->at) {
-    a->dup_source = slot->source;
-    a->dup_line = slot->line;
+  slot = id_find(shard, h);
+  if (slot->where) {
+    id_origin(s, slot->where, a);
     return 0;
   }
-  if (gm__grow(&s->chars, &s->cap, s->len + len + 1, 1))
+  if (id_where(s, a, &where))
     return -1;
-  memcpy(s->chars + s->len, a->id, len + 1);
-  *slot = (id_slot){h, s->len + 1, a->source, a->line};
-  s->len += len + 1;
-  s->n++;
+  *slot = (id_slot){h, where};
+  shard->n++;
   return 0;
 }
 
@@ -388,7 +454,8 @@ void cli_ids_free(cli_ids *ids)
 {
   if (!ids)
     return;
-  free(ids->slots);
-  free(ids->chars);
+  for (size_t i = 0; i < ID_SHARDS; i++)
+    free(ids->shards[i].slots);
+  free(ids->sources);
   free(ids);
 }

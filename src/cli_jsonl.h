@@ -60,7 +60,8 @@ int cli_jsonl_article(const batch_options *opt, const char *line, size_t len,
                       batch_article *a);
 
 /* The ids of a batch's JSON Lines articles, each with where it was first
- * seen, so that a repeated id is reported (both articles are kept). */
+ * seen, so that a repeated id is reported (both articles are kept): a
+ * 64-bit hash and a line number per id, about 20 bytes (cli_jsonl.c). */
 typedef struct cli_ids cli_ids;
 
 /* Note a->id of a good article (none: nothing to do); when that id was
