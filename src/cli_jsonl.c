@@ -214,13 +214,14 @@ static int json_space(const char *s, size_t len)
  * appear in strings of valid JSON, so escapes can be read pairwise. */
 static char *nul_escape(const char *line, size_t len)
 {
-  for (size_t i = 0; i + 1 < len; i++)
-    if (line[i] == '\\') {
-      if (line[i + 1] == 'u' && len - i >= 6 &&
-          !memcmp(line + i + 2, "0000", 4))
-        return (char *)line + i;
-      i++;
-    }
+  const char *end = line + len, *at = line;
+
+  /* memchr skips the bytes between escapes (most lines have none) */
+  while ((at = memchr(at, '\\', (size_t)(end - at))) && end - at > 1) {
+    if (at[1] == 'u' && end - at >= 6 && !memcmp(at + 2, "0000", 4))
+      return (char *)at;
+    at += 2;
+  }
   return NULL;
 }
 
