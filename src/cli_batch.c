@@ -28,6 +28,7 @@
 
 #include "cli.h"
 #include "cli_batch.h"
+#include "cli_ids.h"
 #include "cli_jsonl.h"
 #include "out_geojson.h"
 #include "internal.h"
@@ -446,9 +447,22 @@ int batch_article_decode(const batch_options *opt, batch_article *a)
   return rc < 0 ? -1 : 0;
 }
 
-int batch_reader_note(batch_reader *r, batch_article *a)
+int batch_reader_note(batch_reader *r, const batch_article *a)
 {
-  return a->jsonl ? cli_ids_note(&r->ids, a) : 0;
+  if (!a->jsonl)
+    return 0;
+  if (!r->ids && !(r->ids = cli_ids_new(batch_spill_budget() / 4))) {
+    cli_warn("out of memory");
+    return -1;
+  }
+  return cli_ids_note(r->ids, a);
+}
+
+int batch_reader_duplicates(batch_reader *r,
+                            int (*report)(void *ctx, const cli_duplicate *d),
+                            void *ctx)
+{
+  return cli_ids_report(r->ids, report, ctx);
 }
 
 const batch_options *batch_reader_options(const batch_reader *r)
@@ -460,10 +474,12 @@ int batch_reader_next(batch_reader *r, batch_article *a)
 {
   int rc = batch_reader_next_raw(r, a);
 
-  if (rc == 1 && (batch_article_decode(&r->opt, a) ||
-                  batch_reader_note(r, a))) {
+  if (rc == 1 && batch_article_decode(&r->opt, a)) {
     batch_article_clear(a);
     cli_warn("out of memory");
+    rc = -1;
+  } else if (rc == 1 && batch_reader_note(r, a)) { /* reported */
+    batch_article_clear(a);
     rc = -1;
   }
   return rc;

@@ -40,8 +40,6 @@ typedef struct batch_article {
   uint64_t bytes;             /* input bytes it took (uncompressed) */
   char reason[640];           /* empty when the record is good */
   int io_error;               /* the reason is a failure to read */
-  const char *dup_source;     /* a JSON Lines id seen before: where first */
-  size_t dup_line;
   int jsonl;                  /* a JSON Lines record */
   int raw;                    /* text is its line, not yet decoded
                                  (batch_reader_next_raw) */
@@ -61,13 +59,23 @@ int batch_reader_next(batch_reader *r, batch_article *a);
 /* The same in steps, for threads: the next record as read, in order —
  * a JSON Lines record still undecoded (a->raw) — then, on any thread,
  * batch_article_decode, then, in input order again, batch_reader_note
- * (the duplicate ids). */
+ * (its id, for batch_reader_duplicates). */
 int batch_reader_next_raw(batch_reader *r, batch_article *a);
 /* 0, or -1 when out of memory (not reported: the caller's thread may
  * not be the one that talks). */
 int batch_article_decode(const batch_options *opt, batch_article *a);
-/* 0, or -1 when out of memory. */
-int batch_reader_note(batch_reader *r, batch_article *a);
+/* 0, or -1 when out of memory or the ids' temporary file failed
+ * (reported). */
+int batch_reader_note(batch_reader *r, const batch_article *a);
+/* After the last article: report(ctx, d) for each JSON Lines article
+ * whose id an earlier one had, in input order (cli_ids.h). An exit
+ * status: EXIT_OK, the first report's that is not, or EXIT_FAILURE_
+ * (reported). */
+struct cli_duplicate;
+int batch_reader_duplicates(batch_reader *r,
+                            int (*report)(void *ctx,
+                                          const struct cli_duplicate *d),
+                            void *ctx);
 /* The options the reader was opened with. */
 const batch_options *batch_reader_options(const batch_reader *r);
 
@@ -125,7 +133,8 @@ int batch_run(batch_reader *in, const batch_run_options *o);
 
 /* The memory budget of the per-place aggregation before it spills to a
  * temporary file: $GEOMENTION_SPILL_BYTES when set (tests use 0 to
- * spill every citation), else GM__PLACES_BUDGET (32 MiB). */
+ * spill every citation), else GM__PLACES_BUDGET (32 MiB). The ids'
+ * buffer (batch_reader_note) takes a quarter of it more. */
 size_t batch_spill_budget(void);
 
 #endif

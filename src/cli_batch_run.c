@@ -146,10 +146,8 @@ static int merge_chunk(pipeline *p, chunk *c)
 
   for (size_t i = 0; i < c->n; i++) {
     batch_item *it = &c->items[i];
-    if (status == EXIT_OK && batch_reader_note(p->in, &it->a)) {
-      cli_warn("out of memory");
-      status = EXIT_FAILURE_;
-    }
+    if (status == EXIT_OK && batch_reader_note(p->in, &it->a))
+      status = EXIT_FAILURE_; /* reported */
     if (status == EXIT_OK)
       status = p->o->merge(p->o->ctx, it);
     item_clear(it);

@@ -2,7 +2,7 @@
  * cli_jsonl.h — reading JSON Lines articles: for `eval` and `resolve`,
  * lines of any length from a plain or .xz file, code point to byte
  * offsets and the fields of a span; for `parse`'s batches, one line as an
- * article (or the reason it is not one) and the ids already seen.
+ * article (or the reason it is not one).
  */
 #ifndef GM_CLI_JSONL_H
 #define GM_CLI_JSONL_H
@@ -58,16 +58,5 @@ int cli_json_offset(const cJSON *o, const char *key, size_t max,
  * the offsets. a must be cleared. Returns 1, or -1 when out of memory. */
 int cli_jsonl_article(const batch_options *opt, const char *line, size_t len,
                       batch_article *a);
-
-/* The ids of a batch's JSON Lines articles, each with where it was first
- * seen, so that a repeated id is reported (both articles are kept): a
- * 64-bit hash and a line number per id, about 20 bytes (cli_jsonl.c). */
-typedef struct cli_ids cli_ids;
-
-/* Note a->id of a good article (none: nothing to do); when that id was
- * seen before, set a->dup_source and a->dup_line to its first article.
- * *ids is created on first use. 0, or -1 when out of memory. */
-int cli_ids_note(cli_ids **ids, batch_article *a);
-void cli_ids_free(cli_ids *ids);
 
 #endif

@@ -28,6 +28,7 @@
 #include "cli.h"
 #include "cli_batch.h"
 #include "cli_batch_journal.h"
+#include "cli_ids.h"
 #include "out_geojson.h"
 #include "out_json.h"
 
@@ -436,21 +437,21 @@ static int parse_options(int argc, char **argv, config *c)
 
 /* A record's reason or warning: to --errors as one JSON line (key), else
  * to stderr. */
-static int record_line(run *r, const batch_article *a, const char *key,
-                       const char *text)
+static int record_line(run *r, const char *source, size_t line,
+                       const char *key, const char *text)
 {
   gm__json j = {0};
   int rc = 0;
 
   if (!r->errors_open) {
-    cli_warn("%s:%zu: %s", a->source, a->line, text);
+    cli_warn("%s:%zu: %s", source, line, text);
     return 0;
   }
   gm__json_object(&j);
   gm__json_key(&j, "source");
-  gm__json_cstring(&j, a->source);
+  gm__json_cstring(&j, source);
   gm__json_key(&j, "line");
-  gm__json_uint(&j, a->line);
+  gm__json_uint(&j, line);
   gm__json_key(&j, key);
   gm__json_cstring(&j, text);
   gm__json_end(&j);
@@ -467,20 +468,23 @@ static int record_rejection(run *r, const batch_article *a,
                             const char *reason)
 {
   r->rejected++;
-  return record_line(r, a, "reason", reason);
+  return record_line(r, a->source, a->line, "reason", reason);
 }
 
 /* A JSON Lines id seen before: both articles are parsed (nothing is
  * dropped on a guess), and the second is reported with the first's place
- * as a "warning" line, which does not change the exit status. */
-static int record_duplicate(run *r, const batch_article *a)
+ * as a "warning" line, which does not change the exit status. They come
+ * after the batch, in input order (cli_ids.c finds them in fixed memory
+ * only once every id is in). */
+static int record_duplicate(void *ctx, const cli_duplicate *d)
 {
+  run *r = ctx;
   char why[640];
 
   r->duplicates++;
   snprintf(why, sizeof why, "duplicate id \"%.500s\", first at %s:%zu; "
-           "both parsed", a->id, a->dup_source, a->dup_line);
-  return record_line(r, a, "warning", why);
+           "both parsed", d->id, d->first_source, d->first_line);
+  return record_line(r, d->source, d->line, "warning", why);
 }
 
 static size_t resolved_mentions(const gm_result *res)
@@ -504,8 +508,6 @@ static int merge(run *r, slot *s)
     r->io_failed |= a->io_error;
     return record_rejection(r, a, a->reason);
   }
-  if (a->dup_source && (rc = record_duplicate(r, a)))
-    return rc;
   if (s->rc == GM_ENOMEM) {
     cli_warn("%s:%zu: out of memory", a->source, a->line);
     return EXIT_FAILURE_;
@@ -622,9 +624,7 @@ static int resume(run *r, const config *c, batch_reader *in, int argc,
   r->journal_open = 1;
   for (size_t i = 0; i < done && status == EXIT_OK; i++) {
     batch_article a;
-    int rc = batch_reader_next(in, &a);
-    if (rc > 0 && a.dup_source) /* the journal keeps no warnings */
-      status = record_duplicate(r, &a);
+    int rc = batch_reader_next(in, &a); /* notes its id, for warnings */
     batch_article_clear(&a);
     if (rc <= 0) {
       cli_warn("%s: holds more articles than the input: remove it",
@@ -680,6 +680,8 @@ static int read_inputs(run *r, const config *c, int argc, char **argv)
   r->t0 = r->shown = t0;
   if (status == EXIT_OK)
     status = batch_run(in, &o);
+  if (status == EXIT_OK)
+    status = batch_reader_duplicates(in, record_duplicate, r);
   if (show)
     progress(r, batch_reader_total(in), t0, 1);
   batch_reader_close(in);

@@ -446,7 +446,9 @@ def duplicate_ids():
 
 def duplicate_ids_errors():
     """With --errors the warning is a JSON line with a "warning" key (a
-    rejection has "reason"), and stderr does not repeat it."""
+    rejection has "reason"), and stderr does not repeat it. Warnings come
+    after the batch's rejections: the repeats are known once every id is
+    in."""
     a = path("dup-a.jsonl")
     e = path("dup-errors.jsonl")
     rc, out, err = run(["parse", "--errors", e, a,
@@ -456,10 +458,10 @@ def duplicate_ids_errors():
         return why
     with open(e) as f:
         got = [json.loads(x) for x in f]
-    want = [{"source": a, "line": 3, "warning":
-             'duplicate id "7", first at %s:1; both parsed' % a},
-            {"source": path("dup-bad.jsonl"), "line": 1,
-             "reason": "invalid JSON"}]
+    want = [{"source": path("dup-bad.jsonl"), "line": 1,
+             "reason": "invalid JSON"},
+            {"source": a, "line": 3, "warning":
+             'duplicate id "7", first at %s:1; both parsed' % a}]
     if got != want:
         return "--errors holds %r" % got
     return "repeated on stderr" if "first at" in err else None

@@ -1,7 +1,7 @@
 /*
  * fuzz_jsonl.c — the JSON Lines records of a batch: each line of the input
  * made an article as `parse` makes it (cli_jsonl_article), and its id
- * noted as the batch notes it (cli_ids_note).
+ * noted as the batch notes it (cli_ids_note, then cli_ids_report).
  *
  * Every input is read twice: with the default field names and size limit,
  * and with other names (body, headline, link, published, key) and a
@@ -11,12 +11,13 @@
  * the limit and UTF-8 text; its id is the id field's string or number; a
  * rejected record says one of the documented reasons and keeps nothing;
  * a repeated id is reported exactly when an earlier good record of the
- * input had it, with that record's line.
+ * input had it, with that record's line, in input order.
  */
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_ids.h"
 #include "cli_jsonl.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -101,10 +102,13 @@ static void check_article(const batch_options *opt, const char *line,
   cJSON_Delete(o);
 }
 
-/* The ids of the good records so far, to find a repeat the slow way. */
+/* The ids of the good records so far, to find a repeat the slow way,
+ * and the repeats expected: (line, first line, id) in input order. */
 typedef struct seen {
   char **id;
   size_t *line, n;
+  size_t *repeat, *repeat_first, n_repeats, reported;
+  char **repeat_id;
 } seen;
 
 static size_t first_line(const seen *s, const char *id)
@@ -115,40 +119,80 @@ static size_t first_line(const seen *s, const char *id)
   return 0;
 }
 
-static void check_id(seen *s, cli_ids **ids, batch_article *a)
+/* Append x to a growing array of n items; out of memory in a fuzzer:
+ * nothing else to do. */
+static void push(void *array, size_t n, size_t size, const void *x)
+{
+  void **p = array;
+  char *grown = realloc(*p, (n + 1) * size);
+
+  if (!grown)
+    abort();
+  memcpy(grown + n * size, x, size);
+  *p = grown;
+}
+
+static void check_id(seen *s, cli_ids *ids, const batch_article *a)
 {
   size_t first;
+  char *id;
 
   if (cli_ids_note(ids, a))
     abort();
-  if (a->reason[0] || !a->id) {
-    if (a->dup_source)
-      abort();
+  if (a->reason[0] || !a->id)
     return;
-  }
   first = first_line(s, a->id);
-  if (first ? a->dup_source != a->source || a->dup_line != first
-            : a->dup_source != NULL)
+  if (!(id = strdup(a->id)))
     abort();
-  if (!first) {
-    char **id = realloc(s->id, (s->n + 1) * sizeof *id);
-    size_t *ln = id ? realloc(s->line, (s->n + 1) * sizeof *ln) : NULL;
-    if (id)
-      s->id = id;
-    if (!ln || !(s->id[s->n] = strdup(a->id)))
-      abort(); /* out of memory in a fuzzer: nothing else to do */
-    s->line = ln;
-    s->line[s->n++] = a->line;
+  if (first) {
+    push(&s->repeat, s->n_repeats, sizeof *s->repeat, &a->line);
+    push(&s->repeat_first, s->n_repeats, sizeof *s->repeat_first, &first);
+    push(&s->repeat_id, s->n_repeats++, sizeof *s->repeat_id, &id);
+  } else {
+    push(&s->id, s->n, sizeof *s->id, &id);
+    push(&s->line, s->n++, sizeof *s->line, &a->line);
   }
 }
 
+/* Each repeat reported is the next one expected, its id cut to
+ * CLI_ID_SHOWN bytes. */
+static int check_repeat(void *ctx, const cli_duplicate *d)
+{
+  seen *s = ctx;
+  size_t k = s->reported++;
+
+  if (k >= s->n_repeats || d->line != s->repeat[k] ||
+      d->first_line != s->repeat_first[k] ||
+      d->source != d->first_source ||
+      strncmp(d->id, s->repeat_id[k], CLI_ID_SHOWN) ||
+      strlen(d->id) > CLI_ID_SHOWN)
+    abort();
+  return 0;
+}
+
+static void seen_free(seen *s)
+{
+  for (size_t i = 0; i < s->n; i++)
+    free(s->id[i]);
+  for (size_t i = 0; i < s->n_repeats; i++)
+    free(s->repeat_id[i]);
+  free(s->id);
+  free(s->line);
+  free(s->repeat);
+  free(s->repeat_first);
+  free(s->repeat_id);
+}
+
+/* A small budget, so that the ids go through runs on disk and merges. */
 static void run(const batch_options *opt, const char *text, size_t size)
 {
   static const char source[] = "fuzz.jsonl";
-  cli_ids *ids = NULL;
+  cli_ids *ids = cli_ids_new(256);
   seen s = {0};
   size_t at = 0, number = 0;
 
+  if (!ids)
+    abort();
   while (at < size) {
     const char *nl = memchr(text + at, '\n', size - at);
     size_t len = nl ? (size_t)(nl - text - at) : size - at;
@@ -163,14 +207,13 @@ static void run(const batch_options *opt, const char *text, size_t size)
       check_rejected(&a);
     else
       check_article(opt, text + at, len, &a);
-    check_id(&s, &ids, &a);
+    check_id(&s, ids, &a);
     batch_article_clear(&a);
     at += len + 1;
   }
-  for (size_t i = 0; i < s.n; i++)
-    free(s.id[i]);
-  free(s.id);
-  free(s.line);
+  if (cli_ids_report(ids, check_repeat, &s) || s.reported != s.n_repeats)
+    abort();
+  seen_free(&s);
   cli_ids_free(ids);
 }
 
