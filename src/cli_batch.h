@@ -134,7 +134,7 @@ int batch_run(batch_reader *in, const batch_run_options *o);
 /* The memory budget of the per-place aggregation before it spills to a
  * temporary file: $GEOMENTION_SPILL_BYTES when set (tests use 0 to
  * spill every citation), else GM__PLACES_BUDGET (32 MiB). The ids'
- * buffer (batch_reader_note) takes a quarter of it more. */
+ * two buffers (batch_reader_note) take a quarter of it more. */
 size_t batch_spill_budget(void);
 
 #endif

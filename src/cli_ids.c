@@ -15,7 +15,7 @@
  *
  * Memory: the two buffers (half the budget each) and, while merging, a
  * read buffer for each of at most FAN_IN runs (more runs are first merged
- * into fewer, on disk). The file takes about 40 bytes an id.
+ * into fewer, on disk). The file takes about 43 bytes an id.
  *
  * "where" is a line number counted across the sources in the order they
  * are noted (a source's base plus the line), so one 64-bit number names
