@@ -352,7 +352,8 @@ static int reduce(sorter *s)
 /* Every record of s, sorted, into emit. */
 static int sorter_drain(sorter *s, emit_fn emit, void *ctx)
 {
-  qsort(s->records, s->n, sizeof *s->records, by_key);
+  if (s->n) /* records is NULL until the first */
+    qsort(s->records, s->n, sizeof *s->records, by_key);
   if (s->file && (fflush(s->file) || ferror(s->file))) {
     temp_failed("write failed");
     return -1;
