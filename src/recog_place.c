@@ -79,6 +79,14 @@ static const char *const calendar_words[] = {
     "august", "september", "october", "november", "december", "jan", "feb",
     "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
     NULL};
+/* Compass and position words: alone they name a part of something
+ * ("East Ukraine", "the Southern Front", "Central Africa"), even where a
+ * gazetteer entry has the word as its whole name. */
+static const char *const compass_words[] = {
+    "north", "south", "east", "west", "northern", "southern", "eastern",
+    "western", "central", "northeast", "northwest", "southeast",
+    "southwest", "northeastern", "northwestern", "southeastern",
+    "southwestern", NULL};
 static const char *const function_words[] = {"for", "and", "of", "in", "the",
                                              "on", "de", "du", "la", "del",
                                              NULL};
@@ -90,7 +98,7 @@ static const char *const function_words[] = {"for", "and", "of", "in", "the",
 static const char *const *const cue_lists[] = {
     strong_preps, weak_preps,     titles,         admin_suffixes,
     city_suffixes, org_after,     org_heads,      calendar_words,
-    function_words};
+    compass_words, function_words};
 #define CUE_SLOTS 1024   /* a power of two, over twice the words */
 static struct {
   const char *word;
@@ -217,6 +225,21 @@ static int region_abbreviation(const gm__pipeline *p, const gm__work *w)
   return region;
 }
 
+/* "@MSF_USA", "@News10_CA": a word of a Twitter handle names an account,
+ * not a place. Looks back over the handle's characters (letters, digits,
+ * '_'; at most 15, the longest handle) for its '@'. */
+static int in_handle(const gm__pipeline *p, const gm__token *first)
+{
+  size_t i = first->start, stop = i > 16 ? i - 16 : 0;
+
+  while (i > stop && (p->text[i - 1] == '_' ||
+                      (p->text[i - 1] >= '0' && p->text[i - 1] <= '9') ||
+                      ((p->text[i - 1] | 0x20) >= 'a' &&
+                       (p->text[i - 1] | 0x20) <= 'z')))
+    i--;
+  return i > 0 && p->text[i - 1] == '@';
+}
+
 static const gaz_word *word_of(const gm__pipeline *p, size_t i)
 {
   return gm__token_word(p, i);
@@ -326,6 +349,8 @@ static void recognise_one(gm__pipeline *p, gm__work *w)
                 !(w->tok_end < t->n && (t->v[w->tok_end].sep & GM__SEP_CAMEL));
     feature(w, alone ? F_hashtag : F_hashtag_word, 1);
   }
+  if (in_handle(p, first))
+    feature(w, F_in_handle, 1);
 
   /* case and position; in a text without capitals every name is read
    * as if capitalised, and the other signals decide (Ju2016) */
@@ -379,6 +404,16 @@ static void recognise_one(gm__pipeline *p, gm__work *w)
       if (after >= 0 && is_cap(&t->v[after]) && !(t->v[after].flags & GM__TOK_ALLCAPS))
         feature(w, F_given_name_then_capital, 1);
     }
+  }
+
+  /* closed classes that a gazetteer also holds as names: "East",
+   * "Southern" (parts of something), "August", "Sunday" (dates) */
+  if (single) {
+    const char *norm = gm__token_norm(t, w->tok_start);
+    if (in_list(norm, compass_words))
+      feature(w, F_compass_word, 1);
+    else if (in_list(norm, calendar_words))
+      feature(w, F_calendar_word, 1);
   }
 
   /* the words around it */

@@ -48,6 +48,9 @@
   X(hashtag_word, -0.910) \
   X(person_elsewhere, -1.824) \
   X(can_be_capital, 1.236) \
-  X(place_elsewhere, 1.613)
+  X(place_elsewhere, 1.613) \
+  X(in_handle, 0.000) \
+  X(compass_word, 0.000) \
+  X(calendar_word, 0.000)
 
 #endif

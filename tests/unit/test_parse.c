@@ -3,7 +3,8 @@
  * (GEOMENTION_GAZETTEER): a text without capitals is read as if
  * capitalised, one with capitals keeps lower-case words out; the Y of
  * "X, Y" is a region holding an X; a span that is not a name is put at
- * the nearest place of the text.
+ * the nearest place of the text; the recogniser's closed-class and
+ * Twitter cues are reported as its reasons.
  */
 #include <string.h>
 
@@ -12,6 +13,7 @@
 
 static gm_gazetteer *gaz;
 static gm_parser *parser;
+static gm_parser *all_matches;   /* reports rejected names too */
 
 /* The GeoNames id of the mention whose text starts at byte `at`, 0 when
  * none does, -1 when the parse fails. */
@@ -89,6 +91,42 @@ static void test_located_by_context(void)
   gm_result_free(r);
 }
 
+/* Whether the match starting at byte `at` carries the recognition
+ * reason `signal`; -1 when no match starts there. */
+static int has_reason(const char *text, size_t at, const char *signal)
+{
+  gm_result *r;
+  gm_error err;
+  int found = -1;
+
+  if (gm_parse(all_matches, text, strlen(text), &r, &err)) {
+    ok(0, "parse '%s': %s", text, err.message);
+    return -1;
+  }
+  for (size_t i = 0; i < gm_result_count(r); i++) {
+    const gm_mention *m = gm_result_mention(r, i);
+    if (m->start != at)
+      continue;
+    found = 0;
+    for (size_t k = 0; k < m->n_reasons; k++)
+      found |= strcmp(m->reasons[k].signal, signal) == 0;
+  }
+  gm_result_free(r);
+  return found;
+}
+
+static void test_recognition_cues(void)
+{
+  const char *east = "Rebels withdraw artillery in East Ukraine in August.";
+  const char *handle = "RT @MSF_USA: vaccinations in USA and Liberia.";
+
+  ok(has_reason(east, 29, "compass_word") == 1, "East is a compass word");
+  ok(has_reason(east, 34, "compass_word") == 0, "Ukraine is none");
+  ok(has_reason(east, 45, "calendar_word") == 1, "August is a date");
+  ok(has_reason(handle, 8, "in_handle") == 1, "USA of @MSF_USA: a handle");
+  ok(has_reason(handle, 29, "in_handle") == 0, "USA after 'in': no handle");
+}
+
 int main(void)
 {
   const char *path = getenv("GEOMENTION_GAZETTEER");
@@ -97,13 +135,17 @@ int main(void)
   if (!path || !*path)
     return tap_skip_all("GEOMENTION_GAZETTEER is not set");
   if (gm_gazetteer_open(path, &gaz, &err) ||
-      gm_parser_new(gaz, NULL, &parser, &err)) {
+      gm_parser_new(gaz, NULL, &parser, &err) ||
+      gm_parser_new(gaz, &(gm_parse_options){.all_matches = 1}, &all_matches,
+                    &err)) {
     ok(0, "open %s: %s", path, err.message);
     return tap_done();
   }
   test_uncased();
   test_container();
   test_located_by_context();
+  test_recognition_cues();
+  gm_parser_free(all_matches);
   gm_parser_free(parser);
   gm_gazetteer_close(gaz);
   return tap_done();
