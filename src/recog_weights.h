@@ -49,8 +49,8 @@
   X(person_elsewhere, -1.824) \
   X(can_be_capital, 1.236) \
   X(place_elsewhere, 1.613) \
-  X(in_handle, 0.000) \
-  X(compass_word, 0.000) \
-  X(calendar_word, 0.000)
+  X(in_handle, -3.964) \
+  X(compass_word, -4.029) \
+  X(calendar_word, -2.770)
 
 #endif

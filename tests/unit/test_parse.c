@@ -125,6 +125,14 @@ static void test_recognition_cues(void)
   ok(has_reason(east, 45, "calendar_word") == 1, "August is a date");
   ok(has_reason(handle, 8, "in_handle") == 1, "USA of @MSF_USA: a handle");
   ok(has_reason(handle, 29, "in_handle") == 0, "USA after 'in': no handle");
+  /* and the fitted weights act on them: Ukraine is kept, East is not */
+  ok(parse_at(east, 34) == 690791, "East Ukraine: Ukraine is kept");
+  ok(parse_at(east, 29) == 0, "East Ukraine: East is not a place");
+  /* (a handle whose name stands after "in" elsewhere in the text takes
+   * place_elsewhere too, and stays) */
+  ok(parse_at("RT @MSF_USA: vaccinations begin in Liberia.", 8) == 0,
+     "@MSF_USA: no place");
+  ok(parse_at(handle, 29) == 6252001, "in USA: the United States");
 }
 
 int main(void)
