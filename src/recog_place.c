@@ -194,22 +194,29 @@ static int inside_org_name(const gm__pipeline *p, size_t start,
 }
 
 /* "Ky.", "Calif.", "Alta.": a region's abbreviation with its period —
- * one capitalised token (not all capitals: "US." ends a sentence) of two
- * to five letters, a '.' right after it, which reaches a region by an
- * alternate name or a code of three letters or more (the AP forms: Ky.,
- * Calif., Alta.; a two-letter code in mixed case, "Ms." or "Co.", is
- * something else) and no region by its
- * primary name ("Dubai." ends a sentence; Alta, Norway, does not make
- * "Alta." less Alberta's). */
+ * one capitalised token of two to five letters, a '.' right after it,
+ * which reaches a region by an alternate name or a code of three letters
+ * or more (the AP forms: Ky., Calif., Alta.; a two-letter code in mixed
+ * case, "Ms." or "Co.", is something else) and no region by its primary
+ * name ("Dubai." ends a sentence; Alta, Norway, does not make "Alta."
+ * less Alberta's). In capitals the period usually ends a sentence ("the
+ * US."), so a code in capitals ("MO.", "KY." of the 1860s reports: any
+ * length, as codes are) counts only where a comma or semicolon follows
+ * the period, which no sentence end has ("NEOSHO, MO., February 1"). */
 static int region_abbreviation(const gm__pipeline *p, const gm__work *w)
 {
   const gm__token *last = &p->tokens.v[w->tok_end - 1];
+  size_t len = last->end - last->start;
+  int caps = (last->flags & GM__TOK_ALLCAPS) != 0;
   int region = 0;
 
   if (w->tok_end - w->tok_start != 1 || !(last->flags & GM__TOK_CAP) ||
-      (last->flags & GM__TOK_ALLCAPS) || last->end - last->start < 2 ||
-      last->end - last->start > 5 || last->end >= p->text_len ||
+      len < 2 || len > 5 || last->end >= p->text_len ||
       p->text[last->end] != '.')
+    return 0;
+  if (caps && (last->end + 1 >= p->text_len ||
+               (p->text[last->end + 1] != ',' &&
+                p->text[last->end + 1] != ';')))
     return 0;
   for (size_t i = 0; i < w->n_postings; i++) {
     const gaz_entry *e = gm__gaz_entry(p->gaz, w->postings[i].entry);
@@ -219,7 +226,7 @@ static int region_abbreviation(const gm__pipeline *p, const gm__work *w)
     if (how == GM_HOW_NAME || how == GM_HOW_ASCII)
       return 0;
     if (how == GM_HOW_ALTERNATE ||
-        (how == GM_HOW_CODE && last->end - last->start >= 3))
+        (how == GM_HOW_CODE && (len >= 3 || caps)))
       region = 1;
   }
   return region;

@@ -3,7 +3,8 @@
  * (GEOMENTION_GAZETTEER): a text without capitals is read as if
  * capitalised, one with capitals keeps lower-case words out; the Y of
  * "X, Y" is a region holding an X; a span that is not a name is put at
- * the nearest place of the text; the recogniser's closed-class and
+ * the nearest place of the text; region abbreviations ("La.", "MO.,")
+ * are their regions; the recogniser's closed-class and
  * Twitter cues are reported as its reasons.
  */
 #include <string.h>
@@ -65,6 +66,36 @@ static void test_container(void)
                      "employs 300 people.";
 
   ok(parse_at(text, 37) == 4921868, "Springfield, Ind.: Ind. is Indiana");
+}
+
+/* The end (bytes) of the mention starting at `at`; 0 when none does. */
+static size_t end_at(const char *text, size_t at)
+{
+  gm_result *r;
+  gm_error err;
+  size_t end = 0;
+
+  if (gm_parse(parser, text, strlen(text), &r, &err)) {
+    ok(0, "parse '%s': %s", text, err.message);
+    return 0;
+  }
+  for (size_t i = 0; i < gm_result_count(r); i++)
+    if (gm_result_mention(r, i)->start == at)
+      end = gm_result_mention(r, i)->end;
+  gm_result_free(r);
+  return end;
+}
+
+/* A region's abbreviation with its period is the region, period
+ * included: in capitals too where a comma follows the period. */
+static void test_abbreviations(void)
+{
+  const char *caps = "NEOSHO, MO., February 1, 1864.";
+  const char *us = "The troops came home to the US. Then they rested.";
+
+  ok(parse_at(caps, 8) == 4398678 && end_at(caps, 8) == 11,
+     "'MO.,' is Missouri, with its period");
+  ok(end_at(us, 28) == 30, "'US.' before a sentence: no period taken");
 }
 
 static void test_located_by_context(void)
@@ -151,6 +182,7 @@ int main(void)
   }
   test_uncased();
   test_container();
+  test_abbreviations();
   test_located_by_context();
   test_recognition_cues();
   gm_parser_free(all_matches);
