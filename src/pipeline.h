@@ -70,7 +70,9 @@ enum {
   GM__CUE_ADMIN_SUFFIX = 1 << 0,  /* "Donetsk region", "Kent county" */
   GM__CUE_CITY_SUFFIX = 1 << 1,   /* "Kansas City" is a name; "X city" */
   GM__CUE_CONTAINER = 1 << 2,     /* followed by ", Y" with Y a region */
-  GM__CUE_AFTER_PREPOSITION = 1 << 3 /* "in X", "near X" */
+  GM__CUE_AFTER_PREPOSITION = 1 << 3, /* "in X", "near X" */
+  GM__CUE_ABBREVIATION = 1 << 4   /* a region's abbreviation with its
+                                     period: "La.", "Ont.", "MO.," */
 };
 
 /* One remembered answer of the name index (matcher): the same

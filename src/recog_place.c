@@ -658,17 +658,24 @@ static void spread_place_evidence(gm__pipeline *p)
   }
 }
 
-/* "U.S.", "Ky.": the period belongs to the abbreviation. */
+/* "U.S.", "Ky.": the period belongs to the abbreviation; and a region's
+ * abbreviation names the region (the resolver reads the cue). */
 static void take_periods(gm__pipeline *p, const char *text)
 {
   for (size_t i = 0; i < p->n_work; i++) {
     gm__work *w = &p->work[i];
     const gm__token *last = &p->tokens.v[w->tok_start + w->span_tokens - 1];
+    int abbreviation;
     /* An initialism's last letter ("U.S.") or a region's abbreviation
      * ("Ky."); a code in capitals ("US.") ends a sentence instead. */
-    if (w->span_tokens == w->tok_end - w->tok_start && last->end < p->text_len &&
-        text[last->end] == '.' && (last->flags & GM__TOK_CAP) &&
-        (last->end - last->start == 1 || region_abbreviation(p, w)))
+    if (w->span_tokens != w->tok_end - w->tok_start ||
+        last->end >= p->text_len || text[last->end] != '.' ||
+        !(last->flags & GM__TOK_CAP))
+      continue;
+    abbreviation = region_abbreviation(p, w);
+    if (abbreviation)
+      w->cues |= GM__CUE_ABBREVIATION;
+    if (abbreviation || last->end - last->start == 1)
       w->trailing_period = 1;
   }
 }

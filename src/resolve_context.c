@@ -427,10 +427,16 @@ static size_t feature_reasons(const double *f, gm_reason *out, size_t max)
 
 /* ------------------------------------------------------------ groups */
 
-/* Whether posting i of w can be w's sense: demonym postings for
- * demonym mentions, name postings for the others. */
-static int candidate_role(const gm__work *w, size_t i)
+/* Whether posting i of w (entry e) can be w's sense: demonym postings for
+ * demonym mentions, name postings for the others; and a region's
+ * abbreviation with its period names a region, never a place whose code
+ * the same letters are ("La." is Louisiana, not LA, Los Angeles; "Ont."
+ * not the ONT of Ontario, California). */
+static int candidate_role(const gm__work *w, size_t i, const gaz_entry *e)
 {
+  if ((w->cues & GM__CUE_ABBREVIATION) &&
+      w->postings[i].how == GM_HOW_CODE && !gm__entry_is_region(e))
+    return 0;
   return (w->postings[i].how == GM_HOW_DEMONYM) ==
          (w->role == GM_ROLE_DEMONYM);
 }
@@ -442,14 +448,14 @@ static uint64_t group_hash(const gm__pipeline *p, const gm__work *w)
     h ^= gm__hash(gm__token_norm(&p->tokens, i), p->tokens.v[i].norm_len);
     h *= 1099511628211ull;
   }
-  return h ^ (w->cues & GM__CUE_ADMIN_SUFFIX);
+  return h ^ (w->cues & (GM__CUE_ADMIN_SUFFIX | GM__CUE_ABBREVIATION));
 }
 
 static int same_name(const gm__pipeline *p, const gm__work *a,
                      const gm__work *b)
 {
-  return (a->cues & GM__CUE_ADMIN_SUFFIX) ==
-             (b->cues & GM__CUE_ADMIN_SUFFIX) &&
+  unsigned cues = GM__CUE_ADMIN_SUFFIX | GM__CUE_ABBREVIATION;
+  return (a->cues & cues) == (b->cues & cues) &&
          gm__same_name(p, a, b);
 }
 
@@ -531,7 +537,7 @@ static void choose(gm__pipeline *p, const context *c, group *gs, uint32_t gi)
   for (size_t i = 0; i < n; i++) {
     const gaz_entry *e = gm__gaz_entry(p->gaz, w->postings[i].entry);
     double s;
-    if (!e || !candidate_role(w, i))
+    if (!e || !candidate_role(w, i, e))
       continue;
     s = g->cands[i].fixed.n <= GM__SPARSE_FEATURES
             ? round_score(p, c, gs, gi, e, cont, &g->cands[i])
@@ -577,7 +583,7 @@ static int score_space(gm__pipeline *p, group *gs, size_t n)
     for (size_t k = 0; k < n_candidates(g); k++) {
       const gaz_entry *e = gm__gaz_entry(p->gaz, w->postings[k].entry);
       double f[GM__N_RESOLVE_FEATURES] = {0};
-      if (!e || !candidate_role(w, k))
+      if (!e || !candidate_role(w, k, e))
         continue;
       fixed_features(p, g, e, w->postings[k].how, f);
       gm__sparse_from_dense(&g->cands[k].fixed, f);
@@ -728,7 +734,7 @@ static int alternatives(gm__pipeline *p, const context *c, group *gs,
     const gaz_entry *e = gm__gaz_entry(p->gaz, w->postings[i].entry);
     double x;
     size_t k;
-    if (!e || !candidate_role(w, i))
+    if (!e || !candidate_role(w, i, e))
       continue;
     /* w's postings are its group's first mention's: the same name. */
     x = exp((reuse ? gs[gi].scores[i]

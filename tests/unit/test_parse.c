@@ -87,14 +87,19 @@ static size_t end_at(const char *text, size_t at)
 }
 
 /* A region's abbreviation with its period is the region, period
- * included: in capitals too where a comma follows the period. */
+ * included: in capitals too where a comma follows the period; never a
+ * place whose code the letters are (LA, Los Angeles). */
 static void test_abbreviations(void)
 {
   const char *caps = "NEOSHO, MO., February 1, 1864.";
+  const char *la = "The regiment camped at Bayou Boeuf, La., January 20.";
   const char *us = "The troops came home to the US. Then they rested.";
 
   ok(parse_at(caps, 8) == 4398678 && end_at(caps, 8) == 11,
      "'MO.,' is Missouri, with its period");
+  ok(parse_at(la, 36) == 4331987, "'La.' is Louisiana, not Los Angeles");
+  ok(parse_at("He was born in Springfield, Ont. in 1950.", 28) == 6093943,
+     "'Ont.' is Ontario, not Ontario, California (ONT)");
   ok(end_at(us, 28) == 30, "'US.' before a sentence: no period taken");
 }
 
