@@ -3,9 +3,9 @@
  *
  * A sentence ends at a line break (news text keeps one paragraph, title
  * or list item per line) or at a stop (. ! ?) followed by a token that
- * starts with a capital or a digit, unless the token before the stop is
- * an abbreviation: a single capital (U.S.), or a short title (Mr., Gen.,
- * St.). The sentence's text runs from its first token to the last
+ * starts with a capital or a digit, unless a comma follows the stop
+ * ("Ky., February 1") or the token before the stop is an abbreviation: a
+ * single capital (U.S.), or a short title (Mr., Gen., St.). The sentence's text runs from its first token to the last
  * non-space byte before the next sentence, so a citation quotes it
  * verbatim with its final punctuation.
  */
@@ -38,7 +38,9 @@ static int starts_sentence(const gm__tokens *t, size_t i)
     return 1;
   if (tok->sep & (GM__SEP_NEWLINE | GM__SEP_PARAGRAPH))
     return 1;
-  if (!(tok->sep & GM__SEP_STOP))
+  /* "Ky., February 1": a comma after the stop makes it an abbreviation's
+   * period; no sentence ends so */
+  if (!(tok->sep & GM__SEP_STOP) || (tok->sep & GM__SEP_COMMA))
     return 0;
   if (!(tok->flags & (GM__TOK_CAP | GM__TOK_DIGIT)) &&
       !(tok->sep & GM__SEP_QUOTE))

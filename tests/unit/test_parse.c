@@ -86,6 +86,25 @@ static size_t end_at(const char *text, size_t at)
   return end;
 }
 
+/* The start of the sentence of the mention starting at `at`; (size_t)-1
+ * when none does. */
+static size_t sentence_start_at(const char *text, size_t at)
+{
+  gm_result *r;
+  gm_error err;
+  size_t start = (size_t)-1;
+
+  if (gm_parse(parser, text, strlen(text), &r, &err)) {
+    ok(0, "parse '%s': %s", text, err.message);
+    return start;
+  }
+  for (size_t i = 0; i < gm_result_count(r); i++)
+    if (gm_result_mention(r, i)->start == at)
+      start = gm_result_mention(r, i)->sentence_start;
+  gm_result_free(r);
+  return start;
+}
+
 /* A region's abbreviation with its period is the region, period
  * included: in capitals too where a comma follows the period; never a
  * place whose code the letters are (LA, Los Angeles). */
@@ -101,6 +120,9 @@ static void test_abbreviations(void)
   ok(parse_at("He was born in Springfield, Ont. in 1950.", 28) == 6093943,
      "'Ont.' is Ontario, not Ontario, California (ONT)");
   ok(end_at(us, 28) == 30, "'US.' before a sentence: no period taken");
+  ok(sentence_start_at("LEXINGTON, KY., June 12, 1864, a patrol rode to "
+                       "Paris.", 48) == 0,
+     "'KY., June 12': a period before a comma ends no sentence");
 }
 
 static void test_located_by_context(void)
