@@ -11,6 +11,9 @@
  * A posting is usable when its kind fits the surface: a code (US, UK,
  * UAE) only when written in capitals, so "us" and "uk" in running text
  * never match.
+ *
+ * A capitalised compass word before a region's name joins it ("Northern
+ * Italy", "W. Africa"): the mention is the whole, its entry the region.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -122,6 +125,83 @@ static int push(gm__pipeline *p, size_t a, size_t b, const gm_posting *post,
   return 0;
 }
 
+/* Compass words that make a part of a place a proper name of its own
+ * ("Northern Italy", "East Midlands", "Central U.S.", "SW Georgia"):
+ * the corpora mark the whole, and the part lies in the place named. */
+static const char *const compass_words[] = {
+    "north",     "south",     "east",      "west",      "northern",
+    "southern",  "eastern",   "western",   "central",   "northeast",
+    "northwest", "southeast", "southwest", "northeastern",
+    "northwestern", "southeastern", "southwestern", NULL};
+/* Their abbreviations, written with a period ("W. Africa") or, for the
+ * two-letter ones, in capitals ("SW Georgia"). */
+static const char *const compass_abbrevs[] = {"n", "s", "e", "w", "ne",
+                                              "nw", "se", "sw", NULL};
+
+static int listed(const char *word, const char *const *list)
+{
+  for (; *list; list++)
+    if (strcmp(word, *list) == 0)
+      return 1;
+  return 0;
+}
+
+/* Whether token i - 1 is a capitalised compass word that joins the name
+ * starting at token i into one: "Northern Italy", "W. Africa". */
+static int compass_before(const gm__pipeline *p, const char *text, size_t i)
+{
+  const gm__tokens *t = &p->tokens;
+  const gm__token *prev;
+  const char *word;
+
+  if (i == 0)
+    return 0;
+  prev = &t->v[i - 1];
+  word = gm__token_norm(t, i - 1);
+  if (!(prev->flags & (GM__TOK_CAP | GM__TOK_ALLCAPS)))
+    return 0;
+  if (t->v[i].sep == GM__SEP_SPACE && listed(word, compass_words))
+    return 1;
+  if (!listed(word, compass_abbrevs))
+    return 0;
+  if (t->v[i].sep == (GM__SEP_STOP | GM__SEP_SPACE) && text[prev->end] == '.')
+    return 1;
+  return t->v[i].sep == GM__SEP_SPACE && prev->end - prev->start == 2 &&
+         (prev->flags & GM__TOK_ALLCAPS);
+}
+
+/* Whether some posting is a region (a country, an admin-1 unit, a
+ * composite region) by its own name or an alternate, not by a demonym:
+ * the compass word then names a part of it ("Northern Italy"), while
+ * "North American" stays the adjective and "West Chester" a town. */
+static int names_a_region(const gm_gazetteer *g, const gm_posting *post,
+                          size_t n)
+{
+  for (size_t i = 0; i < n; i++) {
+    const gaz_entry *e = gm__gaz_entry(g, post[i].entry);
+    if (post[i].how != GM_HOW_DEMONYM && e && e->region >= 0)
+      return 1;
+  }
+  return 0;
+}
+
+/* Push the name [a, b), with the compass word before it when there is
+ * one. That word may have been taken as a name of its own ("Central"),
+ * which the whole replaces; a longer name through it wins as usual. */
+static int push_name(gm__pipeline *p, const char *text, size_t a, size_t b,
+                     const gm_posting *post, size_t n)
+{
+  if (compass_before(p, text, a) && names_a_region(p->gaz, post, n)) {
+    const gm__work *last = p->n_work ? &p->work[p->n_work - 1] : NULL;
+    if (last && last->tok_start == a - 1 && last->tok_end == a)
+      p->n_work--;
+    else if (last && last->tok_end >= a)
+      return push(p, a, b, post, n);
+    return push(p, a - 1, b, post, n);
+  }
+  return push(p, a, b, post, n);
+}
+
 /* Whether a name written in lower case is kept: for study, and in a
  * text written all in lower case, where case tells nothing. */
 static int keeps_lower_case(const gm__pipeline *p)
@@ -174,7 +254,7 @@ int gm__match_names(gm__pipeline *p, const char *text)
       continue;
     }
     if (best) {
-      int rc = push(p, i, best_end, best, best_n);
+      int rc = push_name(p, text, i, best_end, best, best_n);
       if (rc)
         return rc;
       i = best_end;

@@ -4,8 +4,9 @@
  * capitalised, one with capitals keeps lower-case words out; the Y of
  * "X, Y" is a region holding an X; a span that is not a name is put at
  * the nearest place of the text; region abbreviations ("La.", "MO.,")
- * are their regions; the recogniser's closed-class and
- * Twitter cues are reported as its reasons.
+ * are their regions; a compass word before a region is part of the
+ * mention ("Northern Italy"), not before a demonym; the recogniser's
+ * closed-class and Twitter cues are reported as its reasons.
  */
 #include <string.h>
 
@@ -125,6 +126,20 @@ static void test_abbreviations(void)
      "'KY., June 12': a period before a comma ends no sentence");
 }
 
+/* "Northern Italy", "W. Africa": the corpora mark the whole, which lies
+ * in the region named; "North American" stays an adjective. */
+static void test_compass(void)
+{
+  const char *text = "Floods hit Northern Italy and W. Africa, said North "
+                     "American officials.";
+
+  ok(parse_at(text, 11) == 3175395 && end_at(text, 11) == 25,
+     "Northern Italy is one mention of Italy");
+  ok(parse_at(text, 30) == 6255146 && end_at(text, 30) == 39,
+     "W. Africa is one mention of Africa");
+  ok(end_at(text, 46) != 60, "North American is not a mention of the US");
+}
+
 static void test_located_by_context(void)
 {
   const char *text = "Flights to Toronto landed at Pearson International "
@@ -210,6 +225,7 @@ int main(void)
   test_uncased();
   test_container();
   test_abbreviations();
+  test_compass();
   test_located_by_context();
   test_recognition_cues();
   gm_parser_free(all_matches);
