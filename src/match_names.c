@@ -202,6 +202,19 @@ static int push_name(gm__pipeline *p, const char *text, size_t a, size_t b,
   return push(p, a, b, post, n);
 }
 
+/* Whether tokens i, i + 1 are "The" and a word in lower case: "The
+ * city", "The river", "the valley" are common nouns, not the City (of
+ * London) or The Valley (Anguilla), whose names are written with
+ * capitals, as "The Hague" and "the Netherlands" are. */
+static int common_noun_after_the(const gm__pipeline *p, size_t i)
+{
+  const gm__tokens *t = &p->tokens;
+
+  return !p->uncased && i + 1 < t->n &&
+         (t->v[i + 1].flags & GM__TOK_LOWER) &&
+         strcmp(gm__token_norm(t, i), "the") == 0;
+}
+
 /* Whether a name written in lower case is kept: for study, and in a
  * text written all in lower case, where case tells nothing. */
 static int keeps_lower_case(const gm__pipeline *p)
@@ -232,6 +245,8 @@ int gm__match_names(gm__pipeline *p, const char *text)
       size_t n;
       int prefix, rc;
       if (j > i && !gm__sep_joins(t, j))
+        break;
+      if (j == i + 1 && common_noun_after_the(p, i))
         break;
       if ((rc = build_key(p, i, j + 1)) ||
           (rc = postings(p, &post, &n, &prefix)))

@@ -5,8 +5,9 @@
  * "X, Y" is a region holding an X; a span that is not a name is put at
  * the nearest place of the text; region abbreviations ("La.", "MO.,")
  * are their regions; a compass word before a region is part of the
- * mention ("Northern Italy"), not before a demonym; the recogniser's
- * closed-class and Twitter cues are reported as its reasons.
+ * mention ("Northern Italy"), not before a demonym; "The city" is no
+ * name, "The Valley" is; the recogniser's closed-class and Twitter cues
+ * are reported as its reasons.
  */
 #include <string.h>
 
@@ -140,6 +141,16 @@ static void test_compass(void)
   ok(end_at(text, 46) != 60, "North American is not a mention of the US");
 }
 
+/* A name of the form "The X" needs its capital X. */
+static void test_the(void)
+{
+  const char *text = "Snow fell in Montreal. The city is urging residents "
+                     "to stay home. Flights to The Valley resumed.";
+
+  ok(end_at(text, 23) == 0, "'The city' is no mention of the City of London");
+  ok(parse_at(text, 77) == 3573374, "The Valley is Anguilla's capital");
+}
+
 static void test_located_by_context(void)
 {
   const char *text = "Flights to Toronto landed at Pearson International "
@@ -226,6 +237,7 @@ int main(void)
   test_container();
   test_abbreviations();
   test_compass();
+  test_the();
   test_located_by_context();
   test_recognition_cues();
   gm_parser_free(all_matches);
