@@ -125,15 +125,8 @@ static int push(gm__pipeline *p, size_t a, size_t b, const gm_posting *post,
   return 0;
 }
 
-/* Compass words that make a part of a place a proper name of its own
- * ("Northern Italy", "East Midlands", "Central U.S.", "SW Georgia"):
- * the corpora mark the whole, and the part lies in the place named. */
-static const char *const compass_words[] = {
-    "north",     "south",     "east",      "west",      "northern",
-    "southern",  "eastern",   "western",   "central",   "northeast",
-    "northwest", "southeast", "southwest", "northeastern",
-    "northwestern", "southeastern", "southwestern", NULL};
-/* Their abbreviations, written with a period ("W. Africa") or, for the
+/* The compass words' abbreviations (gm__compass_word has the words),
+ * written with a period ("W. Africa") or, for the
  * two-letter ones, in capitals ("SW Georgia"). */
 static const char *const compass_abbrevs[] = {"n", "s", "e", "w", "ne",
                                               "nw", "se", "sw", NULL};
@@ -160,7 +153,7 @@ static int compass_before(const gm__pipeline *p, const char *text, size_t i)
   word = gm__token_norm(t, i - 1);
   if (!(prev->flags & (GM__TOK_CAP | GM__TOK_ALLCAPS)))
     return 0;
-  if (t->v[i].sep == GM__SEP_SPACE && listed(word, compass_words))
+  if (t->v[i].sep == GM__SEP_SPACE && gm__compass_word(word))
     return 1;
   if (!listed(word, compass_abbrevs))
     return 0;

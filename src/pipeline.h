@@ -150,6 +150,10 @@ int gm__same_name(const gm__pipeline *p, const gm__work *a, const gm__work *b);
 /* gm__gaz_word of token i's normalised form, through the matcher's cache
  * of the index's answers when the word is there. */
 const gaz_word *gm__token_word(const gm__pipeline *p, size_t i);
+/* Whether a normalised word is a compass or position word ("northern",
+ * "central"): the recogniser weighs one standing alone, the matcher joins
+ * one to the region after it ("Northern Italy"). */
+int gm__compass_word(const char *norm);
 void gm__recognise(gm__pipeline *p, const char *text);
 int gm__resolve(gm__pipeline *p);
 

@@ -141,6 +141,12 @@ static int in_list(const char *word, const char *const *list)
   return (cue_table[cue_slot(word, &h)].lists >> l) & 1;
 }
 
+int gm__compass_word(const char *norm)
+{
+  pthread_once(&cue_once, init_cue_table);
+  return in_list(norm, compass_words);
+}
+
 static int is_cap(const gm__token *t)
 {
   return (t->flags & (GM__TOK_CAP | GM__TOK_ALLCAPS)) != 0;
