@@ -862,43 +862,123 @@ static int write_mentions(gm__writer *w, gm__places *pl, int layer,
   return rc;
 }
 
-/* The geometries of every threads-th place from first: GEOS's snapping
- * of a country's polygons is the bulk of writing, so --jobs threads share
- * it, each with its own writer (its own GEOS context). */
-typedef struct geometry_job {
+/*
+ * The geometries of every place, on --jobs threads, each with its own
+ * writer (its own GEOS context). GEOS's snapping of a country's polygons
+ * is the bulk of it and the costs are uneven (a few countries take most
+ * of the time), so the threads take places one at a time from a shared
+ * list, the costliest first (the size of the polygons they read stands
+ * for the cost): a fixed share each left one thread working alone on its
+ * last countries while the others waited.
+ */
+typedef struct geometry_queue {
   gm__places *pl;
   const gm_gazetteer *gaz;
   const gm__geojson_options *opt;
-  size_t first, step;
+  uint32_t *order;           /* places, costliest first */
+  size_t next;               /* the next of order to take */
+  pthread_mutex_t lock;
+} geometry_queue;
+
+typedef struct geometry_job {
+  geometry_queue *q;
   gm_error err;
-  size_t failed_at;          /* the place that failed, or SIZE_MAX */
+  size_t failed_at;          /* the first place that failed, or SIZE_MAX */
   int rc;
   pthread_t thread;
 } geometry_job;
 
+static size_t geometry_take(geometry_queue *q)
+{
+  size_t i;
+
+  pthread_mutex_lock(&q->lock);
+  i = q->next < q->pl->n_places ? q->next++ : SIZE_MAX;
+  pthread_mutex_unlock(&q->lock);
+  return i;
+}
+
+/* Every failure is kept at its place, not only a job's first, so that
+ * the first in place order is found whatever the threads took. */
 static void *geometries(void *arg)
 {
   geometry_job *job = arg;
+  geometry_queue *q = job->q;
+  gm_error err = {0};
   gm__writer w;
+  size_t k;
+  int rc;
 
   job->failed_at = SIZE_MAX;
-  if ((job->rc = gm__writer_init(&w, NULL, job->gaz, job->opt, &job->err)))
+  if ((job->rc = gm__writer_init(&w, NULL, q->gaz, q->opt, &job->err))) {
+    job->failed_at = 0;
     return NULL;
-  for (size_t i = job->first; i < job->pl->n_places && !job->rc;
-       i += job->step) {
-    place *p = &job->pl->places[i];
+  }
+  w.err = &err;
+  while ((k = geometry_take(q)) != SIZE_MAX) {
+    size_t i = q->order[k];
+    place *p = &q->pl->places[i];
     gm_entry e;
     gm__geometry_free(&p->geometry);
-    if (!(job->rc = entry_of(&w, p, &e))) {
+    if (!(rc = entry_of(&w, p, &e))) {
       p->geometry.layer = gm__entry_layer(w.gaz, &e, NULL);
       if (w.opt.layers & (unsigned)p->geometry.layer)
-        job->rc = gm__entry_geometry(&w, &e, &p->geometry);
+        rc = gm__entry_geometry(&w, &e, &p->geometry);
     }
-    if (job->rc)
+    if (rc && i < job->failed_at) {
       job->failed_at = i;
+      job->rc = rc;
+      job->err = err;
+    }
   }
   gm__writer_free(&w);
   return NULL;
+}
+
+/* What a place's geometry costs: the bytes of polygons it reads. */
+static size_t geometry_cost(const geometry_queue *q, uint32_t i)
+{
+  int full = q->opt->full_geometry || q->opt->simplify_m > 0;
+  gm_region r;
+  gm_entry e;
+
+  if (gm_gazetteer_entry(q->gaz, q->pl->places[i].entry, &e) ||
+      gm__entry_layer(q->gaz, &e, &r) != GM__LAYER_REGIONS)
+    return 0;
+  return full ? r.wkb_full_len : r.wkb_simple_len;
+}
+
+typedef struct costed {
+  size_t cost;
+  uint32_t place;
+} costed;
+
+static int by_cost(const void *a, const void *b)
+{
+  const costed *x = a, *y = b;
+
+  if (x->cost != y->cost)
+    return x->cost < y->cost ? 1 : -1;
+  return x->place < y->place ? -1 : x->place > y->place;
+}
+
+/* q->order: the places, costliest first. */
+static int geometry_order(geometry_queue *q)
+{
+  size_t n = q->pl->n_places;
+  costed *c = malloc((n ? n : 1) * sizeof *c);
+
+  if (!c || !(q->order = malloc((n ? n : 1) * sizeof *q->order))) {
+    free(c);
+    return GM_ENOMEM;
+  }
+  for (size_t i = 0; i < n; i++)
+    c[i] = (costed){geometry_cost(q, (uint32_t)i), (uint32_t)i};
+  qsort(c, n, sizeof *c, by_cost);
+  for (size_t i = 0; i < n; i++)
+    q->order[i] = c[i].place;
+  free(c);
+  return 0;
 }
 
 /* Every place of the output gets its geometry, and the collection its
@@ -907,26 +987,28 @@ static void *geometries(void *arg)
 static int prepare(gm__writer *w, gm__places *pl)
 {
   size_t n = pl->threads > 1 && pl->n_places > 1 ? pl->threads : 1;
+  geometry_queue q = {.pl = pl, .gaz = w->gaz, .opt = &w->opt};
   geometry_job *jobs = calloc(n, sizeof *jobs), *failed = NULL;
   size_t started = 1;
   int rc = 0;
 
-  if (!jobs)
+  if (!jobs || geometry_order(&q)) {
+    free(jobs);
+    free(q.order);
     return gm__error(w->err, GM_ENOMEM, "out of memory");
+  }
+  pthread_mutex_init(&q.lock, NULL);
   for (size_t k = 0; k < n; k++)
-    jobs[k] = (geometry_job){.pl = pl, .gaz = w->gaz, .opt = &w->opt,
-                             .first = k, .step = n};
+    jobs[k].q = &q;
+  /* A thread that does not start leaves its share to the others. */
   for (; started < n; started++)
     if (pthread_create(&jobs[started].thread, NULL, geometries,
                        &jobs[started]))
       break;
-  /* A thread that did not start leaves its places to this one. */
-  for (size_t k = started; k < n; k++)
-    geometries(&jobs[k]);
   geometries(&jobs[0]);
   for (size_t k = 1; k < started; k++)
     pthread_join(jobs[k].thread, NULL);
-  for (size_t k = 0; k < n; k++)
+  for (size_t k = 0; k < started; k++)
     if (jobs[k].rc && (!failed || jobs[k].failed_at < failed->failed_at))
       failed = &jobs[k];
   if (failed) {
@@ -937,6 +1019,8 @@ static int prepare(gm__writer *w, gm__places *pl)
   for (size_t i = 0; i < pl->n_places && !rc; i++)
     if (w->opt.layers & (unsigned)pl->places[i].geometry.layer)
       rc = gm__writer_extend(w, &pl->places[i].geometry);
+  pthread_mutex_destroy(&q.lock);
+  free(q.order);
   free(jobs);
   return rc;
 }
