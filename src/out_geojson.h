@@ -76,7 +76,8 @@ void gm__places_set_per_mention(gm__places *pl, int per_mention);
 #define GM__PLACES_BUDGET ((size_t)32 << 20)
 void gm__places_set_budget(gm__places *pl, size_t bytes);
 /* Threads that compute the features' geometries when writing (default
- * 1: the caller's alone). */
+ * 1: the caller's alone); with more than one, a thread also writes the
+ * output while the caller assembles what follows. */
 void gm__places_set_threads(gm__places *pl, size_t threads);
 /* An article's resolved mentions rendered as the output will hold them,
  * into out (emptied first): a pure function of its arguments, so worker

@@ -21,7 +21,10 @@
  *   per-mention output appends the pieces as they came;
  * - writing walks the places in order of first mention with one cursor
  *   per run and streams each place's bytes from the runs, then memory,
- *   into the feature, so no feature is ever built whole in memory.
+ *   into the feature, so no feature is ever built whole in memory; each
+ *   run is read through a window (the pending buffer's memory, empty by
+ *   then) and the output goes out in 1 MiB writes, on a writer thread
+ *   when there are threads, so that assembling overlaps writing.
  *
  * Places keep the order of their first mention and citations the order
  * of the input: the output is a function of the input alone, byte for
@@ -41,7 +44,9 @@
 
 #define NONE UINT32_MAX
 #define BUDGET_DEFAULT GM__PLACES_BUDGET
-#define COPY_CHUNK ((size_t)1 << 16)
+#define OUT_CHUNK ((size_t)1 << 20)   /* bytes a write of the output */
+#define WINDOW_MIN ((size_t)4 << 10)  /* bytes a run's window, at least */
+#define WINDOW_MAX ((size_t)256 << 10)
 
 enum { STREAM_IDS, STREAM_CITATIONS, N_STREAMS };
 
@@ -638,54 +643,270 @@ static int spill(gm__places *pl)
 
 /* ------------------------------------------------------------ writing */
 
-static int put(gm__writer *w, const char *s, size_t len)
-{
-  if (len && fwrite(s, 1, len, w->f) != len)
-    return gm__error(w->err, GM_EIO, "write failed");
-  return 0;
-}
-
 static int read_failed(gm__writer *w)
 {
   return gm__error(w->err, GM_EIO, "temporary file (TMPDIR): read failed: %s",
                    errno ? strerror(errno) : "unexpected end");
 }
 
-/* Copy len bytes of the spill file from offset at to the output. */
-static int copy_spilled(gm__writer *w, gm__places *pl, uint64_t at,
-                        uint64_t len, char *buf)
-{
-  int fd = fileno(pl->spill);
+/*
+ * Per place, the output goes out in writes of OUT_CHUNK bytes: features
+ * are assembled in a buffer, for they are made of hundreds of thousands
+ * of small pieces (headers, blocks of the spill file), which would
+ * otherwise be as many stdio calls and 4 KiB writes. With more than one
+ * thread, a writer thread writes each full buffer while the next is
+ * filled, so that reading the spill file overlaps writing the output.
+ */
+typedef struct sink {
+  gm__writer *w;
+  gm__buf fill;              /* being filled */
+  gm__buf full;              /* being written by the writer thread */
+  int threaded;
+  pthread_t thread;
+  pthread_mutex_t lock;
+  pthread_cond_t changed;    /* writing or closing changed; broadcast */
+  int writing;               /* full holds bytes not yet written */
+  int closing;               /* no more buffers: the thread ends */
+  int failed;                /* a write failed, with write_errno */
+  int write_errno;
+} sink;
 
-  while (len) {
-    size_t want = len < COPY_CHUNK ? (size_t)len : COPY_CHUNK;
-    ssize_t got = pread(fd, buf, want, (off_t)at);
-    int rc;
-    if (got <= 0)
-      return read_failed(w);
-    if ((rc = put(w, buf, (size_t)got)))
-      return rc;
-    at += (uint64_t)got;
-    len -= (uint64_t)got;
+static int write_buf(FILE *f, const gm__buf *b)
+{
+  return b->len && fwrite(b->data, 1, b->len, f) != b->len ? -1 : 0;
+}
+
+static void *sink_thread(void *arg)
+{
+  sink *k = arg;
+
+  pthread_setname_np(pthread_self(), "gm-writer"); /* for bench/batch */
+  pthread_mutex_lock(&k->lock);
+  for (;;) {
+    int failed;
+    while (!k->writing && !k->closing)
+      pthread_cond_wait(&k->changed, &k->lock);
+    if (!k->writing)
+      break;
+    failed = k->failed;
+    pthread_mutex_unlock(&k->lock);
+    /* After a failure the rest is not written: the output is lost. */
+    if (!failed && write_buf(k->w->f, &k->full)) {
+      int e = errno;
+      pthread_mutex_lock(&k->lock);
+      k->failed = 1;
+      k->write_errno = e;
+    } else
+      pthread_mutex_lock(&k->lock);
+    k->full.len = 0;
+    k->writing = 0;
+    pthread_cond_broadcast(&k->changed);
+  }
+  pthread_mutex_unlock(&k->lock);
+  return NULL;
+}
+
+/* A write failed: the message, and errno for the caller (its own, not
+ * the writer thread's). */
+static int sink_failed(sink *k, int e)
+{
+  int rc = gm__error(k->w->err, GM_EIO, "write failed");
+
+  errno = e;
+  return rc;
+}
+
+static int sink_open(sink *k, gm__writer *w, int threaded)
+{
+  *k = (sink){.w = w};
+  if (gm__grow(&k->fill.data, &k->fill.cap, OUT_CHUNK + 4096, 1))
+    return gm__error(w->err, GM_ENOMEM, "out of memory");
+  if (!threaded)
+    return 0;
+  if (gm__grow(&k->full.data, &k->full.cap, OUT_CHUNK + 4096, 1))
+    return gm__error(w->err, GM_ENOMEM, "out of memory");
+  pthread_mutex_init(&k->lock, NULL);
+  pthread_cond_init(&k->changed, NULL);
+  /* Without the thread, this one writes: slower only. */
+  k->threaded = pthread_create(&k->thread, NULL, sink_thread, k) == 0;
+  if (!k->threaded) {
+    pthread_cond_destroy(&k->changed);
+    pthread_mutex_destroy(&k->lock);
   }
   return 0;
 }
 
-/* Where each run stands while places are written in order. */
+/* Write what is filled: hand it to the writer thread once it is done with
+ * the previous buffer, or write it here. */
+static int sink_flush(sink *k)
+{
+  gm__buf b;
+  int failed, e;
+
+  if (!k->threaded) {
+    if (write_buf(k->w->f, &k->fill))
+      return sink_failed(k, errno);
+    k->fill.len = 0;
+    return 0;
+  }
+  pthread_mutex_lock(&k->lock);
+  while (k->writing)
+    pthread_cond_wait(&k->changed, &k->lock);
+  failed = k->failed;
+  e = k->write_errno;
+  if (!failed && k->fill.len) {
+    b = k->full;
+    k->full = k->fill;
+    k->fill = b;
+    k->writing = 1;
+    pthread_cond_broadcast(&k->changed);
+  }
+  pthread_mutex_unlock(&k->lock);
+  return failed ? sink_failed(k, e) : 0;
+}
+
+static int sink_put(sink *k, const char *s, size_t len)
+{
+  if (gm__buf_append(&k->fill, s, len))
+    return gm__error(k->w->err, GM_ENOMEM, "out of memory");
+  return k->fill.len >= OUT_CHUNK ? sink_flush(k) : 0;
+}
+
+/* Write the rest (unless rc says the output failed already), stop the
+ * thread, free the buffers; rc or the first failure. */
+static int sink_close(sink *k, int rc)
+{
+  if (!rc)
+    rc = sink_flush(k);
+  if (k->threaded) {
+    pthread_mutex_lock(&k->lock);
+    while (k->writing)
+      pthread_cond_wait(&k->changed, &k->lock);
+    k->closing = 1;
+    pthread_cond_broadcast(&k->changed);
+    pthread_mutex_unlock(&k->lock);
+    pthread_join(k->thread, NULL);
+    if (!rc && k->failed)
+      rc = sink_failed(k, k->write_errno);
+    pthread_cond_destroy(&k->changed);
+    pthread_mutex_destroy(&k->lock);
+  }
+  gm__buf_free(&k->fill);
+  gm__buf_free(&k->full);
+  return rc;
+}
+
+/*
+ * Where each run stands while places are written in order, and a window
+ * on its bytes: the runs are read in large reads rather than in two or
+ * three small ones a block (the spill holds hundreds of thousands).
+ */
 typedef struct cursor {
   uint64_t at, end;          /* the current block; the run's end */
   block b;                   /* place NONE: the run is done */
+  char *window;              /* the run's bytes from window_at */
+  size_t cap, len;
+  uint64_t window_at;
 } cursor;
+
+/* Up to want bytes of the spill file from offset at, which lies in c's
+ * run: *s points at them in the window, refilled unless it holds them
+ * (or a window's worth of them), and *got says how many (fewer than
+ * want only when want is more than a window). */
+static int run_bytes(gm__writer *w, gm__places *pl, cursor *c, uint64_t at,
+                     uint64_t want, const char **s, size_t *got)
+{
+  uint64_t avail = at >= c->window_at && at - c->window_at < c->len
+                       ? c->window_at + c->len - at
+                       : 0;
+
+  if (!avail || (avail < want && avail < c->cap)) {
+    size_t n = c->end - at < c->cap ? (size_t)(c->end - at) : c->cap;
+    c->window_at = at;
+    c->len = 0;
+    while (c->len < n) {
+      ssize_t r;
+      errno = 0;
+      r = pread(fileno(pl->spill), c->window + c->len, n - c->len,
+                (off_t)(at + c->len));
+      if (r <= 0)
+        return read_failed(w);
+      c->len += (size_t)r;
+    }
+    avail = c->len;
+  }
+  if (avail < want && avail < c->cap) {
+    errno = 0;
+    return read_failed(w);   /* the run ends before its block does */
+  }
+  *s = c->window + (at - c->window_at);
+  *got = (size_t)(want < avail ? want : avail);
+  return 0;
+}
 
 static int cursor_read(gm__writer *w, gm__places *pl, cursor *c)
 {
+  const char *s;
+  size_t got;
+  int rc;
+
   c->b.place = NONE;
   if (c->at >= c->end)
     return 0;
-  if (pread(fileno(pl->spill), &c->b, sizeof c->b, (off_t)c->at) !=
-      (ssize_t)sizeof c->b)
-    return read_failed(w);
+  if ((rc = run_bytes(w, pl, c, c->at, sizeof c->b, &s, &got)))
+    return rc;
+  memcpy(&c->b, s, sizeof c->b);
   return 0;
+}
+
+/* Copy len bytes of c's run from offset at to the output. */
+static int copy_spilled(gm__writer *w, gm__places *pl, cursor *c,
+                        sink *out, uint64_t at, uint64_t len)
+{
+  while (len) {
+    const char *s;
+    size_t got;
+    int rc;
+    if ((rc = run_bytes(w, pl, c, at, len, &s, &got)) ||
+        (rc = sink_put(out, s, got)))
+      return rc;
+    at += got;
+    len -= got;
+  }
+  return 0;
+}
+
+/* A cursor at the start of each run, with its window. Once everything is
+ * spilled (finish_adding) the pending buffer is empty: its memory, the
+ * budget, holds the windows, at least WINDOW_MIN bytes each. */
+static int cursors_open(gm__writer *w, gm__places *pl, cursor **out)
+{
+  cursor *c = calloc(pl->n_runs ? pl->n_runs : 1, sizeof *c);
+  size_t share;
+  int rc = 0;
+
+  if (!c || (pl->n_runs &&
+             (pl->n_runs > SIZE_MAX / WINDOW_MIN ||
+              gm__grow(&pl->pending.data, &pl->pending.cap,
+                       pl->n_runs * WINDOW_MIN, 1)))) {
+    free(c);
+    return gm__error(w->err, GM_ENOMEM, "out of memory");
+  }
+  share = pl->n_runs ? pl->pending.cap / pl->n_runs : 0;
+  if (share > WINDOW_MAX)
+    share = WINDOW_MAX;
+  for (size_t r = 0; r < pl->n_runs && !rc; r++) {
+    c[r].at = pl->runs[r];
+    c[r].end = r + 1 < pl->n_runs ? pl->runs[r + 1] : pl->spill_end;
+    c[r].window = pl->pending.data + r * share;
+    c[r].cap = share;
+    rc = cursor_read(w, pl, &c[r]);
+  }
+  if (rc)
+    free(c);
+  else
+    *out = c;
+  return rc;
 }
 
 /* Move every cursor to place pi's block, or past where it would be. */
@@ -705,21 +926,22 @@ static int cursors_seek(gm__writer *w, gm__places *pl, cursor *c, size_t n,
 
 /* One stream of a place: its blocks in every run, then what is still in
  * memory. */
-static int copy_stream(gm__writer *w, gm__places *pl, const cursor *c,
-                       size_t n, uint32_t pi, int stream, char *buf)
+static int copy_stream(gm__writer *w, gm__places *pl, cursor *c, size_t n,
+                       uint32_t pi, int stream, sink *out)
 {
   uint64_t at;
   int rc = 0;
 
   for (size_t r = 0; r < n && !rc; r++)
     if (c[r].b.place == pi)
-      rc = copy_spilled(w, pl, c[r].at + sizeof c[r].b +
-                                   (stream ? c[r].b.len[STREAM_IDS] : 0),
-                        c[r].b.len[stream], buf);
+      rc = copy_spilled(w, pl, &c[r], out,
+                        c[r].at + sizeof c[r].b +
+                            (stream ? c[r].b.len[STREAM_IDS] : 0),
+                        c[r].b.len[stream]);
   for (at = pl->places[pi].head[stream]; at && !rc;) {
     piece h;
     memcpy(&h, pl->pending.data + at - 1, sizeof h);
-    rc = put(w, pl->pending.data + at - 1 + sizeof h, h.len);
+    rc = sink_put(out, pl->pending.data + at - 1 + sizeof h, h.len);
     at = h.next;
   }
   return rc;
@@ -742,8 +964,7 @@ static const char *frame_after(const gm__writer *w)
 }
 
 static int place_feature(gm__writer *w, gm__places *pl, uint32_t pi,
-                         const gm_entry *e, const cursor *c, size_t n,
-                         char *buf)
+                         const gm_entry *e, cursor *c, size_t n, sink *out)
 {
   const place *p = &pl->places[pi];
   gm__json *j = &w->json;
@@ -765,13 +986,14 @@ static int place_feature(gm__writer *w, gm__places *pl, uint32_t pi,
   if (j->status)
     return gm__error(w->err, j->status, "feature: %s",
                      gm_strerror(j->status));
-  if ((rc = put(w, frame_before(w), strlen(frame_before(w)))) ||
-      (rc = put(w, j->out.data, j->out.len)) || (rc = put(w, "\"", 1)) ||
-      (rc = copy_stream(w, pl, c, n, pi, STREAM_IDS, buf)) ||
-      (rc = put(w, "\",\"citations\":[", 15)) ||
-      (rc = copy_stream(w, pl, c, n, pi, STREAM_CITATIONS, buf)) ||
-      (rc = put(w, "]}}", 3)) ||
-      (rc = put(w, frame_after(w), strlen(frame_after(w)))))
+  if ((rc = sink_put(out, frame_before(w), strlen(frame_before(w)))) ||
+      (rc = sink_put(out, j->out.data, j->out.len)) ||
+      (rc = sink_put(out, "\"", 1)) ||
+      (rc = copy_stream(w, pl, c, n, pi, STREAM_IDS, out)) ||
+      (rc = sink_put(out, "\",\"citations\":[", 15)) ||
+      (rc = copy_stream(w, pl, c, n, pi, STREAM_CITATIONS, out)) ||
+      (rc = sink_put(out, "]}}", 3)) ||
+      (rc = sink_put(out, frame_after(w), strlen(frame_after(w)))))
     return rc;
   w->n_features++;
   return 0;
@@ -787,26 +1009,21 @@ static int entry_of(gm__writer *w, const place *p, gm_entry *e)
 
 /* Per place: the features of one layer, in the order of first mention,
  * each place's bytes gathered from every run. */
-static int write_places(gm__writer *w, gm__places *pl, int layer, char *buf)
+static int write_places(gm__writer *w, gm__places *pl, int layer, sink *out)
 {
-  cursor *c = calloc(pl->n_runs ? pl->n_runs : 1, sizeof *c);
+  cursor *c = NULL;
   gm_entry e;
-  int rc = 0;
+  int rc = cursors_open(w, pl, &c);
 
-  if (!c)
-    return gm__error(w->err, GM_ENOMEM, "out of memory");
-  for (size_t r = 0; r < pl->n_runs && !rc; r++) {
-    c[r].at = pl->runs[r];
-    c[r].end = r + 1 < pl->n_runs ? pl->runs[r + 1] : pl->spill_end;
-    rc = cursor_read(w, pl, &c[r]);
-  }
+  if (rc)
+    return rc;
   for (uint32_t i = 0; i < pl->n_places && !rc; i++) {
     const place *p = &pl->places[i];
     if (p->geometry.layer != layer)
       continue;
     if (!(rc = cursors_seek(w, pl, c, pl->n_runs, i)) &&
         !(rc = entry_of(w, p, &e)))
-      rc = place_feature(w, pl, i, &e, c, pl->n_runs, buf);
+      rc = place_feature(w, pl, i, &e, c, pl->n_runs, out);
   }
   free(c);
   return rc;
@@ -1025,17 +1242,28 @@ static int prepare(gm__writer *w, gm__places *pl)
   return rc;
 }
 
-static int write_layer(gm__writer *w, gm__places *pl, int layer)
+/* The features of the layers the options ask for, regions first. */
+static int write_features(gm__writer *w, gm__places *pl)
 {
-  gm__buf buf = {0};
+  static const int layers[] = {GM__LAYER_REGIONS, GM__LAYER_PLACES};
+  gm__buf tail = {0};
+  sink out;
   int rc;
 
-  if (gm__grow(&buf.data, &buf.cap, COPY_CHUNK, 1))
-    return gm__error(w->err, GM_ENOMEM, "out of memory");
-  rc = pl->per_mention ? write_mentions(w, pl, layer, &buf)
-                       : write_places(w, pl, layer, buf.data);
-  gm__buf_free(&buf);
-  return rc;
+  if (pl->per_mention) {
+    rc = 0;
+    for (size_t i = 0; i < 2 && !rc; i++)
+      if (w->opt.layers & (unsigned)layers[i])
+        rc = write_mentions(w, pl, layers[i], &tail);
+    gm__buf_free(&tail);
+    return rc;
+  }
+  if ((rc = sink_open(&out, w, pl->threads > 1)))
+    return sink_close(&out, rc);
+  for (size_t i = 0; i < 2 && !rc; i++)
+    if (w->opt.layers & (unsigned)layers[i])
+      rc = write_places(w, pl, layers[i], &out);
+  return sink_close(&out, rc);
 }
 
 /* Once spilled, everything goes to the file, so that writing reads the
@@ -1069,10 +1297,8 @@ int gm__places_write(gm__places *pl, FILE *f, const gm_gazetteer *g,
     rc = prepare(&w, pl);
   if (!rc)
     rc = gm__writer_head(&w);
-  if (!rc && (w.opt.layers & GM__LAYER_REGIONS))
-    rc = write_layer(&w, pl, GM__LAYER_REGIONS);
-  if (!rc && (w.opt.layers & GM__LAYER_PLACES))
-    rc = write_layer(&w, pl, GM__LAYER_PLACES);
+  if (!rc)
+    rc = write_features(&w, pl);
   if (!rc)
     rc = gm__writer_tail(&w);
   for (size_t i = 0; i < pl->n_places; i++)
