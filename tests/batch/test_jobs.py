@@ -1,11 +1,15 @@
-"""test_jobs.py — --jobs N gives the output of --jobs 1 byte for byte;
---max-citations keeps the counts exact."""
+"""test_jobs.py — --jobs N gives the output of --jobs 1 byte for byte,
+also when the citations are spilled to the temporary file and read back
+through several runs (the writer thread, the shared geometry list);
+--max-citations keeps the counts exact; a full disk under --jobs 2 is
+one failure, reported once."""
 import json
 import os
 import random
+import subprocess
 import sys
 
-from batchtest import ARTICLES, TAP, jsonl, run, scratch, write
+from batchtest import ARTICLES, GEOMENTION, TAP, jsonl, run, scratch, write
 
 
 def archive(d):
@@ -34,6 +38,39 @@ def identical(t, d, path):
         t.ok(outs[0] == outs[1] == outs[2] and len(outs[0]) > 10000,
              f"--jobs 1, 2, 5 byte-identical {' '.join(extra)}",
              f"{len(outs[0])} {len(outs[1])} {len(outs[2])}")
+
+
+def spilled(t, d, path):
+    """Small budgets make many runs of the spill file, each read through
+    its own window; the regions and places layers both come from them."""
+    forms = ([], ["--max-citations", "3"], ["--layer", "regions"])
+    for extra in forms:
+        outs = []
+        for budget, jobs in (("0", "1"), ("0", "2"), ("900", "5"),
+                             ("50000", "2")):
+            out = os.path.join(d, f"spill-{budget}-{jobs}.json")
+            p = subprocess.run(
+                [GEOMENTION, "parse", "-q", "--jobs", jobs, "-o", out] +
+                extra + [path], capture_output=True,
+                env=dict(os.environ, GEOMENTION_SPILL_BYTES=budget,
+                         TMPDIR=d))
+            outs.append(open(out, "rb").read() if p.returncode == 0 else
+                        p.stderr)
+        t.ok(all(o == outs[0] for o in outs) and len(outs[0]) > 10000,
+             f"spilled (budget 0, 900, 50000), --jobs 1, 2, 5 "
+             f"byte-identical {' '.join(extra)}",
+             " ".join(str(len(o)) for o in outs))
+
+
+def full_disk(t, path):
+    """The writer thread's failed write stops the output: exit 1 and one
+    message with the reason, whatever the size of the output."""
+    p = run(["parse", "-q", "--jobs", "2", "-o", "/dev/full", path])
+    err = p.stderr.decode(errors="replace")
+    t.ok(p.returncode == 1 and err.count("write failed") == 1 and
+         "No space left" in err,
+         "--jobs 2 -o /dev/full: exit 1, \"write failed: No space left\" "
+         "once", f"{p.returncode} {err}")
 
 
 def places(path):
@@ -69,6 +106,8 @@ def main():
     d = scratch("jobs")
     path = archive(d)
     identical(t, d, path)
+    spilled(t, d, path)
+    full_disk(t, path)
     max_citations(t, d, path)
     return t.done()
 
