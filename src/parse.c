@@ -111,7 +111,9 @@ static int make_result(const gm__pipeline *p, int spans, gm_result **out)
     if (!emitted(p, w, spans))
       continue;
     m = &r->mentions[r->n++];
-    memcpy(r->alts + a, p->alts + w->alt_start, w->n_alts * sizeof *r->alts);
+    if (w->n_alts) /* p->alts is NULL until the first alternative */
+      memcpy(r->alts + a, p->alts + w->alt_start,
+             w->n_alts * sizeof *r->alts);
     for (size_t j = 0; j < w->n_alts; j++) {
       gm_alternative *alt = &r->alts[a + j];
       if (!alt->n_reasons)
