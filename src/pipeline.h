@@ -23,7 +23,7 @@
 #define GM__MAX_REASONS 24
 #define GM__MAX_ALTERNATIVES GM_MAX_ALTERNATIVES
 #define GM__MAX_NAME_TOKENS 8
-#define GM__KM_SLOT_BITS 14
+#define GM__KM_SLOT_BITS 16
 
 typedef struct gm__sentence {
   size_t tok_start, tok_end;  /* tokens */
@@ -137,7 +137,7 @@ typedef struct gm__pipeline {
   gm__candidate *cands;           /* and what the rounds keep of each */
   size_t cap_cands;
   gm__km_slot *km_memo;           /* 2^GM__KM_SLOT_BITS, or NULL:
-                                     distances, direct-mapped */
+                                     PROJ's distances, two slots a set */
 } gm__pipeline;
 
 int gm__sentences(gm__pipeline *p, const char *text, size_t len);

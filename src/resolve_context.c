@@ -186,34 +186,40 @@ static int inside(const gm__pipeline *p, const gaz_entry *e,
 /* The geodesic distance between entry e and anchor i, or
  * DISTANCE_CAP_KM when it is surely farther: past the cap the distance
  * signal says nothing more, and when even the chord (1 m of margin for
- * rounding) is longer than the cap, so is the geodesic. Remembered for
- * the parser's life: the rounds, the final scores and the next articles
- * ask for the same pairs, and a PROJ call costs more than all the rest
- * of a candidate's score. */
+ * rounding) is longer than the cap, so is the geodesic. PROJ's answers
+ * are remembered for the parser's life: the rounds, the final scores and
+ * the next articles ask for the same pairs, and a PROJ call costs more
+ * than all the rest of a candidate's score. The chord is cheaper to
+ * compute again than to look up, so only PROJ's answers take room; a
+ * pair's two slots (the newer first) keep a pair that a third pushes out
+ * of the one slot it had before. */
 static double anchor_km(const gm__pipeline *p, const context *c, size_t i,
                         const gaz_entry *e, gm__candidate *cand)
 {
   uint32_t a = (uint32_t)(e - (const gaz_entry *)p->gaz->sec[GAZ_SEC_ENTRIES]);
   uint32_t b = c->anchors[i].entry;
-  gm__km_slot *slot = NULL;
-  double lat = lat_of(e), lon = lon_of(e), km;
+  gm__km_slot *set = NULL;
+  double km;
 
-  if (p->km_memo) {
-    slot = &p->km_memo[((a * 0x9E3779B1u) ^ (b * 0x85EBCA77u)) >>
-                       (32 - GM__KM_SLOT_BITS)];
-    if (slot->a == a && slot->b == b)
-      return slot->km;
-  }
   if (!(cand->known & KNOWN_XYZ)) {
-    ecef_km(lat, lon, cand->xyz);
+    ecef_km(lat_of(e), lon_of(e), cand->xyz);
     cand->known |= KNOWN_XYZ;
   }
-  km = chord_km(cand->xyz, c->anchors[i].xyz) > DISTANCE_CAP_KM + 1e-3
-           ? DISTANCE_CAP_KM
-           : gm__geo_distance_km(lat, lon, c->anchors[i].lat,
-                                 c->anchors[i].lon);
-  if (slot)
-    *slot = (gm__km_slot){.a = a, .b = b, .km = km};
+  if (chord_km(cand->xyz, c->anchors[i].xyz) > DISTANCE_CAP_KM + 1e-3)
+    return DISTANCE_CAP_KM;
+  if (p->km_memo) {
+    set = &p->km_memo[(((a * 0x9E3779B1u) ^ (b * 0x85EBCA77u)) >>
+                       (32 - GM__KM_SLOT_BITS + 1)) * 2];
+    for (int k = 0; k < 2; k++)
+      if (set[k].a == a && set[k].b == b)
+        return set[k].km;
+  }
+  km = gm__geo_distance_km(lat_of(e), lon_of(e), c->anchors[i].lat,
+                           c->anchors[i].lon);
+  if (set) {
+    set[1] = set[0];
+    set[0] = (gm__km_slot){.a = a, .b = b, .km = km};
+  }
   return km;
 }
 
