@@ -24,6 +24,8 @@ static int is_abbreviation(const gm__tokens *t, size_t i)
 
   if (tok->end - tok->start == 1 && (tok->flags & GM__TOK_CAP))
     return 1;
+  if (tok->norm_len > 4)   /* longer than any title: most words */
+    return 0;
   for (size_t k = 0; k < sizeof titles / sizeof *titles; k++)
     if (strcmp(n, titles[k]) == 0)
       return 1;
