@@ -69,6 +69,19 @@ static int build_key(gm__pipeline *p, size_t a, size_t b)
   return 0;
 }
 
+/* The key of tokens [a, j) grown to [a, j + 1) in p->key (j == a: the
+ * first token): matching tries ever longer keys from one token, and
+ * building each anew was most of its copying. 0 or GM_ENOMEM. */
+static int extend_key(gm__pipeline *p, size_t a, size_t j)
+{
+  if (j == a)
+    p->key.len = 0;
+  else if (gm__buf_putc(&p->key, ' '))
+    return GM_ENOMEM;
+  return gm__buf_append(&p->key, gm__token_norm(&p->tokens, j),
+                        p->tokens.v[j].norm_len);
+}
+
 /* gm_gazetteer_postings for p->key, through the parser's cache of
  * answers (when it has one; short keys only). */
 /* The cache slot of a key, or NULL when there is no cache or the key is
@@ -241,7 +254,7 @@ int gm__match_names(gm__pipeline *p, const char *text)
         break;
       if (j == i + 1 && common_noun_after_the(p, i))
         break;
-      if ((rc = build_key(p, i, j + 1)) ||
+      if ((rc = extend_key(p, i, j)) ||
           (rc = postings(p, &post, &n, &prefix)))
         return rc;
       if (n && usable(p->gaz, post, n,
