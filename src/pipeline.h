@@ -79,7 +79,7 @@ enum {
  * capitalised words ("The", "He", a name said again) are looked up over
  * and over, and each probe of the index is a cache miss or two. Valid for
  * the parser's gazetteer, which does not change. */
-#define GM__PROBE_SLOTS 2048
+#define GM__PROBE_SLOTS 16384
 #define GM__PROBE_KEY 22
 typedef struct gm__probe_slot {
   const gm_posting *postings;
