@@ -69,6 +69,8 @@ typedef struct context {
   } resolved[MAX_CONTEXT];
   size_t n_resolved_countries;
   size_t n_resolved;      /* resolved groups with a country */
+  double far_signal;      /* the distance signal at DISTANCE_CAP_KM: most
+                             candidates' value, computed once */
 } context;
 
 /* What the resolver keeps of one candidate for all the rounds: its fixed
@@ -374,7 +376,7 @@ static void round_features(const gm__pipeline *p, const context *c,
       double km = nearest_anchor_km(p, c, gi, e, cand);
       if (km >= 0)
         set(k, GM__RF_distance_to_other_places,
-            log1p((km < DISTANCE_CAP_KM ? km : DISTANCE_CAP_KM) / 20.0));
+            km < DISTANCE_CAP_KM ? log1p(km / 20.0) : c->far_signal);
     }
     set(k, GM__RF_country_share,
         country_share(c, e, gm__gaz_entry(p->gaz, gs[gi].counted)));
@@ -808,6 +810,7 @@ int gm__resolve(gm__pipeline *p)
     free(c);
     return rc;
   }
+  c->far_signal = log1p(DISTANCE_CAP_KM / 20.0);
   p->n_alts = 0;
   p->n_alt_reasons = 0;
   if ((rc = score_space(p, gs, n))) {
