@@ -146,7 +146,7 @@ static int append_words(gm__tokens *t, const char *s, size_t len)
  * normalisation an ASCII word needs (NFKC and diacritics change nothing).
  * Its bytes are letters and digits, and for those OR-ing 0x20 is lower
  * case (digits have the bit already), eight at a time. */
-static int lower_ascii(gm__tokens *t, const char *s, size_t len,
+static inline int lower_ascii(gm__tokens *t, const char *s, size_t len,
                        size_t readable)
 {
   const uint64_t bits = 0x2020202020202020ull;
@@ -253,7 +253,7 @@ static void begin_token(scan *z, size_t pos, size_t cp, int upper, int lower)
 /* Normalise the bytes [tok.start, tok.end) of s and push them as token
  * tok; 1 when pushed, 0 when they hold only ignorable characters (no
  * token), or a negative status. */
-static int push_token(gm__tokens *t, const char *s, size_t len, gm__token tok)
+static inline int push_token(gm__tokens *t, const char *s, size_t len, gm__token tok)
 {
   size_t before = t->norm.len, n = tok.end - tok.start;
   int rc;
