@@ -69,6 +69,7 @@ void gm_parser_free(gm_parser *ps)
   free(ps->p.cand_scores);
   free(ps->p.cands);
   free(ps->p.km_memo);
+  free(ps->p.point_memo);
   free(ps->p.probes);
   free(ps);
 }

@@ -24,6 +24,7 @@
 #define GM__MAX_ALTERNATIVES GM_MAX_ALTERNATIVES
 #define GM__MAX_NAME_TOKENS 8
 #define GM__KM_SLOT_BITS 16
+#define GM__POINT_SLOT_BITS 14
 
 typedef struct gm__sentence {
   size_t tok_start, tok_end;  /* tokens */
@@ -100,6 +101,15 @@ typedef struct gm__km_slot {
   double km;
 } gm__km_slot;
 
+/* One remembered entry position (resolver): cos(lat) and the point on
+ * the ellipsoid, as the distance signal uses them; a function of the
+ * entry alone. */
+typedef struct gm__point_slot {
+  uint32_t entry;                 /* GM_NO_ENTRY: empty */
+  double cos_lat;
+  double xyz[3];
+} gm__point_slot;
+
 /* The resolver's record of one candidate entry (resolve_context.c). */
 typedef struct gm__candidate gm__candidate;
 
@@ -138,6 +148,8 @@ typedef struct gm__pipeline {
   size_t cap_cands;
   gm__km_slot *km_memo;           /* 2^GM__KM_SLOT_BITS, or NULL:
                                      PROJ's distances, two slots a set */
+  gm__point_slot *point_memo;     /* 2^GM__POINT_SLOT_BITS, or NULL:
+                                     entry positions, direct-mapped */
 } gm__pipeline;
 
 int gm__sentences(gm__pipeline *p, const char *text, size_t len);

@@ -78,11 +78,11 @@ typedef struct context {
  * the forms of its position that signal uses. */
 struct gm__candidate {
   gm__sparse_features fixed;
-  double cos_lat;          /* when known & KNOWN_COS_LAT */
-  double xyz[3];           /* when known & KNOWN_XYZ: see ecef_km */
+  double cos_lat;          /* when known & KNOWN_POINT */
+  double xyz[3];           /* when known & KNOWN_POINT: see ecef_km */
   unsigned known;
 };
-enum { KNOWN_COS_LAT = 1, KNOWN_XYZ = 2 };
+enum { KNOWN_POINT = 1 };
 
 int gm__entry_is_region(const gaz_entry *e)
 {
@@ -185,6 +185,39 @@ static int inside(const gm__pipeline *p, const gaz_entry *e,
   return 0;
 }
 
+static uint32_t entry_index(const gm__pipeline *p, const gaz_entry *e)
+{
+  return (uint32_t)(e - (const gaz_entry *)p->gaz->sec[GAZ_SEC_ENTRIES]);
+}
+
+/* Entry e's cos(lat) and point on the ellipsoid, into cand: from the
+ * parser's memo when an earlier article needed them (the same places
+ * come back, and their sines and cosines cost more than the rest of the
+ * distance signal), else computed and remembered. */
+static void locate(const gm__pipeline *p, const gaz_entry *e,
+                   gm__candidate *cand)
+{
+  uint32_t a = entry_index(p, e);
+  gm__point_slot *slot =
+      p->point_memo
+          ? &p->point_memo[(a * 0x9E3779B1u) >> (32 - GM__POINT_SLOT_BITS)]
+          : NULL;
+
+  if (slot && slot->entry == a) {
+    cand->cos_lat = slot->cos_lat;
+    memcpy(cand->xyz, slot->xyz, sizeof cand->xyz);
+  } else {
+    cand->cos_lat = cos(lat_of(e) * M_PI / 180);
+    ecef_km(lat_of(e), lon_of(e), cand->xyz);
+    if (slot) {
+      slot->entry = a;
+      slot->cos_lat = cand->cos_lat;
+      memcpy(slot->xyz, cand->xyz, sizeof slot->xyz);
+    }
+  }
+  cand->known |= KNOWN_POINT;
+}
+
 /* The geodesic distance between entry e and anchor i, or
  * DISTANCE_CAP_KM when it is surely farther: past the cap the distance
  * signal says nothing more, and when even the chord (1 m of margin for
@@ -198,15 +231,13 @@ static int inside(const gm__pipeline *p, const gaz_entry *e,
 static double anchor_km(const gm__pipeline *p, const context *c, size_t i,
                         const gaz_entry *e, gm__candidate *cand)
 {
-  uint32_t a = (uint32_t)(e - (const gaz_entry *)p->gaz->sec[GAZ_SEC_ENTRIES]);
+  uint32_t a = entry_index(p, e);
   uint32_t b = c->anchors[i].entry;
   gm__km_slot *set = NULL;
   double km;
 
-  if (!(cand->known & KNOWN_XYZ)) {
-    ecef_km(lat_of(e), lon_of(e), cand->xyz);
-    cand->known |= KNOWN_XYZ;
-  }
+  if (!(cand->known & KNOWN_POINT))
+    locate(p, e, cand);
   if (chord_km(cand->xyz, c->anchors[i].xyz) > DISTANCE_CAP_KM + 1e-3)
     return DISTANCE_CAP_KM;
   if (p->km_memo) {
@@ -236,10 +267,8 @@ static double nearest_anchor_km(const gm__pipeline *p, const context *c,
   double flat = -1, lat = lat_of(e), lon = lon_of(e), k;
   size_t nearest = 0;
 
-  if (!(cand->known & KNOWN_COS_LAT)) {
-    cand->cos_lat = cos(lat * M_PI / 180);
-    cand->known |= KNOWN_COS_LAT;
-  }
+  if (!(cand->known & KNOWN_POINT))
+    locate(p, e, cand);
   k = cand->cos_lat;
   for (size_t i = 0; i < c->n_anchors; i++) {
     double dx, dy, d;
@@ -655,14 +684,17 @@ static void add_regions(const gm__pipeline *p, context *c, const gaz_entry *e)
 
 /* A place (not a region) as an anchor of the distance signal; group is
  * GM_NO_ENTRY for the article's places outside caller-given spans. */
-static void add_anchor(context *c, const gaz_entry *e, uint32_t entry,
-                       uint32_t group)
+static void add_anchor(const gm__pipeline *p, context *c, const gaz_entry *e,
+                       uint32_t entry, uint32_t group)
 {
+  gm__candidate point = {.known = 0};
+
   if (c->n_anchors >= MAX_ANCHORS || gm__entry_is_region(e))
     return;
+  locate(p, e, &point);
   c->anchors[c->n_anchors].lat = lat_of(e);
   c->anchors[c->n_anchors].lon = lon_of(e);
-  ecef_km(lat_of(e), lon_of(e), c->anchors[c->n_anchors].xyz);
+  memcpy(c->anchors[c->n_anchors].xyz, point.xyz, sizeof point.xyz);
   c->anchors[c->n_anchors].entry = entry;
   c->anchors[c->n_anchors++].group = group;
 }
@@ -687,7 +719,7 @@ static void collect_context(const gm__pipeline *p, group *gs, size_t n,
   for (size_t i = 0; i < n; i++) {
     const gaz_entry *e = gm__gaz_entry(p->gaz, gs[i].entry);
     if (e && gs[i].recog >= 0.5)
-      add_anchor(c, e, gs[i].entry, (uint32_t)i);
+      add_anchor(p, c, e, gs[i].entry, (uint32_t)i);
   }
   for (size_t i = 0; i < p->n_context_entries; i++) {
     uint32_t entry = p->context_entries[i].entry;
@@ -696,7 +728,7 @@ static void collect_context(const gm__pipeline *p, group *gs, size_t n,
       continue;
     count_resolved(c, e);
     add_regions(p, c, e);
-    add_anchor(c, e, entry, GM_NO_ENTRY);
+    add_anchor(p, c, e, entry, GM_NO_ENTRY);
   }
 }
 
@@ -823,6 +855,10 @@ int gm__resolve(gm__pipeline *p)
   if (!p->km_memo &&
       (p->km_memo = malloc(sizeof *p->km_memo << GM__KM_SLOT_BITS)))
     memset(p->km_memo, 0xff, sizeof *p->km_memo << GM__KM_SLOT_BITS);
+  if (!p->point_memo &&
+      (p->point_memo = malloc(sizeof *p->point_memo << GM__POINT_SLOT_BITS)))
+    for (size_t i = 0; i < (size_t)1 << GM__POINT_SLOT_BITS; i++)
+      p->point_memo[i].entry = GM_NO_ENTRY;
   for (size_t i = 0; i < n; i++)
     choose(p, NULL, gs, (uint32_t)i);
   for (int round = 0; round < 2; round++) {
