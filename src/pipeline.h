@@ -25,6 +25,7 @@
 #define GM__MAX_NAME_TOKENS 8
 #define GM__KM_SLOT_BITS 16
 #define GM__POINT_SLOT_BITS 14
+#define GM__FIXED_SLOT_BITS 13
 
 typedef struct gm__sentence {
   size_t tok_start, tok_end;  /* tokens */
@@ -110,6 +111,9 @@ typedef struct gm__point_slot {
   double xyz[3];
 } gm__point_slot;
 
+/* One remembered set of a candidate's fixed features (resolver). */
+typedef struct gm__fixed_slot gm__fixed_slot;
+
 /* The resolver's record of one candidate entry (resolve_context.c). */
 typedef struct gm__candidate gm__candidate;
 
@@ -150,6 +154,8 @@ typedef struct gm__pipeline {
                                      PROJ's distances, two slots a set */
   gm__point_slot *point_memo;     /* 2^GM__POINT_SLOT_BITS, or NULL:
                                      entry positions, direct-mapped */
+  gm__fixed_slot *fixed_memo;     /* 2^GM__FIXED_SLOT_BITS, or NULL:
+                                     candidates' fixed features */
 } gm__pipeline;
 
 int gm__sentences(gm__pipeline *p, const char *text, size_t len);

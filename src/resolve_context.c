@@ -84,6 +84,15 @@ struct gm__candidate {
 };
 enum { KNOWN_POINT = 1 };
 
+/* The fixed features of posting k of a name's postings under the
+ * group's suffix cues (candidate_fixed). */
+struct gm__fixed_slot {
+  const gm_posting *postings;     /* NULL: empty */
+  uint32_t n_postings, k;
+  unsigned cues;
+  gm__sparse_features fixed;
+};
+
 int gm__entry_is_region(const gaz_entry *e)
 {
   return e->region >= 0 ||
@@ -366,6 +375,40 @@ static void fixed_features(const gm__pipeline *p, const group *g,
                                  o->near_km);
 }
 
+/* Candidate k's fixed features for group g, weighted and sparse, into
+ * out: remembered for the parser's life when they are a function of the
+ * name's postings, the candidate and the group's suffix cues alone (no
+ * "X, Y" it is the Y of; the caller's priors are the parser's), since
+ * the same names come back article after article with the same
+ * candidates, and a candidate's features cost more than its rounds. */
+static void candidate_fixed(const gm__pipeline *p, const group *g, size_t k,
+                            const gaz_entry *e, gm__sparse_features *out)
+{
+  const gm__work *w = g->first;
+  unsigned cues = w->cues & (GM__CUE_ADMIN_SUFFIX | GM__CUE_CITY_SUFFIX);
+  gm__fixed_slot *slot = NULL;
+  double f[GM__N_RESOLVE_FEATURES] = {0};
+
+  if (p->fixed_memo && !g->contained) {
+    uint64_t h = ((uint64_t)(uintptr_t)w->postings * 0x9E3779B97F4A7C15ull) ^
+                 ((uint64_t)k * 0xC2B2AE3D27D4EB4Full) ^
+                 ((uint64_t)w->n_postings << 32) ^ cues;
+    slot = &p->fixed_memo[(h * 0x9E3779B97F4A7C15ull) >>
+                          (64 - GM__FIXED_SLOT_BITS)];
+    if (slot->postings == w->postings && slot->n_postings == w->n_postings &&
+        slot->k == k && slot->cues == cues) {
+      *out = slot->fixed;
+      return;
+    }
+  }
+  fixed_features(p, g, e, w->postings[k].how, f);
+  gm__sparse_from_dense(out, f);
+  if (slot)
+    *slot = (gm__fixed_slot){.postings = w->postings,
+                             .n_postings = (uint32_t)w->n_postings,
+                             .k = (uint32_t)k, .cues = cues, .fixed = *out};
+}
+
 /* Where round_features puts what it finds: into a whole vector, or as a
  * short list of the nonzero ones. */
 typedef struct feature_sink {
@@ -619,11 +662,9 @@ static int score_space(gm__pipeline *p, group *gs, size_t n)
     gs[i].cands = p->cands + total;
     for (size_t k = 0; k < n_candidates(g); k++) {
       const gaz_entry *e = gm__gaz_entry(p->gaz, w->postings[k].entry);
-      double f[GM__N_RESOLVE_FEATURES] = {0};
       if (!e || !candidate_role(w, k, e))
         continue;
-      fixed_features(p, g, e, w->postings[k].how, f);
-      gm__sparse_from_dense(&g->cands[k].fixed, f);
+      candidate_fixed(p, g, k, e, &g->cands[k].fixed);
       g->cands[k].known = 0;
     }
     total += n_candidates(g);
@@ -855,6 +896,9 @@ int gm__resolve(gm__pipeline *p)
   if (!p->km_memo &&
       (p->km_memo = malloc(sizeof *p->km_memo << GM__KM_SLOT_BITS)))
     memset(p->km_memo, 0xff, sizeof *p->km_memo << GM__KM_SLOT_BITS);
+  if (!p->fixed_memo)
+    p->fixed_memo = calloc((size_t)1 << GM__FIXED_SLOT_BITS,
+                           sizeof *p->fixed_memo);
   if (!p->point_memo &&
       (p->point_memo = malloc(sizeof *p->point_memo << GM__POINT_SLOT_BITS)))
     for (size_t i = 0; i < (size_t)1 << GM__POINT_SLOT_BITS; i++)
