@@ -106,26 +106,14 @@ static int by_key(const void *pa, const void *pb)
   return a->order < b->order ? -1 : a->order > b->order;
 }
 
-/* The file, created unlinked in $TMPDIR (else /tmp), as out_places.c
- * makes its spill: nothing is left behind however the process ends. */
+/* The runs' file (gm__temp_file: nothing is left behind however the
+ * process ends). */
 static int temp_open(sorter *s)
 {
-  const char *dir = getenv("TMPDIR");
-  gm__buf path = {0};
-  int fd;
-
-  if (!dir || !*dir)
-    dir = "/tmp";
-  if (gm__buf_printf(&path, "%s/geomention-ids-XXXXXX", dir))
-    return out_of_memory();
-  fd = mkstemp(path.data);
-  if (fd >= 0)
-    unlink(path.data);
-  gm__buf_free(&path);
-  if (fd < 0 || !(s->file = fdopen(fd, "w+b"))) {
+  if (!(s->file = gm__temp_file("ids"))) {
+    if (errno == ENOMEM)
+      return out_of_memory();
     temp_failed("cannot create");
-    if (fd >= 0)
-      close(fd);
     return -1;
   }
   return 0;

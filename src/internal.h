@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "geomention.h"
 
@@ -37,6 +38,11 @@ int gm__buf_append(gm__buf *b, const char *s, size_t len);
 int gm__buf_putc(gm__buf *b, char c);
 int gm__buf_printf(gm__buf *b, const char *fmt, ...) GM__PRINTF(2, 3);
 void gm__buf_free(gm__buf *b);
+
+/* A temporary file for reading and writing, created in $TMPDIR (else
+ * /tmp) as geomention-NAME-XXXXXX and unlinked at once: nothing is left
+ * behind however the process ends. NULL with errno set on failure. */
+FILE *gm__temp_file(const char *name);
 
 /* FNV-1a, 64 bits: the hash of the on-disk name index. */
 uint64_t gm__hash(const char *s, size_t len);

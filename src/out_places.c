@@ -539,27 +539,12 @@ static int spill_failed(gm__places *pl, const char *what)
                    what, strerror(errno));
 }
 
-/* The spill file, created unlinked in $TMPDIR (else /tmp): nothing is
- * left behind however the process ends. */
+/* The spill file (gm__temp_file: nothing is left behind however the
+ * process ends). */
 static int spill_open(gm__places *pl)
 {
-  const char *dir = getenv("TMPDIR");
-  gm__buf path = {0};
-  int fd;
-
-  if (!dir || !*dir)
-    dir = "/tmp";
-  if (gm__buf_printf(&path, "%s/geomention-spill-XXXXXX", dir))
-    return GM_ENOMEM;
-  fd = mkstemp(path.data);
-  if (fd >= 0)
-    unlink(path.data);
-  gm__buf_free(&path);
-  if (fd < 0 || !(pl->spill = fdopen(fd, "w+b"))) {
-    if (fd >= 0)
-      close(fd);
-    return spill_failed(pl, "cannot create");
-  }
+  if (!(pl->spill = gm__temp_file("spill")))
+    return errno == ENOMEM ? GM_ENOMEM : spill_failed(pl, "cannot create");
   return 0;
 }
 

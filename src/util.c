@@ -2,9 +2,11 @@
  * util.c — error messages, growable arrays and strings, hashing.
  */
 #include <dlfcn.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -98,6 +100,32 @@ void gm__buf_free(gm__buf *b)
   free(b->data);
   b->data = NULL;
   b->len = b->cap = 0;
+}
+
+FILE *gm__temp_file(const char *name)
+{
+  const char *dir = getenv("TMPDIR");
+  gm__buf path = {0};
+  FILE *f = NULL;
+  int fd;
+
+  if (!dir || !*dir)
+    dir = "/tmp";
+  if (gm__buf_printf(&path, "%s/geomention-%s-XXXXXX", dir, name)) {
+    errno = ENOMEM;
+    return NULL;
+  }
+  fd = mkstemp(path.data);
+  if (fd >= 0) {
+    unlink(path.data);
+    if (!(f = fdopen(fd, "w+b"))) {
+      int saved = errno;
+      close(fd);
+      errno = saved;
+    }
+  }
+  gm__buf_free(&path);
+  return f;
 }
 
 uint64_t gm__hash(const char *s, size_t len)
