@@ -79,9 +79,10 @@ static const char *const calendar_words[] = {
     "august", "september", "october", "november", "december", "jan", "feb",
     "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
     NULL};
-/* Compass and position words: alone they name a part of something
- * ("East Ukraine", "the Southern Front", "Central Africa"), even where a
- * gazetteer entry has the word as its whole name. */
+/* Compass and position words: before a region they name a part of it,
+ * and the matcher joins them to it ("East Ukraine", "Central Africa");
+ * alone ("the East", "the Southern Front") they are no place, even where
+ * a gazetteer entry has the word as its whole name. */
 static const char *const compass_words[] = {
     "north", "south", "east", "west", "northern", "southern", "eastern",
     "western", "central", "northeast", "northwest", "southeast",

@@ -5,9 +5,10 @@
  * or list item per line) or at a stop (. ! ?) followed by a token that
  * starts with a capital or a digit, unless a comma follows the stop
  * ("Ky., February 1") or the token before the stop is an abbreviation: a
- * single capital (U.S.), or a short title (Mr., Gen., St.). The sentence's text runs from its first token to the last
- * non-space byte before the next sentence, so a citation quotes it
- * verbatim with its final punctuation.
+ * single capital (U.S.), or a short title (Mr., Gen., St.). The
+ * sentence's text runs from its first token to the last non-space byte
+ * before the next sentence, so a citation quotes it verbatim with its
+ * final punctuation.
  */
 #include <string.h>
 
