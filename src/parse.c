@@ -238,16 +238,25 @@ static int context_from_text(gm__pipeline *p, const char *text,
   return 0;
 }
 
-/* The place of the text nearest before span i (else nearest after it):
- * the other spans' answers and the places of the text outside them. */
+/* The place of the text nearest span i: among the other spans' answers
+ * and the places of the text outside them, the one whose start lies
+ * fewest bytes away (the earlier of two as near); towns and other points
+ * first, countries and admin units only when the text has none. A street
+ * or a building lies in a town: put at the country or province named
+ * nearest, it is nearly always 161 km or more from the corpora's point
+ * (1 in 18 right on TR-News's gold spans, 13 in 172 on TUD-Loc's), put at
+ * the nearest town far more often. */
 static uint32_t nearest_place(const gm__pipeline *p, const gm_span *spans,
                               size_t n, size_t i)
 {
-  uint32_t before = GM_NO_ENTRY, after = GM_NO_ENTRY;
-  size_t at = spans[i].start, best_before = 0, best_after = SIZE_MAX;
+  uint32_t nearest[2] = {GM_NO_ENTRY, GM_NO_ENTRY};   /* [is a region] */
+  size_t gap[2] = {SIZE_MAX, SIZE_MAX}, at = spans[i].start;
 
   for (size_t k = 0; k < n + p->n_context_entries; k++) {
     gm__placed c;
+    const gaz_entry *e;
+    size_t d;
+    int region;
     if (k < n) {
       const gm__work *w = &p->work[k];
       if (k == i || w->partial || w->entry == GM_NO_ENTRY)
@@ -256,15 +265,16 @@ static uint32_t nearest_place(const gm__pipeline *p, const gm_span *spans,
     } else {
       c = p->context_entries[k - n];
     }
-    if (c.start < at && (before == GM_NO_ENTRY || c.start >= best_before)) {
-      before = c.entry;
-      best_before = c.start;
-    } else if (c.start > at && c.start < best_after) {
-      after = c.entry;
-      best_after = c.start;
+    if (c.start == at || !(e = gm__gaz_entry(p->gaz, c.entry)))
+      continue;
+    region = gm__entry_is_region(e);
+    d = c.start < at ? at - c.start : c.start - at;
+    if (d < gap[region] || (d == gap[region] && c.start < at)) {
+      gap[region] = d;
+      nearest[region] = c.entry;
     }
   }
-  return before != GM_NO_ENTRY ? before : after;
+  return nearest[0] != GM_NO_ENTRY ? nearest[0] : nearest[1];
 }
 
 /* A span that is not a name ("Pearson International Airport", "Xavier
@@ -276,8 +286,9 @@ static uint32_t nearest_place(const gm__pipeline *p, const gm_span *spans,
  * TUD-Loc, GeoCorpora, WoTR and WikToR (bench/accuracy.md): better on
  * each than the inner name alone or the nearest place alone. */
 #define LOCATE_KM 500.0
-/* Such an answer is a guess: 23-46 % of them lie within 161 km of the
- * corpora's point for the span, 37 % over the five (same measurement). */
+/* Such an answer is a guess: 36-63 % of them lie within 161 km of the
+ * corpora's point for the span, 50 % over the five (same measurement,
+ * nearest town first); it stays below the answers the gazetteer names. */
 #define LOCATED_CONFIDENCE 0.35
 
 static void locate_by_context(gm__pipeline *p, const gm_span *spans, size_t n)

@@ -175,6 +175,29 @@ static void test_located_by_context(void)
   gm_result_free(r);
 }
 
+/* A building is put at the town named nearest, not at the country or
+ * province named nearer still. */
+static void test_located_at_a_town(void)
+{
+  const char *text = "Toronto police said a fire hit Canada's Xyzzy Hall "
+                     "in Ontario.";
+  gm_span span = {40, 50};
+  gm_result *r;
+  gm_error err;
+  gm_entry e;
+  const gm_mention *m;
+
+  if (gm_resolve_spans(parser, text, strlen(text), &span, 1, &r, &err)) {
+    ok(0, "resolve spans: %s", err.message);
+    return;
+  }
+  m = gm_result_mention(r, 0);
+  ok(m && gm_gazetteer_entry(gaz, m->entry, &e) == 0 &&
+         e.geonameid == 6167865,
+     "Xyzzy Hall is put at Toronto, not at Canada or Ontario");
+  gm_result_free(r);
+}
+
 /* Whether the match starting at byte `at` carries the recognition
  * reason `signal`; -1 when no match starts there. */
 static int has_reason(const char *text, size_t at, const char *signal)
@@ -242,6 +265,7 @@ int main(void)
   test_compass();
   test_the();
   test_located_by_context();
+  test_located_at_a_town();
   test_recognition_cues();
   gm_parser_free(all_matches);
   gm_parser_free(parser);
