@@ -249,7 +249,7 @@ static int union_parts(gm__builder *b, bregion *r)
   return 0;
 }
 
-/* id name names members kind origin */
+/* id name names demonyms members kind origin */
 static int region_row(gm__builder *b, char **f, size_t n, const char *where)
 {
   gaz_entry e = {.region = -1, .fclass = 'L', .fcode = "RGN"};
@@ -265,10 +265,11 @@ static int region_row(gm__builder *b, char **f, size_t n, const char *where)
       (rc = gm__b_add_entry(b, &e, &entry)) ||
       (rc = gm__b_add_region(b, id, GM_REGION_COMPOSITE, entry, &region)) ||
       (rc = gm__b_add_name(b, entry, f[1], strlen(f[1]), GM_HOW_NAME)) ||
-      (rc = gm__b_add_names(b, entry, f[2], '|', GM_HOW_ALTERNATE)))
+      (rc = gm__b_add_names(b, entry, f[2], '|', GM_HOW_ALTERNATE)) ||
+      (rc = gm__b_add_names(b, entry, f[3], '|', GM_HOW_DEMONYM)))
     return rc;
   char *save = NULL;
-  for (char *m = strtok_r(f[3], " ", &save); m; m = strtok_r(NULL, " ", &save)) {
+  for (char *m = strtok_r(f[4], " ", &save); m; m = strtok_r(NULL, " ", &save)) {
     char mid[96];
     uint32_t member;
     snprintf(mid, sizeof mid, "%s:%s", strchr(m, '.') ? "admin1" : "country",
@@ -593,8 +594,9 @@ int gm__b_read_bundled(gm__builder *b)
     if (b->regions[i].kind == GM_REGION_COUNTRY)
       rc = union_parts(b, &b->regions[i]);
   if (rc == 0)
-    rc = read_tsv(b, "regions.tsv", "#id\tname\tnames\tmembers\tkind\torigin",
-                  6, region_row);
+    rc = read_tsv(b, "regions.tsv",
+                  "#id\tname\tnames\tdemonyms\tmembers\tkind\torigin", 7,
+                  region_row);
   for (size_t i = 0; rc == 0 && i < b->n_regions; i++)
     if (b->regions[i].kind == GM_REGION_COMPOSITE)
       rc = finish_composite(b, &b->regions[i]);
