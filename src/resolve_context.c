@@ -35,6 +35,9 @@ typedef struct group {
   double recog;            /* best recognition probability in the group */
   uint32_t max_population; /* of the candidates (most_populous) */
   uint32_t counted;        /* the entry the current context counts */
+  double sure;             /* the current choice's probability among the
+                              candidates (softmax of their scores) */
+  double counted_sure;     /* sure when counted */
   size_t size;
   /* The last round's score of each candidate (posting), and the container
    * it was scored with: the alternatives reuse them when the mention's
@@ -65,10 +68,11 @@ typedef struct context {
   size_t n_anchors;
   struct {
     char country[2];
-    size_t groups;        /* resolved groups in this country */
+    double groups;        /* resolved groups in this country, each
+                             counted by how sure its choice is */
   } resolved[MAX_CONTEXT];
   size_t n_resolved_countries;
-  size_t n_resolved;      /* resolved groups with a country */
+  double n_resolved;      /* resolved groups with a country, so counted */
   double far_signal;      /* the distance signal at DISTANCE_CAP_KM: most
                              candidates' value, computed once */
 } context;
@@ -298,11 +302,14 @@ static double nearest_anchor_km(const gm__pipeline *p, const context *c,
 }
 
 /* The share of the document's other resolved groups that lie in e's
- * country: news about Alberta says "Edmonton" and means Canada's. */
+ * country: news about Alberta says "Edmonton" and means Canada's. Each
+ * group counts as much as its choice is sure: a name the resolver all
+ * but guessed (Middlesex, New Jersey, beside "London" and "St. Thomas")
+ * must not outvote a sure one. */
 static double country_share(const context *c, const gaz_entry *e,
-                            const gaz_entry *own)
+                            const gaz_entry *own, double own_sure)
 {
-  size_t same = 0, total = c->n_resolved;
+  double same = 0, total = c->n_resolved;
 
   if (!e->country[0])
     return 0;
@@ -311,11 +318,11 @@ static double country_share(const context *c, const gaz_entry *e,
       same = c->resolved[i].groups;
   /* Not the group itself: its own current choice is in the counts. */
   if (own && own->country[0]) {
-    total--;
+    total -= own_sure;
     if (memcmp(own->country, e->country, 2) == 0)
-      same--;
+      same -= own_sure;
   }
-  return total > 0 ? (double)same / (double)total : 0;
+  return total > 1e-9 && same > 0 ? same / total : 0;
 }
 
 /* Whether region e holds one of the places x can name: "Springfield,
@@ -451,7 +458,8 @@ static void round_features(const gm__pipeline *p, const context *c,
             km < DISTANCE_CAP_KM ? log1p(km / 20.0) : c->far_signal);
     }
     set(k, GM__RF_country_share,
-        country_share(c, e, gm__gaz_entry(p->gaz, gs[gi].counted)));
+        country_share(c, e, gm__gaz_entry(p->gaz, gs[gi].counted),
+                      gs[gi].counted_sure));
   }
 }
 
@@ -611,6 +619,7 @@ static void choose(gm__pipeline *p, const context *c, group *gs, uint32_t gi)
   const gaz_entry *cont = container_of(p, gs, w);
   size_t n = n_candidates(g);
   double best = -INFINITY, second = -INFINITY;
+  double sum = 0;   /* of exp(score - best), best so far */
   double f[GM__N_RESOLVE_FEATURES];
   uint32_t chosen = GM_NO_ENTRY;
 
@@ -624,11 +633,14 @@ static void choose(gm__pipeline *p, const context *c, group *gs, uint32_t gi)
             : score(p, c, gs, gi, e, w->postings[i].how, cont, f);
     g->scores[i] = s;
     if (s > best) {
+      sum = sum * exp(best - s) + 1;
       second = best;
       best = s;
       chosen = w->postings[i].entry;
-    } else if (s > second) {
-      second = s;
+    } else {
+      sum += exp(s - best);
+      if (s > second)
+        second = s;
     }
   }
   /* Set after the loop: country_share discounts the group's own
@@ -636,6 +648,7 @@ static void choose(gm__pipeline *p, const context *c, group *gs, uint32_t gi)
   g->entry = chosen;
   g->score = best;
   g->margin = best - second;
+  g->sure = sum > 0 ? 1 / sum : 0;
   g->scored_container = cont;
   g->scored = 1;
 }
@@ -672,8 +685,9 @@ static int score_space(gm__pipeline *p, group *gs, size_t n)
   return 0;
 }
 
-/* Count entry e in the resolved groups per country. */
-static void count_resolved(context *c, const gaz_entry *e)
+/* Count entry e, chosen with probability sure, in the resolved groups
+ * per country. */
+static void count_resolved(context *c, const gaz_entry *e, double sure)
 {
   size_t i;
 
@@ -689,8 +703,8 @@ static void count_resolved(context *c, const gaz_entry *e)
     c->resolved[i].groups = 0;
     c->n_resolved_countries++;
   }
-  c->resolved[i].groups++;
-  c->n_resolved++;
+  c->resolved[i].groups += sure;
+  c->n_resolved += sure;
 }
 
 /* The countries and admin-1 units e names (a composite region: its
@@ -752,8 +766,9 @@ static void collect_context(const gm__pipeline *p, group *gs, size_t n,
     gs[i].counted = GM_NO_ENTRY;
     if (!e)
       continue;
-    count_resolved(c, e);
+    count_resolved(c, e, gs[i].sure);
     gs[i].counted = gs[i].entry;
+    gs[i].counted_sure = gs[i].sure;
     add_regions(p, c, e);
   }
   /* Anchors: the most confidently recognised places (not regions). */
@@ -767,7 +782,7 @@ static void collect_context(const gm__pipeline *p, group *gs, size_t n,
     const gaz_entry *e = gm__gaz_entry(p->gaz, entry);
     if (!e)
       continue;
-    count_resolved(c, e);
+    count_resolved(c, e, 1);
     add_regions(p, c, e);
     add_anchor(p, c, e, entry, GM_NO_ENTRY);
   }

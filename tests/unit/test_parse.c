@@ -175,6 +175,33 @@ static void test_located_by_context(void)
   gm_result_free(r);
 }
 
+/* The document's countries vote for a name's sense as much as their own
+ * choices are sure: St. Thomas, Ontario (sure) outweighs a Middlesex the
+ * gazetteer only has in the United States (a guess among three), so
+ * London is Ontario's. */
+static void test_sure_choices_weigh_more(void)
+{
+  const char *text = "The London Homeless Coalition met in St. Thomas on "
+                     "Monday. Middlesex paramedics said London shelters "
+                     "were full.";
+  gm_span spans[4] = {{4, 10}, {37, 47}, {59, 68}, {85, 91}};
+  gm_result *r;
+  gm_error err;
+  gm_entry e;
+
+  if (gm_resolve_spans(parser, text, strlen(text), spans, 4, &r, &err)) {
+    ok(0, "resolve spans: %s", err.message);
+    return;
+  }
+  for (size_t i = 0; i < 4; i += 3) {
+    const gm_mention *m = gm_result_mention(r, i);
+    ok(m && gm_gazetteer_entry(gaz, m->entry, &e) == 0 &&
+           e.geonameid == 6058560,
+       "London %zu is London, Ontario, beside St. Thomas", i);
+  }
+  gm_result_free(r);
+}
+
 /* A building is put at the town named nearest, not at the country or
  * province named nearer still. */
 static void test_located_at_a_town(void)
@@ -266,6 +293,7 @@ int main(void)
   test_the();
   test_located_by_context();
   test_located_at_a_town();
+  test_sure_choices_weigh_more();
   test_recognition_cues();
   gm_parser_free(all_matches);
   gm_parser_free(parser);
