@@ -51,6 +51,7 @@
   X(place_elsewhere, 1.613) \
   X(in_handle, -3.964) \
   X(compass_word, -4.029) \
-  X(calendar_word, -2.770)
+  X(calendar_word, -2.770) \
+  X(in_feature_name, -3.158)
 
 #endif

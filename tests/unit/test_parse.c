@@ -7,7 +7,8 @@
  * are their regions; a compass word before a region is part of the
  * mention ("Northern Italy"), not before a demonym; "The city" is no
  * name, "The Valley" is; the recogniser's closed-class and Twitter cues
- * are reported as its reasons.
+ * are reported as its reasons; a name inside a feature's ("Mississippi
+ * River", "Fort Yuma") is no mention.
  */
 #include <string.h>
 
@@ -272,6 +273,26 @@ static void test_recognition_cues(void)
   ok(parse_at(handle, 29) == 6252001, "in USA: the United States");
 }
 
+/* A feature's head word around a name makes it part of a longer name the
+ * gazetteer does not hold: the river is not the state, the fort not the
+ * town. */
+static void test_feature_names(void)
+{
+  const char *river = "Barges moved up the Mississippi River to Memphis.";
+  const char *fort = "The regiment marched to Fort Yuma in May.";
+  const char *plain = "Barges moved up to Mississippi and Memphis.";
+
+  ok(has_reason(river, 20, "in_feature_name") == 1,
+     "Mississippi River: Mississippi is in a feature's name");
+  ok(has_reason(fort, 29, "in_feature_name") == 1,
+     "Fort Yuma: Yuma is in a fort's name");
+  ok(has_reason(plain, 19, "in_feature_name") == 0,
+     "to Mississippi and Memphis: no feature name");
+  ok(parse_at(river, 20) == 0, "Mississippi River: no mention of the state");
+  ok(parse_at(fort, 29) == 0, "Fort Yuma: no mention of the town");
+  ok(parse_at(plain, 19) == 4436296, "to Mississippi: the state");
+}
+
 int main(void)
 {
   const char *path = getenv("GEOMENTION_GAZETTEER");
@@ -295,6 +316,7 @@ int main(void)
   test_located_at_a_town();
   test_sure_choices_weigh_more();
   test_recognition_cues();
+  test_feature_names();
   gm_parser_free(all_matches);
   gm_parser_free(parser);
   gm_gazetteer_close(gaz);
