@@ -221,11 +221,13 @@ static int common_noun_after_the(const gm__pipeline *p, size_t i)
          strcmp(gm__token_norm(t, i), "the") == 0;
 }
 
-/* Whether a name written in lower case is kept: for study, and in a
- * text written all in lower case, where case tells nothing. */
-static int keeps_lower_case(const gm__pipeline *p)
+/* Whether a name written in lower case at token i is kept: for study,
+ * in a text written all in lower case, and in a hashtag ("#malaysia"),
+ * where case tells nothing. */
+static int keeps_lower_case(const gm__pipeline *p, size_t i)
 {
-  return p->opt.all_matches || p->spans || p->uncased;
+  return p->opt.all_matches || p->spans || p->uncased ||
+         (p->tokens.v[i].flags & GM__TOK_HASHTAG);
 }
 
 int gm__match_names(gm__pipeline *p, const char *text)
@@ -242,7 +244,7 @@ int gm__match_names(gm__pipeline *p, const char *text)
     size_t best_n = 0, best_end = 0;
     /* A name starting in lower case would be passed over below: most
      * tokens of running text are, and their probes would be wasted. */
-    if ((t->v[i].flags & GM__TOK_LOWER) && !keeps_lower_case(p)) {
+    if ((t->v[i].flags & GM__TOK_LOWER) && !keeps_lower_case(p, i)) {
       i++;
       continue;
     }
@@ -268,9 +270,9 @@ int gm__match_names(gm__pipeline *p, const char *text)
         break;
     }
     /* A name written in lower case ("in", "said", "nice") is kept only
-     * for study: the fitted recogniser rejects every one of them, and
-     * they are most of the matches of running text. */
-    if (best && (t->v[i].flags & GM__TOK_LOWER) && !keeps_lower_case(p)) {
+     * for study: the fitted recogniser rejects every one of them outside
+     * hashtags, and they are most of the matches of running text. */
+    if (best && (t->v[i].flags & GM__TOK_LOWER) && !keeps_lower_case(p, i)) {
       i++;  /* "the Netherlands": the capitalised rest may match alone */
       continue;
     }

@@ -387,7 +387,10 @@ static void recognise_one(gm__pipeline *p, gm__work *w)
   if (p->uncased)
     feature(w, sentence_initial ? F_sentence_initial : F_capitalised, 1);
   else if (first->flags & GM__TOK_LOWER)
-    feature(w, F_lower_case, 1);
+    /* a hashtag's case is the writer's whim ("#ferguson", "#malaysia"):
+     * the fit weighs it apart */
+    feature(w, first->flags & GM__TOK_HASHTAG ? F_lower_case_hashtag
+                                                : F_lower_case, 1);
   else if (sentence_initial)
     feature(w, F_sentence_initial, 1);
   else if (is_cap(first))

@@ -1,14 +1,15 @@
 /*
  * test_parse.c — gm_parse and gm_resolve_spans on the default gazetteer
  * (GEOMENTION_GAZETTEER): a text without capitals is read as if
- * capitalised, one with capitals keeps lower-case words out; the Y of
- * "X, Y" is a region holding an X; a span that is not a name is put at
- * the nearest place of the text; region abbreviations ("La.", "MO.,")
- * are their regions; a compass word before a region is part of the
- * mention ("Northern Italy"), not before a demonym; "The city" is no
- * name, "The Valley" is; the recogniser's closed-class and Twitter cues
- * are reported as its reasons; a name inside a feature's ("Mississippi
- * River", "Fort Yuma") is no mention.
+ * capitalised, one with capitals keeps lower-case words out (but for
+ * hashtags, "#malaysia"); the Y of "X, Y" is a region holding an X; a
+ * span that is not a name is put at the nearest place of the text;
+ * region abbreviations ("La.", "MO.,") are their regions; a compass
+ * word before a region is part of the mention ("Northern Italy"), not
+ * before a demonym; "The city" is no name, "The Valley" is; the
+ * recogniser's closed-class and Twitter cues are reported as its
+ * reasons; a name inside a feature's ("Mississippi River", "Fort Yuma")
+ * is no mention.
  */
 #include <string.h>
 
@@ -59,6 +60,12 @@ static void test_uncased(void)
   ok(parse_at(lower, 31) == 706483, "uncased text: kharkiv is Kharkiv");
   ok(parse_at(lower, 11) == 0, "uncased text: 'marched' is no place");
   ok(parse_at(cased, 22) == 0, "cased text: lower-case kyiv is not kept");
+  /* a hashtag's case tells nothing */
+  ok(parse_at("Help the flood victims. #eastcoast #malaysia #donation", 36) ==
+         1733045,
+     "cased text: #malaysia is Malaysia");
+  ok(parse_at("Help the flood victims in malaysia now.", 26) == 0,
+     "cased text: lower-case malaysia outside a hashtag is not kept");
 }
 
 /* "X, Y": Y is the region that holds an X, not a city whose code Y also
