@@ -434,7 +434,15 @@ static void recognise_one(gm__pipeline *p, gm__work *w)
     if (word && (word->flags & (GAZ_WORD_GIVEN_F | GAZ_WORD_GIVEN_M)) &&
         !k.region) {
       feature(w, F_given_name, 1);
-      if (after >= 0 && is_cap(&t->v[after]) && !(t->v[after].flags & GM__TOK_ALLCAPS))
+      /* "Troy Smith" is a person; "Troy Police", "Montgomery County",
+       * "Ferguson Protest" are not: a capitalised common word is no
+       * surname (and one "Montgomery County" marked as a person made
+       * every Montgomery of the document one: person_elsewhere). */
+      const gaz_word *next_word =
+          after >= 0 ? word_of(p, (size_t)after) : NULL;
+      if (after >= 0 && is_cap(&t->v[after]) &&
+          !(t->v[after].flags & GM__TOK_ALLCAPS) &&
+          !(next_word && next_word->lower > next_word->upper))
         feature(w, F_given_name_then_capital, 1);
     }
   }

@@ -9,7 +9,7 @@
  * before a demonym; "The city" is no name, "The Valley" is; the
  * recogniser's closed-class and Twitter cues are reported as its
  * reasons; a name inside a feature's ("Mississippi River", "Fort Yuma")
- * is no mention.
+ * is no mention; "Troy Police" is no person's name.
  */
 #include <string.h>
 
@@ -283,6 +283,20 @@ static void test_recognition_cues(void)
 /* A feature's head word around a name makes it part of a longer name the
  * gazetteer does not hold: the river is not the state, the fort not the
  * town. */
+/* A given name before a capitalised word makes a person's name only when
+ * that word is no common word: "Troy Smith" is a man, "Troy Police" are
+ * a town's. */
+static void test_given_name_then_capital(void)
+{
+  const char *man = "The report was written by Troy Smith on Monday.";
+  const char *town = "The report was written by Troy Police on Monday.";
+
+  ok(has_reason(man, 26, "given_name_then_capital") == 1,
+     "Troy Smith: a given name, then a surname");
+  ok(has_reason(town, 26, "given_name_then_capital") == 0,
+     "Troy Police: a given name, then a common word");
+}
+
 static void test_feature_names(void)
 {
   const char *river = "Barges moved up the Mississippi River to Memphis.";
@@ -324,6 +338,7 @@ int main(void)
   test_sure_choices_weigh_more();
   test_recognition_cues();
   test_feature_names();
+  test_given_name_then_capital();
   gm_parser_free(all_matches);
   gm_parser_free(parser);
   gm_gazetteer_close(gaz);
