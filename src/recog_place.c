@@ -470,7 +470,10 @@ static void recognise_one(gm__pipeline *p, gm__work *w)
     const gaz_word *word = word_of(p, (size_t)before);
     if (in_list(prev, feature_prefixes))
       feature(w, F_in_feature_name, 1);
-    else if (word && (word->flags & (GAZ_WORD_GIVEN_F | GAZ_WORD_GIVEN_M)))
+    /* a given name that is mostly a common word ("Even Portugal", "Free
+     * Tibet", "Will") starts a sentence or a slogan as often as a name */
+    else if (word && (word->flags & (GAZ_WORD_GIVEN_F | GAZ_WORD_GIVEN_M)) &&
+             word->lower <= word->upper)
       feature(w, F_after_given_name, 1);
     else if (strcmp(prev, "the") == 0 && !sentence_initial &&
              (size_t)before != s->tok_start)

@@ -9,7 +9,8 @@
  * before a demonym; "The city" is no name, "The Valley" is; the
  * recogniser's closed-class and Twitter cues are reported as its
  * reasons; a name inside a feature's ("Mississippi River", "Fort Yuma")
- * is no mention; "Troy Police" is no person's name.
+ * is no mention; "Troy Police" and "Even Portugal" are no person's
+ * names.
  */
 #include <string.h>
 
@@ -297,6 +298,20 @@ static void test_given_name_then_capital(void)
      "Troy Police: a given name, then a common word");
 }
 
+/* A name after a given name is a surname, unless that given name is
+ * mostly a common word: "John Kirby", but "Even Portugal", "Free Tibet". */
+static void test_after_given_name(void)
+{
+  const char *person = "The spokesman John Kirby said so on Monday.";
+  const char *even = "Even Portugal and Spain scored well.";
+
+  ok(has_reason(person, 19, "after_given_name") == 1,
+     "John Kirby: Kirby after a given name");
+  ok(has_reason(even, 5, "after_given_name") == 0,
+     "Even Portugal: 'Even' is a common word first");
+  ok(parse_at(even, 5) == 2264397, "Even Portugal: Portugal is kept");
+}
+
 static void test_feature_names(void)
 {
   const char *river = "Barges moved up the Mississippi River to Memphis.";
@@ -339,6 +354,7 @@ int main(void)
   test_recognition_cues();
   test_feature_names();
   test_given_name_then_capital();
+  test_after_given_name();
   gm_parser_free(all_matches);
   gm_parser_free(parser);
   gm_gazetteer_close(gaz);
