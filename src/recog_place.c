@@ -39,7 +39,7 @@ static const char *const titles[] = {
     "coach", "director", "ambassador", "chancellor", "commander", "admiral",
     "mayor", "deputy", "premier", "father", "brother", "sister", "uncle",
     "aunt", "actor", "actress", "singer", "player", "striker", "manager",
-    "author", "journalist", "reporter", "analyst", "dubbed", "named", NULL};
+    "author", "journalist", "reporter", "analyst", NULL};
 static const char *const admin_suffixes[] = {
     "region", "regions", "oblast", "province", "provinces", "county",
     "state", "district", "governorate", "prefecture", "municipality",

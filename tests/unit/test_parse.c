@@ -312,6 +312,17 @@ static void test_after_given_name(void)
   ok(parse_at(even, 5) == 2264397, "Even Portugal: Portugal is kept");
 }
 
+/* "named X" names towns as often as people: no title. */
+static void test_named(void)
+{
+  const char *town = "The settlement was named Harrison in 1840.";
+  const char *person = "The letter was signed by General Harrison in 1840.";
+
+  ok(has_reason(town, 25, "after_title") == 0, "named Harrison: no title");
+  ok(has_reason(person, 33, "after_title") == 1,
+     "General Harrison: a title");
+}
+
 static void test_feature_names(void)
 {
   const char *river = "Barges moved up the Mississippi River to Memphis.";
@@ -355,6 +366,7 @@ int main(void)
   test_feature_names();
   test_given_name_then_capital();
   test_after_given_name();
+  test_named();
   gm_parser_free(all_matches);
   gm_parser_free(parser);
   gm_gazetteer_close(gaz);
