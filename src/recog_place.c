@@ -270,6 +270,16 @@ static int in_handle(const gm__pipeline *p, const gm__token *first)
   return i > 0 && p->text[i - 1] == '@';
 }
 
+/* A word that, capitalised after a name, makes it part of a longer
+ * name: no surname ("Huntington Creek", "Madison Avenue", "Huntington
+ * North High School"; SUBTLEX-US capitalises "Creek" of Dawson's Creek). */
+static int names_a_part(const char *next)
+{
+  return in_list(next, feature_heads) || in_list(next, org_after) ||
+         in_list(next, admin_suffixes) || in_list(next, city_suffixes) ||
+         in_list(next, compass_words);
+}
+
 static const gaz_word *word_of(const gm__pipeline *p, size_t i)
 {
   return gm__token_word(p, i);
@@ -442,7 +452,8 @@ static void recognise_one(gm__pipeline *p, gm__work *w)
           after >= 0 ? word_of(p, (size_t)after) : NULL;
       if (after >= 0 && is_cap(&t->v[after]) &&
           !(t->v[after].flags & GM__TOK_ALLCAPS) &&
-          !(next_word && next_word->lower > next_word->upper))
+          !(next_word && next_word->lower > next_word->upper) &&
+          !names_a_part(next))
         feature(w, F_given_name_then_capital, 1);
     }
   }

@@ -296,6 +296,9 @@ static void test_given_name_then_capital(void)
      "Troy Smith: a given name, then a surname");
   ok(has_reason(town, 26, "given_name_then_capital") == 0,
      "Troy Police: a given name, then a common word");
+  ok(has_reason("The report was written by Troy Creek on Monday.", 26,
+                "given_name_then_capital") == 0,
+     "Troy Creek: a given name, then a feature's head word");
 }
 
 /* A name after a given name is a surname, unless that given name is
