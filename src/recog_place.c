@@ -287,7 +287,7 @@ static const gaz_word *word_of(const gm__pipeline *p, size_t i)
 
 /* What the match's usable postings can name. */
 typedef struct kinds {
-  int region, country, demonym_only, demonym, primary, code;
+  int region, country, continent, demonym_only, demonym, primary, code;
   int capital;   /* a national or provincial capital by its own name */
   uint32_t max_population;
 } kinds;
@@ -318,6 +318,8 @@ static kinds kinds_of(const gm__pipeline *p, const gm__work *w)
       k.capital = 1;
     if (e->fclass == 'A' && GM__FCODE_STARTS(e, "PCL"))
       k.country = 1;
+    if (e->fclass == 'L' && GM__FCODE_IS(e, "CONT"))
+      k.continent = 1;
     if (e->population > k.max_population)
       k.max_population = e->population;
   }
@@ -417,6 +419,8 @@ static void recognise_one(gm__pipeline *p, gm__work *w)
   /* what it can name */
   if (k.country)
     feature(w, F_can_be_country, 1);
+  else if (k.continent)
+    feature(w, F_can_be_continent, 1);
   else if (k.region)
     feature(w, F_can_be_region, 1);
   feature(w, F_log_population, log10(1.0 + k.max_population));

@@ -315,6 +315,16 @@ static void test_after_given_name(void)
   ok(parse_at(even, 5) == 2264397, "Even Portugal: Portugal is kept");
 }
 
+/* A continent's name is weighed apart from other regions'. */
+static void test_continent(void)
+{
+  const char *text = "Trade grew in Europe and in Bavaria.";
+
+  ok(has_reason(text, 14, "can_be_continent") == 1, "Europe: a continent");
+  ok(has_reason(text, 14, "can_be_region") == 0, "Europe: no other region");
+  ok(has_reason(text, 28, "can_be_continent") == 0, "Bavaria: no continent");
+}
+
 /* "named X" names towns as often as people: no title. */
 static void test_named(void)
 {
@@ -370,6 +380,7 @@ int main(void)
   test_given_name_then_capital();
   test_after_given_name();
   test_named();
+  test_continent();
   gm_parser_free(all_matches);
   gm_parser_free(parser);
   gm_gazetteer_close(gaz);
