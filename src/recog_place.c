@@ -280,6 +280,21 @@ static int names_a_part(const char *next)
          in_list(next, compass_words);
 }
 
+/* "MT @Independent:", "RT @user": a word right before an @handle
+ * introduces the account's words (MT, a modified tweet) more often than
+ * it names a place. */
+static int before_handle(const gm__pipeline *p, const gm__token *last)
+{
+  size_t i = last->end;
+
+  while (i < p->text_len && p->text[i] == ' ')
+    i++;
+  return i + 1 < p->text_len && p->text[i] == '@' &&
+         (p->text[i + 1] == '_' ||
+          (p->text[i + 1] >= '0' && p->text[i + 1] <= '9') ||
+          ((p->text[i + 1] | 0x20) >= 'a' && (p->text[i + 1] | 0x20) <= 'z'));
+}
+
 static const gaz_word *word_of(const gm__pipeline *p, size_t i)
 {
   return gm__token_word(p, i);
@@ -393,6 +408,8 @@ static void recognise_one(gm__pipeline *p, gm__work *w)
   }
   if (in_handle(p, first))
     feature(w, F_in_handle, 1);
+  else if (before_handle(p, &t->v[w->tok_end - 1]))
+    feature(w, F_before_handle, 1);
 
   /* case and position; in a text without capitals every name is read
    * as if capitalised, and the other signals decide (Ju2016) */

@@ -279,6 +279,15 @@ static void test_recognition_cues(void)
   ok(parse_at("RT @MSF_USA: vaccinations begin in Liberia.", 8) == 0,
      "@MSF_USA: no place");
   ok(parse_at(handle, 29) == 6252001, "in USA: the United States");
+  /* MT, a modified tweet, introduces the account's words */
+  ok(has_reason("Sad news MT @Independent: Ebola virus spreads", 9,
+                "before_handle") == 1,
+     "MT @Independent: before a handle");
+  ok(parse_at("Sad news MT @Independent: Ebola virus spreads", 9) == 0,
+     "MT @Independent: no Montana");
+  ok(has_reason("Sad news from MT: Ebola virus spreads", 14,
+                "before_handle") == 0,
+     "from MT: no handle after it");
 }
 
 /* A feature's head word around a name makes it part of a longer name the
