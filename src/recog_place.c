@@ -58,7 +58,11 @@ static const char *const org_after[] = {
     "sun", "standard", "guardian", "examiner", "courier", "dispatch",
     "register", "ltd", "plc", "llc", "agency", "ministry", "police",
     "airport", "station", "bridge", "park", "mall", "theatre", "theater",
-    NULL};
+    /* armed forces: "Thirty-ninth New York Volunteers", "Texas National
+     * Guard" */
+    "army", "navy", "marines", "guard", "guards", "troops", "militia",
+    "regiment", "regiments", "battalion", "brigade", "corps", "cavalry",
+    "infantry", "artillery", "volunteers", "rifles", "battery", NULL};
 static const char *const org_heads[] = {
     "organisation", "organization", "council", "committee", "ministry",
     "department", "agency", "union", "association", "centre", "center",

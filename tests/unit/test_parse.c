@@ -360,6 +360,10 @@ static void test_feature_names(void)
   ok(parse_at(river, 20) == 0, "Mississippi River: no mention of the state");
   ok(parse_at(fort, 29) == 0, "Fort Yuma: no mention of the town");
   ok(parse_at(plain, 19) == 4436296, "to Mississippi: the state");
+  /* and an armed force's is an organisation's name */
+  ok(has_reason("He led the Thirty-ninth Kansas Volunteers home.", 24,
+                "organisation_word_after") == 1,
+     "Kansas Volunteers: a regiment's name");
 }
 
 int main(void)
