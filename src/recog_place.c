@@ -299,6 +299,22 @@ static int before_handle(const gm__pipeline *p, const gm__token *last)
           ((p->text[i + 1] | 0x20) >= 'a' && (p->text[i + 1] | 0x20) <= 'z'));
 }
 
+/* Whether token `next` is a capitalised name a title can stand before:
+ * after spaces, or after the period of an abbreviated title ("Sen.
+ * Rand"), not after a sentence's end ("... the King. Officials said"). */
+static int title_of_name(const gm__tokens *t, size_t next)
+{
+  const gm__token *title = &t->v[next - 1];
+  unsigned sep;
+
+  if (next >= t->n || !is_cap(&t->v[next]))
+    return 0;
+  sep = t->v[next].sep;
+  if (sep & ~(unsigned)(GM__SEP_SPACE | GM__SEP_STOP))
+    return 0;
+  return !(sep & GM__SEP_STOP) || title->end - title->start <= 4;
+}
+
 static const gaz_word *word_of(const gm__pipeline *p, size_t i)
 {
   return gm__token_word(p, i);
@@ -484,13 +500,17 @@ static void recognise_one(gm__pipeline *p, gm__work *w)
   }
 
   /* closed classes that a gazetteer also holds as names: "East",
-   * "Southern" (parts of something), "August", "Sunday" (dates) */
+   * "Southern" (parts of something), "August", "Sunday" (dates), and a
+   * title before a name ("Sen. Rand Paul", "Ms. Jennings": codes and
+   * alternate names of regions) */
   if (single) {
     const char *norm = gm__token_norm(t, w->tok_start);
     if (in_list(norm, compass_words))
       feature(w, F_compass_word, 1);
     else if (in_list(norm, calendar_words))
       feature(w, F_calendar_word, 1);
+    else if (in_list(norm, titles) && title_of_name(t, w->tok_end))
+      feature(w, F_title_before_name, 1);
   }
 
   /* the words around it */

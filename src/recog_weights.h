@@ -55,6 +55,7 @@
   X(in_feature_name, -3.158) \
   X(lower_case_hashtag, -0.374) \
   X(can_be_continent, 2.638) \
-  X(before_handle, -1.133)
+  X(before_handle, -1.133) \
+  X(title_before_name, -2.811)
 
 #endif

@@ -334,6 +334,21 @@ static void test_continent(void)
   ok(has_reason(text, 28, "can_be_continent") == 0, "Bavaria: no continent");
 }
 
+/* A title before a name is no place, though "Sen" and "Ms" are
+ * regions' codes; a sentence's end between them breaks the tie. */
+static void test_title_before_name(void)
+{
+  const char *sen = "It passed after Sen. Rand Paul spoke.";
+
+  ok(has_reason(sen, 16, "title_before_name") == 1, "Sen. Rand: a title");
+  ok(parse_at(sen, 16) == 0, "Sen. Rand: no place");
+  ok(has_reason("They met the Minister Ali.", 13, "title_before_name") == 1,
+     "Minister Ali: a title");
+  ok(has_reason("They met the Minister. Officials said so.", 13,
+                "title_before_name") == 0,
+     "the Minister. Officials: a sentence's end, not a name's title");
+}
+
 /* "named X" names towns as often as people: no title. */
 static void test_named(void)
 {
@@ -394,6 +409,7 @@ int main(void)
   test_after_given_name();
   test_named();
   test_continent();
+  test_title_before_name();
   gm_parser_free(all_matches);
   gm_parser_free(parser);
   gm_gazetteer_close(gaz);
