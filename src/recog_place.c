@@ -315,6 +315,23 @@ static int title_of_name(const gm__tokens *t, size_t next)
   return !(sep & GM__SEP_STOP) || title->end - title->start <= 4;
 }
 
+/* "W. T. SHERMAN", "Huey P. Newton": a name right after an initial (one
+ * capital letter and its period) is a surname. Unlike a title's, this
+ * evidence is not spread over the document (person_evidence): a town
+ * "named for James P. Kirkwood" is Kirkwood everywhere else. */
+static int after_initial(const gm__pipeline *p, size_t i)
+{
+  const gm__tokens *t = &p->tokens;
+  const gm__token *initial;
+
+  if (i == 0 || !(t->v[i].sep & GM__SEP_STOP) ||
+      (t->v[i].sep & ~(unsigned)(GM__SEP_SPACE | GM__SEP_STOP)))
+    return 0;
+  initial = &t->v[i - 1];
+  return initial->end - initial->start == 1 && (initial->flags & GM__TOK_CAP) &&
+         p->text[initial->end] == '.';
+}
+
 static const gaz_word *word_of(const gm__pipeline *p, size_t i)
 {
   return gm__token_word(p, i);
@@ -522,6 +539,8 @@ static void recognise_one(gm__pipeline *p, gm__work *w)
     feature(w, F_place_modifier, 1);
   if (before >= 0 && in_list(prev, titles))
     feature(w, F_after_title, 1);
+  else if (after_initial(p, w->tok_start))
+    feature(w, F_after_initial, 1);
   if (before >= 0 && is_cap(&t->v[before]) && (size_t)before >= s->tok_start) {
     const gaz_word *word = word_of(p, (size_t)before);
     if (in_list(prev, feature_prefixes))

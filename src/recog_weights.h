@@ -56,6 +56,7 @@
   X(lower_case_hashtag, -0.374) \
   X(can_be_continent, 2.638) \
   X(before_handle, -1.133) \
-  X(title_before_name, -2.811)
+  X(title_before_name, -2.811) \
+  X(after_initial, -2.233)
 
 #endif

@@ -349,6 +349,16 @@ static void test_title_before_name(void)
      "the Minister. Officials: a sentence's end, not a name's title");
 }
 
+/* A name after an initial is a surname: "W. T. Sherman". */
+static void test_after_initial(void)
+{
+  const char *text = "Report of General W. T. Sherman from Atlanta.";
+
+  ok(has_reason(text, 24, "after_initial") == 1, "W. T. Sherman: a surname");
+  ok(parse_at(text, 24) == 0, "W. T. Sherman: no place");
+  ok(has_reason(text, 37, "after_initial") == 0, "from Atlanta: no initial");
+}
+
 /* "named X" names towns as often as people: no title. */
 static void test_named(void)
 {
@@ -410,6 +420,7 @@ int main(void)
   test_named();
   test_continent();
   test_title_before_name();
+  test_after_initial();
   gm_parser_free(all_matches);
   gm_parser_free(parser);
   gm_gazetteer_close(gaz);
