@@ -315,6 +315,18 @@ static int title_of_name(const gm__tokens *t, size_t next)
   return !(sep & GM__SEP_STOP) || title->end - title->start <= 4;
 }
 
+/* "Morton's Ford", "Cole's Island": a feature named for its owner; token
+ * `end` is the "s" after the name's apostrophe. */
+static int possessive_feature(const gm__tokens *t, size_t end)
+{
+  if (end + 1 >= t->n || t->v[end].sep != GM__SEP_APOS ||
+      t->v[end].end - t->v[end].start != 1 ||
+      strcmp(gm__token_norm(t, end), "s") != 0 ||
+      t->v[end + 1].sep != GM__SEP_SPACE || !is_cap(&t->v[end + 1]))
+    return 0;
+  return in_list(gm__token_norm(t, end + 1), feature_heads);
+}
+
 /* "W. T. SHERMAN", "Huey P. Newton": a name right after an initial (one
  * capital letter and its period) is a surname. Unlike a title's, this
  * evidence is not spread over the document (person_evidence): a town
@@ -575,8 +587,9 @@ static void recognise_one(gm__pipeline *p, gm__work *w)
     w->cues |= GM__CUE_CITY_SUFFIX;
   } else if (after >= 0 && in_list(next, org_after) && is_cap(&t->v[after])) {
     feature(w, F_organisation_word_after, 1);
-  } else if (after >= 0 && in_list(next, feature_heads) &&
-             is_cap(&t->v[after])) {
+  } else if ((after >= 0 && in_list(next, feature_heads) &&
+              is_cap(&t->v[after])) ||
+             possessive_feature(t, w->tok_end)) {
     feature(w, F_in_feature_name, 1);
   } else if (after >= 0 && is_cap(&t->v[after]) && !k.region &&
              !in_list(next, calendar_words)) {

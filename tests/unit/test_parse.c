@@ -385,6 +385,12 @@ static void test_feature_names(void)
   ok(parse_at(river, 20) == 0, "Mississippi River: no mention of the state");
   ok(parse_at(fort, 29) == 0, "Fort Yuma: no mention of the town");
   ok(parse_at(plain, 19) == 4436296, "to Mississippi: the state");
+  ok(has_reason("The brigade crossed at Morton's Ford at dawn.", 23,
+                "in_feature_name") == 1,
+     "Morton's Ford: Morton is in a ford's name");
+  ok(has_reason("The brigade reached Morton's camp at dawn.", 20,
+                "in_feature_name") == 0,
+     "Morton's camp: no feature's name");
   /* and an armed force's is an organisation's name */
   ok(has_reason("He led the Thirty-ninth Kansas Volunteers home.", 24,
                 "organisation_word_after") == 1,
