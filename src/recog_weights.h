@@ -54,7 +54,7 @@
   X(calendar_word, -2.770) \
   X(in_feature_name, -3.158) \
   X(lower_case_hashtag, -0.374) \
-  X(can_be_continent, 2.638) \
+  X(can_be_continent, 2.400) \
   X(before_handle, -1.133) \
   X(title_before_name, -2.811) \
   X(after_initial, -2.233)
