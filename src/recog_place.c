@@ -489,7 +489,7 @@ static void recognise_one(gm__pipeline *p, gm__work *w)
     feature(w, F_can_be_continent, 1);
   else if (k.region)
     feature(w, F_can_be_region, 1);
-  feature(w, F_log_population, log10(1.0 + k.max_population));
+  feature(w, F_log_max_population, log10(1.0 + k.max_population));
   if (k.capital)
     feature(w, F_can_be_capital, 1);
   if (!k.primary && !k.demonym_only && !k.region && k.max_population < 10000)

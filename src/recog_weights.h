@@ -21,7 +21,7 @@
   X(multi_word, 0.478) \
   X(can_be_country, 3.348) \
   X(can_be_region, 1.402) \
-  X(log_population, 0.012) \
+  X(log_max_population, 0.012) \
   X(alternate_name_of_small_place, -1.948) \
   X(small_places_only, -1.279) \
   X(capitalised_word, -1.005) \
