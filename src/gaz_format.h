@@ -8,7 +8,9 @@
  *
  *   header      magic, version, sizes, checksums, data version
  *   sections    STRINGS  NUL-terminated UTF-8, referenced by u32 offset;
- *                        offset 0 is the empty string
+ *                        offset 0 is the empty string; each string is
+ *                        there once (interned), so equal offsets are
+ *                        equal strings and readers compare offsets
  *               ENTRIES  gaz_entry[n]
  *               REGIONS  gaz_region[n]
  *               MEMBERS  u32[] region indexes of composite regions

@@ -85,15 +85,14 @@ static int is_admin1(const gaz_entry *e)
 }
 
 /* Is city c the seat of admin unit u (or the capital of u's country)? */
-static int seat_of(const gm_gazetteer *g, const gaz_entry *c,
-                   const gaz_entry *u)
+static int seat_of(const gaz_entry *c, const gaz_entry *u)
 {
   if (c->fclass != 'P' || !is_admin1(u) ||
       memcmp(c->country, u->country, 2) != 0)
     return 0;
   return GM__FCODE_IS(c, "PPLC") ||
          (GM__FCODE_IS(c, "PPLA") &&
-          strcmp(gm__gaz_str(g, c->admin1), gm__gaz_str(g, u->admin1)) == 0);
+          gm__gaz_same_str(c->admin1, u->admin1));
 }
 
 /* For admin unit e: is it named after another large city of its country
@@ -111,11 +110,11 @@ static void named_after_city(const gm_gazetteer *g, const gm_posting *p,
     const gaz_entry *o = gm__gaz_entry(g, p[i].entry);
     if (!o || o == e)
       continue;
-    if (seat_of(g, e, o)) {
+    if (seat_of(e, o)) {
       f[GM__RF_seat_of_same_named_unit] = 1;
       return;
     }
-    if (is_admin1(e) && o->fclass == 'P' && !seat_of(g, o, e) &&
+    if (is_admin1(e) && o->fclass == 'P' && !seat_of(o, e) &&
         memcmp(o->country, e->country, 2) == 0 &&
         (o->population >= 50000 || GM__FCODE_IS(o, "PPLA")))
       f[GM__RF_named_after_its_city] = 1;

@@ -39,6 +39,14 @@ static inline const char *gm__gaz_str(const gm_gazetteer *g, uint32_t off)
              : "";
 }
 
+/* Whether the strings at offsets a and b are equal: the builder interns
+ * every string (gm__b_intern), so equal strings share one offset and no
+ * byte of the pool need be read. */
+static inline int gm__gaz_same_str(uint32_t a, uint32_t b)
+{
+  return a == b;
+}
+
 /* Whether an entry's feature code is (starts with) a literal: strcmp
  * (strncmp) on the NUL-terminated code without a call, for the resolver's
  * and recogniser's tests of every candidate. The literal has at most 5

@@ -56,7 +56,7 @@ typedef struct context {
   size_t n_countries;
   struct {
     char country[2];
-    const char *admin1;
+    uint32_t admin1;       /* string offset (interned) */
   } admin1[MAX_CONTEXT];
   size_t n_admin1;
   struct {
@@ -153,15 +153,13 @@ static int has_country(const context *c, const char *cc)
   return 0;
 }
 
-static int has_admin1(const gm__pipeline *p, const context *c,
-                      const gaz_entry *e)
+static int has_admin1(const context *c, const gaz_entry *e)
 {
-  const char *a1 = gm__gaz_str(p->gaz, e->admin1);
-  if (!*a1)
+  if (!e->admin1)   /* offset 0: the empty string */
     return 0;
   for (size_t i = 0; i < c->n_admin1; i++)
     if (memcmp(c->admin1[i].country, e->country, 2) == 0 &&
-        strcmp(c->admin1[i].admin1, a1) == 0)
+        gm__gaz_same_str(c->admin1[i].admin1, e->admin1))
       return 1;
   return 0;
 }
@@ -193,8 +191,7 @@ static int inside(const gm__pipeline *p, const gaz_entry *e,
   if (is_country(r))
     return 1;
   if (is_admin1(r))
-    return strcmp(gm__gaz_str(p->gaz, e->admin1),
-                  gm__gaz_str(p->gaz, r->admin1)) == 0;
+    return gm__gaz_same_str(e->admin1, r->admin1);
   return 0;
 }
 
@@ -446,7 +443,7 @@ static void round_features(const gm__pipeline *p, const context *c,
   if (c) {
     if (!is_country(e) && e->country[0] && has_country(c, e->country))
       set(k, GM__RF_country_context, 1);
-    if (!is_admin1(e) && has_admin1(p, c, e))
+    if (!is_admin1(e) && has_admin1(c, e))
       set(k, GM__RF_admin1_context, 1);
     /* Countries and continents are too large for a point's distance to
      * mean anything; admin units and places are not. Beyond 500 km
@@ -717,7 +714,7 @@ static void add_regions(const gm__pipeline *p, context *c, const gaz_entry *e)
     memcpy(c->countries[c->n_countries++], e->country, 2);
   } else if (is_admin1(e) && c->n_admin1 < MAX_CONTEXT) {
     memcpy(c->admin1[c->n_admin1].country, e->country, 2);
-    c->admin1[c->n_admin1++].admin1 = gm__gaz_str(p->gaz, e->admin1);
+    c->admin1[c->n_admin1++].admin1 = e->admin1;
   } else if (e->region >= 0 &&
              gm_gazetteer_region(p->gaz, (uint32_t)e->region, &r) == 0 &&
              r.kind == GM_REGION_COMPOSITE) {
@@ -729,7 +726,7 @@ static void add_regions(const gm__pipeline *p, context *c, const gaz_entry *e)
         continue;
       if (is_admin1(me) && c->n_admin1 < MAX_CONTEXT) {
         memcpy(c->admin1[c->n_admin1].country, me->country, 2);
-        c->admin1[c->n_admin1++].admin1 = gm__gaz_str(p->gaz, me->admin1);
+        c->admin1[c->n_admin1++].admin1 = me->admin1;
       } else if (is_country(me) && c->n_countries < MAX_CONTEXT) {
         memcpy(c->countries[c->n_countries++], me->country, 2);
       }
