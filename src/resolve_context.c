@@ -391,7 +391,7 @@ static void candidate_fixed(const gm__pipeline *p, const group *g, size_t k,
   const gm__work *w = g->first;
   unsigned cues = w->cues & (GM__CUE_ADMIN_SUFFIX | GM__CUE_CITY_SUFFIX);
   gm__fixed_slot *slot = NULL;
-  double f[GM__N_RESOLVE_FEATURES] = {0};
+  double f[GM__N_RESOLVE_FEATURES];
 
   if (p->fixed_memo && !g->contained) {
     uint64_t h = ((uint64_t)(uintptr_t)w->postings * 0x9E3779B97F4A7C15ull) ^
@@ -405,6 +405,8 @@ static void candidate_fixed(const gm__pipeline *p, const group *g, size_t k,
       return;
     }
   }
+  /* Zeroed only now: most candidates come from the memo. */
+  memset(f, 0, sizeof f);
   fixed_features(p, g, e, w->postings[k].how, f);
   gm__sparse_from_dense(out, f);
   if (slot)
@@ -460,7 +462,7 @@ static void round_features(const gm__pipeline *p, const context *c,
   }
 }
 
-/* The features of entry e for group gi (f zeroed by the caller). */
+/* The features of entry e for group gi, into f (all of it written). */
 static void features(const gm__pipeline *p, const context *c,
                      const group *gs, uint32_t gi, const gaz_entry *e,
                      unsigned how, const gaz_entry *container, double *f)
@@ -468,6 +470,8 @@ static void features(const gm__pipeline *p, const context *c,
   feature_sink k = {.dense = f};
   gm__candidate cand = {.known = 0};
 
+  for (int i = 0; i < GM__N_RESOLVE_FEATURES; i++)
+    f[i] = 0;
   fixed_features(p, &gs[gi], e, how, f);
   round_features(p, c, gs, gi, e, &cand, container, &k);
 }
@@ -479,8 +483,6 @@ static double score(const gm__pipeline *p, const context *c, const group *gs,
                     uint32_t gi, const gaz_entry *e, unsigned how,
                     const gaz_entry *container, double *f)
 {
-  for (int i = 0; i < GM__N_RESOLVE_FEATURES; i++)
-    f[i] = 0;
   features(p, c, gs, gi, e, how, container, f);
   return gm__feature_score(f);
 }
@@ -492,9 +494,10 @@ static double round_score(const gm__pipeline *p, const context *c,
                           const group *gs, uint32_t gi, const gaz_entry *e,
                           const gaz_entry *container, gm__candidate *cand)
 {
-  gm__sparse_features now = {.n = 0};
+  gm__sparse_features now;   /* only n: its lists are read up to it */
   feature_sink k = {.sparse = &now};
 
+  now.n = 0;
   round_features(p, c, gs, gi, e, cand, container, &k);
   return gm__sparse_score(&cand->fixed, &now);
 }
@@ -856,7 +859,8 @@ static int alternatives(gm__pipeline *p, const context *c, group *gs,
     p->alts[at] = top[k];
     if (p->opt.explain_alternatives) {
       const gm_posting *ps = &w->postings[from[k]];
-      score(p, c, gs, gi, gm__gaz_entry(p->gaz, ps->entry), ps->how, cont, f);
+      features(p, c, gs, gi, gm__gaz_entry(p->gaz, ps->entry), ps->how, cont,
+               f);
       if (explain_alternative(p, at, f))
         return GM_ENOMEM;
     }
@@ -955,8 +959,8 @@ int gm__resolve(gm__pipeline *p)
       double f[GM__N_RESOLVE_FEATURES];
       gm_reason r[GM__MAX_REASONS];
       size_t n_r;
-      score(p, c, gs, w->group, e, how_of(w, w->entry),
-            container_of(p, gs, w), f);
+      features(p, c, gs, w->group, e, how_of(w, w->entry),
+               container_of(p, gs, w), f);
       n_r = feature_reasons(f, r, GM__MAX_REASONS);
       for (size_t k = 0; k < n_r; k++)
         gm__reason(w, r[k].signal, r[k].value, r[k].weight);
