@@ -865,9 +865,7 @@ static void document_features(gm__pipeline *p)
       for (size_t a = 0; a < d.n_admin1 && !in_admin1; a++)
         in_admin1 = !memcmp(d.admin1[a].country, e->country, 2) &&
                     e->admin1 &&
-                    (e->admin1 == d.admin1[a].admin1 ||
-                     !strcmp(gm__gaz_str(p->gaz, e->admin1),
-                             gm__gaz_str(p->gaz, d.admin1[a].admin1)));
+                    gm__gaz_same_str(e->admin1, d.admin1[a].admin1);
     }
     if (in_admin1)
       feature(w, F_admin1_in_document, 1);
