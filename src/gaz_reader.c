@@ -325,9 +325,17 @@ int gm_gazetteer_postings(const gm_gazetteer *g, const char *key,
                           size_t key_len, const gm_posting **postings,
                           size_t *n, int *is_prefix)
 {
+  return gm__gaz_postings(g, key, key_len, gm__hash(key, key_len), postings,
+                          n, is_prefix);
+}
+
+int gm__gaz_postings(const gm_gazetteer *g, const char *key, size_t key_len,
+                     uint64_t hash, const gm_posting **postings, size_t *n,
+                     int *is_prefix)
+{
   const gaz_slot *slots = (const gaz_slot *)g->sec[GAZ_SEC_SLOTS];
   size_t mask = g->n[GAZ_SEC_SLOTS] - 1;
-  uint32_t h = (uint32_t)gm__hash(key, key_len);
+  uint32_t h = (uint32_t)hash;
 
   *postings = NULL;
   *n = 0;

@@ -54,6 +54,11 @@ static inline int gm__gaz_same_str(uint32_t a, uint32_t b)
 #define GM__FCODE_IS(e, lit) (memcmp((e)->fcode, lit, sizeof lit) == 0)
 #define GM__FCODE_STARTS(e, lit) (memcmp((e)->fcode, lit, sizeof lit - 1) == 0)
 
+/* gm_gazetteer_postings for a key whose gm__hash the caller has. */
+int gm__gaz_postings(const gm_gazetteer *g, const char *key, size_t key_len,
+                     uint64_t hash, const gm_posting **postings, size_t *n,
+                     int *is_prefix);
+
 /* The lexicon's record of a normalised word, or NULL. */
 const gaz_word *gm__gaz_word(const gm_gazetteer *g, const char *key,
                              size_t key_len);

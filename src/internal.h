@@ -46,6 +46,10 @@ FILE *gm__temp_file(const char *name);
 
 /* FNV-1a, 64 bits: the hash of the on-disk name index. */
 uint64_t gm__hash(const char *s, size_t len);
+/* gm__hash of a key that is the one hashed into h followed by s:
+ * gm__hash(a + b) = gm__hash_more(gm__hash(a), b), so a key that grows
+ * (the matcher's) is hashed one piece at a time. */
+uint64_t gm__hash_more(uint64_t h, const char *s, size_t len);
 
 /* ---------------------------------------------------------------- tokens */
 

@@ -69,52 +69,64 @@ static int build_key(gm__pipeline *p, size_t a, size_t b)
   return 0;
 }
 
-/* The key of tokens [a, j) grown to [a, j + 1) in p->key (j == a: the
- * first token): matching tries ever longer keys from one token, and
- * building each anew was most of its copying. 0 or GM_ENOMEM. */
+/* The key of tokens [a, j) grown to [a, j + 1) in p->key, and its hash
+ * in p->key_hash (j == a: the first token): matching tries ever longer
+ * keys from one token, and building and hashing each anew was most of
+ * its work. 0 or GM_ENOMEM. */
 static int extend_key(gm__pipeline *p, size_t a, size_t j)
 {
-  if (j == a)
-    p->key.len = 0;
-  else if (gm__buf_putc(&p->key, ' '))
+  const char *word = gm__token_norm(&p->tokens, j);
+  size_t len = p->tokens.v[j].norm_len;
+  gm__buf *k = &p->key;
+  char *d;
+
+  if (j == a) {
+    k->len = 0;
+    p->key_hash = gm__hash(NULL, 0);
+  }
+  /* Room for a space, the word and the NUL the buffer keeps. */
+  if (gm__grow(&k->data, &k->cap, k->len + len + 2, 1))
     return GM_ENOMEM;
-  return gm__buf_append(&p->key, gm__token_norm(&p->tokens, j),
-                        p->tokens.v[j].norm_len);
+  d = k->data + k->len;
+  if (j > a)
+    *d++ = ' ';
+  memcpy(d, word, len);
+  d[len] = '\0';
+  p->key_hash = gm__hash_more(p->key_hash, d - (j > a), len + (j > a));
+  k->len += len + (j > a);
+  return 0;
+}
+
+/* The cache slot of a key of len bytes whose gm__hash is h, or NULL
+ * when there is no cache or the key is too long for it. */
+static gm__probe_slot *probe_slot(const gm__pipeline *p, uint64_t h,
+                                  size_t len)
+{
+  if (!p->probes || len > GM__PROBE_KEY)
+    return NULL;
+  return &p->probes[(h >> 32) & (GM__PROBE_SLOTS - 1)];
 }
 
 /* gm_gazetteer_postings for p->key, through the parser's cache of
  * answers (when it has one; short keys only). */
-/* The cache slot of a key, or NULL when there is no cache or the key is
- * too long for it. */
-static gm__probe_slot *probe_slot(const gm__pipeline *p, const char *key,
-                                  size_t len)
-{
-  uint64_t h = 14695981039346656037ull;
-
-  if (!p->probes || len > GM__PROBE_KEY)
-    return NULL;
-  for (size_t i = 0; i < len; i++)
-    h = (h ^ (unsigned char)key[i]) * 1099511628211ull;
-  return &p->probes[(h >> 32) & (GM__PROBE_SLOTS - 1)];
-}
-
 static int postings(gm__pipeline *p, const gm_posting **post, size_t *n,
                     int *prefix)
 {
   const char *key = p->key.data;
   size_t len = p->key.len;
-  gm__probe_slot *slot = probe_slot(p, key, len);
+  gm__probe_slot *slot = probe_slot(p, p->key_hash, len);
   int rc;
 
   if (!slot)
-    return gm_gazetteer_postings(p->gaz, key, len, post, n, prefix);
+    return gm__gaz_postings(p->gaz, key, len, p->key_hash, post, n, prefix);
   if (slot->len == len && memcmp(slot->key, key, len) == 0) {
     *post = slot->postings;
     *n = slot->n_postings;
     *prefix = slot->prefix;
     return 0;
   }
-  if ((rc = gm_gazetteer_postings(p->gaz, key, len, post, n, prefix)))
+  if ((rc = gm__gaz_postings(p->gaz, key, len, p->key_hash, post, n,
+                             prefix)))
     return rc;
   *slot = (gm__probe_slot){.postings = *post, .n_postings = (uint32_t)*n,
                            .len = (uint8_t)len, .prefix = *prefix != 0};
@@ -337,7 +349,7 @@ const gaz_word *gm__token_word(const gm__pipeline *p, size_t i)
 {
   const char *key = gm__token_norm(&p->tokens, i);
   size_t len = p->tokens.v[i].norm_len;
-  gm__probe_slot *slot = probe_slot(p, key, len);
+  gm__probe_slot *slot = probe_slot(p, gm__hash(key, len), len);
 
   if (!slot || slot->len != len || memcmp(slot->key, key, len) != 0)
     return gm__gaz_word(p->gaz, key, len);

@@ -132,6 +132,7 @@ typedef struct gm__pipeline {
   gm__work *work;
   size_t n_work, cap_work;
   gm__buf key;                    /* matcher's key under construction */
+  uint64_t key_hash;              /* gm__hash of key */
   gm__probe_slot *probes;         /* GM__PROBE_SLOTS, or NULL */
   gm_alternative *alts;
   size_t n_alts, cap_alts;

@@ -130,7 +130,11 @@ FILE *gm__temp_file(const char *name)
 
 uint64_t gm__hash(const char *s, size_t len)
 {
-  uint64_t h = 14695981039346656037ull;
+  return gm__hash_more(14695981039346656037ull, s, len);
+}
+
+uint64_t gm__hash_more(uint64_t h, const char *s, size_t len)
+{
   for (size_t i = 0; i < len; i++) {
     h ^= (unsigned char)s[i];
     h *= 1099511628211ull;
