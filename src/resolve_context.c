@@ -85,6 +85,8 @@ struct gm__candidate {
   double cos_lat;          /* when known & KNOWN_POINT */
   double xyz[3];           /* when known & KNOWN_POINT: see ecef_km */
   unsigned known;
+  int usable;              /* an entry that can be the group's sense
+                              (candidate_role): the rounds ask once */
 };
 enum { KNOWN_POINT = 1 };
 
@@ -634,10 +636,11 @@ static void choose(gm__pipeline *p, const context *c, group *gs, uint32_t gi)
   uint32_t chosen = GM_NO_ENTRY;
 
   for (size_t i = 0; i < n; i++) {
-    const gaz_entry *e = gm__gaz_entry(p->gaz, w->postings[i].entry);
+    const gaz_entry *e;
     double s;
-    if (!e || !candidate_role(w, i, e))
+    if (!g->cands[i].usable)
       continue;
+    e = gm__gaz_entry(p->gaz, w->postings[i].entry);
     s = g->cands[i].fixed.n <= GM__SPARSE_FEATURES
             ? round_score(p, c, gs, gi, e, cont, &g->cands[i])
             : score(p, c, gs, gi, e, w->postings[i].how, cont, f);
@@ -685,7 +688,8 @@ static int score_space(gm__pipeline *p, group *gs, size_t n)
     gs[i].cands = p->cands + total;
     for (size_t k = 0; k < n_candidates(g); k++) {
       const gaz_entry *e = gm__gaz_entry(p->gaz, w->postings[k].entry);
-      if (!e || !candidate_role(w, k, e))
+      g->cands[k].usable = e && candidate_role(w, k, e);
+      if (!g->cands[k].usable)
         continue;
       candidate_fixed(p, g, k, e, &g->cands[k].fixed);
       g->cands[k].known = 0;
