@@ -68,6 +68,9 @@ void gm_parser_free(gm_parser *ps)
   free(ps->p.alt_reason_start);
   free(ps->p.cand_scores);
   free(ps->p.cands);
+  free(ps->p.groups);
+  free(ps->p.group_slots);
+  free(ps->p.context);
   free(ps->p.km_memo);
   free(ps->p.point_memo);
   free(ps->p.fixed_memo);

@@ -114,8 +114,11 @@ typedef struct gm__point_slot {
 /* One remembered set of a candidate's fixed features (resolver). */
 typedef struct gm__fixed_slot gm__fixed_slot;
 
-/* The resolver's record of one candidate entry (resolve_context.c). */
+/* The resolver's record of one candidate entry, of one group of
+ * mentions, and of an article's context (resolve_context.c). */
 typedef struct gm__candidate gm__candidate;
+typedef struct gm__group gm__group;
+typedef struct gm__context gm__context;
 
 typedef struct gm__pipeline {
   const gm_gazetteer *gaz;
@@ -151,6 +154,11 @@ typedef struct gm__pipeline {
   size_t cap_cand_scores;
   gm__candidate *cands;           /* and what the rounds keep of each */
   size_t cap_cands;
+  gm__group *groups;              /* the article's groups of mentions */
+  size_t cap_groups;
+  uint32_t *group_slots;          /* and the hash table that makes them */
+  size_t cap_group_slots;
+  gm__context *context;           /* NULL until the first article */
   gm__km_slot *km_memo;           /* 2^GM__KM_SLOT_BITS, or NULL:
                                      PROJ's distances, two slots a set */
   gm__point_slot *point_memo;     /* 2^GM__POINT_SLOT_BITS, or NULL:

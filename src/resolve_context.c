@@ -28,7 +28,7 @@
 #define MAX_CONTEXT 128
 #define DISTANCE_CAP_KM 500.0  /* farther says nothing more */
 
-typedef struct group {
+struct gm__group {
   const gm__work *first;   /* a representative mention */
   uint32_t entry;          /* current choice */
   double score, margin;
@@ -49,9 +49,10 @@ typedef struct group {
   gm__candidate *cands;
   const gm__work *contained;  /* the X of an "X, Y" that this group is
                                  the Y of, or NULL */
-} group;
+};
+typedef gm__group group;
 
-typedef struct context {
+struct gm__context {
   char countries[MAX_CONTEXT][2];
   size_t n_countries;
   struct {
@@ -75,7 +76,8 @@ typedef struct context {
   double n_resolved;      /* resolved groups with a country, so counted */
   double far_signal;      /* the distance signal at DISTANCE_CAP_KM: most
                              candidates' value, computed once */
-} context;
+};
+typedef gm__context context;
 
 /* What the resolver keeps of one candidate for all the rounds: its fixed
  * features (score_space) and, once the distance signal has needed them,
@@ -559,7 +561,8 @@ static int same_name(const gm__pipeline *p, const gm__work *a,
          gm__same_name(p, a, b);
 }
 
-/* Give every kept mention a group index; returns the number of groups. */
+/* Give every kept mention a group index; the groups in p->groups (room
+ * kept for the next article: every group made is written whole). */
 static int make_groups(gm__pipeline *p, group **out, size_t *n_groups)
 {
   size_t cap = 16, n = 0;
@@ -568,13 +571,13 @@ static int make_groups(gm__pipeline *p, group **out, size_t *n_groups)
 
   while (cap < p->n_work * 2)
     cap *= 2;
-  slots = malloc(cap * sizeof *slots);
-  g = calloc(p->n_work ? p->n_work : 1, sizeof *g);
-  if (!slots || !g) {
-    free(slots);
-    free(g);
+  if (gm__grow(&p->group_slots, &p->cap_group_slots, cap,
+               sizeof *p->group_slots) ||
+      gm__grow(&p->groups, &p->cap_groups, p->n_work ? p->n_work : 1,
+               sizeof *p->groups))
     return GM_ENOMEM;
-  }
+  slots = p->group_slots;
+  g = p->groups;
   memset(slots, 0xff, cap * sizeof *slots);
   for (size_t i = 0; i < p->n_work; i++) {
     gm__work *w = &p->work[i];
@@ -596,7 +599,6 @@ static int make_groups(gm__pipeline *p, group **out, size_t *n_groups)
     if (r > g[w->group].recog)
       g[w->group].recog = r;
   }
-  free(slots);
   for (size_t i = 0; i < p->n_work; i++) {
     const gm__work *x = &p->work[i];
     if (x->keep && x->container >= 0 && p->work[x->container].keep)
@@ -906,21 +908,21 @@ int gm__resolve(gm__pipeline *p)
 {
   group *gs;
   size_t n;
-  context *c = malloc(sizeof *c);
-  int rc = c ? make_groups(p, &gs, &n) : GM_ENOMEM;
+  context *c;
+  int rc;
 
-  if (rc) {
-    free(c);
+  /* The context's room is the parser's, kept from one article to the
+   * next like the groups'. */
+  if (!p->context && !(p->context = malloc(sizeof *p->context)))
+    return GM_ENOMEM;
+  c = p->context;
+  if ((rc = make_groups(p, &gs, &n)))
     return rc;
-  }
   c->far_signal = log1p(DISTANCE_CAP_KM / 20.0);
   p->n_alts = 0;
   p->n_alt_reasons = 0;
-  if ((rc = score_space(p, gs, n))) {
-    free(gs);
-    free(c);
+  if ((rc = score_space(p, gs, n)))
     return rc;
-  }
   /* Room for remembered distances, all empty (without room, they are
    * computed each time). */
   if (!p->km_memo &&
@@ -992,7 +994,5 @@ int gm__resolve(gm__pipeline *p)
         !(w->cues & GM__CUE_AFTER_PREPOSITION))
       w->role = GM_ROLE_METONYM;
   }
-  free(gs);
-  free(c);
   return rc;
 }
