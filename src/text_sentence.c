@@ -27,8 +27,9 @@ static int is_abbreviation(const gm__tokens *t, size_t i)
     return 1;
   if (tok->norm_len > 4)   /* longer than any title: most words */
     return 0;
+  /* The first letter first: most words share it with no title. */
   for (size_t k = 0; k < sizeof titles / sizeof *titles; k++)
-    if (strcmp(n, titles[k]) == 0)
+    if (*n == *titles[k] && strcmp(n, titles[k]) == 0)
       return 1;
   return 0;
 }
