@@ -71,6 +71,7 @@ void gm_parser_free(gm_parser *ps)
   free(ps->p.groups);
   free(ps->p.group_slots);
   free(ps->p.context);
+  free(ps->p.sense_reasons);
   free(ps->p.km_memo);
   free(ps->p.point_memo);
   free(ps->p.fixed_memo);
@@ -90,19 +91,26 @@ static int emitted(const gm__pipeline *p, const gm__work *w, int spans)
 static int make_result(const gm__pipeline *p, int spans, gm_result **out)
 {
   gm_result *r = calloc(1, sizeof *r);
-  size_t n = 0, n_alts = 0, n_reasons = 0, a = 0, k = 0, ak = 0;
+  size_t n = 0, n_alts = 0, n_reasons = 0, n_alt_reasons = 0;
+  size_t a = 0, k = 0, ak = 0;
 
   if (!r)
     return GM_ENOMEM;
-  for (size_t i = 0; i < p->n_work; i++)
-    if (emitted(p, &p->work[i], spans)) {
-      n++;
-      n_alts += p->work[i].n_alts;
-      n_reasons += p->work[i].n_reasons;
-    }
+  for (size_t i = 0; i < p->n_work; i++) {
+    const gm__work *w = &p->work[i];
+    if (!emitted(p, w, spans))
+      continue;
+    n++;
+    n_alts += w->n_alts;
+    n_reasons += w->n_reasons;
+    /* Mentions of one sense share their alternatives (gm__resolve):
+     * each copy has its own reasons. */
+    for (size_t j = 0; j < w->n_alts; j++)
+      n_alt_reasons += p->alts[w->alt_start + j].n_reasons;
+  }
   /* Not zeroed: every element the result shows is written below, and
    * zeroing them cost more than the copying. */
-  r->alt_reasons = malloc((p->n_alt_reasons ? p->n_alt_reasons : 1) *
+  r->alt_reasons = malloc((n_alt_reasons ? n_alt_reasons : 1) *
                           sizeof *r->alt_reasons);
   r->mentions = malloc((n ? n : 1) * sizeof *r->mentions);
   r->alts = malloc((n_alts ? n_alts : 1) * sizeof *r->alts);

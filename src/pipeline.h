@@ -159,6 +159,8 @@ typedef struct gm__pipeline {
   uint32_t *group_slots;          /* and the hash table that makes them */
   size_t cap_group_slots;
   gm__context *context;           /* NULL until the first article */
+  gm_reason *sense_reasons;       /* each group's resolution reasons */
+  size_t n_sense_reasons, cap_sense_reasons;
   gm__km_slot *km_memo;           /* 2^GM__KM_SLOT_BITS, or NULL:
                                      PROJ's distances, two slots a set */
   gm__point_slot *point_memo;     /* 2^GM__POINT_SLOT_BITS, or NULL:

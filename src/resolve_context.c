@@ -49,6 +49,15 @@ struct gm__group {
   gm__candidate *cands;
   const gm__work *contained;  /* the X of an "X, Y" that this group is
                                  the Y of, or NULL */
+  /* The chosen sense as explained to its first mention (explain_sense):
+   * reasons in p->sense_reasons, alternatives in p->alts, and what they
+   * depend on besides the group. */
+  int explained;
+  const gm_posting *ex_postings;
+  size_t ex_n_postings;
+  const gaz_entry *ex_container;
+  int ex_demonym;
+  size_t ex_reasons, ex_n_reasons, ex_alt_start, ex_n_alts;
 };
 typedef gm__group group;
 
@@ -904,6 +913,56 @@ static unsigned how_of(const gm__work *w, uint32_t entry)
   return GM_HOW_NAME;
 }
 
+/* Mention w's resolution reasons and alternatives. The group's other
+ * mentions with the same postings, container and role get the same ones
+ * (a function of those, the group and the context): they are computed
+ * for the first and copied for the rest, which share its alternatives
+ * in p->alts. */
+static int explain_sense(gm__pipeline *p, const context *c, group *gs,
+                         gm__work *w)
+{
+  group *g = &gs[w->group];
+  const gaz_entry *cont = container_of(p, gs, w);
+  int demonym = w->role == GM_ROLE_DEMONYM, rc;
+  double f[GM__N_RESOLVE_FEATURES];
+  gm_reason r[GM__MAX_REASONS];
+  size_t n_r;
+
+  if (g->explained && g->ex_postings == w->postings &&
+      g->ex_n_postings == w->n_postings && g->ex_container == cont &&
+      g->ex_demonym == demonym) {
+    for (size_t k = 0; k < g->ex_n_reasons; k++) {
+      const gm_reason *x = &p->sense_reasons[g->ex_reasons + k];
+      gm__reason(w, x->signal, x->value, x->weight);
+    }
+    w->alt_start = g->ex_alt_start;
+    w->n_alts = g->ex_n_alts;
+    return 0;
+  }
+  features(p, c, gs, w->group, gm__gaz_entry(p->gaz, w->entry),
+           how_of(w, w->entry), cont, f);
+  n_r = feature_reasons(f, r, GM__MAX_REASONS);
+  for (size_t k = 0; k < n_r; k++)
+    gm__reason(w, r[k].signal, r[k].value, r[k].weight);
+  if ((rc = alternatives(p, c, gs, w->group, w)))
+    return rc;
+  if (gm__grow(&p->sense_reasons, &p->cap_sense_reasons,
+               p->n_sense_reasons + n_r, sizeof *p->sense_reasons))
+    return GM_ENOMEM;
+  memcpy(p->sense_reasons + p->n_sense_reasons, r, n_r * sizeof *r);
+  g->explained = 1;
+  g->ex_postings = w->postings;
+  g->ex_n_postings = w->n_postings;
+  g->ex_container = cont;
+  g->ex_demonym = demonym;
+  g->ex_reasons = p->n_sense_reasons;
+  g->ex_n_reasons = n_r;
+  g->ex_alt_start = w->alt_start;
+  g->ex_n_alts = w->n_alts;
+  p->n_sense_reasons += n_r;
+  return 0;
+}
+
 int gm__resolve(gm__pipeline *p)
 {
   group *gs;
@@ -921,6 +980,7 @@ int gm__resolve(gm__pipeline *p)
   c->far_signal = log1p(DISTANCE_CAP_KM / 20.0);
   p->n_alts = 0;
   p->n_alt_reasons = 0;
+  p->n_sense_reasons = 0;
   if ((rc = score_space(p, gs, n)))
     return rc;
   /* Room for remembered distances, all empty (without room, they are
@@ -971,17 +1031,7 @@ int gm__resolve(gm__pipeline *p)
         continue;
       }
     }
-    {
-      double f[GM__N_RESOLVE_FEATURES];
-      gm_reason r[GM__MAX_REASONS];
-      size_t n_r;
-      features(p, c, gs, w->group, e, how_of(w, w->entry),
-               container_of(p, gs, w), f);
-      n_r = feature_reasons(f, r, GM__MAX_REASONS);
-      for (size_t k = 0; k < n_r; k++)
-        gm__reason(w, r[k].signal, r[k].value, r[k].weight);
-    }
-    rc = alternatives(p, c, gs, w->group, w);
+    rc = explain_sense(p, c, gs, w);
     w->confidence = (w->n_alts ? p->alts[w->alt_start].score : 0) /
                     (1 + exp(-w->recog_logit));
     if (w->role != GM_ROLE_DEMONYM)
