@@ -25,8 +25,14 @@
 int gm__error(gm_error *err, int code, const char *fmt, ...) GM__PRINTF(3, 4);
 
 /* Grow *p (an array of elem-sized items with capacity *cap) to hold at
- * least need items. Returns 0 or GM_ENOMEM, leaving *p intact on failure. */
-int gm__grow(void *p, size_t *cap, size_t need, size_t elem);
+ * least need items. Returns 0 or GM_ENOMEM, leaving *p intact on failure.
+ * Inline up to the test whether it must grow, which is nearly always
+ * no: the parser asks once or more per token. */
+int gm__grow_to(void *p, size_t *cap, size_t need, size_t elem);
+static inline int gm__grow(void *p, size_t *cap, size_t need, size_t elem)
+{
+  return need <= *cap ? 0 : gm__grow_to(p, cap, need, elem);
+}
 
 /* A growable byte string; data is NUL-terminated whenever len > 0. */
 typedef struct gm__buf {

@@ -39,7 +39,7 @@ int gm__error(gm_error *err, int code, const char *fmt, ...)
   return code;
 }
 
-int gm__grow(void *p, size_t *cap, size_t need, size_t elem)
+int gm__grow_to(void *p, size_t *cap, size_t need, size_t elem)
 {
   void **pp = p;
   size_t n = *cap ? *cap : 16;
