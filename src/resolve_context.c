@@ -949,7 +949,8 @@ static int explain_sense(gm__pipeline *p, const context *c, group *gs,
   if (gm__grow(&p->sense_reasons, &p->cap_sense_reasons,
                p->n_sense_reasons + n_r, sizeof *p->sense_reasons))
     return GM_ENOMEM;
-  memcpy(p->sense_reasons + p->n_sense_reasons, r, n_r * sizeof *r);
+  if (n_r)   /* no room is allocated for none: memcpy takes no NULL */
+    memcpy(p->sense_reasons + p->n_sense_reasons, r, n_r * sizeof *r);
   g->explained = 1;
   g->ex_postings = w->postings;
   g->ex_n_postings = w->n_postings;
