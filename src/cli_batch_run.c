@@ -9,10 +9,11 @@
  * article alone — decode the JSON, parse, render the output (the places'
  * citations, or the --mentions line); the calling thread merges parsed
  * chunks strictly in sequence, which is cheap (counts, appending rendered
- * bytes, the checkpoint), and frees them for the reader. So reading and
- * merging overlap the parsing instead of holding it up, and the output
- * is the same whatever the number of workers: only the merge, in order,
- * touches shared state.
+ * bytes, the checkpoint), hands what their articles own back to the
+ * worker that parsed them (which frees it), and frees the chunks for the
+ * reader. So reading and merging overlap the parsing instead of holding
+ * it up, and the output is the same whatever the number of workers: only
+ * the merge, in order, touches shared state.
  *
  * Memory in flight is the ring: at most RING_PER_JOB chunks a worker, each
  * of at most CHUNK_ARTICLES articles or CHUNK_BYTES of text. With one
@@ -40,10 +41,13 @@
 
 enum { CHUNK_FREE, CHUNK_READ, CHUNK_PARSED };
 
+typedef struct worker worker;
+
 typedef struct chunk {
   batch_item *items;
   size_t n, cap;
   int state;
+  worker *parsed_by;
 } chunk;
 
 typedef struct pipeline {
@@ -65,11 +69,28 @@ typedef struct pipeline {
   int stop;                   /* the merge failed: everyone stops */
 } pipeline;
 
-typedef struct worker {
+/*
+ * A worker's articles and results are freed by the worker itself, not by
+ * the merger: glibc's malloc gives each thread its own arena, and a free
+ * from another thread takes that arena's lock, which the worker holds for
+ * every malloc. Freeing the results on the merging thread made it wait
+ * for that lock thousands of times a run, each wait a sleep and a wake.
+ * So the merger hands what a merged article owns back to the worker that
+ * parsed it, which frees it before its next chunk.
+ */
+typedef struct leftover {
+  gm_result *res;
+  char *id, *title, *url, *date, *text;
+} leftover;
+
+struct worker {
   pipeline *p;
   gm_parser *parser;
+  gm__buf leftovers;          /* leftover records, from the merger; under
+                                 the pipeline's lock */
+  gm__buf freeing;            /* the worker's, freed outside the lock */
   pthread_t thread;
-} worker;
+};
 
 static void item_clear(batch_item *it)
 {
@@ -151,23 +172,63 @@ static void process(const pipeline *p, gm_parser *parser, batch_item *it)
   }
 }
 
-/* Merge a parsed chunk in order; an exit status. */
+/* Merge a parsed chunk in order; an exit status. The chunk is cleared
+ * by the caller. */
 static int merge_chunk(pipeline *p, chunk *c)
 {
   int status = EXIT_OK;
 
-  for (size_t i = 0; i < c->n; i++) {
+  for (size_t i = 0; i < c->n && status == EXIT_OK; i++) {
     batch_item *it = &c->items[i];
-    if (status == EXIT_OK && batch_reader_note(p->in, &it->a))
+    if (batch_reader_note(p->in, &it->a))
       status = EXIT_FAILURE_; /* reported */
-    if (status == EXIT_OK)
+    else
       status = p->o->merge(p->o->ctx, it);
-    item_clear(it);
   }
-  c->n = 0;
   if (status == EXIT_OK && p->o->chunk_done)
     status = p->o->chunk_done(p->o->ctx);
   return status;
+}
+
+static void chunk_clear(chunk *c)
+{
+  for (size_t i = 0; i < c->n; i++)
+    item_clear(&c->items[i]);
+  c->n = 0;
+}
+
+/* Under the lock: what c's articles own, to the worker that parsed them;
+ * what cannot be handed over (out of memory) is freed here. */
+static void chunk_hand_back(chunk *c)
+{
+  worker *w = c->parsed_by;
+
+  for (size_t i = 0; i < c->n; i++) {
+    batch_item *it = &c->items[i];
+    batch_article *a = &it->a;
+    leftover l = {it->res, a->id, a->title, a->url, a->date, a->text};
+    if (!gm__buf_append(&w->leftovers, (const char *)&l, sizeof l)) {
+      it->res = NULL;
+      a->id = a->title = a->url = a->date = a->text = NULL;
+    }
+  }
+  chunk_clear(c);
+}
+
+static void free_leftovers(gm__buf *b)
+{
+  leftover l;
+
+  for (size_t at = 0; at + sizeof l <= b->len; at += sizeof l) {
+    memcpy(&l, b->data + at, sizeof l);
+    gm_result_free(l.res);
+    free(l.id);
+    free(l.title);
+    free(l.url);
+    free(l.date);
+    free(l.text);
+  }
+  b->len = 0;
 }
 
 static int run_serial(pipeline *p)
@@ -181,9 +242,9 @@ static int run_serial(pipeline *p)
     for (size_t i = 0; i < c->n; i++)
       process(p, p->o->parsers[0], &c->items[i]);
     status = merge_chunk(p, c);
+    chunk_clear(c);
   }
-  for (size_t i = 0; i < c->n; i++)
-    item_clear(&c->items[i]);
+  chunk_clear(c);
   if (more < 0) {
     cli_warn("out of memory");
     return EXIT_FAILURE_;
@@ -225,6 +286,14 @@ static void *read_all(void *arg)
   }
 }
 
+static void swap_bufs(gm__buf *x, gm__buf *y)
+{
+  gm__buf t = *x;
+
+  *x = *y;
+  *y = t;
+}
+
 static void *work(void *arg)
 {
   worker *w = arg;
@@ -239,7 +308,10 @@ static void *work(void *arg)
     if (p->stop || p->n_taken == p->n_read)
       break;
     c = &p->ring[p->n_taken++ % p->n_ring];
+    c->parsed_by = w;
+    swap_bufs(&w->leftovers, &w->freeing);
     pthread_mutex_unlock(&p->lock);
+    free_leftovers(&w->freeing);
     for (size_t i = 0; i < c->n; i++)
       process(p, w->parser, &c->items[i]);
     pthread_mutex_lock(&p->lock);
@@ -269,6 +341,7 @@ static int merge_all(pipeline *p)
     pthread_mutex_unlock(&p->lock);
     status = merge_chunk(p, c);
     pthread_mutex_lock(&p->lock);
+    chunk_hand_back(c);
     c->state = CHUNK_FREE;
     p->n_merged++;
     pthread_cond_signal(&p->freed); /* the oldest: the one it waits for */
@@ -311,8 +384,13 @@ static int run_threads(pipeline *p)
     cli_warn("cannot start a thread");
   stop(p);
   pthread_join(reader, NULL);
-  for (int i = 0; i < started; i++)
+  for (int i = 0; i < started; i++) {
     pthread_join(w[i].thread, NULL);
+    free_leftovers(&w[i].leftovers);
+    free_leftovers(&w[i].freeing);
+    gm__buf_free(&w[i].leftovers);
+    gm__buf_free(&w[i].freeing);
+  }
   if (status == EXIT_OK && p->read_failed) {
     cli_warn("out of memory");
     status = EXIT_FAILURE_;
