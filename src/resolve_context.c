@@ -31,7 +31,7 @@
 struct gm__group {
   const gm__work *first;   /* a representative mention */
   uint32_t entry;          /* current choice */
-  double score, margin;
+  double score;
   double recog;            /* best recognition probability in the group */
   uint32_t max_population; /* of the candidates (most_populous) */
   uint32_t counted;        /* the entry the current context counts */
@@ -641,7 +641,7 @@ static void choose(gm__pipeline *p, const context *c, group *gs, uint32_t gi)
   const gm__work *w = g->first;
   const gaz_entry *cont = container_of(p, gs, w);
   size_t n = n_candidates(g);
-  double best = -INFINITY, second = -INFINITY;
+  double best = -INFINITY;
   double sum = 0;   /* of exp(score - best), best so far */
   double f[GM__N_RESOLVE_FEATURES];
   uint32_t chosen = GM_NO_ENTRY;
@@ -658,20 +658,16 @@ static void choose(gm__pipeline *p, const context *c, group *gs, uint32_t gi)
     g->scores[i] = s;
     if (s > best) {
       sum = sum * exp(best - s) + 1;
-      second = best;
       best = s;
       chosen = w->postings[i].entry;
     } else {
       sum += exp(s - best);
-      if (s > second)
-        second = s;
     }
   }
   /* Set after the loop: country_share discounts the group's own
    * current choice. */
   g->entry = chosen;
   g->score = best;
-  g->margin = best - second;
   g->sure = sum > 0 ? 1 / sum : 0;
   g->scored_container = cont;
   g->scored = 1;
