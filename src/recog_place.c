@@ -268,17 +268,21 @@ static int region_abbreviation(const gm__pipeline *p, const gm__work *w)
   return region;
 }
 
+/* A character a Twitter handle may hold: ASCII letters, digits, '_'. */
+static int handle_char(char c)
+{
+  return c == '_' || (c >= '0' && c <= '9') ||
+         ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
 /* "@MSF_USA", "@News10_CA": a word of a Twitter handle names an account,
- * not a place. Looks back over the handle's characters (letters, digits,
- * '_'; at most 15, the longest handle) for its '@'. */
+ * not a place. Looks back over the handle's characters (at most 15, the
+ * longest handle) for its '@'. */
 static int in_handle(const gm__pipeline *p, const gm__token *first)
 {
   size_t i = first->start, stop = i > 16 ? i - 16 : 0;
 
-  while (i > stop && (p->text[i - 1] == '_' ||
-                      (p->text[i - 1] >= '0' && p->text[i - 1] <= '9') ||
-                      ((p->text[i - 1] | 0x20) >= 'a' &&
-                       (p->text[i - 1] | 0x20) <= 'z')))
+  while (i > stop && handle_char(p->text[i - 1]))
     i--;
   return i > 0 && p->text[i - 1] == '@';
 }
@@ -303,9 +307,7 @@ static int before_handle(const gm__pipeline *p, const gm__token *last)
   while (i < p->text_len && p->text[i] == ' ')
     i++;
   return i + 1 < p->text_len && p->text[i] == '@' &&
-         (p->text[i + 1] == '_' ||
-          (p->text[i + 1] >= '0' && p->text[i + 1] <= '9') ||
-          ((p->text[i + 1] | 0x20) >= 'a' && (p->text[i + 1] | 0x20) <= 'z'));
+         handle_char(p->text[i + 1]);
 }
 
 /* Whether token `next` is a capitalised name a title can stand before:
