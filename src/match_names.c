@@ -58,18 +58,6 @@ static size_t usable(const gm_gazetteer *g, const gm_posting *p, size_t n,
   return k;
 }
 
-/* The key of tokens [a, b) in p->key; 0 or GM_ENOMEM. */
-static int build_key(gm__pipeline *p, size_t a, size_t b)
-{
-  p->key.len = 0;
-  for (size_t i = a; i < b; i++)
-    if ((i > a && gm__buf_putc(&p->key, ' ')) ||
-        gm__buf_append(&p->key, gm__token_norm(&p->tokens, i),
-                       p->tokens.v[i].norm_len))
-      return GM_ENOMEM;
-  return 0;
-}
-
 /* The key of tokens [a, j) grown to [a, j + 1) in p->key, and its hash
  * in p->key_hash (j == a: the first token): matching tries ever longer
  * keys from one token, and building and hashing each anew was most of
@@ -95,6 +83,16 @@ static int extend_key(gm__pipeline *p, size_t a, size_t j)
   d[len] = '\0';
   p->key_hash = gm__hash_more(p->key_hash, d - (j > a), len + (j > a));
   k->len += len + (j > a);
+  return 0;
+}
+
+/* The key of tokens [a, b) in p->key and its hash in p->key_hash;
+ * 0 or GM_ENOMEM. */
+static int build_key(gm__pipeline *p, size_t a, size_t b)
+{
+  for (size_t j = a; j < b; j++)
+    if (extend_key(p, a, j))
+      return GM_ENOMEM;
   return 0;
 }
 
@@ -324,8 +322,8 @@ int gm__match_span(gm__pipeline *p, size_t a, size_t b, gm__work *w)
       size_t n;
       int prefix, rc;
       if ((rc = build_key(p, i, i + len)) ||
-          (rc = gm_gazetteer_postings(p->gaz, p->key.data, p->key.len, &post,
-                                      &n, &prefix)))
+          (rc = gm__gaz_postings(p->gaz, p->key.data, p->key.len,
+                                 p->key_hash, &post, &n, &prefix)))
         return rc;
       if (n) {
         w->postings = post;
