@@ -355,6 +355,25 @@ static int after_initial(const gm__pipeline *p, size_t i)
          p->text[initial->end] == '.';
 }
 
+/* The word after an initialism's own period ("U. S. Army", "U.S.
+ * Navy"): the period belongs to the name (take_periods), so what
+ * follows may still be the organisation the name is part of. -1 when
+ * the match does not end in an initial, or more than the period and
+ * spaces stand between. Used for organisation words only: after a
+ * sentence's end a capitalised word ("the U.S. Although") is no cue. */
+static long after_initialism(const gm__pipeline *p, const gm__work *w)
+{
+  const gm__tokens *t = &p->tokens;
+  const gm__token *last = &t->v[w->tok_end - 1];
+
+  if (w->tok_end >= t->n || last->end - last->start != 1 ||
+      !(last->flags & GM__TOK_CAP) || p->text[last->end] != '.' ||
+      (t->v[w->tok_end].sep & ~(unsigned)(GM__SEP_SPACE | GM__SEP_STOP)) ||
+      !(t->v[w->tok_end].sep & GM__SEP_SPACE))
+    return -1;
+  return (long)w->tok_end;
+}
+
 static const gaz_word *word_of(const gm__pipeline *p, size_t i)
 {
   return gm__token_word(p, i);
@@ -432,6 +451,20 @@ static void feature(gm__work *w, int f, double value)
   double contribution = feature_weights[f] * value;
   w->recog_logit += contribution;
   gm__reason(w, feature_names[f], value, contribution);
+}
+
+/* "Texas National Guard", "U. S. Army": a capitalised organisation's
+ * word right after the name (token `after`, or the word after an
+ * initialism's period). */
+static int org_word_after(const gm__pipeline *p, const gm__work *w,
+                          long after)
+{
+  const gm__tokens *t = &p->tokens;
+
+  if (after < 0)
+    after = after_initialism(p, w);
+  return after >= 0 && is_cap(&t->v[after]) &&
+         in_list(gm__token_norm(t, (size_t)after), org_after);
 }
 
 static void recognise_one(gm__pipeline *p, gm__work *w)
@@ -596,7 +629,7 @@ static void recognise_one(gm__pipeline *p, gm__work *w)
   } else if (after >= 0 && in_list(next, city_suffixes)) {
     feature(w, F_city_suffix, 1);
     w->cues |= GM__CUE_CITY_SUFFIX;
-  } else if (after >= 0 && in_list(next, org_after) && is_cap(&t->v[after])) {
+  } else if (org_word_after(p, w, after)) {
     feature(w, F_organisation_word_after, 1);
   } else if ((after >= 0 && in_list(next, feature_heads) &&
               is_cap(&t->v[after])) ||
