@@ -453,6 +453,35 @@ static void feature(gm__work *w, int f, double value)
   gm__reason(w, feature_names[f], value, contribution);
 }
 
+/* Whether most of a sentence's words of two letters or more are in
+ * capitals: a shouted tweet or a dateline, where a word in capitals is
+ * no acronym ("FREETOWN", "MOROCCO"). */
+static int shouted(const gm__tokens *t, const gm__sentence *s)
+{
+  size_t words = 0, caps = 0;
+
+  for (size_t i = s->tok_start; i < s->tok_end; i++) {
+    if (t->v[i].end - t->v[i].start < 2 || (t->v[i].flags & GM__TOK_DIGIT))
+      continue;
+    words++;
+    caps += (t->v[i].flags & GM__TOK_ALLCAPS) != 0;
+  }
+  return 2 * caps > words;
+}
+
+/* "ITU", "FSA", "YAO", "TPP": a word of three or four capitals in a
+ * sentence of mixed case is an acronym, which a gazetteer also holds as
+ * a small place's name, an airport's code or an alternate name far more
+ * often than the writer means the place (NYC and USA have their other
+ * evidence: a country, "in NYC"). */
+static int acronym_word(const gm__token *first, int single, int shout)
+{
+  size_t len = first->end - first->start;
+
+  return single && !shout && (first->flags & GM__TOK_ALLCAPS) &&
+         (first->flags & GM__TOK_ASCII) && len >= 3 && len <= 4;
+}
+
 /* "Texas National Guard", "U. S. Army": a capitalised organisation's
  * word right after the name (token `after`, or the word after an
  * initialism's period). */
@@ -467,7 +496,7 @@ static int org_word_after(const gm__pipeline *p, const gm__work *w,
          in_list(gm__token_norm(t, (size_t)after), org_after);
 }
 
-static void recognise_one(gm__pipeline *p, gm__work *w)
+static void recognise_one(gm__pipeline *p, gm__work *w, int shout)
 {
   const gm__tokens *t = &p->tokens;
   const gm__token *first = &t->v[w->tok_start];
@@ -525,6 +554,8 @@ static void recognise_one(gm__pipeline *p, gm__work *w)
     feature(w, F_short, 1);
   if (!single)
     feature(w, F_multi_word, 1);
+  if (acronym_word(first, single, shout))
+    feature(w, F_acronym, 1);
 
   /* what it can name */
   if (k.country)
@@ -921,14 +952,19 @@ static void document_features(gm__pipeline *p)
 void gm__recognise(gm__pipeline *p, const char *text)
 {
   size_t s = 0;
+  int shout = -1;   /* shouted(sentence s), once it is asked */
 
   pthread_once(&cue_once, init_cue_table);
   for (size_t i = 0; i < p->n_work; i++) {
     gm__work *w = &p->work[i];
-    while (s + 1 < p->n_sentences && p->sentences[s + 1].tok_start <= w->tok_start)
+    while (s + 1 < p->n_sentences && p->sentences[s + 1].tok_start <= w->tok_start) {
       s++;
+      shout = -1;
+    }
     w->sentence = (uint32_t)s;
-    recognise_one(p, w);
+    if (shout < 0)
+      shout = shouted(&p->tokens, &p->sentences[s]);
+    recognise_one(p, w, shout);
   }
   spread_person_evidence(p);
   take_periods(p, text);

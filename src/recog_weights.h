@@ -57,6 +57,7 @@
   X(can_be_continent, 2.400) \
   X(before_handle, -1.133) \
   X(title_before_name, -2.811) \
-  X(after_initial, -2.233)
+  X(after_initial, -2.233) \
+  X(acronym, -2.372)
 
 #endif
