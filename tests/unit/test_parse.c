@@ -397,6 +397,34 @@ static void test_feature_names(void)
      "Kansas Volunteers: a regiment's name");
 }
 
+/* An organisation's word after an initialism's own period: "U. S.
+ * Army" is the army, not the country; a comma ends the name. */
+static void test_initialism_organisation(void)
+{
+  const char *army = "Report of Colonel Davies, U. S. Army, commanding.";
+  const char *comma = "He fled the U. S., Army or not.";
+
+  ok(has_reason(army, 26, "organisation_word_after") == 1,
+     "U. S. Army: an organisation's word after the period");
+  ok(has_reason(comma, 12, "organisation_word_after") == 0,
+     "U. S., Army: a comma between");
+}
+
+/* A word of three or four capitals in a sentence of mixed case is an
+ * acronym (the ITU is no town of Nigeria); in a shouted sentence it is
+ * not, and a country's code keeps its other evidence. */
+static void test_acronym(void)
+{
+  const char *itu = "The ITU met in Geneva on Monday.";
+  const char *shout = "ITU MEETS IN GENEVA TODAY";
+
+  ok(has_reason(itu, 4, "acronym") == 1, "the ITU: an acronym");
+  ok(parse_at(itu, 4) == 0, "the ITU: no place");
+  ok(has_reason(shout, 0, "acronym") == 0, "ITU MEETS: shouted, no acronym");
+  ok(parse_at("He flew back to the USA last week.", 20) == 6252001,
+     "to the USA: the United States");
+}
+
 int main(void)
 {
   const char *path = getenv("GEOMENTION_GAZETTEER");
@@ -427,6 +455,8 @@ int main(void)
   test_continent();
   test_title_before_name();
   test_after_initial();
+  test_initialism_organisation();
+  test_acronym();
   gm_parser_free(all_matches);
   gm_parser_free(parser);
   gm_gazetteer_close(gaz);
