@@ -586,9 +586,14 @@ static void recognise_one(gm__pipeline *p, gm__work *w, int shout)
      * do names ("London"); the fit weighs how often. */
     else if (word && word->upper > 0 && !acronym)
       feature(w, F_capitalised_word, log10(1.0 + word->upper) / 4);
-    if (word && (word->flags & (GAZ_WORD_GIVEN_F | GAZ_WORD_GIVEN_M)) &&
-        !k.region) {
-      feature(w, F_given_name, 1);
+    if (word && (word->flags & (GAZ_WORD_GIVEN_F | GAZ_WORD_GIVEN_M))) {
+      /* a region by a given name ("Georgia", "Victoria") is no less a
+       * region for it, but before a surname it is often a person
+       * ("Diana Krall", "Georgia O'Keeffe"): a feature of its own, not
+       * spread over the document as a person's (person_evidence), since
+       * "Odessa Tiller" makes no other Odessa a person */
+      if (!k.region)
+        feature(w, F_given_name, 1);
       /* "Troy Smith" is a person; "Troy Police", "Montgomery County",
        * "Ferguson Protest" are not: a capitalised common word is no
        * surname (and one "Montgomery County" marked as a person made
@@ -599,7 +604,8 @@ static void recognise_one(gm__pipeline *p, gm__work *w, int shout)
           !(t->v[after].flags & GM__TOK_ALLCAPS) &&
           !(next_word && next_word->lower > next_word->upper) &&
           !names_a_part(next))
-        feature(w, F_given_name_then_capital, 1);
+        feature(w, k.region ? F_region_name_then_capital
+                            : F_given_name_then_capital, 1);
     }
   }
 

@@ -58,6 +58,7 @@
   X(before_handle, -1.133) \
   X(title_before_name, -2.811) \
   X(after_initial, -2.233) \
-  X(acronym, -2.372)
+  X(acronym, -2.372) \
+  X(region_name_then_capital, -3.000)
 
 #endif

@@ -425,6 +425,20 @@ static void test_acronym(void)
      "to the USA: the United States");
 }
 
+/* A region by a given name before a surname is a person's name, and
+ * only there: the evidence is not spread over the document. */
+static void test_region_name_then_capital(void)
+{
+  const char *text = "The club hosted Diana Krall. Later they flew to Diana.";
+
+  ok(has_reason(text, 16, "region_name_then_capital") == 1,
+     "Diana Krall: a person's name");
+  ok(has_reason(text, 48, "region_name_then_capital") == 0,
+     "to Diana.: no surname after it");
+  ok(has_reason(text, 48, "person_elsewhere") == 0,
+     "to Diana.: not a person for Diana Krall's sake");
+}
+
 int main(void)
 {
   const char *path = getenv("GEOMENTION_GAZETTEER");
@@ -457,6 +471,7 @@ int main(void)
   test_after_initial();
   test_initialism_organisation();
   test_acronym();
+  test_region_name_then_capital();
   gm_parser_free(all_matches);
   gm_parser_free(parser);
   gm_gazetteer_close(gaz);
