@@ -229,6 +229,18 @@ static int inside_org_name(const gm__pipeline *p, size_t start,
   return 0;
 }
 
+/* "Burning Man.", "Oh.", "Me.": an abbreviation that is also a common
+ * word ends a sentence as that word unless it stands where a state's
+ * abbreviation does, after a town and its comma ("Salem, Ore.",
+ * "Jackson, Miss."). */
+static int common_word_alone(const gm__pipeline *p, size_t i)
+{
+  const gaz_word *word = gm__token_word(p, i);
+
+  return word && word->lower > word->upper &&
+         !(p->tokens.v[i].sep & GM__SEP_COMMA);
+}
+
 /* "Ky.", "Calif.", "Alta.": a region's abbreviation with its period —
  * one capitalised token of two to five letters, a '.' right after it,
  * which reaches a region by an alternate name or a code of three letters
@@ -253,6 +265,8 @@ static int region_abbreviation(const gm__pipeline *p, const gm__work *w)
   if (caps && (last->end + 1 >= p->text_len ||
                (p->text[last->end + 1] != ',' &&
                 p->text[last->end + 1] != ';')))
+    return 0;
+  if (common_word_alone(p, w->tok_start))
     return 0;
   for (size_t i = 0; i < w->n_postings; i++) {
     const gaz_entry *e = gm__gaz_entry(p->gaz, w->postings[i].entry);

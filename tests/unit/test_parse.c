@@ -131,6 +131,11 @@ static void test_abbreviations(void)
   ok(parse_at("He was born in Springfield, Ont. in 1950.", 28) == 6093943,
      "'Ont.' is Ontario, not Ontario, California (ONT)");
   ok(end_at(us, 28) == 30, "'US.' before a sentence: no period taken");
+  /* a common word is an abbreviation only after a town and its comma */
+  ok(parse_at("Thousands came to see the Man. It burned.", 26) == 0,
+     "'the Man.': no Isle of Man, no Manitoba");
+  ok(parse_at("The column left Jackson, Miss. on Monday.", 25) == 4436296,
+     "'Jackson, Miss.' is Mississippi");
   ok(sentence_start_at("LEXINGTON, KY., June 12, 1864, a patrol rode to "
                        "Paris.", 48) == 0,
      "'KY., June 12': a period before a comma ends no sentence");
