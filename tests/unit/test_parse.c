@@ -444,6 +444,41 @@ static void test_region_name_then_capital(void)
      "to Diana.: not a person for Diana Krall's sake");
 }
 
+/* How many of the mention at byte `at`'s reasons carry `signal`; -1
+ * when no mention starts there. */
+static int count_reason(const char *text, size_t at, const char *signal)
+{
+  gm_result *r;
+  gm_error err;
+  int n = -1;
+
+  if (gm_parse(all_matches, text, strlen(text), &r, &err)) {
+    ok(0, "parse '%s': %s", text, err.message);
+    return -1;
+  }
+  for (size_t i = 0; i < gm_result_count(r); i++) {
+    const gm_mention *m = gm_result_mention(r, i);
+    if (m->start != at)
+      continue;
+    n = 0;
+    for (size_t k = 0; k < m->n_reasons; k++)
+      n += strcmp(m->reasons[k].signal, signal) == 0;
+  }
+  gm_result_free(r);
+  return n;
+}
+
+/* A person's name marked twice makes its other occurrences a person's
+ * once: the weight counts the evidence, not how often it recurs. */
+static void test_person_elsewhere_once(void)
+{
+  const char *text =
+      "General Jackson came. General Jackson left. They rode to Jackson.";
+
+  ok(count_reason(text, 57, "person_elsewhere") == 1,
+     "Jackson after two General Jacksons: person_elsewhere once");
+}
+
 int main(void)
 {
   const char *path = getenv("GEOMENTION_GAZETTEER");
@@ -477,6 +512,7 @@ int main(void)
   test_initialism_organisation();
   test_acronym();
   test_region_name_then_capital();
+  test_person_elsewhere_once();
   gm_parser_free(all_matches);
   gm_parser_free(parser);
   gm_gazetteer_close(gaz);
