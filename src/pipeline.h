@@ -194,4 +194,9 @@ void gm__reason(gm__work *w, const char *signal, double value,
  * composite region) rather than a point. */
 int gm__entry_is_region(const gaz_entry *e);
 
+/* Whether entry e lies inside region entry r, by their country and
+ * admin-1 codes (a composite region: inside one of its members). */
+int gm__entry_inside(const gm__pipeline *p, const gaz_entry *e,
+                     const gaz_entry *r);
+
 #endif

@@ -723,10 +723,54 @@ static size_t next_capitalised(const gm__pipeline *p, size_t i)
   return i;
 }
 
-/* Only a place lies in a region: "Russia, Iran and Turkey" is a list. */
-static void set_container(gm__work *z, size_t container, int f)
+/* Whether a name that can be a region, but not a country, can also be
+ * a place inside region y: "Richmond, Virginia" (Richmond is also a
+ * London borough) is X in Y; "Russia, U.S." is a list although Russia,
+ * Ohio lies in the other. A name that can be a province needs a large
+ * place there, as the city that gives a province its name
+ * (named_after_city) is: "Portland, Oregon" (Portland Parish, Jamaica),
+ * but "England, USA" and "Minnesota, US" are lists, not England,
+ * Arkansas. Y a country says too little: "Henry Warren, U. S.
+ * Volunteers", "El Paso, Mexico" (1862, for El Paso del Norte). */
+static int place_inside(const gm__pipeline *p, const gm__work *x,
+                        const gm__work *y)
 {
-  if (z->role != GM_ROLE_PLACE)
+  int large_only = 0;
+
+  for (size_t i = 0; i < x->n_postings; i++) {
+    const gaz_entry *e = gm__gaz_entry(p->gaz, x->postings[i].entry);
+    if (!e || !gm__entry_is_region(e))
+      continue;
+    if (e->fclass == 'A' && GM__FCODE_STARTS(e, "PCL"))
+      return 0;
+    if (e->region >= 0 || !(e->fclass == 'A' && !GM__FCODE_IS(e, "ADM1")))
+      large_only = 1;
+  }
+  for (size_t j = 0; j < y->n_postings; j++) {
+    const gaz_entry *r = gm__gaz_entry(p->gaz, y->postings[j].entry);
+    if (!r || y->postings[j].how == GM_HOW_DEMONYM ||
+        !gm__entry_is_region(r) || GM__FCODE_STARTS(r, "PCL"))
+      continue;
+    for (size_t i = 0; i < x->n_postings; i++) {
+      const gaz_entry *e = gm__gaz_entry(p->gaz, x->postings[i].entry);
+      if (e && x->postings[i].how != GM_HOW_DEMONYM &&
+          !gm__entry_is_region(e) &&
+          (!large_only || e->population >= 50000 ||
+           GM__FCODE_IS(e, "PPLA") || GM__FCODE_IS(e, "PPLC")) &&
+          gm__entry_inside(p, e, r))
+        return 1;
+    }
+  }
+  return 0;
+}
+
+/* Only a place lies in a region: "Russia, Iran and Turkey" is a list. */
+static void set_container(gm__pipeline *p, gm__work *z, size_t container,
+                          int f)
+{
+  if (z->role != GM_ROLE_PLACE &&
+      !(z->role == GM_ROLE_REGION &&
+        place_inside(p, z, &p->work[container])))
     return;
   z->container = (int32_t)container;
   z->cues |= GM__CUE_CONTAINER;
@@ -763,7 +807,7 @@ static void contain_items(gm__pipeline *p, size_t *w, size_t first,
   while (*w > 0 && p->work[*w - 1].tok_start >= first) {
     --*w;
     if (p->work[*w].tok_end <= last + 1)
-      set_container(&p->work[*w], container, F_in_region);
+      set_container(p, &p->work[*w], container, F_in_region);
   }
 }
 
@@ -805,7 +849,7 @@ static void find_containers(gm__pipeline *p)
     if (prev < p->n_work && p->work[prev].tok_end == k &&
         (t->v[k].sep & GM__SEP_COMMA) &&
         !(t->v[k].sep & ~(unsigned)(GM__SEP_SPACE | GM__SEP_COMMA)))
-      set_container(&p->work[prev], j, F_followed_by_region);
+      set_container(p, &p->work[prev], j, F_followed_by_region);
     else if (!strcmp(gm__token_norm(t, k - 1), "in") &&
              t->v[k].sep == GM__SEP_SPACE &&
              t->v[k - 1].sep == GM__SEP_SPACE)

@@ -177,9 +177,8 @@ static int has_admin1(const context *c, const gaz_entry *e)
   return 0;
 }
 
-/* Is e inside the region entry r, by codes? */
-static int inside(const gm__pipeline *p, const gaz_entry *e,
-                  const gaz_entry *r)
+int gm__entry_inside(const gm__pipeline *p, const gaz_entry *e,
+                     const gaz_entry *r)
 {
   gm_region reg;
 
@@ -194,7 +193,7 @@ static int inside(const gm__pipeline *p, const gaz_entry *e,
       gm_region mr;
       const gaz_entry *me;
       if (gm_gazetteer_region(p->gaz, reg.members[m], &mr) == 0 &&
-          (me = gm__gaz_entry(p->gaz, mr.entry)) && inside(p, e, me))
+          (me = gm__gaz_entry(p->gaz, mr.entry)) && gm__entry_inside(p, e, me))
         return 1;
     }
     return 0;
@@ -354,7 +353,7 @@ static int holds_a_candidate(const gm__pipeline *p, const gaz_entry *e,
                                                 : MAX_CANDIDATES * 4;
   for (size_t i = 0; i < n; i++) {
     const gaz_entry *c = gm__gaz_entry(p->gaz, x->postings[i].entry);
-    if (c && inside(p, c, e))
+    if (c && gm__entry_inside(p, c, e))
       return 1;
   }
   return 0;
@@ -461,7 +460,7 @@ static void round_features(const gm__pipeline *p, const context *c,
                            gm__candidate *cand, const gaz_entry *container,
                            feature_sink *k)
 {
-  if (container && inside(p, e, container))
+  if (container && gm__entry_inside(p, e, container))
     set(k, GM__RF_inside_following_region, 1);
   else if (container)
     set(k, GM__RF_outside_following_region, 1);
@@ -671,6 +670,37 @@ static void choose(gm__pipeline *p, const context *c, group *gs, uint32_t gi)
   g->sure = sum > 0 ? 1 / sum : 0;
   g->scored_container = cont;
   g->scored = 1;
+}
+
+/* The sense of a group's mention that has its own container, other than
+ * the one the group was scored with ("Portland, Maine" after a bare
+ * "Portland" that chose Oregon): the group's best candidate under that
+ * container. One sense per discourse holds where the text gives no
+ * container; an explicit one outranks it for its own mention. */
+static uint32_t choose_within(const gm__pipeline *p, const context *c,
+                              group *gs, uint32_t gi,
+                              const gaz_entry *container)
+{
+  group *g = &gs[gi];
+  const gm__work *w = g->first;
+  double best = -INFINITY, f[GM__N_RESOLVE_FEATURES];
+  uint32_t chosen = GM_NO_ENTRY;
+
+  for (size_t i = 0; i < n_candidates(g); i++) {
+    const gaz_entry *e;
+    double s;
+    if (!g->cands[i].usable)
+      continue;
+    e = gm__gaz_entry(p->gaz, w->postings[i].entry);
+    s = g->cands[i].fixed.n <= GM__SPARSE_FEATURES
+            ? round_score(p, c, gs, gi, e, container, &g->cands[i])
+            : score(p, c, gs, gi, e, w->postings[i].how, container, f);
+    if (s > best) {
+      best = s;
+      chosen = w->postings[i].entry;
+    }
+  }
+  return chosen;
 }
 
 /* Every group's room for its candidates' scores, in p->cand_scores, and
@@ -1015,6 +1045,11 @@ int gm__resolve(gm__pipeline *p)
       continue;
     g = &gs[w->group];
     w->entry = g->entry;
+    {
+      const gaz_entry *cont = container_of(p, gs, w);
+      if (cont && cont != g->scored_container)
+        w->entry = choose_within(p, c, gs, w->group, cont);
+    }
     e = gm__gaz_entry(p->gaz, w->entry);
     if (!e)
       continue;
@@ -1023,7 +1058,7 @@ int gm__resolve(gm__pipeline *p)
      * (unless the caller asks for an answer for every span). */
     {
       const gaz_entry *cont = container_of(p, gs, w);
-      if (cont && !p->spans && is_region_kind(cont) && !inside(p, e, cont)) {
+      if (cont && !p->spans && is_region_kind(cont) && !gm__entry_inside(p, e, cont)) {
         w->entry = GM_NO_ENTRY;
         continue;
       }

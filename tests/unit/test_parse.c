@@ -77,6 +77,14 @@ static void test_container(void)
                      "employs 300 people.";
 
   ok(parse_at(text, 37) == 4921868, "Springfield, Ind.: Ind. is Indiana");
+  /* A container is its mention's: one sense per discourse yields to it. */
+  ok(parse_at("The band played in Portland, Oregon on Friday and in "
+              "Portland, Maine on Sunday.", 53) == 4975802,
+     "Portland, Maine after Portland, Oregon is Maine's");
+  /* A name that is also a region (a London borough) lies in its Y too. */
+  ok(parse_at("The chain has stores in Lexington, Kentucky, Louisville, "
+              "Kentucky and Richmond, Virginia.", 70) == 4781708,
+     "Richmond, Virginia beside Kentucky's towns is Virginia's");
 }
 
 /* The end (bytes) of the mention starting at `at`; 0 when none does. */
