@@ -723,19 +723,34 @@ static size_t next_capitalised(const gm__pipeline *p, size_t i)
   return i;
 }
 
-/* Whether a name that can be a region, but not a country, can also be
- * a place inside region y: "Richmond, Virginia" (Richmond is also a
- * London borough) is X in Y; "Russia, U.S." is a list although Russia,
- * Ohio lies in the other. A name that can be a province needs a large
- * place there, as the city that gives a province its name
- * (named_after_city) is: "Portland, Oregon" (Portland Parish, Jamaica),
- * but "England, USA" and "Minnesota, US" are lists, not England,
- * Arkansas. Y a country says too little: "Henry Warren, U. S.
- * Volunteers", "El Paso, Mexico" (1862, for El Paso del Norte). */
+/* Whether entry e of an X can lie in region r of its Y: a place (a
+ * large one, as the city that gives a province its name is in
+ * named_after_city, when X can also name a province), or a county in
+ * its state ("Henderson County, Tennessee"). */
+static int can_lie_in(const gm__pipeline *p, const gaz_entry *e,
+                      const gaz_entry *r, int province_name)
+{
+  int kind_fits =
+      !gm__entry_is_region(e)
+          ? !province_name || e->population >= 50000 ||
+                GM__FCODE_IS(e, "PPLA") || GM__FCODE_IS(e, "PPLC")
+          : e->fclass == 'A' && e->region < 0 && !GM__FCODE_IS(e, "ADM1") &&
+                GM__FCODE_IS(r, "ADM1");
+  return kind_fits && gm__entry_inside(p, e, r);
+}
+
+/* Whether a name that can be a region, but not a country, lies in
+ * region y: "Richmond, Virginia" (Richmond is also a London borough) is
+ * X in Y; "Russia, U.S." is a list although Russia, Ohio lies in the
+ * other. A province's name needs a large place there: "Portland, Oregon"
+ * (Portland Parish, Jamaica), while "England, USA" and "Minnesota, US"
+ * are lists, not England, Arkansas. Y a country says too little: "Henry
+ * Warren, U. S. Volunteers", "El Paso, Mexico" (1862, El Paso del
+ * Norte). */
 static int place_inside(const gm__pipeline *p, const gm__work *x,
                         const gm__work *y)
 {
-  int large_only = 0;
+  int province_name = 0;
 
   for (size_t i = 0; i < x->n_postings; i++) {
     const gaz_entry *e = gm__gaz_entry(p->gaz, x->postings[i].entry);
@@ -743,8 +758,8 @@ static int place_inside(const gm__pipeline *p, const gm__work *x,
       continue;
     if (e->fclass == 'A' && GM__FCODE_STARTS(e, "PCL"))
       return 0;
-    if (e->region >= 0 || !(e->fclass == 'A' && !GM__FCODE_IS(e, "ADM1")))
-      large_only = 1;
+    if (e->region >= 0 || e->fclass != 'A' || GM__FCODE_IS(e, "ADM1"))
+      province_name = 1;
   }
   for (size_t j = 0; j < y->n_postings; j++) {
     const gaz_entry *r = gm__gaz_entry(p->gaz, y->postings[j].entry);
@@ -754,17 +769,15 @@ static int place_inside(const gm__pipeline *p, const gm__work *x,
     for (size_t i = 0; i < x->n_postings; i++) {
       const gaz_entry *e = gm__gaz_entry(p->gaz, x->postings[i].entry);
       if (e && x->postings[i].how != GM_HOW_DEMONYM &&
-          !gm__entry_is_region(e) &&
-          (!large_only || e->population >= 50000 ||
-           GM__FCODE_IS(e, "PPLA") || GM__FCODE_IS(e, "PPLC")) &&
-          gm__entry_inside(p, e, r))
+          can_lie_in(p, e, r, province_name))
         return 1;
     }
   }
   return 0;
 }
 
-/* Only a place lies in a region: "Russia, Iran and Turkey" is a list. */
+/* Only a place lies in a region: "Russia, Iran and Turkey" is a list;
+ * but for a name that can be a place (or a county) there (place_inside). */
 static void set_container(gm__pipeline *p, gm__work *z, size_t container,
                           int f)
 {
@@ -833,6 +846,38 @@ static void mark_list_before_in(gm__pipeline *p, size_t container)
   }
 }
 
+/* "X is a town in Y", "X, a small city in Y" (how encyclopaedias open):
+ * Y holds X. The word before "in" is a settlement's (city_suffixes);
+ * between it and "is", "was" or the comma, at most 4 lower-case words. */
+static void mark_settlement_in(gm__pipeline *p, size_t container)
+{
+  const gm__tokens *t = &p->tokens;
+  size_t k = p->work[container].tok_start, i;
+
+  if (k < 4 || !in_list(gm__token_norm(t, k - 2), city_suffixes))
+    return;
+  for (i = k - 3; i > 0 && i + 8 > k; i--) {
+    const char *w = gm__token_norm(t, i);
+    if (t->v[i].sep != GM__SEP_SPACE && !(t->v[i].sep & GM__SEP_COMMA))
+      return;
+    if (t->v[i].sep & GM__SEP_COMMA)
+      break;   /* X, a city in Y: X ends before token i */
+    if (!strcmp(w, "is") || !strcmp(w, "was"))
+      break;   /* X is a city in Y: X ends before "is" */
+    if (is_cap(&t->v[i]))
+      return;
+  }
+  if (i == 0 || i + 8 <= k)
+    return;
+  for (size_t m = container; m-- > 0;)
+    if (p->work[m].tok_end == i) {
+      set_container(p, &p->work[m], container, F_in_region);
+      return;
+    } else if (p->work[m].tok_end < i) {
+      return;
+    }
+}
+
 /* Containers: "X, Y" and "X in Y" with Y a region make Y the place X lies
  * in, for X and every name listed before it ("A, B and C in D region"). */
 static void find_containers(gm__pipeline *p)
@@ -852,8 +897,10 @@ static void find_containers(gm__pipeline *p)
       set_container(p, &p->work[prev], j, F_followed_by_region);
     else if (!strcmp(gm__token_norm(t, k - 1), "in") &&
              t->v[k].sep == GM__SEP_SPACE &&
-             t->v[k - 1].sep == GM__SEP_SPACE)
+             t->v[k - 1].sep == GM__SEP_SPACE) {
       mark_list_before_in(p, j);
+      mark_settlement_in(p, j);
+    }
   }
 }
 

@@ -619,12 +619,23 @@ static int make_groups(gm__pipeline *p, group **out, size_t *n_groups)
 
 /* ------------------------------------------------------------ rounds */
 
+/* The region w lies in: its container's sense; through a container that
+ * codes cannot tell the inside of (a county) to that one's own ("X is a
+ * town in Y County, Ohio": Ohio). */
 static const gaz_entry *container_of(const gm__pipeline *p, const group *gs,
                                      const gm__work *w)
 {
-  if (w->container < 0 || !p->work[w->container].keep)
-    return NULL;
-  return gm__gaz_entry(p->gaz, gs[p->work[w->container].group].entry);
+  const gaz_entry *e = NULL;
+
+  for (int hops = 0; hops < 2; hops++) {
+    if (w->container < 0 || !p->work[w->container].keep)
+      break;
+    w = &p->work[w->container];
+    e = gm__gaz_entry(p->gaz, gs[w->group].entry);
+    if (!e || is_region_kind(e))
+      break;
+  }
+  return e;
 }
 
 /* The number of group g's candidates the resolver looks at. */

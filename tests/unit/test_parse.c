@@ -85,6 +85,14 @@ static void test_container(void)
   ok(parse_at("The chain has stores in Lexington, Kentucky, Louisville, "
               "Kentucky and Richmond, Virginia.", 70) == 4781708,
      "Richmond, Virginia beside Kentucky's towns is Virginia's");
+  /* "X, a city in Y", "X is a city in Y County, Z": Y (Z) holds X. */
+  ok(parse_at("Salem, a small city in Ohio, was settled by families from "
+              "Portland, Oregon and Eugene, Oregon.", 0) == 5170511,
+     "Salem, a small city in Ohio: Ohio's Salem, not Oregon's capital");
+  ok(parse_at("Columbus is a city in Bartholomew County, Indiana. Its first "
+              "settlers came from Dayton, Ohio and Toledo, Ohio.", 0) ==
+         4256038,
+     "Columbus is a city in Bartholomew County, Indiana: Indiana's");
 }
 
 /* The end (bytes) of the mention starting at `at`; 0 when none does. */
