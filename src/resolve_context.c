@@ -177,6 +177,7 @@ static int has_admin1(const context *c, const gaz_entry *e)
   return 0;
 }
 
+/* By codes (pipeline.h). */
 int gm__entry_inside(const gm__pipeline *p, const gaz_entry *e,
                      const gaz_entry *r)
 {
@@ -193,7 +194,8 @@ int gm__entry_inside(const gm__pipeline *p, const gaz_entry *e,
       gm_region mr;
       const gaz_entry *me;
       if (gm_gazetteer_region(p->gaz, reg.members[m], &mr) == 0 &&
-          (me = gm__gaz_entry(p->gaz, mr.entry)) && gm__entry_inside(p, e, me))
+          (me = gm__gaz_entry(p->gaz, mr.entry)) &&
+          gm__entry_inside(p, e, me))
         return 1;
     }
     return 0;
@@ -645,17 +647,21 @@ static size_t n_candidates(const group *g)
                                                     : MAX_CANDIDATES * 4;
 }
 
-static void choose(gm__pipeline *p, const context *c, group *gs, uint32_t gi)
+/* Group gi's best candidate under container cont: its entry, with the
+ * best score in *best and the sum of exp(score - best) over the
+ * candidates in *sum; each candidate's score into scores when given. */
+static uint32_t best_candidate(const gm__pipeline *p, const context *c,
+                               group *gs, uint32_t gi, const gaz_entry *cont,
+                               double *scores, double *best, double *sum)
 {
   group *g = &gs[gi];
   const gm__work *w = g->first;
-  const gaz_entry *cont = container_of(p, gs, w);
   size_t n = n_candidates(g);
-  double best = -INFINITY;
-  double sum = 0;   /* of exp(score - best), best so far */
   double f[GM__N_RESOLVE_FEATURES];
   uint32_t chosen = GM_NO_ENTRY;
 
+  *best = -INFINITY;
+  *sum = 0;   /* of exp(score - best), best so far */
   for (size_t i = 0; i < n; i++) {
     const gaz_entry *e;
     double s;
@@ -665,15 +671,26 @@ static void choose(gm__pipeline *p, const context *c, group *gs, uint32_t gi)
     s = g->cands[i].fixed.n <= GM__SPARSE_FEATURES
             ? round_score(p, c, gs, gi, e, cont, &g->cands[i])
             : score(p, c, gs, gi, e, w->postings[i].how, cont, f);
-    g->scores[i] = s;
-    if (s > best) {
-      sum = sum * exp(best - s) + 1;
-      best = s;
+    if (scores)
+      scores[i] = s;
+    if (s > *best) {
+      *sum = *sum * exp(*best - s) + 1;
+      *best = s;
       chosen = w->postings[i].entry;
     } else {
-      sum += exp(s - best);
+      *sum += exp(s - *best);
     }
   }
+  return chosen;
+}
+
+static void choose(gm__pipeline *p, const context *c, group *gs, uint32_t gi)
+{
+  group *g = &gs[gi];
+  const gaz_entry *cont = container_of(p, gs, g->first);
+  double best, sum;
+  uint32_t chosen = best_candidate(p, c, gs, gi, cont, g->scores, &best, &sum);
+
   /* Set after the loop: country_share discounts the group's own
    * current choice. */
   g->entry = chosen;
@@ -681,37 +698,6 @@ static void choose(gm__pipeline *p, const context *c, group *gs, uint32_t gi)
   g->sure = sum > 0 ? 1 / sum : 0;
   g->scored_container = cont;
   g->scored = 1;
-}
-
-/* The sense of a group's mention that has its own container, other than
- * the one the group was scored with ("Portland, Maine" after a bare
- * "Portland" that chose Oregon): the group's best candidate under that
- * container. One sense per discourse holds where the text gives no
- * container; an explicit one outranks it for its own mention. */
-static uint32_t choose_within(const gm__pipeline *p, const context *c,
-                              group *gs, uint32_t gi,
-                              const gaz_entry *container)
-{
-  group *g = &gs[gi];
-  const gm__work *w = g->first;
-  double best = -INFINITY, f[GM__N_RESOLVE_FEATURES];
-  uint32_t chosen = GM_NO_ENTRY;
-
-  for (size_t i = 0; i < n_candidates(g); i++) {
-    const gaz_entry *e;
-    double s;
-    if (!g->cands[i].usable)
-      continue;
-    e = gm__gaz_entry(p->gaz, w->postings[i].entry);
-    s = g->cands[i].fixed.n <= GM__SPARSE_FEATURES
-            ? round_score(p, c, gs, gi, e, container, &g->cands[i])
-            : score(p, c, gs, gi, e, w->postings[i].how, container, f);
-    if (s > best) {
-      best = s;
-      chosen = w->postings[i].entry;
-    }
-  }
-  return chosen;
 }
 
 /* Every group's room for its candidates' scores, in p->cand_scores, and
@@ -1051,28 +1037,29 @@ int gm__resolve(gm__pipeline *p)
   for (size_t i = 0; rc == 0 && i < p->n_work; i++) {
     gm__work *w = &p->work[i];
     group *g;
-    const gaz_entry *e;
+    const gaz_entry *e, *cont;
+    double best, sum;
     if (!w->keep)
       continue;
     g = &gs[w->group];
     w->entry = g->entry;
-    {
-      const gaz_entry *cont = container_of(p, gs, w);
-      if (cont && cont != g->scored_container)
-        w->entry = choose_within(p, c, gs, w->group, cont);
-    }
+    /* A container of its own, other than the group's ("Portland, Maine"
+     * after a bare "Portland" that chose Oregon): the group's best
+     * candidate under it. One sense per discourse holds where the text
+     * gives no container; an explicit one outranks it for its mention. */
+    cont = container_of(p, gs, w);
+    if (cont && cont != g->scored_container)
+      w->entry = best_candidate(p, c, gs, w->group, cont, NULL, &best, &sum);
     e = gm__gaz_entry(p->gaz, w->entry);
     if (!e)
       continue;
     /* "X in Y", "X, Y" where the gazetteer has no X inside Y: the place
      * meant is not in the gazetteer; better no answer than a wrong one
      * (unless the caller asks for an answer for every span). */
-    {
-      const gaz_entry *cont = container_of(p, gs, w);
-      if (cont && !p->spans && is_region_kind(cont) && !gm__entry_inside(p, e, cont)) {
-        w->entry = GM_NO_ENTRY;
-        continue;
-      }
+    if (cont && !p->spans && is_region_kind(cont) &&
+        !gm__entry_inside(p, e, cont)) {
+      w->entry = GM_NO_ENTRY;
+      continue;
     }
     rc = explain_sense(p, c, gs, w);
     w->confidence = (w->n_alts ? p->alts[w->alt_start].score : 0) /
