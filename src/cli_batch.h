@@ -110,7 +110,8 @@ typedef struct batch_item {
   gm_error err;
   int render_rc;              /* rendering's (GM_EINVAL: bad offsets) */
   gm__buf rendered;           /* the --mentions line, or the article's
-                                 citations (gm__places_render) */
+                                 citations (gm__places_render): a view
+                                 into its chunk's buffer, not owned */
 } batch_item;
 
 typedef struct batch_run_options {

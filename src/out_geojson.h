@@ -80,9 +80,10 @@ void gm__places_set_budget(gm__places *pl, size_t bytes);
  * output while the caller assembles what follows. */
 void gm__places_set_threads(gm__places *pl, size_t threads);
 /* An article's resolved mentions rendered as the output will hold them,
- * into out (emptied first): a pure function of its arguments, so worker
- * threads render while one thread adds. GM_EINVAL when a mention's
- * offsets lie outside the text; GM_ENOMEM. */
+ * appended to out (so that one buffer can hold many articles'): a pure
+ * function of its arguments, so worker threads render while one thread
+ * adds. GM_EINVAL when a mention's offsets lie outside the text;
+ * GM_ENOMEM. On failure out is as it was. */
 int gm__places_render(gm__buf *out, int per_mention, const gm__article *a,
                       const char *text, size_t len, const gm_result *r);
 /* Add an article rendered by gm__places_render (per_mention as set). The

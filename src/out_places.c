@@ -299,15 +299,19 @@ int gm__places_render(gm__buf *out, int per_mention, const gm__article *a,
                       const char *text, size_t len, const gm_result *r)
 {
   gm__json j = {0};
+  size_t start = out->len;
   int rc = 0;
 
-  out->len = 0;
   for (size_t i = 0; i < gm_result_count(r) && !rc; i++) {
     const gm_mention *m = gm_result_mention(r, i);
     if (m->entry != GM_NO_ENTRY)
       rc = render_one(out, &j, per_mention, a, text, len, m, i);
   }
   gm__json_free(&j);
+  if (rc && out->data) {
+    out->len = start;
+    out->data[start] = '\0';
+  }
   return rc;
 }
 
@@ -526,8 +530,10 @@ int gm__places_add_rendered(gm__places *pl, const gm__article *a,
 int gm__places_add(gm__places *pl, const gm__article *a, const char *text,
                    size_t len, const gm_result *r)
 {
-  int rc = gm__places_render(&pl->scratch, pl->per_mention, a, text, len, r);
+  int rc;
 
+  pl->scratch.len = 0;
+  rc = gm__places_render(&pl->scratch, pl->per_mention, a, text, len, r);
   return rc ? rc : gm__places_add_rendered(pl, a, text, len, r, &pl->scratch);
 }
 
