@@ -272,42 +272,60 @@ static const gm_mention *within_sentence(const char *text, size_t len,
   return widened;
 }
 
-/* One mention's JSON appended to out as [u32 length][bytes]. */
-static int render_one(gm__buf *out, gm__json *j, int per_mention,
-                      const gm__article *a, const char *text, size_t len,
-                      const gm_mention *m, size_t index)
+/*
+ * One mention's JSON appended to j's buffer as [u32 length][bytes]: the
+ * writer writes in place, after the length, which is filled in when the
+ * object is complete. (A writer of its own, copied from, was a buffer
+ * grown and freed for every article: 700,000 of the 5.7 million
+ * allocations of a 100 MB batch.) Objects follow one another at the
+ * writer's top level, where no comma goes between them.
+ */
+static int render_one(gm__json *j, int per_mention, const gm__article *a,
+                      const char *text, size_t len, const gm_mention *m,
+                      size_t index)
 {
   gm_mention widened;
-  uint32_t n;
+  uint32_t n = 0;
+  size_t at;
 
   if (!(m = within_sentence(text, len, m, &widened)))
     return GM_EINVAL;
-  gm__json_reset(j);
+  if (gm__buf_append(&j->out, (const char *)&n, sizeof n))
+    return GM_ENOMEM;
+  at = j->out.len;
   render_mention(j, per_mention, a, text, m, index);
   if (j->status)
     return j->status;
-  if (j->out.len > UINT32_MAX)
+  if (j->out.len - at > UINT32_MAX)
     return GM_ELIMIT;
-  n = (uint32_t)j->out.len;
-  if (gm__buf_append(out, (const char *)&n, sizeof n) ||
-      gm__buf_append(out, j->out.data, j->out.len))
-    return GM_ENOMEM;
+  n = (uint32_t)(j->out.len - at);
+  memcpy(j->out.data + at - sizeof n, &n, sizeof n);
   return 0;
+}
+
+/* render_one into b: its memory is lent to a writer, and taken back. */
+static int render_into(gm__buf *b, int per_mention, const gm__article *a,
+                       const char *text, size_t len, const gm_mention *m,
+                       size_t index)
+{
+  gm__json j = {.out = *b};
+  int rc = render_one(&j, per_mention, a, text, len, m, index);
+
+  *b = j.out;
+  return rc;
 }
 
 int gm__places_render(gm__buf *out, int per_mention, const gm__article *a,
                       const char *text, size_t len, const gm_result *r)
 {
-  gm__json j = {0};
   size_t start = out->len;
   int rc = 0;
 
   for (size_t i = 0; i < gm_result_count(r) && !rc; i++) {
     const gm_mention *m = gm_result_mention(r, i);
     if (m->entry != GM_NO_ENTRY)
-      rc = render_one(out, &j, per_mention, a, text, len, m, i);
+      rc = render_into(out, per_mention, a, text, len, m, i);
   }
-  gm__json_free(&j);
   if (rc && out->data) {
     out->len = start;
     out->data[start] = '\0';
@@ -480,13 +498,11 @@ int gm__places_mention(gm__places *pl, const gm__article *a,
                        const char *text, size_t len, const gm_mention *m,
                        size_t index)
 {
-  gm__json j = {0};
   uint32_t n;
   int rc;
 
   pl->scratch.len = 0;
-  rc = render_one(&pl->scratch, &j, pl->per_mention, a, text, len, m, index);
-  gm__json_free(&j);
+  rc = render_into(&pl->scratch, pl->per_mention, a, text, len, m, index);
   if (rc)
     return rc;
   memcpy(&n, pl->scratch.data, sizeof n);
