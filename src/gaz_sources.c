@@ -111,6 +111,41 @@ static const country_fact *find_fact(const gm__builder *b, const char *iso2)
   return NULL;
 }
 
+/* Whether the |-joined list holds the item s[0, len). */
+static int list_has(const char *list, const char *s, size_t len)
+{
+  for (const char *p = list; *p;) {
+    const char *q = strchr(p, '|');
+    size_t n = q ? (size_t)(q - p) : strlen(p);
+    if (n == len && memcmp(p, s, len) == 0)
+      return 1;
+    p += n + (q != NULL);
+  }
+  return 0;
+}
+
+/* The alternate names of a country or region, but for those that are
+ * also its demonyms: the sources list the adjective among the names
+ * ("Saudi", "Thai", "Argentine", "Somali" in world-countries'
+ * altSpellings), and as a name it made "Saudi officials" a mention of
+ * Saudi Arabia where no corpus marks one. Such a word is the demonym it
+ * is (role demonym: context always, a mention only with --demonyms). */
+static int add_alternates(gm__builder *b, uint32_t entry, const char *names,
+                          const char *demonyms)
+{
+  for (const char *p = names; *p;) {
+    const char *q = strchr(p, '|');
+    size_t n = q ? (size_t)(q - p) : strlen(p);
+    int rc = list_has(demonyms, p, n)
+                 ? 0
+                 : gm__b_add_name(b, entry, p, n, GM_HOW_ALTERNATE);
+    if (rc)
+      return rc;
+    p += n + (q != NULL);
+  }
+  return 0;
+}
+
 /* iso2 iso3 name names abbrevs demonyms lat lon */
 static int country_row(gm__builder *b, char **f, size_t n, const char *where)
 {
@@ -139,7 +174,7 @@ static int country_row(gm__builder *b, char **f, size_t n, const char *where)
       (rc = gm__b_add_entry(b, &e, &entry)) ||
       (rc = gm__b_add_region(b, id, GM_REGION_COUNTRY, entry, &region)) ||
       (rc = gm__b_add_name(b, entry, f[2], strlen(f[2]), GM_HOW_NAME)) ||
-      (rc = gm__b_add_names(b, entry, f[3], '|', GM_HOW_ALTERNATE)) ||
+      (rc = add_alternates(b, entry, f[3], f[5])) ||
       (rc = gm__b_add_names(b, entry, f[4], '|', GM_HOW_CODE)) ||
       (rc = gm__b_add_names(b, entry, f[5], '|', GM_HOW_DEMONYM)))
     return rc;
@@ -265,7 +300,7 @@ static int region_row(gm__builder *b, char **f, size_t n, const char *where)
       (rc = gm__b_add_entry(b, &e, &entry)) ||
       (rc = gm__b_add_region(b, id, GM_REGION_COMPOSITE, entry, &region)) ||
       (rc = gm__b_add_name(b, entry, f[1], strlen(f[1]), GM_HOW_NAME)) ||
-      (rc = gm__b_add_names(b, entry, f[2], '|', GM_HOW_ALTERNATE)) ||
+      (rc = add_alternates(b, entry, f[2], f[3])) ||
       (rc = gm__b_add_names(b, entry, f[3], '|', GM_HOW_DEMONYM)))
     return rc;
   char *save = NULL;

@@ -282,6 +282,49 @@ static void test_paris(void)
   free(c);
 }
 
+/* How name reaches the country cc's own entry (GM_HOW_*), 0 if not at
+ * all. */
+static unsigned how_country(const char *name, const char *cc)
+{
+  gm_candidate *c = NULL;
+  size_t n = 0;
+  gm_error err;
+  unsigned how = 0;
+
+  if (gm_lookup(gaz, name, strlen(name), NULL, &c, &n, &err) != 0)
+    n = 0;
+  for (size_t i = 0; i < n && !how; i++) {
+    gm_entry e;
+    if (gm_gazetteer_entry(gaz, c[i].entry, &e) == 0 &&
+        strcmp(e.country, cc) == 0 && strncmp(e.fcode, "PCL", 3) == 0)
+      how = c[i].how;
+  }
+  free(c);
+  return how;
+}
+
+/* A word the sources give a country both as a name and as its demonym
+ * ("Saudi", "Thai") is the demonym only; its own name stays a name. */
+static void test_demonym_names(void)
+{
+  static const struct {
+    const char *name, *cc;
+    unsigned how;
+  } cases[] = {{"Saudi", "SA", GM_HOW_DEMONYM},
+               {"Thai", "TH", GM_HOW_DEMONYM},
+               {"Argentine", "AR", GM_HOW_DEMONYM},
+               {"Saudi Arabia", "SA", GM_HOW_NAME},
+               {"Argentina", "AR", GM_HOW_NAME},
+               {"Djibouti", "DJ", GM_HOW_NAME},
+               {"Vatican", "VA", GM_HOW_ALTERNATE}};
+
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    unsigned how = how_country(cases[i].name, cases[i].cc);
+    ok(how == cases[i].how, "%s reaches %s as how %u (got %u)",
+       cases[i].name, cases[i].cc, cases[i].how, how);
+  }
+}
+
 int main(void)
 {
   const char *path = getenv("GEOMENTION_GAZETTEER");
@@ -300,6 +343,7 @@ int main(void)
   test_crimea();
   test_paris();
   test_overseas();
+  test_demonym_names();
   GEOSWKBReader_destroy_r(geos, wkb_reader);
   GEOS_finish_r(geos);
   gm_gazetteer_close(gaz);
