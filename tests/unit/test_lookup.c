@@ -325,6 +325,38 @@ static void test_demonym_names(void)
   }
 }
 
+/* Natural Earth's map labels are no names outside the US, Canada and
+ * Australia ("U.N." is not Upper Nile), while "Calif." and "N.S.W." stay;
+ * England is a region of its own, not Leicestershire's label. */
+static void test_abbreviations(void)
+{
+  static const struct {
+    const char *name, *country, *fcode;
+  } cases[] = {{"Calif.", "US", "ADM1"}, {"N.S.W.", "AU", "ADM1"},
+               {"England", "GB", "RGN"}};
+  gm_candidate *c = NULL;
+  size_t n = 0, sudan = 0;
+  gm_error err;
+
+  if (gm_lookup(gaz, "U.N.", 4, NULL, &c, &n, &err) != 0)
+    n = 0;
+  for (size_t i = 0; i < n; i++) {
+    gm_entry e;
+    sudan += gm_gazetteer_entry(gaz, c[i].entry, &e) == 0 &&
+             strcmp(e.country, "SS") == 0;
+  }
+  free(c);
+  ok(sudan == 0, "U.N. names nothing in South Sudan (%zu candidates)", sudan);
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    gm_entry e = {0};
+    int found = first(cases[i].name, &e) != GM_NO_ENTRY;
+    ok(found && strcmp(e.country, cases[i].country) == 0 &&
+           strcmp(e.fcode, cases[i].fcode) == 0,
+       "%s: first a %s in %s (got %s in %s)", cases[i].name, cases[i].fcode,
+       cases[i].country, found ? e.fcode : "-", found ? e.country : "-");
+  }
+}
+
 int main(void)
 {
   const char *path = getenv("GEOMENTION_GAZETTEER");
@@ -344,6 +376,7 @@ int main(void)
   test_paris();
   test_overseas();
   test_demonym_names();
+  test_abbreviations();
   GEOSWKBReader_destroy_r(geos, wkb_reader);
   GEOS_finish_r(geos);
   gm_gazetteer_close(gaz);
