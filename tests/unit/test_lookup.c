@@ -323,6 +323,27 @@ static void test_demonym_names(void)
     ok(how == cases[i].how, "%s reaches %s as how %u (got %u)",
        cases[i].name, cases[i].cc, cases[i].how, how);
   }
+  /* An organisation of states: its names are demonyms, its entry stays. */
+  for (int i = 0; i < 2; i++) {
+    const char *name = i ? "European Union" : "EU";
+    gm_candidate *c = NULL;
+    size_t n = 0, as_name = 0, as_demonym = 0;
+    gm_error err;
+    if (gm_lookup(gaz, name, strlen(name), NULL, &c, &n, &err) != 0)
+      n = 0;
+    for (size_t k = 0; k < n; k++) {
+      gm_entry e;
+      if (gm_gazetteer_entry(gaz, c[k].entry, &e) != 0 ||
+          strcmp(e.name, "European Union") != 0)
+        continue;
+      as_demonym += c[k].how == GM_HOW_DEMONYM;
+      as_name += c[k].how != GM_HOW_DEMONYM;
+    }
+    free(c);
+    ok(as_demonym > 0 && as_name == 0,
+       "%s reaches the European Union only as a demonym (%zu, %zu)", name,
+       as_demonym, as_name);
+  }
 }
 
 /* Natural Earth's map labels are no names outside the US, Canada and
