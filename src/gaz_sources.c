@@ -326,8 +326,11 @@ static int region_row(gm__builder *b, char **f, size_t n, const char *where)
   for (char *m = strtok_r(f[4], " ", &save); m; m = strtok_r(NULL, " ", &save)) {
     char mid[96];
     uint32_t member;
-    snprintf(mid, sizeof mid, "%s:%s", strchr(m, '.') ? "admin1" : "country",
-             m);
+    /* "UA.05": an admin1 code; "GB-CMD": a unit NE gives no admin1
+     * code, by its ISO 3166-2 code (admin1_row's id for it); "EE": a
+     * country */
+    snprintf(mid, sizeof mid, "%s:%s",
+             strpbrk(m, ".-") ? "admin1" : "country", m);
     if (!gm__b_find_region(b, mid, &member))
       return gm__error(b->err, GM_EFORMAT, "%s: unknown member %s", where, m);
     r = &b->regions[region];
