@@ -734,9 +734,14 @@ static int cut_unwrapped(gm__geo *g, parts *out, const GEOSGeometry *poly)
   return rc;
 }
 
+typedef struct cut_arg {
+  parts out;
+  int cut; /* a polygon crossed the antimeridian */
+} cut_arg;
+
 static int cut_polygon(gm__geo *g, const GEOSGeometry *poly, void *arg)
 {
-  parts *out = arg;
+  cut_arg *c = arg;
   const GEOSGeometry *shell = GEOSGetExteriorRing_r(g->ctx, poly);
   unwrap_arg u = {0};
   GEOSGeometry *unwrapped;
@@ -749,26 +754,32 @@ static int cut_polygon(gm__geo *g, const GEOSGeometry *poly, void *arg)
   wraps = ring_wraps(xyz, n);
   free(xyz);
   if (!wraps)
-    return parts_add(g, out, poly);
+    return parts_add(g, &c->out, poly);
   if (!(unwrapped = polygon_map(g, poly, unwrap_ring, &u, 0)))
     return g->status;
+  c->cut = 1;
   /* A ring round a pole has no unwrapped form; keep it as it came. */
   if (u.open)
-    rc = parts_add(g, out, poly);
+    rc = parts_add(g, &c->out, poly);
   else
-    rc = cut_unwrapped(g, out, unwrapped);
+    rc = cut_unwrapped(g, &c->out, unwrapped);
   GEOSGeom_destroy_r(g->ctx, unwrapped);
   return rc;
 }
 
-static GEOSGeometry *cut_antimeridian(gm__geo *g, const GEOSGeometry *geom)
+/* geom's polygons as one MultiPolygon, cut at the antimeridian; *cut
+ * tells whether any polygon crossed it (else the same polygons, the
+ * empty ones left out). */
+static GEOSGeometry *cut_antimeridian(gm__geo *g, const GEOSGeometry *geom,
+                                      int *cut)
 {
-  parts out = {0};
+  cut_arg c = {0};
   GEOSGeometry *multi = NULL;
 
-  if (each_polygon(g, geom, cut_polygon, &out) == 0)
-    multi = parts_build(g, &out);
-  parts_free(g, &out);
+  if (each_polygon(g, geom, cut_polygon, &c) == 0)
+    multi = parts_build(g, &c.out);
+  parts_free(g, &c.out);
+  *cut = c.cut;
   return multi;
 }
 
@@ -921,15 +932,24 @@ static GEOSGeometry *simplify_metres(gm__geo *g, const GEOSGeometry *geom,
 /*
  * Repair for output: the "structure" method of MakeValid keeps areas as
  * they were meant (shells minus holes) and is about twice as fast as the
- * default on big composite regions. Takes geom.
+ * default on big composite regions. Takes geom. *valid says whether GEOS
+ * found a Polygon or MultiPolygon valid as it came (validity checks are
+ * the writer's largest cost; see gm__geo_shape).
  */
-static GEOSGeometry *repair(gm__geo *g, GEOSGeometry *geom)
+static GEOSGeometry *repair(gm__geo *g, GEOSGeometry *geom, int *valid)
 {
   GEOSMakeValidParams *params;
   GEOSGeometry *fixed = NULL;
+  int type;
 
-  if (!geom || GEOSisValid_r(g->ctx, geom) == 1)
+  *valid = 0;
+  if (!geom)
+    return NULL;
+  if (GEOSisValid_r(g->ctx, geom) == 1) {
+    type = GEOSGeomTypeId_r(g->ctx, geom);
+    *valid = type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON;
     return geom;
+  }
   params = GEOSMakeValidParams_create_r(g->ctx);
   if (params &&
       GEOSMakeValidParams_setMethod_r(g->ctx, params,
@@ -1049,6 +1069,11 @@ static int step(gm__geo *g, GEOSGeometry **geom, GEOSGeometry *next)
  * Snapping to the grid with GEOS (snap-rounding, not printf rounding)
  * keeps the printed polygons valid and lets the orientation be decided
  * on exactly the positions that get printed.
+ *
+ * The second repair is skipped when neither the cut nor simplification
+ * changed a Polygon or MultiPolygon GEOS found valid: the same non-empty
+ * polygons in a MultiPolygon are valid too, and GEOSisValid_r on the
+ * whole shape was about a third of the writer's CPU.
  */
 int gm__geo_shape(gm__geo *g, const unsigned char *wkb, size_t len,
                   const gm__shape_options *opt, gm__shape *out)
@@ -1056,25 +1081,31 @@ int gm__geo_shape(gm__geo *g, const unsigned char *wkb, size_t len,
   shape_arg a = {.shape = out};
   double grid = pow(10, -opt->precision);
   GEOSGeometry *geom;
-  int rc;
+  int valid, cut, rc;
 
   memset(out, 0, sizeof *out);
   g->status = 0;
   if (opt->precision < 0 || opt->precision > 10)
     return GM_EINVAL;
-  geom = repair(g, gm__geo_from_wkb(g, wkb, len));
-  if (!geom || step(g, &geom, cut_antimeridian(g, geom)) ||
-      (opt->simplify_m > 0 &&
-       step(g, &geom, simplify_metres(g, geom, opt->simplify_m))) ||
-      !(geom = repair(g, geom)) ||
-      step(g, &geom, snap(g, geom, grid)) ||
-      step(g, &geom, halve_wide(g, geom, grid))) {
-    rc = fail(g, GM_EGEOMETRY);
-    goto done;
+  geom = repair(g, gm__geo_from_wkb(g, wkb, len), &valid);
+  if (!geom || step(g, &geom, cut_antimeridian(g, geom, &cut)))
+    goto failed;
+  if (opt->simplify_m > 0) {
+    if (step(g, &geom, simplify_metres(g, geom, opt->simplify_m)))
+      goto failed;
+    valid = 0;
   }
+  if ((!valid || cut) && !(geom = repair(g, geom, &valid)))
+    goto failed;
+  if (step(g, &geom, snap(g, geom, grid)) ||
+      step(g, &geom, halve_wide(g, geom, grid)))
+    goto failed;
   rc = each_polygon(g, geom, shape_add_polygon, &a);
   if (!rc && out->n_polys)
     gm__extent_bbox(&a.extent, out->bbox);
+  goto done;
+failed:
+  rc = fail(g, GM_EGEOMETRY);
 done:
   gm__extent_free(&a.extent);
   gm__geo_destroy(g, geom);
