@@ -166,9 +166,54 @@ static void strings(void)
   gm__json_free(&j);
 }
 
+/* What one byte among plain letters becomes in a JSON string. */
+static void escaped(char *out, unsigned char b)
+{
+  static const char *named = "\"\"\\\\\nn\rr\tt\bb\ff";
+
+  for (const char *n = named; *n; n += 2)
+    if ((unsigned char)n[0] == b) {
+      sprintf(out, "\\%c", n[1]);
+      return;
+    }
+  if (b < 0x20)
+    sprintf(out, "\\u%04x", b);
+  else if (b >= 0x80) /* alone, never valid UTF-8 */
+    strcpy(out, "\xef\xbf\xbd");
+  else
+    sprintf(out, "%c", b);
+}
+
+/* Strings are scanned eight bytes at a time where they are plain: every
+ * byte value, at every position of a word and of the tail after the
+ * last whole word, is escaped as it would be alone. */
+static void strings_by_word(void)
+{
+  gm__json j = {0};
+  size_t bad = 0, n = 0;
+
+  for (size_t len = 1; len <= 19; len += 9)
+    for (size_t at = 0; at < len; at++)
+      for (int b = 0; b < 256; b++) {
+        char in[32], want[64], esc[8];
+        memset(in, 'a', len);
+        in[at] = (char)b;
+        escaped(esc, (unsigned char)b);
+        snprintf(want, sizeof want, "\"%.*s%s%.*s\"", (int)at, in, esc,
+                 (int)(len - at - 1), in + at + 1);
+        gm__json_reset(&j);
+        gm__json_string(&j, in, len);
+        bad += j.status || strcmp(j.out.data, want) != 0;
+        n++;
+      }
+  ok(bad == 0, "%zu of %zu strings with one byte among letters", n - bad, n);
+  gm__json_free(&j);
+}
+
 int main(void)
 {
   numbers();
   strings();
+  strings_by_word();
   return tap_done();
 }
