@@ -303,11 +303,22 @@ static int scaled(double v, int decimals, uint64_t *out)
       1, 5, 25, 125, 625, 3125, 15625, 78125, 390625, 1953125, 9765625,
       48828125, 244140625, 1220703125, 6103515625, 30517578125,
       152587890625, 762939453125};
+  /* |v| = m x 2^(e - 1075) from the bits (frexp and ldexp were two
+   * library calls a coordinate); a subnormal's e is 1, no hidden bit */
+  uint64_t bits, m;
   int e;
-  double f = frexp(fabs(v), &e);        /* |v| = f x 2^e, 0.5 <= f < 1 */
-  uint64_t m = (uint64_t)ldexp(f, 53);   /* exact: 53 bits */
-  unsigned __int128 n = (unsigned __int128)m * pow5[decimals], q, rest, half;
-  int shift = e - 53 + decimals;         /* n x 2^shift */
+  unsigned __int128 n, q, rest, half;
+  int shift;
+
+  memcpy(&bits, &v, sizeof bits);
+  m = bits & (((uint64_t)1 << 52) - 1);
+  e = (int)((bits >> 52) & 0x7ff);
+  if (e)
+    m |= (uint64_t)1 << 52;
+  else
+    e = 1;
+  n = (unsigned __int128)m * pow5[decimals];
+  shift = e - 1075 + decimals;           /* n x 2^shift */
 
   if (m == 0) {
     *out = 0;
