@@ -320,9 +320,6 @@ static void test_recognition_cues(void)
      "from MT: no handle after it");
 }
 
-/* A feature's head word around a name makes it part of a longer name the
- * gazetteer does not hold: the river is not the state, the fort not the
- * town. */
 /* A given name before a capitalised word makes a person's name only when
  * that word is no common word: "Troy Smith" is a man, "Troy Police" are
  * a town's. */
@@ -400,6 +397,9 @@ static void test_named(void)
      "General Harrison: a title");
 }
 
+/* A feature's head word around a name makes it part of a longer name the
+ * gazetteer does not hold: the river is not the state, the fort not the
+ * town. */
 static void test_feature_names(void)
 {
   const char *river = "Barges moved up the Mississippi River to Memphis.";
