@@ -210,12 +210,45 @@ static void mention_properties(gm__json *j, const char *text,
   gm__json_uint(j, m->sentence_cp_end);
 }
 
-/* Per place: the citation object. Per mention: the feature's properties
- * after the entry's, without braces ("article_id":...,"sentence_end":N),
- * spliced in after them when written. */
+/* Where an article's "article" object stands in the buffer its
+ * citations are rendered into (len 0: not rendered yet). All of an
+ * article's citations carry the same object: it is written for the
+ * first and copied for the others, not escaped again key by key. */
+typedef struct {
+  size_t at, len;
+} article_span;
+
+/* The "article" object's value: copied from where it was rendered for
+ * the article's first citation, else rendered and its place kept in
+ * done (when not NULL). */
+static void article_object(gm__json *j, const gm__article *a,
+                           article_span *done)
+{
+  gm__buf *b = &j->out;
+  size_t at = b->len;
+
+  if (done && done->len) {
+    /* Grown first, so the copy's source, inside the same buffer, does
+     * not move under it. */
+    if (!j->status && gm__grow(&b->data, &b->cap, b->len + done->len + 1, 1))
+      j->status = GM_ENOMEM;
+    gm__json_raw(j, b->data + done->at, done->len);
+    return;
+  }
+  gm__json_object(j);
+  article_properties(j, a);
+  gm__json_end(j);
+  if (done && !j->status)
+    *done = (article_span){.at = at, .len = b->len - at};
+}
+
+/* Per place: the citation object, its "article" as article_object.
+ * Per mention: the feature's properties after the entry's, without
+ * braces ("article_id":...,"sentence_end":N), spliced in after them when
+ * written. */
 static void render_mention(gm__json *j, int per_mention, const gm__article *a,
-                           const char *text, const gm_mention *m,
-                           size_t index)
+                           article_span *done, const char *text,
+                           const gm_mention *m, size_t index)
 {
   static const char *keys[] = {"article_id", "article_title", "article_url",
                                "article_date", "article_source"};
@@ -234,9 +267,7 @@ static void render_mention(gm__json *j, int per_mention, const gm__article *a,
       gm__json_null(j);
   } else {
     gm__json_key(j, "article");
-    gm__json_object(j);
-    article_properties(j, a);
-    gm__json_end(j);
+    article_object(j, a, done);
   }
   mention_properties(j, text, m, index);
   gm__json_end(j);
@@ -281,8 +312,8 @@ static const gm_mention *within_sentence(const char *text, size_t len,
  * writer's top level, where no comma goes between them.
  */
 static int render_one(gm__json *j, int per_mention, const gm__article *a,
-                      const char *text, size_t len, const gm_mention *m,
-                      size_t index)
+                      article_span *done, const char *text, size_t len,
+                      const gm_mention *m, size_t index)
 {
   gm_mention widened;
   uint32_t n = 0;
@@ -293,7 +324,7 @@ static int render_one(gm__json *j, int per_mention, const gm__article *a,
   if (gm__buf_append(&j->out, (const char *)&n, sizeof n))
     return GM_ENOMEM;
   at = j->out.len;
-  render_mention(j, per_mention, a, text, m, index);
+  render_mention(j, per_mention, a, done, text, m, index);
   if (j->status)
     return j->status;
   if (j->out.len - at > UINT32_MAX)
@@ -305,11 +336,11 @@ static int render_one(gm__json *j, int per_mention, const gm__article *a,
 
 /* render_one into b: its memory is lent to a writer, and taken back. */
 static int render_into(gm__buf *b, int per_mention, const gm__article *a,
-                       const char *text, size_t len, const gm_mention *m,
-                       size_t index)
+                       article_span *done, const char *text, size_t len,
+                       const gm_mention *m, size_t index)
 {
   gm__json j = {.out = *b};
-  int rc = render_one(&j, per_mention, a, text, len, m, index);
+  int rc = render_one(&j, per_mention, a, done, text, len, m, index);
 
   *b = j.out;
   return rc;
@@ -319,12 +350,13 @@ int gm__places_render(gm__buf *out, int per_mention, const gm__article *a,
                       const char *text, size_t len, const gm_result *r)
 {
   size_t start = out->len;
+  article_span done = {0};
   int rc = 0;
 
   for (size_t i = 0; i < gm_result_count(r) && !rc; i++) {
     const gm_mention *m = gm_result_mention(r, i);
     if (m->entry != GM_NO_ENTRY)
-      rc = render_into(out, per_mention, a, text, len, m, i);
+      rc = render_into(out, per_mention, a, &done, text, len, m, i);
   }
   if (rc && out->data) {
     out->len = start;
@@ -523,7 +555,8 @@ int gm__places_mention(gm__places *pl, const gm__article *a,
   int rc;
 
   pl->scratch.len = 0;
-  rc = render_into(&pl->scratch, pl->per_mention, a, text, len, m, index);
+  rc = render_into(&pl->scratch, pl->per_mention, a, NULL, text, len, m,
+                   index);
   if (rc)
     return rc;
   memcpy(&n, pl->scratch.data, sizeof n);
