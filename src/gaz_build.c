@@ -203,18 +203,28 @@ int gm__b_add_name(gm__builder *b, uint32_t entry, const char *s, size_t len,
   return 0;
 }
 
+const char *gm__b_list_next(const char **p, char sep, size_t *n)
+{
+  const char *item = *p, *q;
+
+  if (!*item)
+    return NULL;
+  q = strchr(item, sep);
+  *n = q ? (size_t)(q - item) : strlen(item);
+  *p = item + *n + (q != NULL);
+  return item;
+}
+
 int gm__b_add_names(gm__builder *b, uint32_t entry, const char *list,
                     char sep, unsigned how)
 {
-  const char *p = list;
+  const char *item;
+  size_t n;
 
-  while (*p) {
-    const char *q = strchr(p, sep);
-    size_t n = q ? (size_t)(q - p) : strlen(p);
-    int rc = gm__b_add_name(b, entry, p, n, how);
+  while ((item = gm__b_list_next(&list, sep, &n))) {
+    int rc = gm__b_add_name(b, entry, item, n, how);
     if (rc)
       return rc;
-    p += n + (q != NULL);
   }
   return 0;
 }

@@ -101,6 +101,9 @@ static inline const char *gm__b_str(const gm__builder *b, uint32_t off)
 int gm__b_add_entry(gm__builder *b, const gaz_entry *e, uint32_t *index);
 int gm__b_add_name(gm__builder *b, uint32_t entry, const char *s, size_t len,
                    unsigned how);
+/* The item of a sep-joined list at *p (its length in *n), *p moved past
+ * it and its separator; NULL at the list's end. */
+const char *gm__b_list_next(const char **p, char sep, size_t *n);
 /* Each item of a list separated by sep, e.g. "Kiev|Kyiv" or "Kiev,Kyiv". */
 int gm__b_add_names(gm__builder *b, uint32_t entry, const char *list,
                     char sep, unsigned how);

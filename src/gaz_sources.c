@@ -114,13 +114,12 @@ static const country_fact *find_fact(const gm__builder *b, const char *iso2)
 /* Whether the |-joined list holds the item s[0, len). */
 static int list_has(const char *list, const char *s, size_t len)
 {
-  for (const char *p = list; *p;) {
-    const char *q = strchr(p, '|');
-    size_t n = q ? (size_t)(q - p) : strlen(p);
-    if (n == len && memcmp(p, s, len) == 0)
+  const char *item;
+  size_t n;
+
+  while ((item = gm__b_list_next(&list, '|', &n)))
+    if (n == len && memcmp(item, s, len) == 0)
       return 1;
-    p += n + (q != NULL);
-  }
   return 0;
 }
 
@@ -133,15 +132,15 @@ static int list_has(const char *list, const char *s, size_t len)
 static int add_alternates(gm__builder *b, uint32_t entry, const char *names,
                           const char *demonyms)
 {
-  for (const char *p = names; *p;) {
-    const char *q = strchr(p, '|');
-    size_t n = q ? (size_t)(q - p) : strlen(p);
-    int rc = list_has(demonyms, p, n)
+  const char *item;
+  size_t n;
+
+  while ((item = gm__b_list_next(&names, '|', &n))) {
+    int rc = list_has(demonyms, item, n)
                  ? 0
-                 : gm__b_add_name(b, entry, p, n, GM_HOW_ALTERNATE);
+                 : gm__b_add_name(b, entry, item, n, GM_HOW_ALTERNATE);
     if (rc)
       return rc;
-    p += n + (q != NULL);
   }
   return 0;
 }
