@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -12,6 +13,22 @@ static void progress(void *arg, const char *what)
 {
   (void)arg;
   fprintf(stderr, "%s: %s\n", cli_program, what);
+}
+
+/* The gazetteer is written beside out and renamed over it (the header
+ * last, by a seek): a device or FIFO there would be replaced by a regular
+ * file — /dev/full among them — and the build "succeed". 0, or -1 when
+ * out is something other than a regular file (reported). */
+static int check_output(const char *out)
+{
+  struct stat st;
+
+  if (stat(out, &st) == 0 && !S_ISREG(st.st_mode)) {
+    cli_warn("%s: not a regular file (a gazetteer is written beside it "
+             "and renamed into place)", out);
+    return -1;
+  }
+  return 0;
 }
 
 static void build_help(void)
@@ -78,6 +95,10 @@ static int build(int argc, char **argv)
   if (opt.skip_bundled && opt.n_geonames == 0) {
     free(dumps);
     return cli_usage("gazetteer build: --no-bundled needs --geonames FILE");
+  }
+  if (check_output(out)) {
+    free(dumps);
+    return EXIT_FAILURE_;
   }
   opt.geonames = dumps;
   rc = gm_gazetteer_build(&opt, out, &err);

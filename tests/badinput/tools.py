@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""Bad inputs and full disks for the commands other than parse (eval,
+resolve, lookup, gazetteer, --help, --version), one TAP line each: what
+geomention says and how it exits. The helpers are badinput.py's.
+
+Usage: tools.py WORKDIR [ROW-SUBSTRING] (env as badinput.py's).
+
+Notes:
+- Nothing here writes a gazetteer to /dev/full: a build that renamed its
+  file over the device would leave a regular file there for everyone
+  (that was a bug); a FIFO in WORKDIR stands for it.
+"""
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import badinput as bi  # noqa: E402  (WORKDIR is argv[1] for both)
+
+GEONAMES = os.path.join(bi.SRC, "tests", "data", "geonames-small.txt")
+
+
+def build_to_fifo():
+    """-o a FIFO (or a device): refused, the FIFO left as it was."""
+    fifo = bi.path("out.fifo")
+    if not os.path.exists(fifo):
+        os.mkfifo(fifo)
+    rc, out, err = bi.run(["gazetteer", "build", "-q", "--no-bundled",
+                           "--geonames", GEONAMES, "-o", fifo])
+    if not stat.S_ISFIFO(os.stat(fifo).st_mode):
+        return "the FIFO was replaced by a regular file"
+    return bi.expect(rc, err, 1, r"out\.fifo: not a regular file")
+
+
+ROWS = [
+    ("gazetteer build -o FIFO: refused, FIFO untouched", build_to_fifo),
+]
+
+
+def main():
+    if not bi.GM or not os.path.exists(bi.GM):
+        print("1..0 # SKIP no GEOMENTION")
+        return 77
+    os.makedirs(bi.WORK, exist_ok=True)
+    failed = 0
+    selected = [r for r in ROWS if not bi.ONLY or bi.ONLY in r[0]]
+    for i, (name, fn) in enumerate(selected, 1):
+        try:
+            why = fn()
+        except Exception as e:  # a crash of the test is a failure too
+            why = "%s: %s" % (type(e).__name__, e)
+        if why is None:
+            print("ok %d - %s" % (i, name))
+        else:
+            failed += 1
+            print("not ok %d - %s" % (i, name))
+            print("# " + why.replace("\n", "\n# "))
+        sys.stdout.flush()
+    print("1..%d" % len(selected))
+    shutil.rmtree(bi.WORK, ignore_errors=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
