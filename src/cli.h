@@ -49,6 +49,10 @@ typedef struct cli_output {
 int cli_output_open(cli_output *o, const char *path);
 /* Flush, check, rename; on failure remove the temporary. Exit status. */
 int cli_output_close(cli_output *o, int ok);
+/* cli_output_close for standard output written directly: flushed,
+ * checked, a failed write reported with its reason (write_errno: the
+ * errno of a write that failed before, else 0). Exit status. */
+int cli_stdout_close(int write_errno);
 
 int cmd_gazetteer(int argc, char **argv);
 int cmd_lookup(int argc, char **argv);

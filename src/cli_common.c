@@ -256,3 +256,12 @@ int cli_output_close(cli_output *o, int ok)
   o->f = NULL;
   return status;
 }
+
+int cli_stdout_close(int write_errno)
+{
+  cli_output out;
+
+  cli_output_open(&out, NULL); /* standard output: cannot fail */
+  out.err = write_errno;
+  return cli_output_close(&out, 1);
+}

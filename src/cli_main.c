@@ -77,11 +77,14 @@ int main(int argc, char **argv)
         cmd = &commands[i];
         shift = 1;
       }
-    return cmd->run(argc - shift, argv + shift);
+    status = cmd->run(argc - shift, argv + shift);
   }
-  if (fflush(stdout) != 0 || ferror(stdout)) {
-    cli_warn("standard output: write failed");
-    return EXIT_FAILURE_;
+  /* A command that failed has said why; after any other, what it printed
+   * (a --help too) must have reached standard output. */
+  if (status != EXIT_FAILURE_) {
+    int closed = cli_stdout_close(0);
+    if (closed)
+      status = closed;
   }
   return status;
 }

@@ -35,9 +35,24 @@ def build_to_fifo():
     return bi.expect(rc, err, 1, r"out\.fifo: not a regular file")
 
 
+def stdout_full(args):
+    """args with standard output on a full disk: exit 1, the failure
+    reported once, with its reason."""
+    def row():
+        rc, err = bi.to_full(args)
+        return bi.expect(rc, err, 1, r"standard output: write failed: No "
+                                     r"space left on device") or \
+            bi.once(err, " ".join(args))
+    return ("stdout full: " + " ".join(args), row)
+
+
 ROWS = [
     ("gazetteer build -o FIFO: refused, FIFO untouched", build_to_fifo),
-]
+] + [stdout_full(a) for a in (
+    # --help of a command: main did not check standard output after one
+    ["eval", "--help"], ["lookup", "--help"], ["resolve", "--help"],
+    ["gazetteer", "--help"], ["gazetteer", "build", "--help"],
+    ["--help"], ["--version"])]
 
 
 def main():
