@@ -8,6 +8,7 @@
  * articles may come in any order. A line that cannot be read is reported
  * as FILE:LINE and skipped, and the run ends with status 3.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdint.h>
@@ -883,13 +884,16 @@ static char *corpus_name(const char *path)
 static int report(eval_run *r, const char *corpus)
 {
   eval_metrics m;
+  int rc, status;
 
   eval_score_finish(&r->score, &m);
-  if (eval_print(stdout, &r->score, &m, corpus, r->n_docs_pred, r->json) ||
-      fflush(stdout) == EOF || ferror(stdout)) {
-    cli_warn("standard output: write failed");
-    return EXIT_FAILURE_;
-  }
+  /* a failed write is reported with its reason; else eval_print ran out
+   * of memory */
+  rc = eval_print(stdout, &r->score, &m, corpus, r->n_docs_pred, r->json);
+  if ((status = cli_stdout_close(rc && ferror(stdout) ? errno : 0)))
+    return status;
+  if (rc)
+    return cli_warn("out of memory"), EXIT_FAILURE_;
   if (r->errors.f && write_errors(&r->groups, r->errors.f)) {
     cli_warn("%s: write failed", r->errors_path);
     return EXIT_FAILURE_;

@@ -1,6 +1,7 @@
 /*
  * cli_gazetteer.c — `geomention gazetteer build|info|check|names`.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,7 +124,7 @@ static int inspect(const char *what, int argc, char **argv)
   gm_gazetteer_info info;
   gm_error err;
   const char *path = NULL;
-  int status;
+  int status, write_errno = 0;
 
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--gazetteer") && i + 1 < argc)
@@ -153,12 +154,14 @@ static int inspect(const char *what, int argc, char **argv)
       printf("%s: ok\n", cli_gazetteer_path(path));
     }
   } else if (gm_gazetteer_each_name(g, print_name, stdout)) {
+    write_errno = errno;   /* print_name's write failed */
     status = EXIT_FAILURE_;
   }
   gm_gazetteer_close(g);
-  if (fflush(stdout) != 0 || ferror(stdout)) {
-    cli_warn("standard output: write failed");
-    status = EXIT_FAILURE_;
+  {
+    int closed = cli_stdout_close(write_errno);
+    if (closed)
+      status = closed;
   }
   return status;
 }

@@ -3,6 +3,7 @@
  * best first, as a GeoJSON FeatureCollection (regions with their
  * simplified polygon, places as points).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,7 +52,7 @@ int cmd_lookup(int argc, char **argv)
   gm_candidate *c;
   gm_error err;
   size_t n;
-  int ch, status;
+  int ch, status, rc, write_errno;
   char country[3];
 
   optind = 1;
@@ -92,12 +93,14 @@ int cmd_lookup(int argc, char **argv)
     gm_gazetteer_close(g);
     return EXIT_FAILURE_;
   }
-  status = gm__out_lookup(stdout, g, c, n) ? EXIT_FAILURE_ : EXIT_OK;
+  rc = gm__out_lookup(stdout, g, c, n);
+  write_errno = rc && ferror(stdout) ? errno : 0;
   free(c);
   gm_gazetteer_close(g);
-  if (status || fflush(stdout) != 0 || ferror(stdout)) {
-    cli_warn("standard output: write failed");
-    return EXIT_FAILURE_;
+  /* a failed write is reported with its reason; anything else by name */
+  if ((status = cli_stdout_close(write_errno)) == EXIT_OK && rc) {
+    cli_warn("lookup: %s", gm_strerror(rc));
+    status = EXIT_FAILURE_;
   }
-  return EXIT_OK;
+  return status;
 }

@@ -46,13 +46,31 @@ def stdout_full(args):
     return ("stdout full: " + " ".join(args), row)
 
 
+def gold_corpus():
+    """A two-article corpus in ../shared/eval's format."""
+    docs = [{"id": "a", "text": "Shelling hit Kharkiv and Kyiv.",
+             "toponyms": [{"start": 13, "end": 20, "name": "Kharkiv",
+                           "lat": 49.98, "lon": 36.25}]},
+            {"id": 2, "text": "Paris is in France.",
+             "toponyms": [{"start": 0, "end": 5, "name": "Paris",
+                           "lat": 48.85, "lon": 2.35}]}]
+    return bi.write("gold.jsonl", "".join(json.dumps(d) + "\n"
+                                          for d in docs).encode())
+
+
 ROWS = [
     ("gazetteer build -o FIFO: refused, FIFO untouched", build_to_fifo),
 ] + [stdout_full(a) for a in (
     # --help of a command: main did not check standard output after one
     ["eval", "--help"], ["lookup", "--help"], ["resolve", "--help"],
     ["gazetteer", "--help"], ["gazetteer", "build", "--help"],
-    ["--help"], ["--version"])]
+    ["--help"], ["--version"],
+    # each command's own output: the reason was missing
+    ["lookup", "Kyiv"], ["lookup", "Ukraine"], ["gazetteer", "info"],
+    ["gazetteer", "check"], ["gazetteer", "names"])] + [
+    ("stdout full: eval's scores",
+     lambda: stdout_full(["eval", "--gold", gold_corpus()])[1]()),
+]
 
 
 def main():
