@@ -49,6 +49,11 @@ typedef struct cli_output {
 int cli_output_open(cli_output *o, const char *path);
 /* Flush, check, rename; on failure remove the temporary. Exit status. */
 int cli_output_close(cli_output *o, int ok);
+/* A write to o failed, errno still the failed call's: its reason is kept
+ * for cli_output_close, which reports it once. A failure that left the
+ * stream without an error was no write: reported here as otherwise.
+ * Returns EXIT_FAILURE_. */
+int cli_output_failed(cli_output *o, const char *otherwise);
 /* cli_output_close for standard output written directly: flushed,
  * checked, a failed write reported with its reason (write_errno: the
  * errno of a write that failed before, else 0). Exit status. */

@@ -257,6 +257,15 @@ int cli_output_close(cli_output *o, int ok)
   return status;
 }
 
+int cli_output_failed(cli_output *o, const char *otherwise)
+{
+  if (ferror(o->f))
+    o->err = errno;
+  else
+    cli_warn("%s: %s", o->path ? o->path : "standard output", otherwise);
+  return EXIT_FAILURE_;
+}
+
 int cli_stdout_close(int write_errno)
 {
   cli_output out;

@@ -833,10 +833,8 @@ static int eval_article(eval_run *r, article *a, size_t line)
   } else if ((status = preds_from_pipeline(r, a, line))) {
     return status;
   }
-  if (r->write_pred.f && write_pred(r->write_pred.f, a)) {
-    cli_warn("%s: write failed", r->write_pred_path);
-    return EXIT_FAILURE_;
-  }
+  if (r->write_pred.f && write_pred(r->write_pred.f, a))
+    return cli_output_failed(&r->write_pred, "out of memory");
   if (eval_score_doc(&r->score, a->gold.v, a->gold.n, a->pred.v, a->pred.n,
                      r->errors.f ? on_outcome : NULL, &d)) {
     cli_warn("out of memory");
@@ -894,10 +892,8 @@ static int report(eval_run *r, const char *corpus)
     return status;
   if (rc)
     return cli_warn("out of memory"), EXIT_FAILURE_;
-  if (r->errors.f && write_errors(&r->groups, r->errors.f)) {
-    cli_warn("%s: write failed", r->errors_path);
-    return EXIT_FAILURE_;
-  }
+  if (r->errors.f && write_errors(&r->groups, r->errors.f))
+    return cli_output_failed(&r->errors, "out of memory");
   return EXIT_OK;
 }
 

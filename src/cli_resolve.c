@@ -43,7 +43,7 @@ static void help(void)
 typedef struct resolve_run {
   gm_gazetteer *gaz;
   gm_parser *parser;
-  FILE *out;
+  cli_output *out;
   gm_span *spans;
   size_t cap;
   const char *path;
@@ -129,9 +129,9 @@ static int resolve_line(resolve_run *r, const char *line, size_t len,
   if (problem) {
     cli_warn("%s:%zu: %s", where, number, problem);
     r->n_rejected++;
-  } else if (gm__out_mentions(r->out, r->gaz, id, text->valuestring, res)) {
-    cli_warn("write failed");
-    status = EXIT_FAILURE_;
+  } else if ((rc = gm__out_mentions(r->out->f, r->gaz, id,
+                                     text->valuestring, res))) {
+    status = cli_output_failed(r->out, gm_strerror(rc));
   }
   gm_result_free(res);
   cJSON_Delete(doc);
@@ -202,7 +202,7 @@ int cmd_resolve(int argc, char **argv)
     status = EXIT_FAILURE_;
   } else if (!(status = cli_output_open(&out, output))) {
     int closed;
-    r.out = out.f;
+    r.out = &out;
     status = resolve_file(&r);
     if ((closed = cli_output_close(&out, status == EXIT_OK)))
       status = closed;

@@ -47,15 +47,31 @@ def stdout_full(args):
 
 
 def gold_corpus():
-    """A two-article corpus in ../shared/eval's format."""
-    docs = [{"id": "a", "text": "Shelling hit Kharkiv and Kyiv.",
-             "toponyms": [{"start": 13, "end": 20, "name": "Kharkiv",
-                           "lat": 49.98, "lon": 36.25}]},
-            {"id": 2, "text": "Paris is in France.",
-             "toponyms": [{"start": 0, "end": 5, "name": "Paris",
-                           "lat": 48.85, "lon": 2.35}]}]
+    """A corpus in ../shared/eval's format, large enough that its outputs
+    overflow a stdio buffer: each article also marks a made-up town
+    geomention misses, a group of its own in --errors."""
+    docs = []
+    for i in range(300):
+        text = "Shelling hit Kharkiv and Zqx%04d." % i
+        docs.append({"id": "a%d" % i if i % 2 else i, "text": text,
+                     "toponyms": [
+                         {"start": 13, "end": 20, "name": "Kharkiv",
+                          "lat": 49.98, "lon": 36.25},
+                         {"start": 25, "end": 32, "name": text[25:32],
+                          "lat": 10.0, "lon": 10.0}]})
     return bi.write("gold.jsonl", "".join(json.dumps(d) + "\n"
                                           for d in docs).encode())
+
+
+def file_full(args):
+    """args writing a file to /dev/full: exit 1, reported once, with the
+    file's name and the reason."""
+    def row():
+        rc, out, err = bi.run(args(), stdin=subprocess.DEVNULL)
+        return bi.expect(rc, err, 1, r"/dev/full: write failed: No space "
+                                     r"left on device") or \
+            bi.once(err, " ".join(args()))
+    return row
 
 
 ROWS = [
@@ -70,6 +86,15 @@ ROWS = [
     ["gazetteer", "check"], ["gazetteer", "names"])] + [
     ("stdout full: eval's scores",
      lambda: stdout_full(["eval", "--gold", gold_corpus()])[1]()),
+    ("stdout full: resolve --spans",
+     lambda: stdout_full(["resolve", "--spans", gold_corpus()])[1]()),
+    ("file full: eval --write-pred /dev/full", file_full(
+        lambda: ["eval", "--gold", gold_corpus(), "--write-pred",
+                 "/dev/full"])),
+    ("file full: eval --errors /dev/full", file_full(
+        lambda: ["eval", "--gold", gold_corpus(), "--errors", "/dev/full"])),
+    ("file full: resolve -o /dev/full", file_full(
+        lambda: ["resolve", "--spans", gold_corpus(), "-o", "/dev/full"])),
 ]
 
 
