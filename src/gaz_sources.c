@@ -22,7 +22,7 @@
 #include "gaz_build.h"
 #include "io_lines.h"
 
-#define MAX_COLS 16
+#define MAX_COLS 16     /* > the widest table's columns: one more is split off */
 
 typedef int (*row_fn)(gm__builder *b, char **f, size_t n, const char *where);
 
@@ -56,10 +56,15 @@ static int read_tsv(gm__builder *b, const char *name, const char *header,
     }
     if (len == 0 || line[0] == '#')
       continue;
-    n = gm__split_tabs(line, f, n_cols);
+    /* one field more than wanted: a row with a column too many is told
+     * from one whose last field holds the rest of the row */
+    n = gm__split_tabs(line, f, n_cols + 1);
     if (n != n_cols) {
-      rc = gm__error(b->err, GM_EFORMAT, "%s: %zu columns, expected %zu",
-                     where, n, n_cols);
+      rc = n > n_cols ? gm__error(b->err, GM_EFORMAT,
+                                  "%s: more than %zu columns", where, n_cols)
+                      : gm__error(b->err, GM_EFORMAT,
+                                  "%s: %zu columns, expected %zu", where, n,
+                                  n_cols);
       break;
     }
     if ((rc = fn(b, f, n, where)))

@@ -35,6 +35,20 @@ def build_to_fifo():
     return bi.expect(rc, err, 1, r"out\.fifo: not a regular file")
 
 
+def sources_row(rows, pattern):
+    """A sources dir whose first table, countries-geonames.tsv, holds
+    rows: the build stops on it with pattern."""
+    def row():
+        d = bi.path("sources")
+        os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, "countries-geonames.tsv"), "w") as f:
+            f.write("#iso2\tgeonameid\tlat\tlon\torigin\n" + rows)
+        rc, out, err = bi.run(["gazetteer", "build", "-q", "-s", d, "-o",
+                               bi.path("x.gmz")])
+        return bi.expect(rc, err, 1, pattern)
+    return row
+
+
 def stdout_full(args):
     """args with standard output on a full disk: exit 1, the failure
     reported once, with its reason."""
@@ -76,6 +90,12 @@ def file_full(args):
 
 ROWS = [
     ("gazetteer build -o FIFO: refused, FIFO untouched", build_to_fifo),
+    ("sources: a TSV row with a column missing", sources_row(
+        "AD\t3041565\t42.5\t1.5\tx\nAE\t290557\t24\t54\n",
+        r"countries-geonames\.tsv:3: 4 columns, expected 5")),
+    ("sources: a TSV row with a column too many", sources_row(
+        "AD\t3041565\t42.5\t1.5\tx\nAE\t290557\t24\t54\tx\ty\n",
+        r"countries-geonames\.tsv:3: more than 5 columns")),
 ] + [stdout_full(a) for a in (
     # --help of a command: main did not check standard output after one
     ["eval", "--help"], ["lookup", "--help"], ["resolve", "--help"],
