@@ -117,6 +117,19 @@ static int print_name(void *arg, const char *key, size_t len)
   return fwrite(key, 1, len, f) != len || putc('\n', f) == EOF;
 }
 
+static void inspect_help(const char *what)
+{
+  printf("Usage: geomention gazetteer %s [[--gazetteer] FILE]\n%s\n"
+         "The gazetteer is FILE, else $GEOMENTION_GAZETTEER, else the default "
+         "one.\n",
+         what,
+         !strcmp(what, "info")
+             ? "Print its versions, counts and attribution."
+         : !strcmp(what, "check")
+             ? "Verify every byte of it against its checksums."
+             : "Print every name it indexes, normalised, one a line.");
+}
+
 /* info, check, names: one optional --gazetteer / FILE argument. */
 static int inspect(const char *what, int argc, char **argv)
 {
@@ -127,6 +140,10 @@ static int inspect(const char *what, int argc, char **argv)
   int status, write_errno = 0;
 
   for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+      inspect_help(what);
+      return EXIT_OK;
+    }
     if (!strcmp(argv[i], "--gazetteer") && i + 1 < argc)
       path = argv[++i];
     else if (argv[i][0] != '-' && !path)
@@ -168,13 +185,16 @@ static int inspect(const char *what, int argc, char **argv)
 
 int cmd_gazetteer(int argc, char **argv)
 {
-  if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+  if (argc < 2)
+    return cli_usage("gazetteer: expected a command: build, info, check or "
+                     "names");
+  if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
     printf("Usage: geomention gazetteer COMMAND [OPTION]...\n\n"
            "  build -o FILE [--geonames DUMP]...   compile a gazetteer\n"
            "  info  [FILE]     versions, counts, attribution\n"
            "  check [FILE]     verify every byte against its checksum\n"
            "  names [FILE]     every indexed name, normalised, one a line\n");
-    return argc < 2 ? EXIT_USAGE : EXIT_OK;
+    return EXIT_OK;
   }
   if (!strcmp(argv[1], "build"))
     return build(argc - 1, argv + 1);

@@ -49,6 +49,25 @@ def sources_row(rows, pattern):
     return row
 
 
+def usage(args, pattern):
+    """A usage error: exit 2, pattern on stderr, nothing on stdout."""
+    def row():
+        rc, out, err = bi.run(args, stdin=subprocess.DEVNULL)
+        return bi.expect(rc, err, 2, pattern) or (
+            "wrote to standard output on a usage error" if out else None)
+    return (" ".join(["usage:"] + args), row)
+
+
+def subcommand_help(what):
+    """gazetteer WHAT --help: its usage on stdout, exit 0."""
+    def row():
+        rc, out, err = bi.run(["gazetteer", what, "--help"])
+        return bi.expect(rc, err, 0, None) or (
+            None if out.startswith(b"Usage: geomention gazetteer " +
+                                   what.encode()) else "stdout: %r" % out)
+    return ("gazetteer %s --help" % what, row)
+
+
 def stdout_full(args):
     """args with standard output on a full disk: exit 1, the failure
     reported once, with its reason."""
@@ -96,6 +115,8 @@ ROWS = [
     ("sources: a TSV row with a column too many", sources_row(
         "AD\t3041565\t42.5\t1.5\tx\nAE\t290557\t24\t54\tx\ty\n",
         r"countries-geonames\.tsv:3: more than 5 columns")),
+] + [subcommand_help(w) for w in ("info", "check", "names")] + [
+    usage(["gazetteer"], r"gazetteer: expected a command"),
 ] + [stdout_full(a) for a in (
     # --help of a command: main did not check standard output after one
     ["eval", "--help"], ["lookup", "--help"], ["resolve", "--help"],
