@@ -31,6 +31,10 @@ int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_count(const char *s, unsigned long long min, unsigned long long max,
               unsigned long long *v);
 
+/* A country given on the command line: an ISO 3166-1 alpha-2 code, two
+ * ASCII letters, upper-cased into out. 0, or -1 when it is not. */
+int cli_country(const char *s, char out[3]);
+
 /* The gazetteer to use: --gazetteer FILE, else $GEOMENTION_GAZETTEER,
  * else geomention.gmz beside the executable (a build tree), else the
  * installed default. */

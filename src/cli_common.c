@@ -55,6 +55,20 @@ int cli_count(const char *s, unsigned long long min, unsigned long long max,
   return 0;
 }
 
+int cli_country(const char *s, char out[3])
+{
+  for (int i = 0; i < 2; i++) {
+    char upper = (char)(s[i] & ~0x20);
+    if (upper < 'A' || upper > 'Z')
+      return -1;
+    out[i] = upper;
+  }
+  if (s[2])
+    return -1;
+  out[2] = '\0';
+  return 0;
+}
+
 const char *cli_gazetteer_path(const char *option)
 {
   static char beside[PATH_MAX];

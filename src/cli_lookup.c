@@ -59,12 +59,9 @@ int cmd_lookup(int argc, char **argv)
   while ((ch = getopt_long(argc, argv, "c:n:l:G:h", opts, NULL)) != -1) {
     switch (ch) {
     case 'c':
-      if (strlen(optarg) != 2)
+      if (cli_country(optarg, country))
         return cli_usage("--country: expected an ISO alpha-2 code, got '%s'",
                          optarg);
-      country[0] = (char)(optarg[0] & ~0x20);
-      country[1] = (char)(optarg[1] & ~0x20);
-      country[2] = '\0';
       opt.country = country;
       break;
     case 'n':

@@ -177,11 +177,8 @@ int cmd_resolve(int argc, char **argv)
     case 's': r.path = optarg; break;
     case 'o': output = optarg; break;
     case 'c':
-      if (strlen(optarg) != 2)
+      if (cli_country(optarg, country))
         return cli_usage("--country: expected ISO alpha-2, got '%s'", optarg);
-      country[0] = (char)(optarg[0] & ~0x20);
-      country[1] = (char)(optarg[1] & ~0x20);
-      country[2] = '\0';
       popt.country = country;
       break;
     case 'G': gaz_path = optarg; break;

@@ -117,6 +117,10 @@ ROWS = [
         r"countries-geonames\.tsv:3: more than 5 columns")),
 ] + [subcommand_help(w) for w in ("info", "check", "names")] + [
     usage(["gazetteer"], r"gazetteer: expected a command"),
+    # parse refused these; lookup and resolve took them for a country
+    usage(["lookup", "--country", "12", "Kyiv"], r"--country"),
+    usage(["lookup", "--country", "U1", "Kyiv"], r"--country"),
+    usage(["resolve", "--country", "1!", "--spans", "-"], r"--country"),
 ] + [stdout_full(a) for a in (
     # --help of a command: main did not check standard output after one
     ["eval", "--help"], ["lookup", "--help"], ["resolve", "--help"],
