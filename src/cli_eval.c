@@ -20,6 +20,7 @@
 #include "cli.h"
 #include "cli_jsonl.h"
 #include "eval_score.h"
+#include "internal.h"
 
 #define NONE ((size_t)-1)
 #define ID_MAX 1024
@@ -75,7 +76,7 @@ typedef struct topo_extra {
 typedef struct topo_list {
   eval_toponym *v;
   topo_extra *x;
-  size_t n, cap;
+  size_t n, cap_v, cap_x;
 } topo_list;
 
 static char *copy_text(const char *s, size_t len)
@@ -91,20 +92,10 @@ static char *copy_text(const char *s, size_t len)
 /* Room for one more toponym in both arrays. */
 static int topo_reserve(topo_list *l)
 {
-  size_t cap = l->cap ? 2 * l->cap : 16;
-  eval_toponym *v;
-  topo_extra *x;
-
-  if (l->n < l->cap)
-    return 0;
-  if (!(v = realloc(l->v, cap * sizeof *v)))
-    return -1;
-  l->v = v;
-  if (!(x = realloc(l->x, cap * sizeof *x)))
-    return -1;
-  l->x = x;
-  l->cap = cap;
-  return 0;
+  return gm__grow(&l->v, &l->cap_v, l->n + 1, sizeof *l->v) ||
+                 gm__grow(&l->x, &l->cap_x, l->n + 1, sizeof *l->x)
+             ? -1
+             : 0;
 }
 
 /* Append a toponym, copying its name and label. */
@@ -221,10 +212,7 @@ typedef struct strmap {
 
 static uint64_t hash(const char *s)
 {
-  uint64_t h = 1469598103934665603u;
-  while (*s)
-    h = (h ^ (unsigned char)*s++) * 1099511628211u;
-  return h;
+  return gm__hash(s, strlen(s));
 }
 
 static size_t strmap_get(const strmap *m, const char *key)
@@ -386,14 +374,8 @@ static error_group *error_group_get(error_groups *g, const char *kind,
     free(key);
     return &g->v[i];
   }
-  if (g->n == g->cap) {
-    size_t cap = g->cap ? 2 * g->cap : 64;
-    error_group *v = realloc(g->v, cap * sizeof *v);
-    if (!v)
-      goto done;
-    g->v = v;
-    g->cap = cap;
-  }
+  if (gm__grow(&g->v, &g->cap, g->n + 1, sizeof *g->v))
+    goto done;
   e = &g->v[g->n];
   *e = (error_group){kind, copy_text(surface, slen), 0, cJSON_CreateArray()};
   if (!e->surface || !e->examples || strmap_put(&g->index, key, g->n)) {
@@ -585,7 +567,7 @@ typedef struct eval_run {
   gm_parser *parser;
   gm_span *spans;
   size_t *span_gold;     /* the gold toponym of each span */
-  size_t cap_spans;
+  size_t cap_spans, cap_span_gold;
   strmap pred_index;     /* article key -> preds */
   topo_list *preds;
   size_t n_preds, cap_preds;
@@ -630,15 +612,8 @@ static const char *pred_line(eval_run *r, const char *line, size_t len)
     r->preds[i] = l;
     return NULL;
   }
-  if (r->n_preds == r->cap_preds) {
-    size_t cap = r->cap_preds ? 2 * r->cap_preds : 256;
-    topo_list *v = realloc(r->preds, cap * sizeof *v);
-    if (!v)
-      return topo_free(&l), "out of memory";
-    r->preds = v;
-    r->cap_preds = cap;
-  }
-  if (strmap_put(&r->pred_index, key, r->n_preds))
+  if (gm__grow(&r->preds, &r->cap_preds, r->n_preds + 1, sizeof *r->preds) ||
+      strmap_put(&r->pred_index, key, r->n_preds))
     return topo_free(&l), "out of memory";
   r->preds[r->n_preds++] = l;
   return NULL;
@@ -708,16 +683,10 @@ static int gold_spans(eval_run *r, const article *a, size_t line,
                       size_t *n)
 {
   *n = 0;
-  if (a->gold.n > r->cap_spans) {
-    gm_span *s = realloc(r->spans, a->gold.n * sizeof *s);
-    size_t *g = s ? realloc(r->span_gold, a->gold.n * sizeof *g) : NULL;
-    if (s)
-      r->spans = s;
-    if (!g)
-      return -1;
-    r->span_gold = g;
-    r->cap_spans = a->gold.n;
-  }
+  if (gm__grow(&r->spans, &r->cap_spans, a->gold.n, sizeof *r->spans) ||
+      gm__grow(&r->span_gold, &r->cap_span_gold, a->gold.n,
+               sizeof *r->span_gold))
+    return -1;
   for (size_t i = 0; i < a->gold.n; i++) {
     const eval_toponym *t = &a->gold.v[i];
     if (!(t->start >= 0 && t->start <= t->end &&

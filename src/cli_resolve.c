@@ -63,14 +63,9 @@ static const char *read_spans(resolve_run *r, const cJSON *doc,
   if (!cJSON_IsArray(list))
     return "no \"spans\" array";
   *n = 0;
-  if ((size_t)cJSON_GetArraySize(list) > r->cap) {
-    size_t cap = (size_t)cJSON_GetArraySize(list);
-    gm_span *v = realloc(r->spans, cap * sizeof *v);
-    if (!v)
-      return "out of memory";
-    r->spans = v;
-    r->cap = cap;
-  }
+  if (gm__grow(&r->spans, &r->cap, (size_t)cJSON_GetArraySize(list),
+               sizeof *r->spans))
+    return "out of memory";
   if (!(cp_at = cli_cp_offsets(text, len, &n_cp)))
     return "out of memory";
   cJSON_ArrayForEach(s, list)

@@ -19,6 +19,7 @@
 #include <utf8proc.h>
 
 #include "eval_score.h"
+#include "internal.h"
 
 #define NONE ((size_t)-1)
 
@@ -43,23 +44,6 @@ void eval_score_free(eval_score *s)
   free(s->lower_at);
   free(s->used);
   memset(s, 0, sizeof *s);
-}
-
-static int reserve(void *p, size_t *cap, size_t need, size_t elem)
-{
-  void **v = p;
-  size_t n = *cap ? *cap : 16;
-  void *grown;
-
-  if (need <= *cap)
-    return 0;
-  while (n < need)
-    n *= 2;
-  if (n > SIZE_MAX / elem || !(grown = realloc(*v, n * elem)))
-    return -1;
-  *v = grown;
-  *cap = n;
-  return 0;
 }
 
 double eval_haversine(double lat1, double lon1, double lat2, double lon2)
@@ -184,7 +168,7 @@ char *eval_lower(const char *s)
 
 static int push_error(eval_score *s, double km)
 {
-  if (reserve(&s->errors, &s->cap_errors, s->n_errors + 1, sizeof(double)))
+  if (gm__grow(&s->errors, &s->cap_errors, s->n_errors + 1, sizeof(double)))
     return -1;
   s->errors[s->n_errors++] = km;
   return 0;
@@ -197,7 +181,7 @@ static int lower_names(eval_score *s, const eval_toponym *gold,
 {
   size_t used = 0, n = n_gold + n_pred;
 
-  if (reserve(&s->lower_at, &s->cap_lower_at, n + 1, sizeof(size_t)))
+  if (gm__grow(&s->lower_at, &s->cap_lower_at, n + 1, sizeof(size_t)))
     return -1;
   for (size_t k = 0; k < n; k++) {
     const eval_toponym *t = k < n_gold ? &gold[k] : &pred[k - n_gold];
@@ -206,7 +190,7 @@ static int lower_names(eval_score *s, const eval_toponym *gold,
     if (!low)
       return -1;
     len = strlen(low);
-    if (reserve(&s->lower, &s->cap_lower, used + len + 1, 1)) {
+    if (gm__grow(&s->lower, &s->cap_lower, used + len + 1, 1)) {
       free(low);
       return -1;
     }
@@ -310,7 +294,7 @@ int eval_score_doc(eval_score *s, const eval_toponym *gold, size_t n_gold,
                    const eval_toponym *pred, size_t n_pred,
                    eval_report_fn report, void *arg)
 {
-  if (reserve(&s->used, &s->cap_used, n_pred + 1, 1))
+  if (gm__grow(&s->used, &s->cap_used, n_pred + 1, 1))
     return -1;
   /* predictions without coordinates take no part at all */
   for (size_t j = 0; j < n_pred; j++)
