@@ -569,7 +569,11 @@ typedef struct eval_run {
   size_t *span_gold;     /* the gold toponym of each span */
   size_t cap_spans, cap_span_gold;
   strmap pred_index;     /* article key -> preds */
-  topo_list *preds;
+  struct pred_doc {
+    topo_list toponyms;
+    size_t line;         /* of the PRED file */
+    int scored;          /* a gold article has its id */
+  } *preds;
   size_t n_preds, cap_preds;
   eval_score score;
   cli_output write_pred, errors;
@@ -586,7 +590,8 @@ static void reject(eval_run *r, const char *path, size_t line,
 
 /* ------------------------------------------------- predictions: a file */
 
-static const char *pred_line(eval_run *r, const char *line, size_t len)
+static const char *pred_line(eval_run *r, const char *line, size_t len,
+                             size_t number)
 {
   cJSON *doc = cJSON_ParseWithLength(line, len);
   char key[ID_MAX];
@@ -608,14 +613,14 @@ static const char *pred_line(eval_run *r, const char *line, size_t len)
   }
   /* a later line with the same id replaces the earlier, as in a dict */
   if ((i = strmap_get(&r->pred_index, key)) != NONE) {
-    topo_free(&r->preds[i]);
-    r->preds[i] = l;
+    topo_free(&r->preds[i].toponyms);
+    r->preds[i] = (struct pred_doc){l, number, 0};
     return NULL;
   }
   if (gm__grow(&r->preds, &r->cap_preds, r->n_preds + 1, sizeof *r->preds) ||
       strmap_put(&r->pred_index, key, r->n_preds))
     return topo_free(&l), "out of memory";
-  r->preds[r->n_preds++] = l;
+  r->preds[r->n_preds++] = (struct pred_doc){l, number, 0};
   return NULL;
 }
 
@@ -638,7 +643,7 @@ static int load_preds(eval_run *r)
     const char *problem;
     if (is_blank(line, len))
       continue;
-    if ((problem = pred_line(r, line, len))) {
+    if ((problem = pred_line(r, line, len, in.number))) {
       if (!strcmp(problem, "out of memory"))
         status = EXIT_FAILURE_;
       reject(r, r->pred_path, in.number, problem);
@@ -660,7 +665,8 @@ static int preds_from_file(eval_run *r, article *a)
   if (i == NONE)
     return 0;
   r->n_docs_pred++;
-  l = &r->preds[i];
+  r->preds[i].scored = 1;
+  l = &r->preds[i].toponyms;
   for (size_t k = 0; k < l->n; k++) {
     const eval_toponym *t = &l->v[k];
     const char *name = t->name;
@@ -673,6 +679,22 @@ static int preds_from_file(eval_run *r, article *a)
       return -1;
   }
   return 0;
+}
+
+/* PRED lines no gold article asked for: score.py passes over them too,
+ * but a file whose ids do not meet the gold's ("1" for 1) would score
+ * nothing without a word. */
+static void warn_unscored(const eval_run *r)
+{
+  size_t n = 0, first = 0;
+
+  for (size_t i = 0; i < r->n_preds; i++)
+    if (!r->preds[i].scored && (n++ == 0 || r->preds[i].line < first))
+      first = r->preds[i].line;
+  if (n)
+    cli_warn("%s:%zu: no article of %s has this id; %zu such line%s, not "
+             "scored", r->pred_path, first, r->gold_path, n,
+             n > 1 ? "s" : "");
 }
 
 /* -------------------------------------------- predictions: geomention */
@@ -908,6 +930,8 @@ static int run(eval_run *r)
     status = open_outputs(r);
   if (!status)
     status = gold_pass(r);
+  if (!status && r->pred_path)
+    warn_unscored(r);
   if (!status)
     status = report(r, corpus);
   {
@@ -922,7 +946,7 @@ static int run(eval_run *r)
 static void run_free(eval_run *r)
 {
   for (size_t i = 0; i < r->n_preds; i++)
-    topo_free(&r->preds[i]);
+    topo_free(&r->preds[i].toponyms);
   free(r->preds);
   strmap_free(&r->pred_index);
   error_groups_free(&r->groups);

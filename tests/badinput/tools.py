@@ -49,6 +49,21 @@ def sources_row(rows, pattern):
     return row
 
 
+def pred_ids_not_in_gold():
+    """--pred lines whose id no gold article has (here "1" for 1, and a
+    typo) are not scored, as score.py does, but said, with the first
+    line: scores of 0 for a file of mismatched ids are no silent result."""
+    gold = gold_corpus()
+    preds = [{"id": "a1", "toponyms": []}, {"id": "0", "toponyms": []},
+             {"id": "a3", "toponyms": []}, {"id": "a333", "toponyms": []}]
+    pred = bi.write("pred.jsonl", "".join(json.dumps(d) + "\n"
+                                          for d in preds).encode())
+    rc, out, err = bi.run(["eval", "--gold", gold, "--pred", pred])
+    return bi.expect(rc, err, 0, r"pred\.jsonl:2: no article of .*gold\.jsonl"
+                                 r" has this id; 2 such lines, not scored") \
+        or (None if b"n_docs_pred=2" in out else "stdout: %r" % out)
+
+
 def usage(args, pattern):
     """A usage error: exit 2, pattern on stderr, nothing on stdout."""
     def row():
@@ -115,6 +130,7 @@ ROWS = [
     ("sources: a TSV row with a column too many", sources_row(
         "AD\t3041565\t42.5\t1.5\tx\nAE\t290557\t24\t54\tx\ty\n",
         r"countries-geonames\.tsv:3: more than 5 columns")),
+    ("eval --pred: ids that are not in the gold", pred_ids_not_in_gold),
 ] + [subcommand_help(w) for w in ("info", "check", "names")] + [
     usage(["gazetteer"], r"gazetteer: expected a command"),
     # parse refused these; lookup and resolve took them for a country
