@@ -700,10 +700,12 @@ static void warn_unscored(const eval_run *r)
 /* -------------------------------------------- predictions: geomention */
 
 /* The gold spans in bytes, for the gold protocol; spans outside the
- * text are reported and left unanswered. */
+ * text are left unanswered, and the line reported once. */
 static int gold_spans(eval_run *r, const article *a, size_t line,
                       size_t *n)
 {
+  size_t outside = 0;
+
   *n = 0;
   if (gm__grow(&r->spans, &r->cap_spans, a->gold.n, sizeof *r->spans) ||
       gm__grow(&r->span_gold, &r->cap_span_gold, a->gold.n,
@@ -714,13 +716,19 @@ static int gold_spans(eval_run *r, const article *a, size_t line,
     if (!(t->start >= 0 && t->start <= t->end &&
           t->end <= (double)a->n_cp && floor(t->start) == t->start &&
           floor(t->end) == t->end)) {
-      reject(r, r->gold_path, line, "a toponym's span lies outside the "
-                                    "text; left unanswered");
+      outside++;
       continue;
     }
     r->spans[*n] = (gm_span){a->cp_at[(size_t)t->start],
                              a->cp_at[(size_t)t->end]};
     r->span_gold[(*n)++] = i;
+  }
+  if (outside) {
+    char problem[128];
+    snprintf(problem, sizeof problem, "%zu toponym%s span%s outside the "
+             "text; left unanswered", outside,
+             outside > 1 ? "s'" : "'s", outside > 1 ? "s lie" : " lies");
+    reject(r, r->gold_path, line, problem);
   }
   return 0;
 }

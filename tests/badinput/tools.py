@@ -64,6 +64,21 @@ def pred_ids_not_in_gold():
         or (None if b"n_docs_pred=2" in out else "stdout: %r" % out)
 
 
+def gold_spans_outside():
+    """--protocol gold, one article with two spans past its text: one
+    message for the line, which counts once (it was two lines)."""
+    doc = {"id": "x", "text": "Kyiv.", "toponyms": [
+        {"start": 0, "end": 40, "name": "Kyiv", "lat": 50.45, "lon": 30.52},
+        {"start": 0, "end": 4, "name": "Kyiv", "lat": 50.45, "lon": 30.52},
+        {"start": 9, "end": 12, "name": "Lviv", "lat": 49.8, "lon": 24.0}]}
+    gold = bi.write("spans.jsonl", (json.dumps(doc) + "\n").encode())
+    rc, out, err = bi.run(["eval", "--gold", gold, "--protocol", "gold"])
+    return bi.expect(rc, err, 3, r"spans\.jsonl:1: 2 toponyms' spans lie "
+                                 r"outside the text; left unanswered\n"
+                                 r".*1 line rejected") or \
+        (None if err.count("spans.jsonl:1") == 1 else "stderr: " + err)
+
+
 def usage(args, pattern):
     """A usage error: exit 2, pattern on stderr, nothing on stdout."""
     def row():
@@ -131,6 +146,7 @@ ROWS = [
         "AD\t3041565\t42.5\t1.5\tx\nAE\t290557\t24\t54\tx\ty\n",
         r"countries-geonames\.tsv:3: more than 5 columns")),
     ("eval --pred: ids that are not in the gold", pred_ids_not_in_gold),
+    ("eval --protocol gold: spans past the text", gold_spans_outside),
 ] + [subcommand_help(w) for w in ("info", "check", "names")] + [
     usage(["gazetteer"], r"gazetteer: expected a command"),
     # parse refused these; lookup and resolve took them for a country
