@@ -458,10 +458,12 @@ static int check_admin1_codes(gm__builder *b)
     total[r]++;
     inside[r] += in == 1;
   }
+  /* freed apart from the loop below, which a failure cuts short */
+  for (size_t r = 0; prep && r < b->n_regions; r++)
+    gm__geo_prepared_free(b->geo, prep[r]);
   for (size_t r = 0; rc == 0 && r < b->n_regions; r++) {
     bregion *reg = &b->regions[r];
     char id[96];
-    gm__geo_prepared_free(b->geo, prep[r]);
     if (total[r] < 3 || inside[r] * 2 >= total[r])
       continue;
     snprintf(id, sizeof id, "admin1:%s", gm__b_str(b, reg->iso));
