@@ -66,7 +66,7 @@ static int build(int argc, char **argv)
   int c, rc;
 
   if (!dumps)
-    return EXIT_FAILURE_;
+    return cli_warn("out of memory"), EXIT_FAILURE_;
   optind = 1;
   while ((c = getopt_long(argc, argv, "o:s:g:qh", opts, NULL)) != -1) {
     switch (c) {
