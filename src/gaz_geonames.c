@@ -4,10 +4,11 @@
  *
  * Rows are the 19 tab-separated GeoNames columns. A row whose id is
  * already known updates that entry: GeoNames' own point and population
- * win over a polygon's label point, and its names are added. An ADM1 or
- * PCL* row is also matched to the admin-1 unit or country with the same
- * codes, so a layered dump gives Natural Earth's polygons GeoNames' ids
- * and points. Malformed rows are counted and skipped, never fatal.
+ * win over a polygon's label point, and its names are added. A PCL*,
+ * ADM1 or ADM2 row is also matched to the country, admin-1 or admin-2
+ * unit with the same codes that has no GeoNames id yet, so a layered dump
+ * gives the bundled units GeoNames' ids and points. Malformed rows are
+ * counted and skipped (the first reported), never fatal.
  */
 #include <stdio.h>
 #include <stdlib.h>

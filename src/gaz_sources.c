@@ -3,13 +3,17 @@
  * gazetteer/update-sources derives from registry packages, and the
  * project's own hand-written tables) into the builder, in a fixed order:
  *
- *   countries.tsv + countries-geonames.tsv   country entries
- *   admin-codes.tsv.gz                       names of admin-1 codes
+ *   countries-geonames.tsv + countries.tsv   country entries
+ *   admin-codes.tsv.gz                       names of admin-1 and -2 codes
  *   admin1.tsv.gz                            admin-1 entries and polygons
  *   (countries' polygons = union of their admin-1 units, grouped by the
  *    ISO 3166-2 prefix)
  *   regions.tsv                              composite regions (unions)
+ *   regions-geonames.tsv                     their GeoNames ids and points
+ *   words.tsv.gz, given-names.tsv            the recogniser's lexicon
  *   cities500.txt.gz                         populated places (GeoNames)
+ *   (admin-2 units: at the mean point of their places; admin-1 codes
+ *    that GeoNames' places contradict are dropped)
  *
  * Each TSV starts with a '#' header that must name the expected columns,
  * so a changed source is refused with a message instead of misread.
