@@ -222,7 +222,8 @@ int cli_output_open(cli_output *o, const char *path)
   sprintf(o->tmp, "%s.tmp-%ld-XXXXXX", path, (long)getpid());
   fd = mkstemp(o->tmp);
   if (fd < 0 || !(o->f = fdopen(fd, "w"))) {
-    cli_warn("%s: cannot create: %s", o->tmp, strerror(errno));
+    /* named as given: the temporary's name is ours, not the user's */
+    cli_warn("%s: cannot create: %s", path, strerror(errno));
     if (fd >= 0) {
       close(fd);
       unlink(o->tmp);   /* made by mkstemp: not to be left behind */

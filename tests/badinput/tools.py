@@ -79,6 +79,16 @@ def gold_spans_outside():
         (None if err.count("spans.jsonl:1") == 1 else "stderr: " + err)
 
 
+def output_in_missing_dir():
+    """An output in a directory that does not exist: the message names
+    the output given, not the temporary name beside it."""
+    rc, out, err = bi.run(["eval", "--gold", gold_corpus(), "--write-pred",
+                           bi.path("nodir/pred.jsonl")])
+    return bi.expect(rc, err, 1, r"nodir/pred\.jsonl: cannot create: No "
+                                 r"such file or directory") or \
+        ("names the temporary: " + err if ".tmp-" in err else None)
+
+
 def usage(args, pattern):
     """A usage error: exit 2, pattern on stderr, nothing on stdout."""
     def row():
@@ -147,6 +157,7 @@ ROWS = [
         r"countries-geonames\.tsv:3: more than 5 columns")),
     ("eval --pred: ids that are not in the gold", pred_ids_not_in_gold),
     ("eval --protocol gold: spans past the text", gold_spans_outside),
+    ("eval --write-pred DIR/FILE, DIR missing", output_in_missing_dir),
 ] + [subcommand_help(w) for w in ("info", "check", "names")] + [
     usage(["gazetteer"], r"gazetteer: expected a command"),
     # parse refused these; lookup and resolve took them for a country
