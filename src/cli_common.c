@@ -216,7 +216,7 @@ int cli_output_open(cli_output *o, const char *path)
   o->tmp = malloc(strlen(path) + 40);
   if (!o->path || !o->tmp) {
     cli_warn("out of memory");
-    return EXIT_FAILURE_;
+    goto fail;
   }
   remove_stale_temps(path);
   sprintf(o->tmp, "%s.tmp-%ld-XXXXXX", path, (long)getpid());
@@ -228,13 +228,16 @@ int cli_output_open(cli_output *o, const char *path)
       close(fd);
       unlink(o->tmp);   /* made by mkstemp: not to be left behind */
     }
-    free(o->tmp);
-    o->tmp = NULL;
-    return EXIT_FAILURE_;
+    goto fail;
   }
   fchmod(fd, 0644);
   temp_register(o->tmp);
   return EXIT_OK;
+fail:
+  free(o->tmp);
+  free(o->path);
+  o->tmp = o->path = NULL;
+  return EXIT_FAILURE_;
 }
 
 int cli_output_close(cli_output *o, int ok)
