@@ -23,7 +23,7 @@
 #include "internal.h"
 
 #define NONE ((size_t)-1)
-#define ID_MAX 1024
+#define ID_MAX 1024     /* an id's key and its NUL (id_key's message) */
 #define CONTEXT_CP 50   /* code points of context either side of an error */
 #define EXAMPLES 3      /* examples kept per group of errors */
 
@@ -295,18 +295,30 @@ static void article_clear(article *a)
   topo_clear(&a->pred);
 }
 
+/* The key of an article id (cli_id_key) into key[ID_MAX]; NULL, or why
+ * there is none. */
+static const char *id_key(const cJSON *id, char *key)
+{
+  if (!cli_id_key(id, key, ID_MAX))
+    return NULL;
+  return cJSON_IsString(id) || cJSON_IsNumber(id)
+             ? "\"id\" is longer than 1023 bytes"
+             : "no usable \"id\" (a string or a number)";
+}
+
 /* Parse one gold line; NULL or what is wrong with it. */
 static const char *article_load(article *a, const char *line, size_t len)
 {
   const cJSON *text;
+  const char *problem;
 
   article_clear(a);
   if (!(a->json = cJSON_ParseWithLength(line, len)) ||
       !cJSON_IsObject(a->json))
     return "not a JSON object";
   a->id = cJSON_GetObjectItemCaseSensitive(a->json, "id");
-  if (cli_id_key(a->id, a->key, sizeof a->key))
-    return "no usable \"id\" (a string or a number)";
+  if ((problem = id_key(a->id, a->key)))
+    return problem;
   text = cJSON_GetObjectItemCaseSensitive(a->json, "text");
   if (!cJSON_IsString(text))
     return "no \"text\" string";
@@ -601,10 +613,8 @@ static const char *pred_line(eval_run *r, const char *line, size_t len,
 
   if (!doc || !cJSON_IsObject(doc))
     problem = "not a JSON object";
-  else if (cli_id_key(cJSON_GetObjectItemCaseSensitive(doc, "id"), key,
-                      sizeof key))
-    problem = "no usable \"id\" (a string or a number)";
-  else
+  else if (!(problem = id_key(cJSON_GetObjectItemCaseSensitive(doc, "id"),
+                               key)))
     problem = read_toponyms(doc, "toponyms", 0, &l);
   cJSON_Delete(doc);
   if (problem) {

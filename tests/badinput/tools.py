@@ -106,6 +106,16 @@ def output_in_missing_dir():
         ("names the temporary: " + err if ".tmp-" in err else None)
 
 
+def long_id():
+    """A gold id over eval's 1023 bytes is refused as too long, not as
+    "no usable id" (it is a string)."""
+    doc = {"id": "x" * 2000, "text": "Kyiv.", "toponyms": []}
+    gold = bi.write("longid.jsonl", (json.dumps(doc) + "\n").encode())
+    rc, out, err = bi.run(["eval", "--gold", gold])
+    return bi.expect(rc, err, 3, r"longid\.jsonl:1: \"id\" is longer than "
+                                 r"1023 bytes")
+
+
 def usage(args, pattern):
     """A usage error: exit 2, pattern on stderr, nothing on stdout."""
     def row():
@@ -175,6 +185,7 @@ ROWS = [
     ("eval --pred: ids that are not in the gold", pred_ids_not_in_gold),
     ("eval --protocol gold: spans past the text", gold_spans_outside),
     ("eval --write-pred DIR/FILE, DIR missing", output_in_missing_dir),
+    ("eval: an id over 1023 bytes", long_id),
 ] + [subcommand_help(w) for w in ("info", "check", "names")] + [
     usage(["gazetteer"], r"gazetteer: expected a command"),
     # parse refused these; lookup and resolve took them for a country
