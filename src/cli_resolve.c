@@ -83,14 +83,16 @@ static const char *read_spans(resolve_run *r, const cJSON *doc,
   return problem;
 }
 
-/* The id as parse --mentions writes it: a string. */
-static int id_text(const cJSON *id, char *out, size_t cap)
+/* The id as parse --mentions writes it, a string of any length (a
+ * number's in number[32]); NULL when it is neither. */
+static const char *id_text(const cJSON *id, char number[32])
 {
   if (cJSON_IsString(id))
-    return snprintf(out, cap, "%s", id->valuestring) < (int)cap ? 0 : -1;
-  if (cJSON_IsNumber(id))
-    return snprintf(out, cap, "%.17g", id->valuedouble) < (int)cap ? 0 : -1;
-  return -1;
+    return id->valuestring;
+  if (!cJSON_IsNumber(id))
+    return NULL;
+  snprintf(number, 32, "%.17g", id->valuedouble);
+  return number;
 }
 
 /* One article; returns an exit status (rejections are counted). */
@@ -99,8 +101,8 @@ static int resolve_line(resolve_run *r, const char *line, size_t len,
 {
   cJSON *doc = cJSON_ParseWithLength(line, len);
   const cJSON *text = cJSON_GetObjectItemCaseSensitive(doc, "text");
-  const char *problem = NULL;
-  char id[1024];
+  const char *problem = NULL, *id = NULL;
+  char id_number[32];
   gm_result *res = NULL;
   gm_error err;
   size_t n = 0;
@@ -108,8 +110,8 @@ static int resolve_line(resolve_run *r, const char *line, size_t len,
 
   if (!doc || !cJSON_IsObject(doc))
     problem = "not a JSON object";
-  else if (id_text(cJSON_GetObjectItemCaseSensitive(doc, "id"), id,
-                   sizeof id))
+  else if (!(id = id_text(cJSON_GetObjectItemCaseSensitive(doc, "id"),
+                          id_number)))
     problem = "no usable \"id\" (a string or a number)";
   else if (!cJSON_IsString(text))
     problem = "no \"text\" string";

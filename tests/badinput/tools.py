@@ -116,6 +116,17 @@ def long_id():
                                  r"1023 bytes")
 
 
+def resolve_long_id():
+    """resolve took a string id over 1023 bytes for no id at all (parse
+    --mentions writes it): now it is written as it is."""
+    doc = {"id": "x" * 2000, "text": "Kyiv.", "spans": [
+        {"start": 0, "end": 4}]}
+    spans = bi.write("longid.jsonl", (json.dumps(doc) + "\n").encode())
+    rc, out, err = bi.run(["resolve", "--spans", spans])
+    return bi.expect(rc, err, 0, None) or (
+        None if json.loads(out)["id"] == doc["id"] else "stdout: %r" % out)
+
+
 def usage(args, pattern):
     """A usage error: exit 2, pattern on stderr, nothing on stdout."""
     def row():
@@ -186,6 +197,7 @@ ROWS = [
     ("eval --protocol gold: spans past the text", gold_spans_outside),
     ("eval --write-pred DIR/FILE, DIR missing", output_in_missing_dir),
     ("eval: an id over 1023 bytes", long_id),
+    ("resolve: an id over 1023 bytes", resolve_long_id),
 ] + [subcommand_help(w) for w in ("info", "check", "names")] + [
     usage(["gazetteer"], r"gazetteer: expected a command"),
     # parse refused these; lookup and resolve took them for a country
