@@ -24,6 +24,7 @@
 #include <zlib.h>
 
 #include "gaz_build.h"
+#include "out_geojson.h"  /* GM__PRECISION_DEFAULT, the shapes' grid */
 
 /* ------------------------------------------------------------- map32 */
 
@@ -446,8 +447,77 @@ static void index_free(index_tables *t)
 
 /* ----------------------------------------------------------- geometry */
 
+/*
+ * s's positions in units of the grid into q, when each is on the grid.
+ * GEOS's snapped doubles are within an ulp of q x grid but not always
+ * the same double (its overlays divide where setPrecision multiplies);
+ * the writer only prints them at this precision, and printing rounds
+ * |x| x 10^precision exactly (out_json.c), so a position within 1/1000
+ * of a grid unit prints as q x grid does, digit for digit.
+ */
+static int positions_on_grid(const gm__shape *s, double grid, int32_t *q)
+{
+  for (size_t i = 0; i < 2 * s->n_points; i++) {
+    double units = s->xy[i] / grid;
+    if (!(fabs(units) < INT32_MAX))
+      return 0;
+    q[i] = (int32_t)lround(units);
+    if (fabs(units - q[i]) > 1e-3)
+      return 0;
+  }
+  return 1;
+}
+
+/* The finished output shape of a region's simplified copy at the
+ * writer's default precision (gaz_shape), appended to data; *o says
+ * GAZ_NO_SHAPE when GEOS cannot make it (or a position is off the
+ * grid), so that the writer draws it with GEOS and reports why for the
+ * region it is asked to write. */
+static int store_shape(gm__builder *b, const unsigned char *wkb, size_t len,
+                       gaz_shape *o, gm__buf *data)
+{
+  gm__shape_options so = {.precision = GM__PRECISION_DEFAULT};
+  double grid = gaz_shape_grid(GM__PRECISION_DEFAULT);
+  gm__shape s;
+  int rc = gm__geo_shape(b->geo, wkb, len, &so, &s);
+  int32_t *q = NULL;
+
+  *o = (gaz_shape){.precision = GAZ_NO_SHAPE};
+  if (rc) {
+    rc = rc == GM_ENOMEM ? rc : 0;
+    goto done;
+  }
+  if (!(q = malloc((2 * s.n_points + 1) * sizeof *q))) {
+    rc = GM_ENOMEM;
+    goto done;
+  }
+  if (!positions_on_grid(&s, grid, q))
+    goto done;
+  if (data->len / 4 + 2 * s.n_points + s.n_rings + s.n_polys > UINT32_MAX) {
+    rc = GM_ELIMIT;
+    goto done;
+  }
+  *o = (gaz_shape){.data = (uint32_t)(data->len / 4),
+                   .n_points = (uint32_t)s.n_points,
+                   .n_rings = (uint32_t)s.n_rings,
+                   .n_polys = (uint32_t)s.n_polys,
+                   .precision = GM__PRECISION_DEFAULT};
+  memcpy(o->bbox, s.bbox, sizeof o->bbox);
+  if (gm__buf_append(data, (const char *)q, 2 * s.n_points * sizeof *q) ||
+      gm__buf_append(data, (const char *)s.ring_end,
+                     s.n_rings * sizeof *s.ring_end) ||
+      gm__buf_append(data, (const char *)s.poly_end,
+                     s.n_polys * sizeof *s.poly_end))
+    rc = GM_ENOMEM;
+done:
+  free(q);
+  gm__shape_free(&s);
+  return rc;
+}
+
 static int encode_regions(gm__builder *b, gm__buf *geometry,
-                          gaz_region *out, gm__buf *members)
+                          gaz_region *out, gm__buf *members,
+                          gaz_shape *shapes, gm__buf *shape_data)
 {
   double tol = b->opt->simplify_degrees > 0 ? b->opt->simplify_degrees : 0.01;
 
@@ -461,6 +531,7 @@ static int encode_regions(gm__builder *b, gm__buf *geometry,
     *o = (gaz_region){.id = r->id, .entry = r->entry, .kind = r->kind,
                       .members = (uint32_t)(members->len / 4),
                       .n_members = (uint32_t)r->n_members};
+    shapes[i] = (gaz_shape){.precision = GAZ_NO_SHAPE};
     if (gm__buf_append(members, (const char *)r->members,
                        r->n_members * sizeof *r->members))
       return GM_ENOMEM;
@@ -483,6 +554,8 @@ static int encode_regions(gm__builder *b, gm__buf *geometry,
       while (rc == 0 && geometry->len % 8)
         rc = gm__buf_putc(geometry, 0);
     }
+    if (rc == 0)
+      rc = store_shape(b, simple, simple_len, &shapes[i], shape_data);
     free(full);
     free(simple);
     if (rc)
@@ -531,20 +604,23 @@ static int put_section(writer *w, uint32_t id, const void *p, size_t n)
 static int write_file(gm__builder *b, const char *path, FILE *f)
 {
   index_tables t = {0};
-  gm__buf geometry = {0}, members = {0};
+  gm__buf geometry = {0}, members = {0}, shape_data = {0};
   gaz_word *words = NULL;
   uint32_t *word_slots = NULL;
   size_t n_word_slots = 0;
   gaz_region *regions = calloc(b->n_regions ? b->n_regions : 1,
                                sizeof *regions);
+  gaz_shape *shapes = calloc(b->n_regions ? b->n_regions : 1,
+                             sizeof *shapes);
   writer w = {.f = f, .crc = crc32(0, NULL, 0)};
-  int rc = regions ? 0 : GM_ENOMEM;
+  int rc = regions && shapes ? 0 : GM_ENOMEM;
   char version[64] = "";
   FILE *vf;
   char vpath[PATH_MAX];
 
   if (rc == 0)
-    rc = encode_regions(b, &geometry, regions, &members);
+    rc = encode_regions(b, &geometry, regions, &members, shapes,
+                        &shape_data);
   if (rc == 0 && (rc = build_index(b, &t)) == GM_ELIMIT)
     gm__error(b->err, rc, "%s: a name with 2^31 entries or more", path);
   if (rc == 0)
@@ -606,6 +682,11 @@ static int write_file(gm__builder *b, const char *path, FILE *f)
   if (rc == 0)
     rc = put_section(&w, GAZ_SEC_WORDSLOTS, word_slots,
                      n_word_slots * sizeof *word_slots);
+  if (rc == 0)
+    rc = put_section(&w, GAZ_SEC_SHAPES, shapes,
+                     b->n_regions * sizeof *shapes);
+  if (rc == 0)
+    rc = put_section(&w, GAZ_SEC_SHAPEDATA, shape_data.data, shape_data.len);
   if (rc == 0) {
     w.h.file_size = w.pos;
     w.h.body_crc32 = (uint32_t)w.crc;
@@ -620,7 +701,9 @@ done:
   index_free(&t);
   gm__buf_free(&geometry);
   gm__buf_free(&members);
+  gm__buf_free(&shape_data);
   free(regions);
+  free(shapes);
   free(words);
   free(word_slots);
   return rc;

@@ -26,20 +26,28 @@
  *               WORDS    gaz_word[n]: the recogniser's lexicon (how
  *                        common a word is in English, given names)
  *               WORDSLOTS u32[2^k] open-addressing hash of WORDS
+ *               SHAPES   gaz_shape[n regions]: each region's finished
+ *                        output shape (gm__shape), made once at build
+ *                        time so that writing a region needs no GEOS
+ *               SHAPEDATA u32[]: the shapes' positions and ends
  *
  * Compatibility: a reader accepts any file with its own major version and
  * any minor version; sections it does not know are ignored. A change that
- * an old reader would misread bumps the major version.
+ * an old reader would misread bumps the major version. SHAPES and
+ * SHAPEDATA came with 2.1 (2.0 readers ignore them): a 2.0 file has
+ * neither, and its regions are drawn with GEOS as before.
  */
 #ifndef GM_GAZ_FORMAT_H
 #define GM_GAZ_FORMAT_H
 
+#include <math.h>
 #include <stdint.h>
 
 #define GAZ_MAGIC "GMGAZ\r\n\032"  /* 8 bytes; catches text-mode copies */
 /* 2: SLOTS holds gaz_slot records instead of u32 indexes into KEYS. */
 #define GAZ_MAJOR 2
-#define GAZ_MINOR 0
+/* 2.1: SHAPES and SHAPEDATA. */
+#define GAZ_MINOR 1
 #define GAZ_NO_INDEX 0xffffffffu
 
 enum gaz_section_id {
@@ -55,6 +63,8 @@ enum gaz_section_id {
   GAZ_SEC_META = 10,
   GAZ_SEC_WORDS = 11,
   GAZ_SEC_WORDSLOTS = 12,
+  GAZ_SEC_SHAPES = 13,
+  GAZ_SEC_SHAPEDATA = 14,
   GAZ_SEC_MAX_
 };
 
@@ -150,5 +160,44 @@ typedef struct gaz_word {
 
 #define GAZ_WORD_GIVEN_F 1u   /* an English female given name */
 #define GAZ_WORD_GIVEN_M 2u   /* an English male given name */
+
+/*
+ * A region's shape as the GeoJSON writer prints it by default: what
+ * gm__geo_shape makes of the region's simplified copy (simple_off) at
+ * `precision` decimals, without --simplify: polygons cut at the
+ * antimeridian, snapped to the grid, halved when wider than 180 degrees,
+ * rings oriented. Writing the regions of a batch from these takes no
+ * GEOS; other precisions and --full-geometry / --simplify still do.
+ *
+ * At SHAPEDATA index `data`: int32 lonlat[2 * n_points], positions in
+ * units of the grid, round(degrees / gaz_shape_grid(precision)); then
+ * u32 ring_end[n_rings] (ring i is points [ring_end[i-1], ring_end[i]));
+ * then u32 poly_end[n_polys] (polygon j is rings [poly_end[j-1],
+ * poly_end[j])). n_polys 0: nothing survived the grid (written as a
+ * null geometry). A position times the grid is a double that prints at
+ * `precision` decimals as GEOS's snapped one does (the builder checks
+ * it), and the writer prints them at that precision only.
+ */
+typedef struct gaz_shape {
+  uint32_t data;        /* index of its first u32 in SHAPEDATA */
+  uint32_t n_points;
+  uint32_t n_rings;
+  uint32_t n_polys;
+  uint32_t precision;   /* decimals of its grid; GAZ_NO_SHAPE: none (no
+                           polygon, GEOS could not make it, or a position
+                           off the grid) */
+  uint32_t pad;
+  double bbox[4];       /* west, south, east, north; west > east wraps */
+} gaz_shape;            /* 56 bytes */
+
+#define GAZ_NO_SHAPE 0xffffffffu
+
+/* The size of the grid of `precision` decimals, as gm__geo_shape hands
+ * it to GEOS. At most 7 decimals: 180 degrees in units of 1e-7 still
+ * fit an int32. */
+static inline double gaz_shape_grid(uint32_t precision)
+{
+  return pow(10, -(double)precision);
+}
 
 #endif /* GM_GAZ_FORMAT_H */

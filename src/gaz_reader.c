@@ -29,7 +29,7 @@ static const char *section_name(uint32_t id)
   static const char *names[] = {"", "strings", "entries", "regions",
                                 "members", "geometry", "keys", "postings",
                                 "slots", "by-id", "meta", "words",
-                                "word slots"};
+                                "word slots", "shapes", "shape data"};
   return id < GAZ_SEC_MAX_ ? names[id] : "unknown";
 }
 
@@ -49,7 +49,8 @@ static int take_section(gm_gazetteer *g, const gaz_section *s, gm_error *err)
       [GAZ_SEC_POSTINGS] = sizeof(gaz_posting),
       [GAZ_SEC_SLOTS] = sizeof(gaz_slot),
       [GAZ_SEC_BYID] = 4,     [GAZ_SEC_META] = 1,
-      [GAZ_SEC_WORDS] = sizeof(gaz_word), [GAZ_SEC_WORDSLOTS] = 4};
+      [GAZ_SEC_WORDS] = sizeof(gaz_word), [GAZ_SEC_WORDSLOTS] = 4,
+      [GAZ_SEC_SHAPES] = sizeof(gaz_shape), [GAZ_SEC_SHAPEDATA] = 4};
   char what[128];
 
   if (s->offset > g->size || s->size > g->size - s->offset ||
@@ -103,11 +104,16 @@ static int check_header(gm_gazetteer *g, gm_error *err)
       return rc;
   }
   for (uint32_t id = 1; id < GAZ_SEC_MAX_; id++)
-    if (!g->sec[id]) {
+    if (!g->sec[id] && (h.minor >= 1 || id < GAZ_SEC_SHAPES)) {
       char what[64];
       snprintf(what, sizeof what, "section %s is missing", section_name(id));
       return refuse(err, g->path, what);
     }
+  /* 2.0 files have no shapes; any other has one for every region. */
+  if ((g->sec[GAZ_SEC_SHAPES] &&
+       g->n[GAZ_SEC_SHAPES] != g->n[GAZ_SEC_REGIONS]) ||
+      (!g->sec[GAZ_SEC_SHAPES] != !g->sec[GAZ_SEC_SHAPEDATA]))
+    return refuse(err, g->path, "section shapes does not match regions");
   /* The string pool must end in NUL so no string runs off its end. */
   if (g->n[GAZ_SEC_STRINGS] == 0 ||
       g->sec[GAZ_SEC_STRINGS][g->n[GAZ_SEC_STRINGS] - 1] != '\0')
@@ -278,6 +284,45 @@ int gm_gazetteer_region(const gm_gazetteer *g, uint32_t index, gm_region *out)
       .members = (const uint32_t *)g->sec[GAZ_SEC_MEMBERS] + r->members,
       .n_members = r->n_members};
   memcpy(out->bbox, r->bbox, sizeof out->bbox);
+  return 0;
+}
+
+/* Whether n ends are in order, none past total, the last at total: each
+ * ring (polygon) then has its points (rings) inside the shape. */
+static int ends_in_order(const uint32_t *end, size_t n, size_t total)
+{
+  for (size_t i = 0; i < n; i++)
+    if (end[i] > total || (i > 0 && end[i] < end[i - 1]))
+      return 0;
+  return n ? end[n - 1] == total : total == 0;
+}
+
+int gm__gaz_region_shape(const gm_gazetteer *g, uint32_t region,
+                         int precision, gm__gaz_shape *out)
+{
+  const gaz_shape *s;
+  size_t words = g->n[GAZ_SEC_SHAPEDATA];
+  uint64_t need;
+
+  if (!g->sec[GAZ_SEC_SHAPES] || region >= g->n[GAZ_SEC_SHAPES])
+    return GM_ENOTFOUND;
+  s = (const gaz_shape *)g->sec[GAZ_SEC_SHAPES] + region;
+  if (precision < 0 || s->precision != (uint32_t)precision)
+    return GM_ENOTFOUND;
+  need = 2 * (uint64_t)s->n_points + s->n_rings + s->n_polys;
+  if (s->data > words || need > words - s->data)
+    return GM_EGAZETTEER;
+  out->lonlat = (const int32_t *)g->sec[GAZ_SEC_SHAPEDATA] + s->data;
+  out->precision = precision;
+  out->ring_end = (const uint32_t *)out->lonlat + 2 * (size_t)s->n_points;
+  out->poly_end = out->ring_end + s->n_rings;
+  out->n_points = s->n_points;
+  out->n_rings = s->n_rings;
+  out->n_polys = s->n_polys;
+  memcpy(out->bbox, s->bbox, sizeof out->bbox);
+  if (!ends_in_order(out->ring_end, out->n_rings, out->n_points) ||
+      !ends_in_order(out->poly_end, out->n_polys, out->n_rings))
+    return GM_EGAZETTEER;
   return 0;
 }
 

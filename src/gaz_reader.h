@@ -59,6 +59,27 @@ int gm__gaz_postings(const gm_gazetteer *g, const char *key, size_t key_len,
                      uint64_t hash, const gm_posting **postings, size_t *n,
                      int *is_prefix);
 
+/* A region's stored output shape (gaz_shape), pointing into the mapping:
+ * the gm__shape that gm__geo_shape gives for the region's simplified
+ * copy at `precision` decimals without --simplify. */
+typedef struct gm__gaz_shape {
+  const int32_t *lonlat;     /* lon, lat pairs in units of the grid:
+                                degrees / gaz_shape_grid(precision) */
+  int precision;
+  const uint32_t *ring_end;  /* as in gm__shape */
+  const uint32_t *poly_end;
+  size_t n_points, n_rings, n_polys;  /* n_polys 0: nothing on the grid */
+  double bbox[4];
+} gm__gaz_shape;
+
+/* 0 and region's stored shape at this precision; GM_ENOTFOUND when the
+ * file holds none (a 2.0 file, another precision, a region without a
+ * polygon or one GEOS could not shape at build time): draw it with GEOS;
+ * GM_EGAZETTEER when the record points outside SHAPEDATA or its ends are
+ * not in order (a corrupt file). */
+int gm__gaz_region_shape(const gm_gazetteer *g, uint32_t region,
+                         int precision, gm__gaz_shape *out);
+
 /* The lexicon's record of a normalised word, or NULL. */
 const gaz_word *gm__gaz_word(const gm_gazetteer *g, const char *key,
                              size_t key_len);

@@ -8,6 +8,7 @@
 #define GM_GEO_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "geomention.h"
 
@@ -81,9 +82,10 @@ double gm__geo_distance_km(double lat1, double lon1, double lat2,
 typedef struct gm__shape {
   double *xy;          /* lon, lat pairs */
   size_t n_points;
-  size_t *ring_end;    /* ring i: points [ring_end[i-1], ring_end[i]) */
+  uint32_t *ring_end;  /* ring i: points [ring_end[i-1], ring_end[i]); 32
+                          bits as the gazetteer stores them (gaz_shape) */
   size_t n_rings;
-  size_t *poly_end;    /* polygon j: rings [poly_end[j-1], poly_end[j]) */
+  uint32_t *poly_end;  /* polygon j: rings [poly_end[j-1], poly_end[j]) */
   size_t n_polys;      /* 0 when nothing survived the precision grid */
   double bbox[4];      /* west, south, east, north; unset when empty */
   size_t points_cap, rings_cap, polys_cap;

@@ -1011,6 +1011,10 @@ static int shape_add_ring(gm__geo *g, gm__shape *s, const GEOSGeometry *ring,
 
   if (!xyz)
     return fail(g, GM_EGEOMETRY);
+  if (n > UINT32_MAX - s->n_points || s->n_rings >= UINT32_MAX) {
+    free(xyz);
+    return fail(g, GM_ELIMIT); /* ends are 32 bits (gm__shape) */
+  }
   if (gm__grow(&s->xy, &s->points_cap, s->n_points + n, 2 * sizeof *s->xy) ||
       gm__grow(&s->ring_end, &s->rings_cap, s->n_rings + 1,
                sizeof *s->ring_end)) {
@@ -1027,7 +1031,7 @@ static int shape_add_ring(gm__geo *g, gm__shape *s, const GEOSGeometry *ring,
   if (exterior ? area < 0 : area > 0)
     ring_reverse(xy, n);
   s->n_points += n;
-  s->ring_end[s->n_rings++] = s->n_points;
+  s->ring_end[s->n_rings++] = (uint32_t)s->n_points;
   return 0;
 }
 
@@ -1052,7 +1056,7 @@ static int shape_add_polygon(gm__geo *g, const GEOSGeometry *poly, void *arg)
   if (gm__grow(&s->poly_end, &s->polys_cap, s->n_polys + 1,
                sizeof *s->poly_end))
     return fail(g, GM_ENOMEM);
-  s->poly_end[s->n_polys++] = s->n_rings;
+  s->poly_end[s->n_polys++] = (uint32_t)s->n_rings;
   return add_envelope(g, poly, &a->extent);
 }
 

@@ -13,11 +13,17 @@
  * and holes clockwise (gm__geo_shape); every region feature and every
  * FeatureCollection has a bbox, west > east when it straddles the
  * antimeridian (RFC 7946 section 5.2).
+ *
+ * With the default options a region's shape is read from the gazetteer,
+ * where the builder stored what gm__geo_shape makes of it (gaz_shape):
+ * GEOS's validity checks, cuts and snapping are done once per gazetteer,
+ * not once per run. Other options draw it with GEOS as it is written.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "gaz_reader.h"
 #include "out_feature.h"
 
 static const char *how_name(unsigned how)
@@ -117,20 +123,29 @@ static void write_ring(gm__json *j, const double *xy, size_t n,
   gm__json_end(j);
 }
 
-static void write_multipolygon(gm__json *j, const gm__shape *s, int precision)
+/* A shape's polygons (gm__shape's arrays, or a stored gm__gaz_shape's),
+ * or null when nothing was left on a coarse grid. */
+static void write_multipolygon(gm__json *j, const double *xy,
+                               const uint32_t *ring_end,
+                               const uint32_t *poly_end, size_t n_polys,
+                               int precision)
 {
   size_t ring = 0, point = 0;
 
+  if (n_polys == 0) {
+    gm__json_null(j);
+    return;
+  }
   gm__json_object(j);
   gm__json_key(j, "type");
   gm__json_cstring(j, "MultiPolygon");
   gm__json_key(j, "coordinates");
   gm__json_array(j);
-  for (size_t p = 0; p < s->n_polys; p++) {
+  for (size_t p = 0; p < n_polys; p++) {
     gm__json_array(j);
-    for (; ring < s->poly_end[p]; ring++) {
-      write_ring(j, s->xy + 2 * point, s->ring_end[ring] - point, precision);
-      point = s->ring_end[ring];
+    for (; ring < poly_end[p]; ring++) {
+      write_ring(j, xy + 2 * point, ring_end[ring] - point, precision);
+      point = ring_end[ring];
     }
     gm__json_end(j);
   }
@@ -138,16 +153,59 @@ static void write_multipolygon(gm__json *j, const gm__shape *s, int precision)
   gm__json_end(j);
 }
 
-/* The region's polygons as the options want them: the simplified copy,
- * full detail, or full detail simplified again in metres. */
+static void shape_bbox(gm__geometry *out, const double bbox[4],
+                       size_t n_polys)
+{
+  if (n_polys == 0)
+    return;
+  memcpy(out->bbox, bbox, sizeof out->bbox);
+  out->has_bbox = 1;
+}
+
+/* The shape the gazetteer stores for the default options (gaz_shape):
+ * the same polygons gm__geo_shape would make, without GEOS. 0 when
+ * written, GM_ENOTFOUND when there is none for these options. */
+static int stored_geometry(gm__writer *w, const gm_region *r, gm__json *j,
+                           gm__geometry *out)
+{
+  gm__gaz_shape s;
+  double grid, *xy;
+  int rc;
+
+  if (w->opt.full_geometry || w->opt.simplify_m > 0)
+    return GM_ENOTFOUND;
+  rc = gm__gaz_region_shape(w->gaz, r->index, w->opt.precision, &s);
+  if (rc == GM_EGAZETTEER)
+    return gm__error(w->err, rc, "%s: stored shape out of bounds or "
+                     "disordered: corrupt gazetteer", r->id);
+  if (rc)
+    return rc;
+  if (!(xy = malloc((2 * s.n_points + 1) * sizeof *xy)))
+    return gm__error(w->err, GM_ENOMEM, "out of memory");
+  /* The very doubles GEOS snapped to (gaz_shape). */
+  grid = gaz_shape_grid((uint32_t)s.precision);
+  for (size_t i = 0; i < 2 * s.n_points; i++)
+    xy[i] = s.lonlat[i] * grid;
+  write_multipolygon(j, xy, s.ring_end, s.poly_end, s.n_polys,
+                     w->opt.precision);
+  shape_bbox(out, s.bbox, s.n_polys);
+  free(xy);
+  return 0;
+}
+
+/* The region's polygons as the options want them: the simplified copy
+ * (stored finished at the default precision), full detail, or full detail
+ * simplified again in metres. */
 static int region_geometry(gm__writer *w, const gm_region *r, gm__json *j,
                            gm__geometry *out)
 {
   gm__shape_options so = {.precision = w->opt.precision};
   int full = w->opt.full_geometry || w->opt.simplify_m > 0;
   gm__shape s;
-  int rc;
+  int rc = stored_geometry(w, r, j, out);
 
+  if (rc != GM_ENOTFOUND)
+    return rc;
   so.simplify_m = w->opt.simplify_m;
   rc = gm__geo_shape(w->geo, full ? r->wkb_full : r->wkb_simple,
                      full ? r->wkb_full_len : r->wkb_simple_len, &so, &s);
@@ -157,13 +215,9 @@ static int region_geometry(gm__writer *w, const gm_region *r, gm__json *j,
                      *gm__geo_message(w->geo) ? gm__geo_message(w->geo)
                                               : gm_strerror(rc));
   }
-  if (s.n_polys == 0) { /* nothing left on a coarse grid */
-    gm__json_null(j);
-  } else {
-    write_multipolygon(j, &s, w->opt.precision);
-    memcpy(out->bbox, s.bbox, sizeof out->bbox);
-    out->has_bbox = 1;
-  }
+  write_multipolygon(j, s.xy, s.ring_end, s.poly_end, s.n_polys,
+                     w->opt.precision);
+  shape_bbox(out, s.bbox, s.n_polys);
   gm__shape_free(&s);
   return 0;
 }

@@ -15,7 +15,10 @@
 
 #include "gaz_format.h"
 #include "gaz_reader.h"
+#include "geo.h"
 #include "internal.h"
+#include "out_geojson.h"
+#include "out_json.h"
 #include "tap.h"
 #include "fixture.h"
 
@@ -347,6 +350,26 @@ static void test_versions(void)
   reseal(p, h);
   refuse_bytes(p, good_len, GM_EVERSION, "format 0.", "major version 0");
 
+  /* A 2.0 file (no shapes: its regions are drawn with GEOS) opens. */
+  h = header_of(good);
+  h.minor = 0;
+  for (uint32_t i = 0; i < h.n_sections; i++)
+    if (h.sections[i].id == GAZ_SEC_SHAPES ||
+        h.sections[i].id == GAZ_SEC_SHAPEDATA)
+      h.sections[i].id = 77;
+  reseal(p, h);
+  fx_write(path, p, good_len);
+  {
+    gm_gazetteer *g = NULL;
+    gm__gaz_shape shape;
+    int rc = gm_gazetteer_open(path, &g, &err);
+    ok(rc == 0 && gm__gaz_region_shape(g, 0, GM__PRECISION_DEFAULT,
+                                       &shape) == GM_ENOTFOUND,
+       "a 2.0 file without shapes opens and has none (%s)",
+       rc ? err.message : "");
+    gm_gazetteer_close(g);
+  }
+
   /* A newer minor version, with a section this reader does not know,
    * is read as it is. */
   h = header_of(good);
@@ -415,6 +438,23 @@ static void test_section_table(void)
   reseal(p, h);
   refuse_bytes(p, good_len, GM_EGAZETTEER, "section by-id is missing",
                "no by-id section");
+  h = h0;
+  s = (gaz_section *)find_section(&h, GAZ_SEC_SHAPES);
+  s->id = 77;
+  reseal(p, h);
+  refuse_bytes(p, good_len, GM_EGAZETTEER, "section shapes is missing",
+               "a 2.1 file without shapes");
+  h.minor = 0;
+  reseal(p, h);
+  refuse_bytes(p, good_len, GM_EGAZETTEER, "shapes does not match",
+               "a 2.0 file with shape data but no shapes");
+  h = h0;
+  s = (gaz_section *)find_section(&h, GAZ_SEC_SHAPES);
+  s->offset = find_section(&h, GAZ_SEC_STRINGS)->offset;
+  s->size = sizeof(gaz_shape);
+  reseal(p, h);
+  refuse_bytes(p, good_len, GM_EGAZETTEER, "shapes does not match",
+               "a shape for a region the file does not have");
   h = h0;
   h.n_sections = 3;
   reseal(p, h);
@@ -502,6 +542,7 @@ static size_t sweep(const gm_gazetteer *g, const char *const *names,
   const unsigned char *lo = g->base, *hi = g->base + g->size;
   gm_entry e;
   gm_region r;
+  gm__gaz_shape s;
   uint32_t idx;
 
   for (uint32_t i = 0; i < g->n[GAZ_SEC_ENTRIES] + 2; i++)
@@ -520,6 +561,14 @@ static size_t sweep(const gm_gazetteer *g, const char *const *names,
               ((const unsigned char *)r.members < lo ||
                (const unsigned char *)(r.members + r.n_members) > hi)) ||
              r.entry >= g->n[GAZ_SEC_ENTRIES];
+  for (uint32_t i = 0; i < g->n[GAZ_SEC_REGIONS] + 2; i++)
+    if (gm__gaz_region_shape(g, i, GM__PRECISION_DEFAULT, &s) == 0)
+      bad += (s.n_points && ((const unsigned char *)s.lonlat < lo ||
+                             (const unsigned char *)(s.lonlat +
+                                                     2 * s.n_points) > hi)) ||
+             (const unsigned char *)(s.poly_end + s.n_polys) > hi ||
+             (s.n_rings && s.ring_end[s.n_rings - 1] != s.n_points) ||
+             (s.n_polys && s.poly_end[s.n_polys - 1] != s.n_rings);
   for (uint32_t id = 0; id < 2000; id += 7)
     if (gm_gazetteer_find_geonameid(g, id, &idx) == 0)
       bad += idx >= g->n[GAZ_SEC_ENTRIES];
@@ -590,6 +639,152 @@ static void test_garbage(const char *source, const char *label,
   free(orig);
 }
 
+/* ------------------------------------------------ the stored shapes */
+
+/* v as the GeoJSON writer prints a position (out_json.c). */
+static const char *printed(gm__json *j, double v)
+{
+  gm__json_reset(j);
+  gm__json_coord(j, v, GM__PRECISION_DEFAULT);
+  return j->status ? "" : j->out.data;
+}
+
+/* Whether a stored shape prints as GEOS's: the same rings and polygons,
+ * every position the same digits, the same bbox. */
+static int prints_as(const gm__gaz_shape *s, const gm__shape *want)
+{
+  double grid = gaz_shape_grid(GM__PRECISION_DEFAULT);
+  gm__json a = {0}, b = {0};
+  int same = s->n_points == want->n_points && s->n_rings == want->n_rings &&
+             s->n_polys == want->n_polys &&
+             memcmp(s->bbox, want->bbox, sizeof s->bbox) == 0 &&
+             (!s->n_rings || memcmp(s->ring_end, want->ring_end,
+                                    s->n_rings * sizeof *s->ring_end) == 0) &&
+             (!s->n_polys || memcmp(s->poly_end, want->poly_end,
+                                    s->n_polys * sizeof *s->poly_end) == 0);
+
+  for (size_t i = 0; same && i < 2 * s->n_points; i++)
+    same = strcmp(printed(&a, s->lonlat[i] * grid),
+                  printed(&b, want->xy[i])) == 0;
+  gm__json_free(&a);
+  gm__json_free(&b);
+  return same;
+}
+
+/* Every region of the default gazetteer with a polygon has its shape
+ * stored for the default options, and it prints as what GEOS makes of
+ * the simplified copy; other precisions have none (GEOS draws them). */
+static void test_shapes(const char *path)
+{
+  gm_gazetteer *g = NULL;
+  gm__geo *geo = NULL;
+  gm_error err = {0, ""};
+  size_t polygons = 0, stored = 0, same = 0, other = 0;
+  uint32_t differs = UINT32_MAX;
+
+  if (!ok(gm_gazetteer_open(path, &g, &err) == 0 && gm__geo_new(&geo) == 0,
+          "open %s (%s)", path, err.message))
+    goto done;
+  for (uint32_t i = 0; i < g->n[GAZ_SEC_REGIONS]; i++) {
+    gm__shape_options so = {.precision = GM__PRECISION_DEFAULT};
+    gm_region r;
+    gm__gaz_shape s;
+    gm__shape want;
+    if (gm_gazetteer_region(g, i, &r) || !r.wkb_simple_len)
+      continue;
+    polygons++;
+    other += gm__gaz_region_shape(g, i, GM__PRECISION_DEFAULT - 1, &s) !=
+                 GM_ENOTFOUND ||
+             gm__gaz_region_shape(g, i, GM__PRECISION_DEFAULT + 1, &s) !=
+                 GM_ENOTFOUND;
+    if (gm__gaz_region_shape(g, i, GM__PRECISION_DEFAULT, &s))
+      continue;
+    stored++;
+    if (gm__geo_shape(geo, r.wkb_simple, r.wkb_simple_len, &so, &want) == 0 &&
+        prints_as(&s, &want))
+      same++;
+    else if (differs == UINT32_MAX)
+      differs = i;
+    gm__shape_free(&want);
+  }
+  ok(polygons > 4000 && stored == polygons,
+     "each of the %zu regions with a polygon has a stored shape (%zu)",
+     polygons, stored);
+  ok(same == stored,
+     "%zu of %zu print as GEOS's shape of the simplified copy (first "
+     "difference: region %u)", same, stored, differs);
+  ok(other == 0, "none is stored for other precisions (%zu)", other);
+done:
+  gm__geo_free(geo);
+  gm_gazetteer_close(g);
+}
+
+/* Stored shapes spoilt in a copy of the default gazetteer: each is
+ * refused with GM_EGAZETTEER, the writer says so, the others stay. */
+static void test_bad_shapes(const char *path)
+{
+  static const char *what[] = {"data past the section's end",
+                               "2^32 - 1 points", "ring ends out of order",
+                               "a ring fewer than its ends"};
+  size_t len;
+  unsigned char *p = fx_read(path, &len);
+  const char *copy = fx_path("bad-shapes.gmz");
+  gm_gazetteer *g = NULL;
+  gm_error err = {0, ""};
+  gaz_header h;
+  gaz_shape *rec;
+  uint32_t pick[5], n = 0, words;
+  int rc;
+
+  if (!ok(p != NULL, "read %s", path))
+    return;
+  h = header_of(p);
+  rec = (gaz_shape *)(p + find_section(&h, GAZ_SEC_SHAPES)->offset);
+  words = (uint32_t)(find_section(&h, GAZ_SEC_SHAPEDATA)->size / 4);
+  /* Five shapes of two rings or more: four to spoil, one kept. */
+  for (uint32_t i = 0; n < 5 && i < find_section(&h, GAZ_SEC_SHAPES)->size /
+                                         sizeof *rec; i++)
+    if (rec[i].precision == GM__PRECISION_DEFAULT && rec[i].n_rings >= 2)
+      pick[n++] = i;
+  if (!ok(n == 5, "five shapes of two rings or more"))
+    goto done;
+  rec[pick[0]].data = words - 1;
+  rec[pick[1]].n_points = UINT32_MAX;
+  {
+    uint32_t *ends = (uint32_t *)(p +
+                                  find_section(&h, GAZ_SEC_SHAPEDATA)->offset) +
+                     rec[pick[2]].data + 2 * (size_t)rec[pick[2]].n_points;
+    ends[0] = ends[1] + 1;
+  }
+  rec[pick[3]].n_rings--;
+  fx_write(copy, p, len);
+  if (!ok((rc = gm_gazetteer_open(copy, &g, &err)) == 0,
+          "the copy opens (%s)", err.message))
+    goto done;
+  for (uint32_t k = 0; k < 4; k++) {
+    gm__gaz_shape s;
+    gm_region r;
+    gm_candidate c = {.distance_km = -1};
+    FILE *f = tmpfile();
+    rc = gm__gaz_region_shape(g, pick[k], GM__PRECISION_DEFAULT, &s);
+    if (gm_gazetteer_region(g, pick[k], &r) == 0)
+      c.entry = r.entry;
+    ok(rc == GM_EGAZETTEER && f &&
+           gm__out_lookup(f, g, &c, 1) == GM_EGAZETTEER,
+       "%s: refused, and lookup's GeoJSON fails with GM_EGAZETTEER", what[k]);
+    if (f)
+      fclose(f);
+  }
+  {
+    gm__gaz_shape s;
+    ok(gm__gaz_region_shape(g, pick[4], GM__PRECISION_DEFAULT, &s) == 0,
+       "a shape left alone is still read");
+  }
+done:
+  gm_gazetteer_close(g);
+  free(p);
+}
+
 int main(void)
 {
   static char small[4200];   /* fx_path's buffers are reused */
@@ -617,12 +812,18 @@ int main(void)
   test_section_table();
   test_verify();
   test_garbage(small, "small", ~0u, names, sizeof names / sizeof *names);
-  /* The default gazetteer has regions, members, geometry and words. */
+  /* The default gazetteer has regions, members, geometry, shapes and
+   * words. */
+  if (gaz && *gaz) {
+    test_shapes(gaz);
+    test_bad_shapes(gaz);
+  }
   if (gaz && *gaz)
     test_garbage(gaz, "default",
                  1u << GAZ_SEC_REGIONS | 1u << GAZ_SEC_MEMBERS |
                      1u << GAZ_SEC_KEYS | 1u << GAZ_SEC_SLOTS |
-                     1u << GAZ_SEC_WORDS | 1u << GAZ_SEC_WORDSLOTS,
+                     1u << GAZ_SEC_WORDS | 1u << GAZ_SEC_WORDSLOTS |
+                     1u << GAZ_SEC_SHAPES | 1u << GAZ_SEC_SHAPEDATA,
                  names, sizeof names / sizeof *names);
   free(good);
   return tap_done();
