@@ -120,6 +120,15 @@ static const char *const *const cue_lists[] = {
     strong_preps, weak_preps,     titles,         admin_suffixes,
     city_suffixes, org_after,     org_heads,      calendar_words,
     compass_words, function_words, feature_heads, feature_prefixes};
+/* A word's lists as bits (cues_of), in cue_lists' order: a match asks
+ * about the same word before and after it up to five times, and one
+ * lookup answers them all. */
+enum {
+  STRONG_PREP = 1 << 0, WEAK_PREP = 1 << 1, TITLE = 1 << 2,
+  ADMIN_SUFFIX = 1 << 3, CITY_SUFFIX = 1 << 4, ORG_AFTER = 1 << 5,
+  ORG_HEAD = 1 << 6, CALENDAR_WORD = 1 << 7, COMPASS_WORD = 1 << 8,
+  FUNCTION_WORD = 1 << 9, FEATURE_HEAD = 1 << 10, FEATURE_PREFIX = 1 << 11
+};
 #define CUE_SLOTS 1024   /* a power of two, over twice the words */
 static struct {
   const char *word;
@@ -161,20 +170,18 @@ static void init_cue_table(void)
     }
 }
 
-static int in_list(const char *word, const char *const *list)
+/* The lists word is in, as bits (STRONG_PREP, ...). */
+static unsigned cues_of(const char *word)
 {
-  size_t l = 0;
   uint32_t h;
 
-  while (cue_lists[l] != list)
-    l++;
-  return (cue_table[cue_slot(word, &h)].lists >> l) & 1;
+  return cue_table[cue_slot(word, &h)].lists;
 }
 
 int gm__compass_word(const char *norm)
 {
   pthread_once(&cue_once, init_cue_table);
-  return in_list(norm, compass_words);
+  return (cues_of(norm) & COMPASS_WORD) != 0;
 }
 
 static int is_cap(const gm__token *t)
@@ -211,16 +218,16 @@ static int inside_org_name(const gm__pipeline *p, size_t start,
 
   for (size_t i = start; i > sent_start;) {
     const gm__token *cur = &t->v[i];
-    const char *w;
+    unsigned cues;
     if (cur->sep & ~(unsigned)(GM__SEP_SPACE | GM__SEP_HYPHEN | GM__SEP_APOS))
       break;
     i--;
-    w = gm__token_norm(t, i);
+    cues = cues_of(gm__token_norm(t, i));
     if (is_cap(&t->v[i])) {
       caps++;
-      if (in_list(w, org_heads))
+      if (cues & ORG_HEAD)
         return 1;
-    } else if (!in_list(w, function_words)) {
+    } else if (!(cues & FUNCTION_WORD)) {
       break;
     }
     if (caps > 6)
@@ -304,11 +311,10 @@ static int in_handle(const gm__pipeline *p, const gm__token *first)
 /* A word that, capitalised after a name, makes it part of a longer
  * name: no surname ("Huntington Creek", "Madison Avenue", "Huntington
  * North High School"; SUBTLEX-US capitalises "Creek" of Dawson's Creek). */
-static int names_a_part(const char *next)
+static int names_a_part(unsigned next_cues)
 {
-  return in_list(next, feature_heads) || in_list(next, org_after) ||
-         in_list(next, admin_suffixes) || in_list(next, city_suffixes) ||
-         in_list(next, compass_words);
+  return (next_cues & (FEATURE_HEAD | ORG_AFTER | ADMIN_SUFFIX |
+                       CITY_SUFFIX | COMPASS_WORD)) != 0;
 }
 
 /* "MT @Independent:", "RT @user": a word right before an @handle
@@ -349,7 +355,7 @@ static int possessive_feature(const gm__tokens *t, size_t end)
       strcmp(gm__token_norm(t, end), "s") != 0 ||
       t->v[end + 1].sep != GM__SEP_SPACE || !is_cap(&t->v[end + 1]))
     return 0;
-  return in_list(gm__token_norm(t, end + 1), feature_heads);
+  return (cues_of(gm__token_norm(t, end + 1)) & FEATURE_HEAD) != 0;
 }
 
 /* "W. T. SHERMAN", "Huey P. Newton": a name right after an initial (one
@@ -507,7 +513,7 @@ static int org_word_after(const gm__pipeline *p, const gm__work *w,
   if (after < 0)
     after = after_initialism(p, w);
   return after >= 0 && is_cap(&t->v[after]) &&
-         in_list(gm__token_norm(t, (size_t)after), org_after);
+         (cues_of(gm__token_norm(t, (size_t)after)) & ORG_AFTER);
 }
 
 static void recognise_one(gm__pipeline *p, gm__work *w, int shout)
@@ -520,6 +526,8 @@ static void recognise_one(gm__pipeline *p, gm__work *w, int shout)
   long after = adjacent_after(t, w->tok_end);
   const char *prev = before >= 0 ? gm__token_norm(t, (size_t)before) : "";
   const char *next = after >= 0 ? gm__token_norm(t, (size_t)after) : "";
+  unsigned prev_cues = before >= 0 ? cues_of(prev) : 0;
+  unsigned next_cues = after >= 0 ? cues_of(next) : 0;
   int single = w->tok_end - w->tok_start == 1;
   kinds k = kinds_of(p, w);
 
@@ -617,7 +625,7 @@ static void recognise_one(gm__pipeline *p, gm__work *w, int shout)
       if (after >= 0 && is_cap(&t->v[after]) &&
           !(t->v[after].flags & GM__TOK_ALLCAPS) &&
           !(next_word && next_word->lower > next_word->upper) &&
-          !names_a_part(next))
+          !names_a_part(next_cues))
         feature(w, k.region ? F_region_name_then_capital
                             : F_given_name_then_capital, 1);
     }
@@ -628,29 +636,29 @@ static void recognise_one(gm__pipeline *p, gm__work *w, int shout)
    * title before a name ("Sen. Rand Paul", "Ms. Jennings": codes and
    * alternate names of regions) */
   if (single) {
-    const char *norm = gm__token_norm(t, w->tok_start);
-    if (in_list(norm, compass_words))
+    unsigned cues = cues_of(gm__token_norm(t, w->tok_start));
+    if (cues & COMPASS_WORD)
       feature(w, F_compass_word, 1);
-    else if (in_list(norm, calendar_words))
+    else if (cues & CALENDAR_WORD)
       feature(w, F_calendar_word, 1);
-    else if (in_list(norm, titles) && title_of_name(t, w->tok_end))
+    else if ((cues & TITLE) && title_of_name(t, w->tok_end))
       feature(w, F_title_before_name, 1);
   }
 
   /* the words around it */
-  if (before >= 0 && !is_cap(&t->v[before]) && in_list(prev, strong_preps)) {
+  if (before >= 0 && !is_cap(&t->v[before]) && (prev_cues & STRONG_PREP)) {
     feature(w, F_place_preposition, 1);
     w->cues |= GM__CUE_AFTER_PREPOSITION;
   }
-  else if (before >= 0 && in_list(prev, weak_preps))
+  else if (prev_cues & WEAK_PREP)
     feature(w, F_place_modifier, 1);
-  if (before >= 0 && in_list(prev, titles))
+  if (prev_cues & TITLE)
     feature(w, F_after_title, 1);
   else if (after_initial(p, w->tok_start))
     feature(w, F_after_initial, 1);
   if (before >= 0 && is_cap(&t->v[before]) && (size_t)before >= s->tok_start) {
     const gaz_word *word = word_of(p, (size_t)before);
-    if (in_list(prev, feature_prefixes))
+    if (prev_cues & FEATURE_PREFIX)
       feature(w, F_in_feature_name, 1);
     /* a given name that is mostly a common word ("Even Portugal", "Free
      * Tibet", "Will") starts a sentence or a slogan as often as a name */
@@ -660,13 +668,13 @@ static void recognise_one(gm__pipeline *p, gm__work *w, int shout)
     else if (strcmp(prev, "the") == 0 && !sentence_initial &&
              (size_t)before != s->tok_start)
       feature(w, F_after_capital_the, 1);
-    else if ((size_t)before != s->tok_start && !in_list(prev, titles))
+    else if ((size_t)before != s->tok_start && !(prev_cues & TITLE))
       feature(w, F_capitalised_word_before, 1);
   }
   /* "Metcalfe County man", "Donetsk region"; not "Kentucky State Police",
    * where the capitalised suffix begins an organisation's name. */
   long after2 = after >= 0 ? adjacent_after(t, (size_t)after + 1) : -1;
-  int suffix = after >= 0 && in_list(next, admin_suffixes) && !k.country &&
+  int suffix = (next_cues & ADMIN_SUFFIX) && !k.country &&
                !(is_cap(&t->v[after]) && after2 >= 0 &&
                  is_cap(&t->v[after2]));
   if (suffix) {
@@ -677,17 +685,17 @@ static void recognise_one(gm__pipeline *p, gm__work *w, int shout)
      * standards of TR-News, TUD-Loc and GeoCorpora all mark them. */
     if (is_cap(&t->v[after]))
       w->span_tokens = w->tok_end - w->tok_start + 1;
-  } else if (after >= 0 && in_list(next, city_suffixes)) {
+  } else if (next_cues & CITY_SUFFIX) {
     feature(w, F_city_suffix, 1);
     w->cues |= GM__CUE_CITY_SUFFIX;
   } else if (org_word_after(p, w, after)) {
     feature(w, F_organisation_word_after, 1);
-  } else if ((after >= 0 && in_list(next, feature_heads) &&
+  } else if (((next_cues & FEATURE_HEAD) &&
               is_cap(&t->v[after])) ||
              possessive_feature(t, w->tok_end)) {
     feature(w, F_in_feature_name, 1);
   } else if (after >= 0 && is_cap(&t->v[after]) && !k.region &&
-             !in_list(next, calendar_words)) {
+             !(next_cues & CALENDAR_WORD)) {
     feature(w, F_capitalised_word_after, 1);
   }
   if (inside_org_name(p, w->tok_start, s->tok_start))
@@ -854,7 +862,7 @@ static void mark_settlement_in(gm__pipeline *p, size_t container)
   const gm__tokens *t = &p->tokens;
   size_t k = p->work[container].tok_start, i;
 
-  if (k < 4 || !in_list(gm__token_norm(t, k - 2), city_suffixes))
+  if (k < 4 || !(cues_of(gm__token_norm(t, k - 2)) & CITY_SUFFIX))
     return;
   for (i = k - 3; i > 0 && i + 8 > k; i--) {
     const char *w = gm__token_norm(t, i);
