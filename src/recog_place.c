@@ -493,13 +493,21 @@ static int shouted(const gm__tokens *t, const gm__sentence *s)
  * sentence of mixed case is an acronym, which a gazetteer also holds as
  * a small place's name, an airport's code or an alternate name far more
  * often than the writer means the place (NYC and USA have their other
- * evidence: a country, "in NYC"). */
-static int acronym_word(const gm__token *first, int single, int shout)
+ * evidence: a country, "in NYC"). The sentence's case is read last,
+ * and once (*shout, -1 until then): most matches are no such word, and
+ * reading every sentence that has a match cost more than the test. */
+static int acronym_word(const gm__pipeline *p, const gm__work *w, int single,
+                        int *shout)
 {
+  const gm__token *first = &p->tokens.v[w->tok_start];
   size_t len = first->end - first->start;
 
-  return single && !shout && (first->flags & GM__TOK_ALLCAPS) &&
-         (first->flags & GM__TOK_ASCII) && len >= 3 && len <= 4;
+  if (!single || !(first->flags & GM__TOK_ALLCAPS) ||
+      !(first->flags & GM__TOK_ASCII) || len < 3 || len > 4)
+    return 0;
+  if (*shout < 0)
+    *shout = shouted(&p->tokens, &p->sentences[w->sentence]);
+  return !*shout;
 }
 
 /* "Texas National Guard", "U. S. Army": a capitalised organisation's
@@ -516,7 +524,7 @@ static int org_word_after(const gm__pipeline *p, const gm__work *w,
          (cues_of(gm__token_norm(t, (size_t)after)) & ORG_AFTER);
 }
 
-static void recognise_one(gm__pipeline *p, gm__work *w, int shout)
+static void recognise_one(gm__pipeline *p, gm__work *w, int *shout)
 {
   const gm__tokens *t = &p->tokens;
   const gm__token *first = &t->v[w->tok_start];
@@ -576,7 +584,7 @@ static void recognise_one(gm__pipeline *p, gm__work *w, int shout)
     feature(w, F_short, 1);
   if (!single)
     feature(w, F_multi_word, 1);
-  if (acronym_word(first, single, shout))
+  if (acronym_word(p, w, single, shout))
     feature(w, F_acronym, 1);
 
   /* what it can name */
@@ -1075,7 +1083,7 @@ static void document_features(gm__pipeline *p)
 void gm__recognise(gm__pipeline *p, const char *text)
 {
   size_t s = 0;
-  int shout = -1;   /* shouted(sentence s), once it is asked */
+  int shout = -1;   /* shouted(sentence s), once acronym_word asks */
 
   pthread_once(&cue_once, init_cue_table);
   for (size_t i = 0; i < p->n_work; i++) {
@@ -1085,9 +1093,7 @@ void gm__recognise(gm__pipeline *p, const char *text)
       shout = -1;
     }
     w->sentence = (uint32_t)s;
-    if (shout < 0)
-      shout = shouted(&p->tokens, &p->sentences[s]);
-    recognise_one(p, w, shout);
+    recognise_one(p, w, &shout);
   }
   spread_person_evidence(p);
   take_periods(p, text);
