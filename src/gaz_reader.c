@@ -262,16 +262,10 @@ int gm_gazetteer_entry(const gm_gazetteer *g, uint32_t index, gm_entry *out)
 int gm_gazetteer_region(const gm_gazetteer *g, uint32_t index, gm_region *out)
 {
   const gaz_region *r;
-  size_t geo = g->n[GAZ_SEC_GEOMETRY];
 
   if (index >= g->n[GAZ_SEC_REGIONS])
     return GM_ENOTFOUND;
-  r = (const gaz_region *)g->sec[GAZ_SEC_REGIONS] + index;
-  if (r->full_off > geo || r->full_len > geo - r->full_off ||
-      r->simple_off > geo || r->simple_len > geo - r->simple_off ||
-      r->members > g->n[GAZ_SEC_MEMBERS] ||
-      r->n_members > g->n[GAZ_SEC_MEMBERS] - r->members ||
-      r->entry >= g->n[GAZ_SEC_ENTRIES])
+  if (!(r = gm__gaz_region(g, index)))
     return GM_EGAZETTEER;
   *out = (gm_region){
       .index = index, .id = gm__gaz_str(g, r->id),
@@ -281,7 +275,7 @@ int gm_gazetteer_region(const gm_gazetteer *g, uint32_t index, gm_region *out)
       .wkb_simple =
           r->simple_len ? g->sec[GAZ_SEC_GEOMETRY] + r->simple_off : NULL,
       .wkb_simple_len = r->simple_len,
-      .members = (const uint32_t *)g->sec[GAZ_SEC_MEMBERS] + r->members,
+      .members = gm__gaz_members(g, r),
       .n_members = r->n_members};
   memcpy(out->bbox, r->bbox, sizeof out->bbox);
   return 0;

@@ -47,6 +47,35 @@ static inline int gm__gaz_same_str(uint32_t a, uint32_t b)
   return a == b;
 }
 
+/* Region i's record, checked as gm_gazetteer_region checks it (its
+ * geometry, members and entry inside their sections), or NULL. Inline,
+ * and without filling a gm_region: the resolver walks a composite's
+ * members for every candidate it tests against one. */
+static inline const gaz_region *gm__gaz_region(const gm_gazetteer *g,
+                                               uint32_t i)
+{
+  const gaz_region *r;
+  size_t geo = g->n[GAZ_SEC_GEOMETRY];
+
+  if (i >= g->n[GAZ_SEC_REGIONS])
+    return NULL;
+  r = (const gaz_region *)g->sec[GAZ_SEC_REGIONS] + i;
+  if (r->full_off > geo || r->full_len > geo - r->full_off ||
+      r->simple_off > geo || r->simple_len > geo - r->simple_off ||
+      r->members > g->n[GAZ_SEC_MEMBERS] ||
+      r->n_members > g->n[GAZ_SEC_MEMBERS] - r->members ||
+      r->entry >= g->n[GAZ_SEC_ENTRIES])
+    return NULL;
+  return r;
+}
+
+/* The member regions of a record gm__gaz_region returned (n_members). */
+static inline const uint32_t *gm__gaz_members(const gm_gazetteer *g,
+                                              const gaz_region *r)
+{
+  return (const uint32_t *)g->sec[GAZ_SEC_MEMBERS] + r->members;
+}
+
 /* Whether an entry's feature code is (starts with) a literal: strcmp
  * (strncmp) on the NUL-terminated code without a call, for the resolver's
  * and recogniser's tests of every candidate. The literal has at most 5

@@ -177,25 +177,40 @@ static int has_admin1(const context *c, const gaz_entry *e)
   return 0;
 }
 
+/* Entry r's region when it is a composite one (Donbas, the Baltic
+ * states, Europe), else NULL. */
+static const gaz_region *composite_of(const gm__pipeline *p,
+                                      const gaz_entry *r)
+{
+  const gaz_region *reg =
+      r->region >= 0 ? gm__gaz_region(p->gaz, (uint32_t)r->region) : NULL;
+
+  return reg && reg->kind == GM_REGION_COMPOSITE ? reg : NULL;
+}
+
+/* The entry that names member m of composite region reg, or NULL. */
+static const gaz_entry *member_entry(const gm__pipeline *p,
+                                     const gaz_region *reg, size_t m)
+{
+  const gaz_region *mr =
+      gm__gaz_region(p->gaz, gm__gaz_members(p->gaz, reg)[m]);
+
+  return mr ? gm__gaz_entry(p->gaz, mr->entry) : NULL;
+}
+
 /* By codes (pipeline.h). */
 int gm__entry_inside(const gm__pipeline *p, const gaz_entry *e,
                      const gaz_entry *r)
 {
-  gm_region reg;
+  const gaz_region *reg;
 
   if (e == r)
     return 0;
-  /* A composite region (Donbas, the Baltic states, Europe): inside any of
-   * its members. */
-  if (r->region >= 0 &&
-      gm_gazetteer_region(p->gaz, (uint32_t)r->region, &reg) == 0 &&
-      reg.kind == GM_REGION_COMPOSITE) {
-    for (size_t m = 0; m < reg.n_members; m++) {
-      gm_region mr;
-      const gaz_entry *me;
-      if (gm_gazetteer_region(p->gaz, reg.members[m], &mr) == 0 &&
-          (me = gm__gaz_entry(p->gaz, mr.entry)) &&
-          gm__entry_inside(p, e, me))
+  /* A composite region: inside any of its members. */
+  if ((reg = composite_of(p, r))) {
+    for (size_t m = 0; m < reg->n_members; m++) {
+      const gaz_entry *me = member_entry(p, reg, m);
+      if (me && gm__entry_inside(p, e, me))
         return 1;
     }
     return 0;
@@ -759,21 +774,17 @@ static void count_resolved(context *c, const gaz_entry *e, double sure)
  * members'). */
 static void add_regions(const gm__pipeline *p, context *c, const gaz_entry *e)
 {
-  gm_region r;
+  const gaz_region *r;
 
   if (is_country(e) && c->n_countries < MAX_CONTEXT) {
     memcpy(c->countries[c->n_countries++], e->country, 2);
   } else if (is_admin1(e) && c->n_admin1 < MAX_CONTEXT) {
     memcpy(c->admin1[c->n_admin1].country, e->country, 2);
     c->admin1[c->n_admin1++].admin1 = e->admin1;
-  } else if (e->region >= 0 &&
-             gm_gazetteer_region(p->gaz, (uint32_t)e->region, &r) == 0 &&
-             r.kind == GM_REGION_COMPOSITE) {
-    for (size_t m = 0; m < r.n_members; m++) {
-      gm_region mr;
-      const gaz_entry *me;
-      if (gm_gazetteer_region(p->gaz, r.members[m], &mr) ||
-          !(me = gm__gaz_entry(p->gaz, mr.entry)))
+  } else if ((r = composite_of(p, e))) {
+    for (size_t m = 0; m < r->n_members; m++) {
+      const gaz_entry *me = member_entry(p, r, m);
+      if (!me)
         continue;
       if (is_admin1(me) && c->n_admin1 < MAX_CONTEXT) {
         memcpy(c->admin1[c->n_admin1].country, me->country, 2);
