@@ -1062,7 +1062,11 @@ static void document_features(gm__pipeline *p)
     int in_country = 0, in_admin1 = 0;
     if (w->role != GM_ROLE_PLACE)
       continue;
-    for (size_t k = 0; k < w->n_postings; k++) {
+    /* Until the answer can change no more: an admin-1 unit outranks a
+     * country, and a country settles it when no admin-1 unit can. */
+    for (size_t k = 0; k < w->n_postings && !in_admin1 &&
+                       !(in_country && d.n_admin1 == 0);
+         k++) {
       const gaz_entry *e = gm__gaz_entry(p->gaz, w->postings[k].entry);
       if (!e || !e->country[0])
         continue;
