@@ -188,7 +188,9 @@ static int compass_before(const gm__pipeline *p, const char *text, size_t i)
     return 0;
   if (t->v[i].sep == GM__SEP_SPACE && gm__compass_word(word))
     return 1;
-  if (!listed(word, compass_abbrevs))
+  /* The abbreviations have one or two letters: most words need no
+   * comparing with them. */
+  if (prev->norm_len > 2 || !listed(word, compass_abbrevs))
     return 0;
   if (t->v[i].sep == (GM__SEP_STOP | GM__SEP_SPACE) && text[prev->end] == '.')
     return 1;
