@@ -132,27 +132,36 @@ enum {
 #define CUE_SLOTS 1024   /* a power of two, over twice the words */
 static struct {
   const char *word;
-  uint32_t hash;         /* low bits of gm__hash(word) */
+  size_t len;
+  uint32_t hash;         /* cue_hash(word, len) */
   unsigned lists;        /* bit i: in cue_lists[i] */
 } cue_table[CUE_SLOTS];
 static pthread_once_t cue_once = PTHREAD_ONCE_INIT;
 
-static size_t cue_slot(const char *word, uint32_t *hash)
+/* The table's own hash: of the length and the first, second and last
+ * bytes, read without a pass over the word (tokens know their length),
+ * since hashing every byte of every word asked about was most of a
+ * lookup. Any hash serves: the table is made with this one, and a
+ * lookup compares whole words. */
+static uint32_t cue_hash(const char *word, size_t len)
 {
-  /* The table's own hash, read up to the NUL in one pass: a strlen and
-   * a gm__hash call for each of the ~90 words an article's matches ask
-   * about were most of the lookup. Any hash serves, since the table is
-   * made with this one. */
-  uint32_t h = 0;
-  size_t i;
+  const unsigned char *w = (const unsigned char *)word;
+  uint32_t h = (uint32_t)len * 0x9E3779B1u;
 
-  for (const unsigned char *c = (const unsigned char *)word; *c; c++)
-    h = h * 31 + *c;
-  h ^= h >> 15;
-  i = h & (CUE_SLOTS - 1);
+  if (len)
+    h ^= (w[0] | (uint32_t)w[len - 1] << 8 | (uint32_t)w[len > 1] << 16) *
+         0x85EBCA77u;
+  return h ^ (h >> 15);
+}
+
+static size_t cue_slot(const char *word, size_t len, uint32_t *hash)
+{
+  uint32_t h = cue_hash(word, len);
+  size_t i = h & (CUE_SLOTS - 1);
 
   while (cue_table[i].word &&
-         (cue_table[i].hash != h || strcmp(cue_table[i].word, word) != 0))
+         (cue_table[i].hash != h || cue_table[i].len != len ||
+          memcmp(cue_table[i].word, word, len) != 0))
     i = (i + 1) & (CUE_SLOTS - 1);
   *hash = h;
   return i;
@@ -163,25 +172,32 @@ static void init_cue_table(void)
   for (size_t l = 0; l < sizeof cue_lists / sizeof *cue_lists; l++)
     for (const char *const *w = cue_lists[l]; *w; w++) {
       uint32_t h;
-      size_t i = cue_slot(*w, &h);
+      size_t len = strlen(*w), i = cue_slot(*w, len, &h);
       cue_table[i].word = *w;
+      cue_table[i].len = len;
       cue_table[i].hash = h;
       cue_table[i].lists |= 1u << l;
     }
 }
 
-/* The lists word is in, as bits (STRONG_PREP, ...). */
-static unsigned cues_of(const char *word)
+/* The lists a word of len bytes is in, as bits (STRONG_PREP, ...). */
+static unsigned cues_of(const char *word, size_t len)
 {
   uint32_t h;
 
-  return cue_table[cue_slot(word, &h)].lists;
+  return cue_table[cue_slot(word, len, &h)].lists;
+}
+
+/* The lists token i's normalised form is in. */
+static unsigned token_cues(const gm__tokens *t, size_t i)
+{
+  return cues_of(gm__token_norm(t, i), t->v[i].norm_len);
 }
 
 int gm__compass_word(const char *norm)
 {
   pthread_once(&cue_once, init_cue_table);
-  return (cues_of(norm) & COMPASS_WORD) != 0;
+  return (cues_of(norm, strlen(norm)) & COMPASS_WORD) != 0;
 }
 
 static int is_cap(const gm__token *t)
@@ -222,7 +238,7 @@ static int inside_org_name(const gm__pipeline *p, size_t start,
     if (cur->sep & ~(unsigned)(GM__SEP_SPACE | GM__SEP_HYPHEN | GM__SEP_APOS))
       break;
     i--;
-    cues = cues_of(gm__token_norm(t, i));
+    cues = token_cues(t, i);
     if (is_cap(&t->v[i])) {
       caps++;
       if (cues & ORG_HEAD)
@@ -355,7 +371,7 @@ static int possessive_feature(const gm__tokens *t, size_t end)
       strcmp(gm__token_norm(t, end), "s") != 0 ||
       t->v[end + 1].sep != GM__SEP_SPACE || !is_cap(&t->v[end + 1]))
     return 0;
-  return (cues_of(gm__token_norm(t, end + 1)) & FEATURE_HEAD) != 0;
+  return (token_cues(t, end + 1) & FEATURE_HEAD) != 0;
 }
 
 /* "W. T. SHERMAN", "Huey P. Newton": a name right after an initial (one
@@ -521,7 +537,7 @@ static int org_word_after(const gm__pipeline *p, const gm__work *w,
   if (after < 0)
     after = after_initialism(p, w);
   return after >= 0 && is_cap(&t->v[after]) &&
-         (cues_of(gm__token_norm(t, (size_t)after)) & ORG_AFTER);
+         (token_cues(t, (size_t)after) & ORG_AFTER);
 }
 
 static void recognise_one(gm__pipeline *p, gm__work *w, int *shout)
@@ -533,9 +549,8 @@ static void recognise_one(gm__pipeline *p, gm__work *w, int *shout)
   long before = adjacent_before(t, w->tok_start);
   long after = adjacent_after(t, w->tok_end);
   const char *prev = before >= 0 ? gm__token_norm(t, (size_t)before) : "";
-  const char *next = after >= 0 ? gm__token_norm(t, (size_t)after) : "";
-  unsigned prev_cues = before >= 0 ? cues_of(prev) : 0;
-  unsigned next_cues = after >= 0 ? cues_of(next) : 0;
+  unsigned prev_cues = before >= 0 ? token_cues(t, (size_t)before) : 0;
+  unsigned next_cues = after >= 0 ? token_cues(t, (size_t)after) : 0;
   int single = w->tok_end - w->tok_start == 1;
   kinds k = kinds_of(p, w);
 
@@ -644,7 +659,7 @@ static void recognise_one(gm__pipeline *p, gm__work *w, int *shout)
    * title before a name ("Sen. Rand Paul", "Ms. Jennings": codes and
    * alternate names of regions) */
   if (single) {
-    unsigned cues = cues_of(gm__token_norm(t, w->tok_start));
+    unsigned cues = token_cues(t, w->tok_start);
     if (cues & COMPASS_WORD)
       feature(w, F_compass_word, 1);
     else if (cues & CALENDAR_WORD)
@@ -870,7 +885,7 @@ static void mark_settlement_in(gm__pipeline *p, size_t container)
   const gm__tokens *t = &p->tokens;
   size_t k = p->work[container].tok_start, i;
 
-  if (k < 4 || !(cues_of(gm__token_norm(t, k - 2)) & CITY_SUFFIX))
+  if (k < 4 || !(token_cues(t, k - 2) & CITY_SUFFIX))
     return;
   for (i = k - 3; i > 0 && i + 8 > k; i--) {
     const char *w = gm__token_norm(t, i);
