@@ -47,6 +47,16 @@
 #define OUT_CHUNK ((size_t)1 << 20)   /* bytes a write of the output */
 #define WINDOW_MIN ((size_t)4 << 10)  /* bytes a run's window, at least */
 #define WINDOW_MAX ((size_t)256 << 10)
+/*
+ * The spill file's stdio buffer. With stdio's default (the block size, 4
+ * KiB), spilling the 100 MB archive's 430 MB of citations took 100,000
+ * write calls, each a page of the page cache prepared alone, and the
+ * file's pages stayed small: in a test program on this machine's ext4,
+ * 440 MB written 4 KiB at a time took 0.53 CPU s and freeing them at the
+ * close 0.13 s, against 0.13-0.18 s and 0.03 s written 1 MiB at a time.
+ * The closing is part of --jobs 2's serial end.
+ */
+#define SPILL_BUFFER ((size_t)1 << 20)
 
 enum { STREAM_IDS, STREAM_CITATIONS, N_STREAMS };
 
@@ -94,6 +104,7 @@ struct gm__places {
   gm__buf scratch;           /* an article's mentions rendered */
   gm__json id_json;          /* an article id escaped */
   FILE *spill;               /* NULL until the first spill */
+  char *spill_buffer;        /* its stdio buffer, SPILL_BUFFER bytes */
   uint64_t spill_end;
   uint64_t *runs;            /* per-place runs: start offsets */
   size_t n_runs, runs_cap;
@@ -150,6 +161,7 @@ void gm__places_free(gm__places *pl)
   }
   if (pl->spill)
     fclose(pl->spill);
+  free(pl->spill_buffer);
   free(pl->places);
   free(pl->slot);
   free(pl->runs);
@@ -619,8 +631,13 @@ static int spill_failed(gm__places *pl, const char *what)
  * process ends). */
 static int spill_open(gm__places *pl)
 {
+  if (!pl->spill_buffer && !(pl->spill_buffer = malloc(SPILL_BUFFER)))
+    return GM_ENOMEM;
   if (!(pl->spill = gm__temp_file("spill")))
     return errno == ENOMEM ? GM_ENOMEM : spill_failed(pl, "cannot create");
+  /* Before any I/O on the stream, as setvbuf requires. */
+  if (setvbuf(pl->spill, pl->spill_buffer, _IOFBF, SPILL_BUFFER))
+    return spill_failed(pl, "cannot buffer");
   return 0;
 }
 
