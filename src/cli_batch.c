@@ -49,6 +49,7 @@ struct batch_reader {
   size_t n_visited, cap_visited;
   size_t loops;               /* directories skipped as loops */
   cli_ids *ids;               /* JSON Lines ids seen, for duplicates */
+  gm__buf line;               /* batch_reader_next's record */
 };
 
 static int ends_with(const char *s, const char *suffix)
@@ -213,6 +214,7 @@ void batch_reader_close(batch_reader *r)
   free(r->files);
   free(r->visited);
   cli_ids_free(r->ids);
+  gm__buf_free(&r->line);
   free(r);
 }
 
@@ -390,8 +392,9 @@ static int is_blank(const char *s, size_t len)
   return 1;
 }
 
-/* The next article of the open JSON Lines input: 1, 0 at its end. */
-static int next_line(batch_reader *r, batch_article *a)
+/* The next article of the open JSON Lines input, its line appended to
+ * lines: 1, 0 at its end. */
+static int next_line(batch_reader *r, batch_article *a, gm__buf *lines)
 {
   gm_error err = {0};
   char *line;
@@ -406,10 +409,9 @@ static int next_line(batch_reader *r, batch_article *a)
   if (rc == 1) {
     /* Decoded later, on a worker thread: the reader only copies. */
     a->bytes = len + 1;
-    if (!(a->text = malloc(len + 1)))
+    a->raw_at = lines->len;
+    if (gm__buf_append(lines, line, len) || gm__buf_putc(lines, '\0'))
       return -1;
-    memcpy(a->text, line, len);
-    a->text[len] = '\0';
     a->len = len;
     a->jsonl = a->raw = 1;
     return 1;
@@ -431,20 +433,16 @@ static int is_jsonl(const batch_reader *r, const char *path)
          ends_with(path, ".jsonl.gz") || ends_with(path, ".ndjson.gz");
 }
 
-int batch_article_decode(const batch_options *opt, batch_article *a)
+int batch_article_decode(const batch_options *opt, batch_article *a,
+                         const char *line)
 {
-  char *line = a->text;
   size_t len = a->len;
-  int rc;
 
   if (!a->raw)
     return 0;
-  a->text = NULL;
   a->len = 0;
   a->raw = 0;
-  rc = cli_jsonl_article(opt, line, len, a);
-  free(line);
-  return rc < 0 ? -1 : 0;
+  return cli_jsonl_article(opt, line, len, a) < 0 ? -1 : 0;
 }
 
 int batch_reader_note(batch_reader *r, const batch_article *a)
@@ -472,9 +470,12 @@ const batch_options *batch_reader_options(const batch_reader *r)
 
 int batch_reader_next(batch_reader *r, batch_article *a)
 {
-  int rc = batch_reader_next_raw(r, a);
+  int rc;
 
-  if (rc == 1 && batch_article_decode(&r->opt, a)) {
+  r->line.len = 0;
+  rc = batch_reader_next_raw(r, a, &r->line);
+  if (rc == 1 && a->raw &&
+      batch_article_decode(&r->opt, a, r->line.data + a->raw_at)) {
     batch_article_clear(a);
     cli_warn("out of memory");
     rc = -1;
@@ -485,7 +486,7 @@ int batch_reader_next(batch_reader *r, batch_article *a)
   return rc;
 }
 
-int batch_reader_next_raw(batch_reader *r, batch_article *a)
+int batch_reader_next_raw(batch_reader *r, batch_article *a, gm__buf *lines)
 {
   int rc = 0;
 
@@ -493,7 +494,7 @@ int batch_reader_next_raw(batch_reader *r, batch_article *a)
   for (;;) {
     const char *path;
     gm_error err = {0};
-    if (r->lines && (rc = next_line(r, a)) != 0)
+    if (r->lines && (rc = next_line(r, a, lines)) != 0)
       break;
     if (r->next_file == r->n_files)
       return 0;

@@ -41,8 +41,10 @@ typedef struct batch_article {
   char reason[640];           /* empty when the record is good */
   int io_error;               /* the reason is a failure to read */
   int jsonl;                  /* a JSON Lines record */
-  int raw;                    /* text is its line, not yet decoded
-                                 (batch_reader_next_raw) */
+  int raw;                    /* a JSON line not yet decoded: its bytes
+                                 are in the buffer given to
+                                 batch_reader_next_raw, from raw_at */
+  size_t raw_at;
 } batch_article;
 
 typedef struct batch_reader batch_reader;
@@ -57,13 +59,19 @@ int batch_reader_open(batch_reader **out, char **paths, int n,
  * out of memory (reported). */
 int batch_reader_next(batch_reader *r, batch_article *a);
 /* The same in steps, for threads: the next record as read, in order —
- * a JSON Lines record still undecoded (a->raw) — then, on any thread,
- * batch_article_decode, then, in input order again, batch_reader_note
- * (its id, for batch_reader_duplicates). */
-int batch_reader_next_raw(batch_reader *r, batch_article *a);
-/* 0, or -1 when out of memory (not reported: the caller's thread may
- * not be the one that talks). */
-int batch_article_decode(const batch_options *opt, batch_article *a);
+ * a JSON Lines record still undecoded (a->raw), its line appended to
+ * *lines (NUL-terminated, from a->raw_at, a->len bytes) — then, on any
+ * thread, batch_article_decode with those bytes, then, in input order
+ * again, batch_reader_note (its id, for batch_reader_duplicates). The
+ * lines go into the caller's buffer, reused, rather than one allocation
+ * each: what the reading thread allocated, other threads freed, and
+ * glibc's malloc makes such frees wait for the reading thread's arena. */
+int batch_reader_next_raw(batch_reader *r, batch_article *a, gm__buf *lines);
+/* a's fields from its JSON line (nothing to do unless a->raw); 0, or -1
+ * when out of memory (not reported: the caller's thread may not be the
+ * one that talks). */
+int batch_article_decode(const batch_options *opt, batch_article *a,
+                         const char *line);
 /* 0, or -1 when out of memory or the ids' temporary file failed
  * (reported). */
 int batch_reader_note(batch_reader *r, const batch_article *a);

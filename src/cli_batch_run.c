@@ -4,7 +4,8 @@
  *
  * Three kinds of thread share a ring of chunks (a few dozen articles
  * each): one reader fills free chunks in input order with records as read
- * (a JSON line still undecoded, a text file read whole); --jobs workers
+ * (a JSON line still undecoded, into the chunk's buffer of lines; a text
+ * file read whole); --jobs workers
  * take filled chunks in turn and do everything that depends on one
  * article alone — decode the JSON, parse, render the output (the places'
  * citations, or the --mentions line); the calling thread merges parsed
@@ -17,8 +18,8 @@
  *
  * Memory in flight is the ring: at most RING_PER_JOB chunks a worker, each
  * of at most CHUNK_ARTICLES articles or CHUNK_BYTES of text, and each
- * with one buffer of its articles' rendered output, reused from chunk to
- * chunk up to KEEP_RENDERED. With one job there are no threads: the same
+ * with two buffers, its articles' lines as read and their rendered output,
+ * reused from chunk to chunk up to KEEP_BUFFER. With one job there are no threads: the same
  * steps run one after the other.
  */
 #include <pthread.h>
@@ -49,9 +50,10 @@
  * grew with the archive, as the largest of more and more articles (46 MB
  * of them after 100 MB of input, 77 MB after 470). A chunk's output is a
  * sum over 64 articles, whose largest comes soon (the 100 MB archive's:
- * 731 KB, the median 31 KB); a bigger buffer is freed, not kept.
+ * 731 KB, the median 31 KB); a bigger buffer is freed, not kept. The
+ * same for its JSON lines as read.
  */
-#define KEEP_RENDERED ((size_t)1 << 20)
+#define KEEP_BUFFER ((size_t)1 << 20)
 
 enum { CHUNK_FREE, CHUNK_READ, CHUNK_PARSED };
 
@@ -62,6 +64,8 @@ typedef struct chunk {
   size_t n, cap;
   int state;
   worker *parsed_by;
+  gm__buf lines;              /* the items' JSON lines as read, filled and
+                                 reused by the reader */
   gm__buf rendered;           /* the items' rendered output, in order: each
                                  item's is a view into it */
 } chunk;
@@ -127,9 +131,12 @@ static int fill(pipeline *p, chunk *c)
   size_t bytes = 0;
 
   c->n = 0;
+  c->lines.len = 0;
+  if (c->lines.cap > KEEP_BUFFER) /* freed where it was allocated */
+    gm__buf_free(&c->lines);
   while (c->n < CHUNK_ARTICLES && bytes < CHUNK_BYTES) {
     batch_item *it = &c->items[c->n];
-    int rc = batch_reader_next_raw(p->in, &it->a);
+    int rc = batch_reader_next_raw(p->in, &it->a, &c->lines);
     if (rc <= 0)
       return rc;
     bytes += it->a.len;
@@ -162,12 +169,13 @@ static int render_mentions(const pipeline *p, batch_item *it, gm__buf *out)
 /* Everything that depends on the article alone; its rendered output is
  * appended to out, its length in it->rendered.len. */
 static void process(const pipeline *p, gm_parser *parser, batch_item *it,
-                    gm__buf *out)
+                    const gm__buf *lines, gm__buf *out)
 {
   batch_article *a = &it->a;
   size_t start = out->len;
 
-  if (batch_article_decode(batch_reader_options(p->in), a)) {
+  if (a->raw && batch_article_decode(batch_reader_options(p->in), a,
+                                     lines->data + a->raw_at)) {
     it->rc = GM_ENOMEM;
     return;
   }
@@ -195,7 +203,7 @@ static void process_chunk(const pipeline *p, gm_parser *parser, chunk *c)
 
   c->rendered.len = 0;
   for (size_t i = 0; i < c->n; i++)
-    process(p, parser, &c->items[i], &c->rendered);
+    process(p, parser, &c->items[i], &c->lines, &c->rendered);
   for (size_t i = 0; i < c->n; i++) {
     c->items[i].rendered.data = c->rendered.data ? c->rendered.data + at
                                                  : NULL;
@@ -227,7 +235,7 @@ static void chunk_clear(chunk *c)
     item_clear(&c->items[i]);
   c->n = 0;
   c->rendered.len = 0;
-  if (c->rendered.cap > KEEP_RENDERED)
+  if (c->rendered.cap > KEEP_BUFFER)
     gm__buf_free(&c->rendered);
 }
 
@@ -458,6 +466,7 @@ int batch_run(batch_reader *in, const batch_run_options *o)
   for (size_t i = 0; i < p.n_ring; i++) {
     for (size_t k = 0; k < p.ring[i].n; k++)
       item_clear(&p.ring[i].items[k]);
+    gm__buf_free(&p.ring[i].lines);
     gm__buf_free(&p.ring[i].rendered);
     free(p.ring[i].items);
   }
