@@ -96,7 +96,11 @@ typedef struct pipeline {
  * every malloc. Freeing the results on the merging thread made it wait
  * for that lock thousands of times a run, each wait a sleep and a wake.
  * So the merger hands what a merged article owns back to the worker that
- * parsed it, which frees it before its next chunk.
+ * parsed it, which frees it before its next chunk. The merger gathers
+ * them without the pipeline's lock (in handed), and under it only swaps
+ * the gathered buffer in when the worker has taken the last one: the
+ * lock, which the workers, the reader and the merger all take for every
+ * chunk, is held for a few assignments, not 64 records' appends.
  */
 typedef struct leftover {
   gm_result *res;
@@ -106,9 +110,12 @@ typedef struct leftover {
 struct worker {
   pipeline *p;
   gm_parser *parser;
-  gm__buf leftovers;          /* leftover records, from the merger; under
-                                 the pipeline's lock */
-  gm__buf freeing;            /* the worker's, freed outside the lock */
+  gm__buf handed;             /* leftover records gathered by the merger,
+                                 its own */
+  gm__buf leftovers;          /* handed over, for the worker to take;
+                                 under the pipeline's lock */
+  gm__buf freeing;            /* taken by the worker, freed outside the
+                                 lock */
   pthread_t thread;
 };
 
@@ -239,8 +246,8 @@ static void chunk_clear(chunk *c)
     gm__buf_free(&c->rendered);
 }
 
-/* Under the lock: what c's articles own, to the worker that parsed them;
- * what cannot be handed over (out of memory) is freed here. */
+/* What c's articles own, gathered for the worker that parsed them, and
+ * c cleared; what cannot be handed over (out of memory) is freed here. */
 static void chunk_hand_back(chunk *c)
 {
   worker *w = c->parsed_by;
@@ -249,7 +256,7 @@ static void chunk_hand_back(chunk *c)
     batch_item *it = &c->items[i];
     batch_article *a = &it->a;
     leftover l = {it->res, a->id, a->title, a->url, a->date, a->text};
-    if (!gm__buf_append(&w->leftovers, (const char *)&l, sizeof l)) {
+    if (!gm__buf_append(&w->handed, (const char *)&l, sizeof l)) {
       it->res = NULL;
       a->id = a->title = a->url = a->date = a->text = NULL;
     }
@@ -300,7 +307,7 @@ static void *read_all(void *arg)
   pthread_setname_np(pthread_self(), "gm-reader"); /* for bench/batch */
   for (;;) {
     chunk *c;
-    int rc;
+    int rc, filled;
     pthread_mutex_lock(&p->lock);
     while (!p->stop && p->ring[p->n_read % p->n_ring].state != CHUNK_FREE)
       pthread_cond_wait(&p->freed, &p->lock);
@@ -310,20 +317,25 @@ static void *read_all(void *arg)
     if (rc)
       rc = fill(p, c);
     pthread_mutex_lock(&p->lock);
-    if (c->n && rc >= 0) {
+    if ((filled = c->n && rc >= 0)) {
       c->state = CHUNK_READ;
       p->n_read++;
-      pthread_cond_signal(&p->filled);
     }
     if (rc <= 0) {
       p->read_done = 1;
       p->read_failed = rc < 0;
-      pthread_cond_broadcast(&p->filled);
-      pthread_cond_signal(&p->parsed); /* it may wait for the end */
     }
     pthread_mutex_unlock(&p->lock);
-    if (rc <= 0)
+    /* Signalled after the unlock (here and below): a waiter woken while
+     * the lock is held runs at once on two cores, only to wait for the
+     * lock, a second sleep and wake. */
+    if (rc <= 0) {
+      pthread_cond_broadcast(&p->filled);
+      pthread_cond_signal(&p->parsed); /* it may wait for the end */
       return NULL;
+    }
+    if (filled)
+      pthread_cond_signal(&p->filled);
   }
 }
 
@@ -339,28 +351,35 @@ static void *work(void *arg)
 {
   worker *w = arg;
   pipeline *p = w->p;
+  chunk *c = NULL;
 
   pthread_setname_np(pthread_self(), "gm-worker");
-  pthread_mutex_lock(&p->lock);
   for (;;) {
-    chunk *c;
+    int head = 0;
+    pthread_mutex_lock(&p->lock);
+    if (c) {
+      c->state = CHUNK_PARSED;
+      head = c == &p->ring[p->n_merged % p->n_ring]; /* what it waits for */
+    }
+    if (head && p->n_taken == p->n_read) { /* no unlock before a wait */
+      pthread_cond_signal(&p->parsed);
+      head = 0;
+    }
     while (!p->stop && p->n_taken == p->n_read && !p->read_done)
       pthread_cond_wait(&p->filled, &p->lock);
-    if (p->stop || p->n_taken == p->n_read)
-      break;
+    if (p->stop || p->n_taken == p->n_read) {
+      pthread_mutex_unlock(&p->lock);
+      return NULL;
+    }
     c = &p->ring[p->n_taken++ % p->n_ring];
     c->parsed_by = w;
     swap_bufs(&w->leftovers, &w->freeing);
     pthread_mutex_unlock(&p->lock);
+    if (head)
+      pthread_cond_signal(&p->parsed);
     free_leftovers(&w->freeing);
     process_chunk(p, w->parser, c);
-    pthread_mutex_lock(&p->lock);
-    c->state = CHUNK_PARSED;
-    if (c == &p->ring[p->n_merged % p->n_ring]) /* the one it waits for */
-      pthread_cond_signal(&p->parsed);
   }
-  pthread_mutex_unlock(&p->lock);
-  return NULL;
 }
 
 /* The calling thread: merge chunk after chunk as they are parsed. */
@@ -380,12 +399,14 @@ static int merge_all(pipeline *p)
     }
     pthread_mutex_unlock(&p->lock);
     status = merge_chunk(p, c);
-    pthread_mutex_lock(&p->lock);
     chunk_hand_back(c);
+    pthread_mutex_lock(&p->lock);
+    if (!c->parsed_by->leftovers.len)
+      swap_bufs(&c->parsed_by->leftovers, &c->parsed_by->handed);
     c->state = CHUNK_FREE;
     p->n_merged++;
-    pthread_cond_signal(&p->freed); /* the oldest: the one it waits for */
     pthread_mutex_unlock(&p->lock);
+    pthread_cond_signal(&p->freed); /* the oldest: the one it waits for */
     if (status != EXIT_OK)
       break;
   }
@@ -426,8 +447,10 @@ static int run_threads(pipeline *p)
   pthread_join(reader, NULL);
   for (int i = 0; i < started; i++) {
     pthread_join(w[i].thread, NULL);
+    free_leftovers(&w[i].handed);
     free_leftovers(&w[i].leftovers);
     free_leftovers(&w[i].freeing);
+    gm__buf_free(&w[i].handed);
     gm__buf_free(&w[i].leftovers);
     gm__buf_free(&w[i].freeing);
   }
