@@ -313,7 +313,7 @@ static const char *article_load(article *a, const char *line, size_t len)
   const char *problem;
 
   article_clear(a);
-  if (!(a->json = cJSON_ParseWithLength(line, len)) ||
+  if (!(a->json = cli_json_parse(line, len)) ||
       !cJSON_IsObject(a->json))
     return "not a JSON object";
   a->id = cJSON_GetObjectItemCaseSensitive(a->json, "id");
@@ -605,7 +605,7 @@ static void reject(eval_run *r, const char *path, size_t line,
 static const char *pred_line(eval_run *r, const char *line, size_t len,
                              size_t number)
 {
-  cJSON *doc = cJSON_ParseWithLength(line, len);
+  cJSON *doc = cli_json_parse(line, len);
   char key[ID_MAX];
   topo_list l = {0};
   const char *problem = NULL;

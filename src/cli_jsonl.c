@@ -241,6 +241,18 @@ static char *without_nul(const char *line, size_t len, char *first)
   return copy;
 }
 
+cJSON *cli_json_parse(const char *line, size_t len)
+{
+  char *nul = nul_escape(line, len), *copy = NULL;
+  cJSON *o;
+
+  if (nul && !(line = copy = without_nul(line, len, nul)))
+    return NULL;
+  o = cJSON_ParseWithLength(line, len);
+  free(copy);
+  return o;
+}
+
 /* ------------------------------------------ the common record, fast */
 
 /*

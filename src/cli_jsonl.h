@@ -50,6 +50,11 @@ int cli_id_key(const cJSON *id, char *out, size_t cap);
 int cli_json_offset(const cJSON *o, const char *key, size_t max,
                     size_t *out);
 
+/* One JSON line as cJSON reads it, but an escaped NUL (\u0000) read as
+ * a space, as cli_jsonl_article does: cJSON's C strings would end the
+ * text there. NULL when it is not JSON or memory ran out. */
+cJSON *cli_json_parse(const char *line, size_t len);
+
 /* One JSON Lines record of a batch as an article: its text and the
  * fields opt names, or a->reason saying why it is not one (invalid JSON,
  * not an object, no text field, a text that is not a string, over

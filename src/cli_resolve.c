@@ -99,7 +99,7 @@ static const char *id_text(const cJSON *id, char number[32])
 static int resolve_line(resolve_run *r, const char *line, size_t len,
                         const char *where, size_t number)
 {
-  cJSON *doc = cJSON_ParseWithLength(line, len);
+  cJSON *doc = cli_json_parse(line, len);
   const cJSON *text = cJSON_GetObjectItemCaseSensitive(doc, "text");
   const char *problem = NULL, *id = NULL;
   char id_number[32];

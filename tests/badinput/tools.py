@@ -126,6 +126,31 @@ def resolve_long_id():
         None if json.loads(out)["id"] == doc["id"] else "stdout: %r" % out)
 
 
+def nul_in_text(command):
+    """An escaped NUL (\\u0000) in an article's text is a space, as parse
+    reads it: eval and resolve cut the text there (cJSON's C strings), so
+    a gold place after it fell outside the text and resolve refused the
+    line."""
+    text = "Shelling\u0000hit Kharkiv."
+    if command == "eval":
+        doc = {"id": "n1", "text": text, "toponyms": [
+            {"start": 13, "end": 20, "name": "Kharkiv", "lat": 49.98,
+             "lon": 36.25}]}
+        args = ["eval", "--gold"]
+    else:
+        doc = {"id": "n1", "text": text, "spans": [{"start": 13, "end": 20}]}
+        args = ["resolve", "--spans"]
+    corpus = bi.write("nul.jsonl", (json.dumps(doc) + "\n").encode())
+    rc, out, err = bi.run(args + [corpus])
+    if command == "eval":
+        return bi.expect(rc, err, 0, None) or (
+            None if b"tp=1 " in out else "stdout: %r" % out)
+    mentions = json.loads(out)["mentions"]
+    return bi.expect(rc, err, 0, None) or (
+        None if [m["entry"]["name"] for m in mentions] == ["Kharkiv"]
+        else "stdout: %r" % out)
+
+
 def usage(args, pattern):
     """A usage error: exit 2, pattern on stderr, nothing on stdout."""
     def row():
@@ -197,6 +222,8 @@ ROWS = [
     ("eval --write-pred DIR/FILE, DIR missing", output_in_missing_dir),
     ("eval: an id over 1023 bytes", long_id),
     ("resolve: an id over 1023 bytes", resolve_long_id),
+    ("eval: an escaped NUL in the text", lambda: nul_in_text("eval")),
+    ("resolve: an escaped NUL in the text", lambda: nul_in_text("resolve")),
 ] + [subcommand_help(w) for w in ("info", "check", "names")] + [
     usage(["gazetteer"], r"gazetteer: expected a command"),
     # parse refused these; lookup and resolve took them for a country
