@@ -15,7 +15,6 @@
  * table drives both getopt_long and --help.
  */
 #include <errno.h>
-#include <ctype.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdint.h>
@@ -332,12 +331,8 @@ static int input_option(config *c, int ch, const char *arg)
   case 'o': c->output = arg; return 0;
   case 'm': c->mentions = 1; return 0;
   case 'c':
-    if (strlen(arg) != 2 || !isalpha((unsigned char)arg[0]) ||
-        !isalpha((unsigned char)arg[1]))
+    if (cli_country(arg, c->country))
       return cli_usage("--country: expected ISO alpha-2, got '%s'", arg);
-    c->country[0] = (char)(arg[0] & ~0x20);
-    c->country[1] = (char)(arg[1] & ~0x20);
-    c->country[2] = '\0';
     c->popt.country = c->country;
     return 0;
   case 'b':
