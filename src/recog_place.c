@@ -129,6 +129,9 @@ enum {
   ORG_HEAD = 1 << 6, CALENDAR_WORD = 1 << 7, COMPASS_WORD = 1 << 8,
   FUNCTION_WORD = 1 << 9, FEATURE_HEAD = 1 << 10, FEATURE_PREFIX = 1 << 11
 };
+_Static_assert(FEATURE_PREFIX ==
+                   1 << (sizeof cue_lists / sizeof *cue_lists - 1),
+               "one bit per list of cue_lists, in its order");
 #define CUE_SLOTS 1024   /* a power of two, over twice the words */
 static struct {
   const char *word;
