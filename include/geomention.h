@@ -28,6 +28,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -199,15 +200,28 @@ typedef struct gm_build_options {
   int skip_bundled;          /* build from the GeoNames dumps only */
   void (*progress)(void *arg, const char *what);
   void *progress_arg;
+  /* Input skipped without failing the build (malformed GeoNames rows);
+   * NULL: not said. A quiet build keeps these. */
+  void (*warning)(void *arg, const char *what);
+  void *warning_arg;
 } gm_build_options;
 
 /*
  * Compile the sources (and any GeoNames dumps) into one gazetteer file at
- * out_path, written under a temporary name and renamed when complete. The
+ * out_path, written under a temporary name and renamed when complete (an
+ * existing out_path that is not a regular file is refused: GM_EINVAL). The
  * same inputs always give the same bytes.
  */
 int gm_gazetteer_build(const gm_build_options *opt, const char *out_path,
                        gm_error *err);
+
+/*
+ * The same, written to f: an empty stream open for writing that can seek
+ * (the header is written last), named name in messages. The caller
+ * closes f, checks that close, and puts the file in place.
+ */
+int gm_gazetteer_write(const gm_build_options *opt, FILE *f,
+                       const char *name, gm_error *err);
 
 /* --------------------------------------------------------------- lookup */
 

@@ -53,6 +53,10 @@ typedef struct cli_output {
 int cli_output_open(cli_output *o, const char *path);
 /* Flush, check, rename; on failure remove the temporary. Exit status. */
 int cli_output_close(cli_output *o, int ok);
+/* Close o and remove its temporary without a word: for a command that
+ * failed and has said why (a close would flush, fail again and say it
+ * twice). */
+void cli_output_discard(cli_output *o);
 /* A write to o failed, errno still the failed call's: its reason is kept
  * for cli_output_close, which reports it once. A failure that left the
  * stream without an error was no write: reported here as otherwise.

@@ -240,6 +240,21 @@ fail:
   return EXIT_FAILURE_;
 }
 
+/* Forget o's closed stream and, unless it was renamed into place,
+ * remove its temporary. */
+static void output_end(cli_output *o, int renamed)
+{
+  if (o->tmp) {
+    if (!renamed)
+      unlink(o->tmp);
+    temp_unregister(o->tmp); /* after: a signal in between finds it gone */
+  }
+  free(o->tmp);
+  free(o->path);
+  o->f = NULL;
+  o->tmp = o->path = NULL;
+}
+
 int cli_output_close(cli_output *o, int ok)
 {
   const char *name = o->path ? o->path : "standard output";
@@ -260,19 +275,21 @@ int cli_output_close(cli_output *o, int ok)
     cli_warn("%s: write failed: %s", name, strerror(errno));
     status = EXIT_FAILURE_;
   }
-  if (o->tmp) {
-    if (ok && status == EXIT_OK && rename(o->tmp, o->path) != 0) {
-      cli_warn("%s: cannot rename into place: %s", o->path, strerror(errno));
-      status = EXIT_FAILURE_;
-    }
-    if (!ok || status != EXIT_OK)
-      unlink(o->tmp);
-    temp_unregister(o->tmp); /* after: a signal in between finds it gone */
+  if (o->tmp && ok && status == EXIT_OK && rename(o->tmp, o->path) != 0) {
+    cli_warn("%s: cannot rename into place: %s", o->path, strerror(errno));
+    status = EXIT_FAILURE_;
   }
-  free(o->tmp);
-  free(o->path);
-  o->f = NULL;
+  output_end(o, o->tmp && ok && status == EXIT_OK);
   return status;
+}
+
+void cli_output_discard(cli_output *o)
+{
+  if (!o->f)
+    return;
+  if (o->f != stdout)
+    fclose(o->f);
+  output_end(o, 0);
 }
 
 int cli_output_failed(cli_output *o, const char *otherwise)

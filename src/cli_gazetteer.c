@@ -10,7 +10,7 @@
 
 #include "cli.h"
 
-static void progress(void *arg, const char *what)
+static void say(void *arg, const char *what)
 {
   (void)arg;
   fprintf(stderr, "%s: %s\n", cli_program, what);
@@ -44,7 +44,8 @@ static void build_help(void)
          "                         repeatable, applied in order\n"
          "      --no-bundled       build from the GeoNames dumps alone\n"
          "      --simplify DEG     tolerance of the simplified polygons (0.01)\n"
-         "  -q, --quiet            no progress on stderr\n",
+         "  -q, --quiet            no progress on stderr (skipped rows are still\n"
+         "                         said)\n",
          GM_SOURCES_DIR);
 }
 
@@ -59,9 +60,11 @@ static int build(int argc, char **argv)
       {"quiet", no_argument, NULL, 'q'},
       {"help", no_argument, NULL, 'h'},
       {0}};
-  gm_build_options opt = {.sources_dir = GM_SOURCES_DIR, .progress = progress};
+  gm_build_options opt = {.sources_dir = GM_SOURCES_DIR, .progress = say,
+                          .warning = say};
   const char **dumps = calloc((size_t)argc + 1, sizeof *dumps);
   const char *out = NULL;
+  cli_output file;
   gm_error err;
   int c, rc;
 
@@ -93,22 +96,30 @@ static int build(int argc, char **argv)
     free(dumps);
     return cli_usage("gazetteer build: need -o FILE and no other arguments");
   }
+  if (strcmp(out, "-") == 0) {
+    free(dumps);
+    return cli_usage("gazetteer build: -o -: a gazetteer is written to a "
+                     "file (its header last, by a seek)");
+  }
   if (opt.skip_bundled && opt.n_geonames == 0) {
     free(dumps);
     return cli_usage("gazetteer build: --no-bundled needs --geonames FILE");
   }
-  if (check_output(out)) {
+  if (check_output(out) || cli_output_open(&file, out)) {
     free(dumps);
     return EXIT_FAILURE_;
   }
+  /* Written as every output is (cli_output_open): under a temporary name
+   * that an interrupted build removes, renamed into place when complete. */
   opt.geonames = dumps;
-  rc = gm_gazetteer_build(&opt, out, &err);
+  rc = gm_gazetteer_write(&opt, file.f, out, &err);
   free(dumps);
   if (rc) {
     cli_warn("%s", err.message);
+    cli_output_discard(&file);
     return EXIT_FAILURE_;
   }
-  return EXIT_OK;
+  return cli_output_close(&file, 1);
 }
 
 static int print_name(void *arg, const char *key, size_t len)

@@ -296,17 +296,33 @@ void gm__b_checksum(gm__builder *b, const char *s, size_t len)
   b->checksum = h;
 }
 
-void gm__b_progress(gm__builder *b, const char *fmt, ...)
+static void say(void (*fn)(void *, const char *), void *arg, const char *fmt,
+                va_list ap)
 {
   char msg[512];
+
+  if (!fn)
+    return;
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  fn(arg, msg);
+}
+
+void gm__b_progress(gm__builder *b, const char *fmt, ...)
+{
   va_list ap;
 
-  if (!b->opt->progress)
-    return;
   va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
+  say(b->opt->progress, b->opt->progress_arg, fmt, ap);
   va_end(ap);
-  b->opt->progress(b->opt->progress_arg, msg);
+}
+
+void gm__b_warn(gm__builder *b, const char *fmt, ...)
+{
+  va_list ap;
+
+  va_start(ap, fmt);
+  say(b->opt->warning, b->opt->warning_arg, fmt, ap);
+  va_end(ap);
 }
 
 size_t gm__split_tabs(char *line, char **fields, size_t max)
@@ -737,53 +753,76 @@ static void builder_free(gm__builder *b)
   gm__buf_free(&b->meta);
 }
 
-int gm_gazetteer_build(const gm_build_options *opt, const char *out_path,
+/* Read the bundled sources and the GeoNames dumps opt names into b. */
+static int read_sources(gm__builder *b)
+{
+  const gm_build_options *opt = b->opt;
+  int rc;
+
+  if (gm__buf_putc(&b->pool, '\0') || gm__geo_new(&b->geo))
+    return gm__error(b->err, GM_ENOMEM, "out of memory");
+  b->pool.len = 1;  /* offset 0 is the empty string */
+  if (!opt->skip_bundled && (rc = gm__b_read_bundled(b)))
+    return rc;
+  /* GeoNames alone still asks for its CC BY attribution. */
+  if (opt->skip_bundled &&
+      gm__buf_printf(&b->meta, "attribution=Contains data from GeoNames "
+                               "(geonames.org), CC BY 4.0\n"))
+    return gm__error(b->err, GM_ENOMEM, "out of memory");
+  for (size_t i = 0; i < opt->n_geonames; i++)
+    if ((rc = gm__b_read_geonames(b, opt->geonames[i])))
+      return rc;
+  if (b->skipped_rows)
+    gm__b_warn(b, "skipped %zu malformed rows", b->skipped_rows);
+  return 0;
+}
+
+int gm_gazetteer_write(const gm_build_options *opt, FILE *f, const char *name,
                        gm_error *err)
 {
   gm__builder b = {.err = err, .opt = opt, .checksum = 14695981039346656037ull};
-  char *tmp = NULL;
+  int rc;
+
+  if (!opt || !f || !name || (!opt->sources_dir && !opt->skip_bundled))
+    return gm__error(err, GM_EINVAL, "gazetteer build: no sources given");
+  rc = read_sources(&b);
+  if (rc == 0)
+    rc = write_file(&b, name, f);
+  builder_free(&b);
+  return rc;
+}
+
+int gm_gazetteer_build(const gm_build_options *opt, const char *out_path,
+                       gm_error *err)
+{
+  struct stat st;
+  char *tmp;
   FILE *f = NULL;
-  int fd = -1, rc;
+  int fd, rc;
 
   if (!opt || !out_path || (!opt->sources_dir && !opt->skip_bundled))
     return gm__error(err, GM_EINVAL, "gazetteer build: no sources given");
-  if (gm__buf_putc(&b.pool, '\0') || gm__geo_new(&b.geo)) {
-    rc = gm__error(err, GM_ENOMEM, "out of memory");
-    goto done;
-  }
-  b.pool.len = 1;  /* offset 0 is the empty string */
-  if (!opt->skip_bundled && (rc = gm__b_read_bundled(&b)))
-    goto done;
-  /* GeoNames alone still asks for its CC BY attribution. */
-  if (opt->skip_bundled &&
-      gm__buf_printf(&b.meta, "attribution=Contains data from GeoNames "
-                              "(geonames.org), CC BY 4.0\n")) {
-    rc = gm__error(err, GM_ENOMEM, "out of memory");
-    goto done;
-  }
-  for (size_t i = 0; i < opt->n_geonames; i++)
-    if ((rc = gm__b_read_geonames(&b, opt->geonames[i])))
-      goto done;
-  if (b.skipped_rows)
-    gm__b_progress(&b, "skipped %zu malformed rows", b.skipped_rows);
-
-  if (!(tmp = malloc(strlen(out_path) + 16))) {
-    rc = gm__error(err, GM_ENOMEM, "out of memory");
-    goto done;
-  }
+  /* Renamed over, a device or FIFO would become a regular file (/dev/full
+   * among them) and the build "succeed". */
+  if (stat(out_path, &st) == 0 && !S_ISREG(st.st_mode))
+    return gm__error(err, GM_EINVAL, "%s: not a regular file", out_path);
+  if (!(tmp = malloc(strlen(out_path) + 16)))
+    return gm__error(err, GM_ENOMEM, "out of memory");
   sprintf(tmp, "%s.tmp-XXXXXX", out_path);
   fd = mkstemp(tmp);
   if (fd >= 0)
     fchmod(fd, 0644);  /* mkstemp's 0600 would hide an installed file */
   if (fd < 0 || !(f = fdopen(fd, "wb"))) {
-    rc = gm__error(err, GM_EIO, "%s: cannot create: %s", tmp, strerror(errno));
-    if (fd >= 0)
+    rc = gm__error(err, GM_EIO, "%s: cannot create: %s", out_path,
+                   strerror(errno));
+    if (fd >= 0) {
       close(fd);
+      unlink(tmp);
+    }
     free(tmp);
-    tmp = NULL;
-    goto done;
+    return rc;
   }
-  rc = write_file(&b, out_path, f);
+  rc = gm_gazetteer_write(opt, f, out_path, err);
   if (fclose(f) != 0 && rc == 0)
     rc = gm__error(err, GM_EIO, "%s: write failed: %s", out_path,
                    strerror(errno));
@@ -792,8 +831,6 @@ int gm_gazetteer_build(const gm_build_options *opt, const char *out_path,
                    strerror(errno));
   if (rc)
     unlink(tmp);
-done:
   free(tmp);
-  builder_free(&b);
   return rc;
 }

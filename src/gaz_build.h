@@ -116,6 +116,8 @@ int gm__b_add_region(gm__builder *b, const char *id, unsigned kind,
 int gm__b_find_region(gm__builder *b, const char *id, uint32_t *index);
 void gm__b_checksum(gm__builder *b, const char *s, size_t len);
 void gm__b_progress(gm__builder *b, const char *fmt, ...) GM__PRINTF(2, 3);
+/* Input skipped without failing the build: said even by a quiet build. */
+void gm__b_warn(gm__builder *b, const char *fmt, ...) GM__PRINTF(2, 3);
 void gm__b_set_point(gaz_entry *e, double lat, double lon);
 
 /* Split a line at tabs in place; returns the number of fields (at most

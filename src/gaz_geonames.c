@@ -8,7 +8,8 @@
  * ADM1 or ADM2 row is also matched to the country, admin-1 or admin-2
  * unit with the same codes that has no GeoNames id yet, so a layered dump
  * gives the bundled units GeoNames' ids and points. Malformed rows are
- * counted and skipped (the first reported), never fatal.
+ * counted and skipped (the first reported), never fatal; a dump with no
+ * good row is.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -232,8 +233,7 @@ int gm__b_read_geonames(gm__builder *b, const char *path)
     if (memchr(line, '\0', len) ? (why = "NUL byte in row", 1)
                                  : gm__geonames_parse(line, &row, &why) != 0) {
       if (skipped++ == 0)
-        gm__b_progress(b, "%s:%zu: skipped: %s", path, gm__lines_number(in),
-                       why);
+        gm__b_warn(b, "%s:%zu: skipped: %s", path, gm__lines_number(in), why);
       continue;
     }
     if ((rc = add_row(b, &row))) {
@@ -247,6 +247,11 @@ int gm__b_read_geonames(gm__builder *b, const char *path)
   b->skipped_rows += skipped;
   if (rc < 0)
     return rc;
+  /* An empty file, or one that is not a GeoNames dump at all, would
+   * otherwise build a gazetteer without what was asked for. */
+  if (rows == 0)
+    return gm__error(b->err, GM_EFORMAT, "%s: no GeoNames rows (%zu "
+                     "malformed)", path, skipped);
   gm__b_progress(b, "%s: %zu rows", path, rows);
   return gm__buf_printf(&b->meta, "geonames=%s rows=%zu skipped=%zu\n",
                         base, rows, skipped)

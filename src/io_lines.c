@@ -127,7 +127,8 @@ static int fill(gm__lines *r, gm_error *err)
   case KIND_PLAIN:
     n = (long)fread(r->buf + r->end, 1, r->cap - r->end - 1, r->plain);
     if (n == 0 && ferror(r->plain))
-      return gm__error(err, GM_EIO, "%s: read error", r->path);
+      return gm__error(err, GM_EIO, "%s: read error: %s", r->path,
+                       strerror(errno));
     break;
   case KIND_GZIP: {
     int e;

@@ -14,9 +14,11 @@ Notes:
 """
 import json
 import os
+import signal
 import stat
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import badinput as bi  # noqa: E402  (WORKDIR is argv[1] for both)
@@ -49,6 +51,57 @@ def build_to_fifo():
     if not stat.S_ISFIFO(os.stat(fifo).st_mode):
         return "the FIFO was replaced by a regular file"
     return bi.expect(rc, err, 1, r"out\.fifo: not a regular file")
+
+
+def build_interrupted():
+    """SIGINT while the build waits on its GeoNames dump (a FIFO no one
+    writes): the process ends by the signal and leaves no temporary."""
+    d = bi.path("interrupt")
+    os.makedirs(d, exist_ok=True)
+    fifo = os.path.join(d, "dump.fifo")
+    if not os.path.exists(fifo):
+        os.mkfifo(fifo)
+    p = subprocess.Popen([bi.GM, "gazetteer", "build", "-q", "--no-bundled",
+                          "--geonames", fifo, "-o",
+                          os.path.join(d, "x.gmz")],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    for _ in range(100):   # until the temporary exists (the build began)
+        if any(".tmp-" in n for n in os.listdir(d)):
+            break
+        time.sleep(0.05)
+    else:
+        p.kill()
+        p.wait()
+        return "no temporary output appeared: %r" % os.listdir(d)
+    p.send_signal(signal.SIGINT)
+    p.communicate(timeout=60)
+    left = sorted(n for n in os.listdir(d) if n != "dump.fifo")
+    if p.returncode != -signal.SIGINT:
+        return "exit status %d, not the signal's" % p.returncode
+    return "left behind: %r" % left if left else None
+
+
+def build_dump(content, status, pattern, quiet=True):
+    """--no-bundled --geonames DUMP (content written to dump.txt, or a
+    directory when content is None): status and pattern on stderr."""
+    def row():
+        dump = bi.path("dumpdir") if content is None else \
+            bi.write("dump.txt", content)
+        if content is None:
+            os.makedirs(dump, exist_ok=True)
+        rc, out, err = bi.run(["gazetteer", "build"] + (["-q"] if quiet
+                              else []) + ["--no-bundled", "--geonames", dump,
+                                          "-o", bi.path("dump.gmz")])
+        return bi.expect(rc, err, status, pattern)
+    return row
+
+
+def geonames_rows():
+    """Every row of the small GeoNames fixture, the third cut short."""
+    with open(GEONAMES, "rb") as f:
+        rows = f.read().splitlines(keepends=True)
+    rows[2] = b"\t".join(rows[2].split(b"\t")[:5]) + b"\n"
+    return b"".join(rows)
 
 
 def sources_row(rows, pattern):
@@ -211,6 +264,20 @@ def file_full(args):
 
 ROWS = [
     ("gazetteer build -o FIFO: refused, FIFO untouched", build_to_fifo),
+    ("gazetteer build: SIGINT leaves no temporary", build_interrupted),
+    ("gazetteer build --geonames: an empty dump", build_dump(
+        b"", 1, r"dump\.txt: no GeoNames rows \(0 malformed\)")),
+    ("gazetteer build --geonames: not a dump at all", build_dump(
+        b"id,name\n1,Kyiv\n", 1,
+        r"dump\.txt: no GeoNames rows \(2 malformed\)")),
+    ("gazetteer build --geonames: a directory", build_dump(
+        None, 1, r"dumpdir: read error: Is a directory")),
+    ("gazetteer build -q: a malformed row is still said",
+     lambda: build_dump(geonames_rows(), 0,
+                        r"dump\.txt:3: skipped: fewer than 18 tab-separated "
+                        r"columns\n.*skipped 1 malformed rows")()),
+    usage(["gazetteer", "build", "-o", "-"], r"-o -: a gazetteer is "
+          r"written to a file"),
     ("sources: a TSV row with a column missing", sources_row(
         "AD\t3041565\t42.5\t1.5\tx\nAE\t290557\t24\t54\n",
         r"countries-geonames\.tsv:3: 4 columns, expected 5")),

@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <minizip/zip.h>
 #include <zlib.h>
@@ -27,13 +28,25 @@ typedef struct built {
   char path[4200];
   gm_gazetteer *g;
   char messages[4096];   /* the builder's progress, one per line */
+  char warnings[4096];   /* its warnings, one per line */
 } built;
+
+static void append(char *to, size_t size, const char *what)
+{
+  size_t n = strlen(to);
+  snprintf(to + n, size - n, "%s\n", what);
+}
 
 static void progress(void *arg, const char *what)
 {
   built *b = arg;
-  size_t n = strlen(b->messages);
-  snprintf(b->messages + n, sizeof b->messages - n, "%s\n", what);
+  append(b->messages, sizeof b->messages, what);
+}
+
+static void warning(void *arg, const char *what)
+{
+  built *b = arg;
+  append(b->warnings, sizeof b->warnings, what);
 }
 
 /* Build from the given dumps alone into name; open the result. */
@@ -50,6 +63,8 @@ static int build(built *b, const char *name, const char *const *dumps,
   opt.skip_bundled = 1;
   opt.progress = progress;
   opt.progress_arg = b;
+  opt.warning = warning;
+  opt.warning_arg = b;
   rc = gm_gazetteer_build(&opt, b->path, err);
   if (rc == 0)
     rc = gm_gazetteer_open(b->path, &b->g, err);
@@ -132,6 +147,12 @@ static int no_temporaries(void)
   return clean;
 }
 
+static int is_fifo(const char *path)
+{
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISFIFO(st.st_mode);
+}
+
 /* ---------------------------------------------------- reproducibility */
 
 static void test_reproducible(const char *small)
@@ -173,6 +194,24 @@ static void test_reproducible(const char *small)
                   c.g->header->source_checksum) != 0,
        "a changed population changes the source checksum and the file");
     unbuild(&c);
+  }
+  /* gm_gazetteer_write to a stream: the bytes gm_gazetteer_build puts in
+   * place. */
+  {
+    gm_build_options opt = {.geonames = dumps, .n_geonames = 1,
+                            .skip_bundled = 1};
+    char streamed[4200];
+    FILE *f;
+    dumps[0] = small;
+    snprintf(streamed, sizeof streamed, "%s", fx_path("repro-stream.gmz"));
+    f = fopen(streamed, "w+b");
+    rc = f ? gm_gazetteer_write(&opt, f, "stream", &err) : -1;
+    ok(f && fclose(f) == 0 && rc == 0 && same_file(a.path, streamed),
+       "gm_gazetteer_write gives gm_gazetteer_build's bytes (%s)",
+       err.message);
+    ok(gm_gazetteer_write(&opt, NULL, "x", &err) == GM_EINVAL &&
+           gm_gazetteer_write(NULL, stdout, "x", &err) == GM_EINVAL,
+       "gm_gazetteer_write without a stream or options is GM_EINVAL");
   }
   unbuild(&a);
   unbuild(&b);
@@ -271,9 +310,10 @@ static void test_malformed(const char *malformed)
      b.g->n[GAZ_SEC_ENTRIES]);
   ok(strstr(meta(b.g), "rows=6 skipped=14\n") != NULL,
      "META counts 6 rows and 14 skipped");
-  ok(strstr(b.messages, "geonames-malformed.txt:3: skipped: fewer than 18") &&
-         strstr(b.messages, "skipped 14 malformed rows"),
-     "progress names the first bad line and the count");
+  ok(strstr(b.warnings, "geonames-malformed.txt:3: skipped: fewer than 18") &&
+         strstr(b.warnings, "skipped 14 malformed rows") &&
+         !strstr(b.messages, "skipped"),
+     "warnings (not progress) name the first bad line and the count");
   ok(entry_by_id(b.g, 2017, &e) && e.population == 0,
      "a negative population reads as none, not 2^32-1 (%u)", e.population);
   ok(entry_by_id(b.g, 2018, &e) && strcmp(e.name, "Goodlastline") == 0,
@@ -292,10 +332,10 @@ static void test_malformed(const char *malformed)
   /* Something that is not a GeoNames dump at all. */
   dumps[0] = "/bin/ls";
   rc = build(&b, "ls.gmz", dumps, 1, &err);
-  ok((rc == 0 && b.g->n[GAZ_SEC_ENTRIES] == 0) ||
-         (rc != 0 && strstr(err.message, "/bin/ls")),
-     "a binary as a dump: no entries, or a refusal naming it (%d %s)", rc,
-     rc ? err.message : "");
+  ok(rc == GM_EFORMAT && strstr(err.message, "/bin/ls: no GeoNames rows") &&
+         access(b.path, F_OK) != 0 && no_temporaries(),
+     "a binary as a dump is refused, naming it, with no output (%d %s)", rc,
+     err.message);
   unbuild(&b);
 }
 
@@ -470,6 +510,15 @@ static void test_failures(const char *small)
        "a build over an existing file replaces it");
     gm_gazetteer_close(g);
   }
+  /* Renamed over, a FIFO would become a regular file. */
+  snprintf(out, sizeof out, "%s", fx_path("out.fifo"));
+  unlink(out);
+  rc = mkfifo(out, 0600) ? -1 : gm_gazetteer_build(&opt, out, &err);
+  ok(rc == GM_EINVAL && strstr(err.message, "out.fifo: not a regular file") &&
+         is_fifo(out) && no_temporaries(),
+     "an output that is a FIFO is refused and left as it was (%s)",
+     err.message);
+  unlink(out);
 }
 
 int main(void)
