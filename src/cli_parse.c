@@ -212,7 +212,7 @@ typedef struct run {
   gm_parser **parsers;          /* one per job */
   int jobs;
   gm__places *places;
-  FILE *out;
+  cli_output *out;              /* --mentions: each article's lines */
   int mentions;
   cli_output errors;
   int errors_open;
@@ -516,12 +516,10 @@ static int merge(run *r, slot *s)
   r->n_mentions += resolved_mentions(s->res);
   if (r->mentions) { /* the line was rendered by the worker */
     rc = s->render_rc;
-    if (!rc && fwrite(s->rendered.data, 1, s->rendered.len, r->out) !=
+    if (!rc && fwrite(s->rendered.data, 1, s->rendered.len, r->out->f) !=
                    s->rendered.len)
       rc = GM_EIO;
-    if (rc && !ferror(r->out)) /* a failed write: cli_output_close says */
-      cli_warn("write failed: %s", gm_strerror(rc));
-    return rc ? EXIT_FAILURE_ : EXIT_OK;
+    return rc ? cli_output_failed(r->out, gm_strerror(rc)) : EXIT_OK;
   }
   gm__article ga = {.id = a->id, .title = a->title, .url = a->url,
                     .date = a->date,
@@ -709,16 +707,9 @@ static int write_output(run *r, const config *c, cli_output *out,
   gm_error err = {0};
 
   opt.layers = layers;
-  if (gm__places_write(r->places, out->f, r->gaz, &opt, &err)) {
-    /* A failed write is reported once, with its reason, when the output
-     * is closed (cli_output_close); anything else here. */
-    if (ferror(out->f))
-      out->err = errno;
-    else
-      cli_warn("%s: %s", out->path ? out->path : "standard output",
-               err.message[0] ? err.message : gm_strerror(err.code));
-    return EXIT_FAILURE_;
-  }
+  if (gm__places_write(r->places, out->f, r->gaz, &opt, &err))
+    return cli_output_failed(out, err.message[0] ? err.message
+                                                 : gm_strerror(err.code));
   return EXIT_OK;
 }
 
@@ -804,7 +795,7 @@ static int run_all(run *r, const config *c, int argc, char **argv)
   }
   if ((status = cli_output_open(&out, c->output)))
     return status;
-  r->out = out.f;
+  r->out = &out;
   status = read_inputs(r, c, argc, argv);
   if (status != EXIT_FAILURE_ && !r->mentions) {
     int written = write_output(r, c, &out,
