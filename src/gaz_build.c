@@ -493,7 +493,7 @@ static int store_shape(gm__builder *b, const unsigned char *wkb, size_t len,
                        gaz_shape *o, gm__buf *data)
 {
   gm__shape_options so = {.precision = GM__PRECISION_DEFAULT};
-  double grid = gaz_shape_grid(GM__PRECISION_DEFAULT);
+  double grid = gm__geo_grid(GM__PRECISION_DEFAULT);
   gm__shape s;
   int rc = gm__geo_shape(b->geo, wkb, len, &so, &s);
   int32_t *q = NULL;

@@ -40,7 +40,6 @@
 #ifndef GM_GAZ_FORMAT_H
 #define GM_GAZ_FORMAT_H
 
-#include <math.h>
 #include <stdint.h>
 
 #define GAZ_MAGIC "GMGAZ\r\n\032"  /* 8 bytes; catches text-mode copies */
@@ -170,7 +169,8 @@ typedef struct gaz_word {
  * GEOS; other precisions and --full-geometry / --simplify still do.
  *
  * At SHAPEDATA index `data`: int32 lonlat[2 * n_points], positions in
- * units of the grid, round(degrees / gaz_shape_grid(precision)); then
+ * units of the grid, round(degrees / gm__geo_grid(precision)) (at most 7
+ * decimals: 180 degrees in units of 1e-7 still fit an int32); then
  * u32 ring_end[n_rings] (ring i is points [ring_end[i-1], ring_end[i]));
  * then u32 poly_end[n_polys] (polygon j is rings [poly_end[j-1],
  * poly_end[j])). n_polys 0: nothing survived the grid (written as a
@@ -191,13 +191,5 @@ typedef struct gaz_shape {
 } gaz_shape;            /* 56 bytes */
 
 #define GAZ_NO_SHAPE 0xffffffffu
-
-/* The size of the grid of `precision` decimals, as gm__geo_shape hands
- * it to GEOS. At most 7 decimals: 180 degrees in units of 1e-7 still
- * fit an int32. */
-static inline double gaz_shape_grid(uint32_t precision)
-{
-  return pow(10, -(double)precision);
-}
 
 #endif /* GM_GAZ_FORMAT_H */

@@ -93,7 +93,7 @@ int gm__gaz_postings(const gm_gazetteer *g, const char *key, size_t key_len,
  * copy at `precision` decimals without --simplify. */
 typedef struct gm__gaz_shape {
   const int32_t *lonlat;     /* lon, lat pairs in units of the grid:
-                                degrees / gaz_shape_grid(precision) */
+                                degrees / gm__geo_grid(precision) */
   int precision;
   const uint32_t *ring_end;  /* as in gm__shape */
   const uint32_t *poly_end;

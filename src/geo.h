@@ -7,6 +7,7 @@
 #ifndef GM_GEO_H
 #define GM_GEO_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -96,6 +97,13 @@ typedef struct gm__shape_options {
                           local azimuthal equidistant projection */
   int precision;       /* decimals of the grid positions snap to, 0..10 */
 } gm__shape_options;
+
+/* The size of the grid of `precision` decimals that gm__geo_shape snaps
+ * positions to; the gazetteer's stored shapes count in its units. */
+static inline double gm__geo_grid(int precision)
+{
+  return pow(10, -(double)precision);
+}
 
 /* The shape of a WKB polygon or multipolygon, cut at the antimeridian,
  * simplified when asked, snapped to the grid and oriented. *out is the

@@ -1083,7 +1083,7 @@ int gm__geo_shape(gm__geo *g, const unsigned char *wkb, size_t len,
                   const gm__shape_options *opt, gm__shape *out)
 {
   shape_arg a = {.shape = out};
-  double grid = pow(10, -opt->precision);
+  double grid = gm__geo_grid(opt->precision);
   GEOSGeometry *geom;
   int valid, cut, rc;
 

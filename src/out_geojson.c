@@ -183,7 +183,7 @@ static int stored_geometry(gm__writer *w, const gm_region *r, gm__json *j,
   if (!(xy = malloc((2 * s.n_points + 1) * sizeof *xy)))
     return gm__error(w->err, GM_ENOMEM, "out of memory");
   /* The very doubles GEOS snapped to (gaz_shape). */
-  grid = gaz_shape_grid((uint32_t)s.precision);
+  grid = gm__geo_grid(s.precision);
   for (size_t i = 0; i < 2 * s.n_points; i++)
     xy[i] = s.lonlat[i] * grid;
   write_multipolygon(j, xy, s.ring_end, s.poly_end, s.n_polys,

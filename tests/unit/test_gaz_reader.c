@@ -653,7 +653,7 @@ static const char *printed(gm__json *j, double v)
  * every position the same digits, the same bbox. */
 static int prints_as(const gm__gaz_shape *s, const gm__shape *want)
 {
-  double grid = gaz_shape_grid(GM__PRECISION_DEFAULT);
+  double grid = gm__geo_grid(GM__PRECISION_DEFAULT);
   gm__json a = {0}, b = {0};
   int same = s->n_points == want->n_points && s->n_rings == want->n_rings &&
              s->n_polys == want->n_polys &&
