@@ -423,6 +423,7 @@ typedef struct kinds {
   int region, country, continent, demonym_only, demonym, primary, code;
   int capital;   /* a national or provincial capital by its own name */
   uint32_t max_population;
+  uint32_t named_population;   /* the largest place by its own name */
 } kinds;
 
 static kinds kinds_of(const gm__pipeline *p, const gm__work *w)
@@ -455,6 +456,10 @@ static kinds kinds_of(const gm__pipeline *p, const gm__work *w)
       k.continent = 1;
     if (e->population > k.max_population)
       k.max_population = e->population;
+    if ((w->postings[i].how == GM_HOW_NAME ||
+         w->postings[i].how == GM_HOW_ASCII) &&
+        !gm__entry_is_region(e) && e->population > k.named_population)
+      k.named_population = e->population;
   }
   return k;
 }
@@ -613,6 +618,14 @@ static void recognise_one(gm__pipeline *p, gm__work *w, int *shout)
   else if (k.region)
     feature(w, F_can_be_region, 1);
   feature(w, F_log_max_population, log10(1.0 + k.max_population));
+  /* "this is my Chicago", "Chicago teens": a large city by its own name
+   * is meant even without a cue. The largest population over all names
+   * cannot say so: "She", "Part" and "Mil" are alternate names of
+   * cities of millions, which is why log_max_population weighs nearly
+   * nothing. Counted above 100,000 people, where the corpora's share of
+   * places among bare capitalised names turns. */
+  if (k.named_population > 100000)
+    feature(w, F_large_place_by_name, log10(1.0 + k.named_population) - 5);
   if (k.capital)
     feature(w, F_can_be_capital, 1);
   if (!k.primary && !k.demonym_only && !k.region && k.max_population < 10000)

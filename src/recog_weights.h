@@ -59,6 +59,7 @@
   X(title_before_name, -2.811) \
   X(after_initial, -2.233) \
   X(acronym, -2.372) \
-  X(region_name_then_capital, -3.000)
+  X(region_name_then_capital, -3.000) \
+  X(large_place_by_name, 0.383)
 
 #endif

@@ -480,6 +480,19 @@ static void test_person_elsewhere_once(void)
      "Jackson after two General Jacksons: person_elsewhere once");
 }
 
+/* A city of over 100,000 people by its own name gets the feature; a
+ * word that is only an alternate name of one ("She", of Shenyang's
+ * millions by some spelling) does not. */
+static void test_large_place_by_name(void)
+{
+  const char *text = "She lives in Chicago.";
+
+  ok(has_reason(text, 13, "large_place_by_name") == 1,
+     "Chicago: a large place by its own name");
+  ok(has_reason(text, 0, "large_place_by_name") == 0,
+     "She: an alternate name only");
+}
+
 int main(void)
 {
   const char *path = getenv("GEOMENTION_GAZETTEER");
@@ -514,6 +527,7 @@ int main(void)
   test_acronym();
   test_region_name_then_capital();
   test_person_elsewhere_once();
+  test_large_place_by_name();
   gm_parser_free(all_matches);
   gm_parser_free(parser);
   gm_gazetteer_close(gaz);
