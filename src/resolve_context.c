@@ -662,21 +662,27 @@ static size_t n_candidates(const group *g)
                                                     : MAX_CANDIDATES * 4;
 }
 
-/* Group gi's best candidate under container cont: its entry, with the
- * best score in *best and the sum of exp(score - best) over the
- * candidates in *sum; each candidate's score into scores when given. */
+/* Group gi's best candidate under container cont: its entry, with its
+ * score in *best and the sum of exp(score - best) over the candidates in
+ * *sum; each candidate's score into scores when given. With within, a
+ * container whose inside the codes tell ("X, Maine") takes the best
+ * candidate inside it when there is one, however the others score: the
+ * text says where this X is, which no document-wide signal outweighs.
+ * (The group's sense, chosen under its first mention's container, does
+ * not: the same name elsewhere in the text may mean another X.) */
 static uint32_t best_candidate(const gm__pipeline *p, const context *c,
                                group *gs, uint32_t gi, const gaz_entry *cont,
-                               double *scores, double *best, double *sum)
+                               int within, double *scores, double *best,
+                               double *sum)
 {
   group *g = &gs[gi];
   const gm__work *w = g->first;
   size_t n = n_candidates(g);
   double f[GM__N_RESOLVE_FEATURES];
-  uint32_t chosen = GM_NO_ENTRY;
+  double top = -INFINITY, in_best = -INFINITY;
+  uint32_t chosen = GM_NO_ENTRY, in_chosen = GM_NO_ENTRY;
 
-  *best = -INFINITY;
-  *sum = 0;   /* of exp(score - best), best so far */
+  *sum = 0;   /* of exp(score - top), top the best score so far */
   for (size_t i = 0; i < n; i++) {
     const gaz_entry *e;
     double s;
@@ -688,13 +694,24 @@ static uint32_t best_candidate(const gm__pipeline *p, const context *c,
             : score(p, c, gs, gi, e, w->postings[i].how, cont, f);
     if (scores)
       scores[i] = s;
-    if (s > *best) {
-      *sum = *sum * exp(*best - s) + 1;
-      *best = s;
+    if (s > top) {
+      *sum = *sum * exp(top - s) + 1;
+      top = s;
       chosen = w->postings[i].entry;
     } else {
-      *sum += exp(s - *best);
+      *sum += exp(s - top);
     }
+    if (within && is_region_kind(cont) && s > in_best &&
+        gm__entry_inside(p, e, cont)) {
+      in_best = s;
+      in_chosen = w->postings[i].entry;
+    }
+  }
+  *best = top;
+  if (in_chosen != GM_NO_ENTRY && in_chosen != chosen) {
+    *sum *= exp(top - in_best);
+    *best = in_best;
+    chosen = in_chosen;
   }
   return chosen;
 }
@@ -704,7 +721,8 @@ static void choose(gm__pipeline *p, const context *c, group *gs, uint32_t gi)
   group *g = &gs[gi];
   const gaz_entry *cont = container_of(p, gs, g->first);
   double best, sum;
-  uint32_t chosen = best_candidate(p, c, gs, gi, cont, g->scores, &best, &sum);
+  uint32_t chosen =
+      best_candidate(p, c, gs, gi, cont, 0, g->scores, &best, &sum);
 
   /* Set after the loop: country_share discounts the group's own
    * current choice. */
@@ -1059,8 +1077,11 @@ int gm__resolve(gm__pipeline *p)
      * candidate under it. One sense per discourse holds where the text
      * gives no container; an explicit one outranks it for its mention. */
     cont = container_of(p, gs, w);
-    if (cont && cont != g->scored_container)
-      w->entry = best_candidate(p, c, gs, w->group, cont, NULL, &best, &sum);
+    e = gm__gaz_entry(p->gaz, w->entry);
+    if (cont && (cont != g->scored_container ||
+                 (e && is_region_kind(cont) && !gm__entry_inside(p, e, cont))))
+      w->entry =
+          best_candidate(p, c, gs, w->group, cont, 1, NULL, &best, &sum);
     e = gm__gaz_entry(p->gaz, w->entry);
     if (!e)
       continue;
