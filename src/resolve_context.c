@@ -8,7 +8,8 @@
  *   cues       "X region" wants an admin unit; "X, Y" wants X inside Y
  *   document   countries and admin-1 units the document names (by code:
  *              a composite region counts as its members)
- *   space      geodesic distance (PROJ) to the other groups' choices
+ *   space      geodesic distance (PROJ) to the other groups' choices,
+ *              and to the admin-2 units (counties) their names can mean
  *   caller     --country, --bbox, --near
  * Three rounds: context-free; then with the document's regions and the
  * first round's places as anchors; then with the second round's places.
@@ -25,6 +26,7 @@
 
 #define MAX_CANDIDATES 64
 #define MAX_ANCHORS 16
+#define MAX_ADMIN2 64          /* admin-2 units the text's names can mean */
 #define MAX_CONTEXT 128
 #define DISTANCE_CAP_KM 500.0  /* farther says nothing more */
 
@@ -61,6 +63,15 @@ struct gm__group {
 };
 typedef gm__group group;
 
+/* A point the distance signals measure from: a place chosen for another
+ * group, or an admin-2 unit another group's name can mean. */
+typedef struct anchor {
+  double lat, lon;
+  double xyz[3];           /* on the ellipsoid, km: see chord_km */
+  uint32_t group;
+  uint32_t entry;
+} anchor;
+
 struct gm__context {
   char countries[MAX_CONTEXT][2];
   size_t n_countries;
@@ -69,13 +80,14 @@ struct gm__context {
     uint32_t admin1;       /* string offset (interned) */
   } admin1[MAX_CONTEXT];
   size_t n_admin1;
-  struct {
-    double lat, lon;
-    double xyz[3];         /* on the ellipsoid, km: see chord_km */
-    uint32_t group;
-    uint32_t entry;
-  } anchors[MAX_ANCHORS];
+  anchor anchors[MAX_ANCHORS];
   size_t n_anchors;
+  /* Every admin-2 unit (county) the document's names can mean, whatever
+   * sense their groups take: "Hempstead County" puts the Washington
+   * beside it in Arkansas even while "Washington County" is still one
+   * of thirty. Set once per document (find_admin2), not per round. */
+  anchor admin2[MAX_ADMIN2];
+  size_t n_admin2;
   struct {
     char country[2];
     double groups;        /* resolved groups in this country, each
@@ -95,11 +107,13 @@ struct gm__candidate {
   gm__sparse_features fixed;
   double cos_lat;          /* when known & KNOWN_POINT */
   double xyz[3];           /* when known & KNOWN_POINT: see ecef_km */
+  double admin2_km;        /* when known & KNOWN_ADMIN2: see
+                              nearest_admin2_km */
   unsigned known;
   int usable;              /* an entry that can be the group's sense
                               (candidate_role): the rounds ask once */
 };
-enum { KNOWN_POINT = 1 };
+enum { KNOWN_POINT = 1, KNOWN_ADMIN2 = 2 };
 
 /* The fixed features of posting k of a name's postings under the
  * group's suffix cues (candidate_fixed). */
@@ -127,6 +141,11 @@ static int is_country(const gaz_entry *e)
 static int is_admin1(const gaz_entry *e)
 {
   return e->fclass == 'A' && GM__FCODE_IS(e, "ADM1");
+}
+
+static int is_admin2(const gaz_entry *e)
+{
+  return e->fclass == 'A' && GM__FCODE_IS(e, "ADM2");
 }
 
 /* A container whose inside the codes can tell. */
@@ -257,7 +276,7 @@ static void locate(const gm__pipeline *p, const gaz_entry *e,
   cand->known |= KNOWN_POINT;
 }
 
-/* The geodesic distance between entry e and anchor i, or
+/* The geodesic distance between entry e and anchor an, or
  * DISTANCE_CAP_KM when it is surely farther: past the cap the distance
  * signal says nothing more, and when even the chord (1 m of margin for
  * rounding) is longer than the cap, so is the geodesic. PROJ's answers
@@ -271,11 +290,11 @@ static void locate(const gm__pipeline *p, const gaz_entry *e,
  * (GeographicLib's symmetric inverse), so that A to B and B to A are the
  * same number to the bit (checked on every pair of the 10 MB archive);
  * a town is a candidate in one article and an anchor in the next. */
-static double anchor_km(const gm__pipeline *p, const context *c, size_t i,
+static double anchor_km(const gm__pipeline *p, const anchor *an,
                         const gaz_entry *e, gm__candidate *cand)
 {
   uint32_t a = entry_index(p, e);
-  uint32_t b = c->anchors[i].entry;
+  uint32_t b = an->entry;
   gm__km_slot *set = NULL;
   double km;
 
@@ -287,7 +306,7 @@ static double anchor_km(const gm__pipeline *p, const context *c, size_t i,
 
   if (!(cand->known & KNOWN_POINT))
     locate(p, e, cand);
-  if (chord_km(cand->xyz, c->anchors[i].xyz) > DISTANCE_CAP_KM + 1e-3)
+  if (chord_km(cand->xyz, an->xyz) > DISTANCE_CAP_KM + 1e-3)
     return DISTANCE_CAP_KM;
   if (p->km_memo) {
     set = &p->km_memo[(((a * 0x9E3779B1u) ^ (b * 0x85EBCA77u)) >>
@@ -296,8 +315,7 @@ static double anchor_km(const gm__pipeline *p, const context *c, size_t i,
       if (set[k].a == a && set[k].b == b)
         return set[k].km;
   }
-  km = gm__geo_distance_km(lat_of(e), lon_of(e), c->anchors[i].lat,
-                           c->anchors[i].lon);
+  km = gm__geo_distance_km(lat_of(e), lon_of(e), an->lat, an->lon);
   if (set) {
     set[1] = set[0];
     set[0] = (gm__km_slot){.a = a, .b = b, .km = km};
@@ -305,12 +323,12 @@ static double anchor_km(const gm__pipeline *p, const context *c, size_t i,
   return km;
 }
 
-/* Distance in km from e to the nearest anchor of another group, or -1:
- * the nearest by a flat approximation, then its geodesic distance, so
- * one PROJ call per candidate, not one per anchor (DISTANCE_CAP_KM when
- * surely farther, see anchor_km). */
-static double nearest_anchor_km(const gm__pipeline *p, const context *c,
-                                uint32_t gi, const gaz_entry *e,
+/* Distance in km from e to the nearest of anchors[0..n) of a group
+ * other than gi, or -1: the nearest by a flat approximation, then its
+ * geodesic distance, so one PROJ call per candidate, not one per anchor
+ * (DISTANCE_CAP_KM when surely farther, see anchor_km). */
+static double nearest_anchor_km(const gm__pipeline *p, const anchor *anchors,
+                                size_t n, uint32_t gi, const gaz_entry *e,
                                 gm__candidate *cand)
 {
   double flat = -1, lat = lat_of(e), lon = lon_of(e), k;
@@ -319,13 +337,13 @@ static double nearest_anchor_km(const gm__pipeline *p, const context *c,
   if (!(cand->known & KNOWN_POINT))
     locate(p, e, cand);
   k = cand->cos_lat;
-  for (size_t i = 0; i < c->n_anchors; i++) {
+  for (size_t i = 0; i < n; i++) {
     double dx, dy, d;
-    if (c->anchors[i].group == gi)
+    if (anchors[i].group == gi)
       continue;
-    dx = fabs(lon - c->anchors[i].lon);
+    dx = fabs(lon - anchors[i].lon);
     dx = (dx > 180 ? 360 - dx : dx) * k;
-    dy = lat - c->anchors[i].lat;
+    dy = lat - anchors[i].lat;
     d = dx * dx + dy * dy;
     if (flat < 0 || d < flat) {
       flat = d;
@@ -334,7 +352,22 @@ static double nearest_anchor_km(const gm__pipeline *p, const context *c,
   }
   if (flat < 0)
     return -1;
-  return anchor_km(p, c, nearest, e, cand);
+  return anchor_km(p, &anchors[nearest], e, cand);
+}
+
+/* nearest_anchor_km to the admin-2 units of other groups' names,
+ * remembered in cand: unlike the chosen places, they are the same in
+ * every round. */
+static double nearest_admin2_km(const gm__pipeline *p, const context *c,
+                                uint32_t gi, const gaz_entry *e,
+                                gm__candidate *cand)
+{
+  if (!(cand->known & KNOWN_ADMIN2)) {
+    cand->admin2_km = nearest_anchor_km(p, c->admin2, c->n_admin2, gi, e,
+                                        cand);
+    cand->known |= KNOWN_ADMIN2;
+  }
+  return cand->admin2_km;
 }
 
 /* The share of the document's other resolved groups that lie in e's
@@ -490,10 +523,17 @@ static void round_features(const gm__pipeline *p, const context *c,
      * mean anything; admin units and places are not. Beyond 500 km
      * distance says nothing more. */
     if (c->n_anchors && !is_country(e) && !GM__FCODE_IS(e, "CONT")) {
-      double km = nearest_anchor_km(p, c, gi, e, cand);
+      double km = nearest_anchor_km(p, c->anchors, c->n_anchors, gi, e, cand);
       if (km >= 0)
         set(k, GM__RF_distance_to_other_places,
             km < DISTANCE_CAP_KM ? log1p(km / 20.0) : c->far_signal);
+    }
+    /* A place near a county another name can mean: how near, on the
+     * distance signal's scale turned round (0 at the cap and beyond). */
+    if (c->n_admin2 && !gm__entry_is_region(e)) {
+      double km = nearest_admin2_km(p, c, gi, e, cand);
+      if (km >= 0 && km < DISTANCE_CAP_KM)
+        set(k, GM__RF_near_named_admin2, c->far_signal - log1p(km / 20.0));
     }
     set(k, GM__RF_country_share,
         country_share(c, e, gm__gaz_entry(p->gaz, gs[gi].counted),
@@ -814,21 +854,52 @@ static void add_regions(const gm__pipeline *p, context *c, const gaz_entry *e)
   }
 }
 
+/* Entry e (index entry) of group as anchor an. */
+static void set_anchor(const gm__pipeline *p, anchor *an, const gaz_entry *e,
+                       uint32_t entry, uint32_t group)
+{
+  gm__candidate point = {.known = 0};
+
+  locate(p, e, &point);
+  an->lat = lat_of(e);
+  an->lon = lon_of(e);
+  memcpy(an->xyz, point.xyz, sizeof point.xyz);
+  an->entry = entry;
+  an->group = group;
+}
+
 /* A place (not a region) as an anchor of the distance signal; group is
  * GM_NO_ENTRY for the article's places outside caller-given spans. */
 static void add_anchor(const gm__pipeline *p, context *c, const gaz_entry *e,
                        uint32_t entry, uint32_t group)
 {
-  gm__candidate point = {.known = 0};
-
   if (c->n_anchors >= MAX_ANCHORS || gm__entry_is_region(e))
     return;
-  locate(p, e, &point);
-  c->anchors[c->n_anchors].lat = lat_of(e);
-  c->anchors[c->n_anchors].lon = lon_of(e);
-  memcpy(c->anchors[c->n_anchors].xyz, point.xyz, sizeof point.xyz);
-  c->anchors[c->n_anchors].entry = entry;
-  c->anchors[c->n_anchors++].group = group;
+  set_anchor(p, &c->anchors[c->n_anchors++], e, entry, group);
+}
+
+/* The admin-2 units among the candidates of groups gs[0..n), in text
+ * order up to MAX_ADMIN2, into c->admin2: whichever sense a county's
+ * name takes, the places near any of them are more likely meant. */
+static void find_admin2(const gm__pipeline *p, const group *gs, size_t n,
+                        context *c)
+{
+  c->n_admin2 = 0;
+  for (size_t i = 0; i < n; i++) {
+    const gm__work *w = gs[i].first;
+    for (size_t k = 0; k < n_candidates(&gs[i]); k++) {
+      const gaz_entry *e;
+      if (!gs[i].cands[k].usable)
+        continue;
+      e = gm__gaz_entry(p->gaz, w->postings[k].entry);
+      if (!is_admin2(e))
+        continue;
+      if (c->n_admin2 == MAX_ADMIN2)
+        return;
+      set_anchor(p, &c->admin2[c->n_admin2++], e, w->postings[k].entry,
+                 (uint32_t)i);
+    }
+  }
 }
 
 static void collect_context(const gm__pipeline *p, group *gs, size_t n,
@@ -1050,6 +1121,7 @@ int gm__resolve(gm__pipeline *p)
       p->point_memo[i].entry = GM_NO_ENTRY;
   for (size_t i = 0; i < n; i++)
     choose(p, NULL, gs, (uint32_t)i);
+  find_admin2(p, gs, n, c);
   for (int round = 0; round < 2; round++) {
     int changed = 0;
     collect_context(p, gs, n, c);

@@ -3,7 +3,8 @@
  * (GEOMENTION_GAZETTEER): a text without capitals is read as if
  * capitalised, one with capitals keeps lower-case words out (but for
  * hashtags, "#malaysia"); the Y of "X, Y" is a region holding an X; a
- * span that is not a name is put at the nearest place of the text;
+ * span that is not a name is put at the nearest place of the text; a
+ * county the text names draws a common name's sense to it;
  * region abbreviations ("La.", "MO.,") are their regions; a compass
  * word before a region is part of the mention ("Northern Italy"), not
  * before a demonym; "The city" is no name, "The Valley" is; the
@@ -93,6 +94,21 @@ static void test_container(void)
               "settlers came from Dayton, Ohio and Toledo, Ohio.", 0) ==
          4256038,
      "Columbus is a city in Bartholomew County, Indiana: Indiana's");
+}
+
+/* A county the text names puts a town of a common name beside it; and
+ * an explicit "X, Y" keeps its own X inside Y however strongly the
+ * county pulls the name's group elsewhere. */
+static void test_near_named_admin2(void)
+{
+  ok(parse_at("Aurora lies in Hamilton County, Nebraska. The town was named "
+              "after Aurora, Illinois, by a settler from that place.", 0) ==
+         5063342,
+     "Aurora in Hamilton County is Nebraska's");
+  ok(parse_at("Aurora lies in Hamilton County, Nebraska. The town was named "
+              "after Aurora, Illinois, by a settler from that place.", 67) ==
+         4883817,
+     "Aurora, Illinois in the same text is Illinois's");
 }
 
 /* The end (bytes) of the mention starting at `at`; 0 when none does. */
@@ -509,6 +525,7 @@ int main(void)
   }
   test_uncased();
   test_container();
+  test_near_named_admin2();
   test_abbreviations();
   test_compass();
   test_the();
