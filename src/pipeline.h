@@ -23,7 +23,7 @@
 #define GM__MAX_REASONS 24
 #define GM__MAX_ALTERNATIVES GM_MAX_ALTERNATIVES
 #define GM__MAX_NAME_TOKENS 8
-#define GM__KM_SLOT_BITS 16
+#define GM__KM_SLOT_BITS 18
 #define GM__POINT_SLOT_BITS 14
 #define GM__FIXED_SLOT_BITS 13
 
@@ -98,7 +98,9 @@ typedef struct gm__probe_slot {
  * the same pairs come back article after article (a town and the city
  * the news about it also names). */
 typedef struct gm__km_slot {
-  uint32_t a, b;                  /* entry indexes; GM_NO_ENTRY: empty */
+  uint32_t a;                     /* entry indexes, a <= b */
+  uint32_t b1;                    /* b + 1; 0: an empty slot, so that a
+                                     table fresh from calloc is empty */
   double km;
 } gm__km_slot;
 

@@ -312,13 +312,13 @@ static double anchor_km(const gm__pipeline *p, const anchor *an,
     set = &p->km_memo[(((a * 0x9E3779B1u) ^ (b * 0x85EBCA77u)) >>
                        (32 - GM__KM_SLOT_BITS + 1)) * 2];
     for (int k = 0; k < 2; k++)
-      if (set[k].a == a && set[k].b == b)
+      if (set[k].a == a && set[k].b1 == b + 1)
         return set[k].km;
   }
   km = gm__geo_distance_km(lat_of(e), lon_of(e), an->lat, an->lon);
   if (set) {
     set[1] = set[0];
-    set[0] = (gm__km_slot){.a = a, .b = b, .km = km};
+    set[0] = (gm__km_slot){.a = a, .b1 = b + 1, .km = km};
   }
   return km;
 }
@@ -1108,10 +1108,10 @@ int gm__resolve(gm__pipeline *p)
   if ((rc = score_space(p, gs, n)))
     return rc;
   /* Room for remembered distances, all empty (without room, they are
-   * computed each time). */
-  if (!p->km_memo &&
-      (p->km_memo = malloc(sizeof *p->km_memo << GM__KM_SLOT_BITS)))
-    memset(p->km_memo, 0xff, sizeof *p->km_memo << GM__KM_SLOT_BITS);
+   * computed each time). calloc: a table this large comes as fresh
+   * zero pages, and only the pages a parse touches cost anything. */
+  if (!p->km_memo)
+    p->km_memo = calloc((size_t)1 << GM__KM_SLOT_BITS, sizeof *p->km_memo);
   if (!p->fixed_memo)
     p->fixed_memo = calloc((size_t)1 << GM__FIXED_SLOT_BITS,
                            sizeof *p->fixed_memo);
