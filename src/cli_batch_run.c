@@ -27,7 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #ifdef __GLIBC__
-#include <malloc.h>                   /* malloc_trim */
+#include <malloc.h>                   /* mallopt, malloc_trim */
 #endif
 
 #include "cli.h"
@@ -48,12 +48,24 @@
  * per article: each of the ring's 2048 article slots (--jobs 2) kept a
  * buffer as large as the largest article it had rendered, so the heap
  * grew with the archive, as the largest of more and more articles (46 MB
- * of them after 100 MB of input, 77 MB after 470). A chunk's output is a
- * sum over 64 articles, whose largest comes soon (the 100 MB archive's:
- * 731 KB, the median 31 KB); a bigger buffer is freed, not kept. The
- * same for its JSON lines as read.
+ * of them after 100 MB of input, 77 MB after 470). The same for its JSON
+ * lines as read.
+ *
+ * A chunk's buffers are kept only up to KEEP_BUFFER, and a larger one is
+ * its own mapping (MMAP_FROM), freed after its chunk. Keeping up to 1 MiB
+ * each made the ring's resident memory the largest chunk each slot had
+ * held, which grows with the archive: in the 100 MB archive a chunk's
+ * output is 31 KB at the median but 400-720 KB for a quarter of them (long
+ * articles), and the 32 slots' buffers held 15 MB after 100 MB of input
+ * and more after 2 GB, where the 32 chunks in flight never held more than
+ * 14.5 MB of output and 2.8 MB of lines at once. A freed buffer must be
+ * unmapped, not kept in glibc's arena: glibc raises its mmap threshold to
+ * the size of every mapped block freed, after which blocks of that size
+ * come from the arena, whose freed memory stays resident; a fixed
+ * threshold keeps them mapped.
  */
-#define KEEP_BUFFER ((size_t)1 << 20)
+#define KEEP_BUFFER ((size_t)128 << 10)
+#define MMAP_FROM KEEP_BUFFER
 
 enum { CHUNK_FREE, CHUNK_READ, CHUNK_PARSED };
 
@@ -466,6 +478,9 @@ int batch_run(batch_reader *in, const batch_run_options *o)
   pipeline p = {.in = in, .o = o};
   int status;
 
+#ifdef __GLIBC__
+  mallopt(M_MMAP_THRESHOLD, (int)MMAP_FROM); /* fixed: see KEEP_BUFFER */
+#endif
   p.n_ring = o->jobs > 1 ? (size_t)o->jobs * RING_PER_JOB : 1;
   if (!(p.ring = calloc(p.n_ring, sizeof *p.ring)))
     goto no_memory;
