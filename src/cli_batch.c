@@ -382,16 +382,6 @@ static int text_article(batch_reader *r, const char *path, batch_article *a)
 
 /* ------------------------------------------- JSON Lines (cli_jsonl.c) */
 
-/* Spaces, tabs and carriage returns only; a NUL byte is not blank
- * (strchr would find the terminator: a line of NULs was skipped). */
-static int is_blank(const char *s, size_t len)
-{
-  for (size_t i = 0; i < len; i++)
-    if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
-      return 0;
-  return 1;
-}
-
 /* The next article of the open JSON Lines input, its line appended to
  * lines: 1, 0 at its end. */
 static int next_line(batch_reader *r, batch_article *a, gm__buf *lines)
@@ -402,7 +392,7 @@ static int next_line(batch_reader *r, batch_article *a, gm__buf *lines)
   int rc;
 
   while ((rc = gm__lines_next(r->lines, &line, &len, &err)) == 1)
-    if (!is_blank(line, len))
+    if (!cli_jsonl_blank(line, len))
       break;
   a->source = r->lines_path;
   a->line = gm__lines_number(r->lines);

@@ -634,14 +634,6 @@ static const char *pred_line(eval_run *r, const char *line, size_t len,
   return NULL;
 }
 
-static int is_blank(const char *s, size_t len)
-{
-  for (size_t i = 0; i < len; i++)
-    if (!strchr(" \t\r\f\v", s[i]))
-      return 0;
-  return 1;
-}
-
 static int load_preds(eval_run *r)
 {
   cli_lines in;
@@ -651,7 +643,7 @@ static int load_preds(eval_run *r)
 
   while (!status && (rc = cli_lines_next(&in, &line, &len)) > 0) {
     const char *problem;
-    if (is_blank(line, len))
+    if (cli_jsonl_blank(line, len))
       continue;
     if ((problem = pred_line(r, line, len, in.number))) {
       if (!strcmp(problem, "out of memory"))
@@ -862,7 +854,7 @@ static int gold_pass(eval_run *r)
 
   while (!status && (rc = cli_lines_next(&in, &line, &len)) > 0) {
     const char *problem;
-    if (is_blank(line, len))
+    if (cli_jsonl_blank(line, len))
       continue;
     if ((problem = article_load(&a, line, len))) {
       reject(r, r->gold_path, in.number, problem);

@@ -122,6 +122,14 @@ int cli_lines_close(cli_lines *r)
   return status;
 }
 
+int cli_jsonl_blank(const char *s, size_t len)
+{
+  for (size_t i = 0; i < len; i++)
+    if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+      return 0;
+  return 1;
+}
+
 size_t *cli_cp_offsets(const char *text, size_t len, size_t *n_cp)
 {
   size_t *at = malloc((len + 1) * sizeof *at), n = 0, i = 0;

@@ -34,6 +34,12 @@ int cli_lines_next(cli_lines *r, char **line, size_t *len);
 /* Close; for xz input, report a failed decompression. Exit status. */
 int cli_lines_close(cli_lines *r);
 
+/* A line JSON Lines skips: JSON's whitespace only (spaces, tabs,
+ * carriage returns). Anything else is a record, reported when it is not
+ * JSON: a NUL byte too (eval's strchr on a set of blanks found the
+ * set's terminator, and skipped a line of NULs unsaid). */
+int cli_jsonl_blank(const char *s, size_t len);
+
 /* The byte offset of every code point of text, and len at [*n_cp]: a
  * malloc'ed array of *n_cp + 1 offsets, NULL when out of memory. Each
  * byte that is not UTF-8 counts as one code point, as the tokenizer

@@ -133,6 +133,19 @@ def pred_ids_not_in_gold():
         or (None if b"n_docs_pred=2" in out else "stdout: %r" % out)
 
 
+def gold_nul_line():
+    """A gold line of NUL bytes is a bad line, said, not a blank one
+    skipped unsaid (eval's own blank test found the terminator of its set
+    of blanks for a NUL)."""
+    gold = bi.write("nulline.jsonl", b'{"id":"a","text":"Kyiv.","toponyms":'
+                    b'[]}\n\0\0\0\n \t\r\n{"id":"b","text":"Lviv.",'
+                    b'"toponyms":[]}\n')
+    rc, out, err = bi.run(["eval", "--gold", gold])
+    return bi.expect(rc, err, 3, r"nulline\.jsonl:2: not a JSON object\n"
+                                 r".*1 line rejected") or \
+        (None if b"n_docs_pred=2" in out else "stdout: %r" % out)
+
+
 def gold_spans_outside():
     """--protocol gold, one article with two spans past its text: one
     message for the line, which counts once (it was two lines)."""
@@ -286,6 +299,7 @@ ROWS = [
         r"countries-geonames\.tsv:3: more than 5 columns")),
     ("eval --pred: ids that are not in the gold", pred_ids_not_in_gold),
     ("eval --protocol gold: spans past the text", gold_spans_outside),
+    ("eval: a gold line of NUL bytes", gold_nul_line),
     ("eval --write-pred DIR/FILE, DIR missing", output_in_missing_dir),
     ("eval: an id over 1023 bytes", long_id),
     ("resolve: an id over 1023 bytes", resolve_long_id),
