@@ -48,6 +48,8 @@
 #define OUT_CHUNK ((size_t)1 << 20)   /* bytes a write of the output */
 #define WINDOW_MIN ((size_t)4 << 10)  /* bytes a run's window, at least */
 #define WINDOW_MAX ((size_t)256 << 10)
+#define WINDOWS_TOTAL ((size_t)8 << 20) /* all runs' windows, at most: */
+                                        /* not more as runs add up */
 /*
  * The spill file's stdio buffer. With stdio's default (the block size, 4
  * KiB), spilling the 100 MB archive's 430 MB of citations took 100,000
@@ -1113,7 +1115,10 @@ static int copy_spilled(gm__writer *w, gm__places *pl, cursor *c,
 
 /* A cursor at the start of each run, with its window. Once everything is
  * spilled (finish_adding) the pending buffer is empty: its memory, the
- * budget, holds the windows, at least WINDOW_MIN bytes each. */
+ * budget, holds the windows, at least WINDOW_MIN bytes each and together
+ * no more than WINDOWS_TOTAL unless that minimum needs it: sharing out the
+ * whole budget touched all its pages past ~128 runs, so the peak grew with
+ * the archive (a 2 GB archive spills ~1,000 runs). */
 static int cursors_open(gm__writer *w, gm__places *pl, cursor **out)
 {
   cursor *c = calloc(pl->n_runs ? pl->n_runs : 1, sizeof *c);
@@ -1128,6 +1133,10 @@ static int cursors_open(gm__writer *w, gm__places *pl, cursor **out)
     return gm__error(w->err, GM_ENOMEM, "out of memory");
   }
   share = pl->n_runs ? pl->pending.cap / pl->n_runs : 0;
+  if (pl->n_runs && share > WINDOWS_TOTAL / pl->n_runs)
+    share = WINDOWS_TOTAL / pl->n_runs;
+  if (share < WINDOW_MIN)
+    share = WINDOW_MIN;
   if (share > WINDOW_MAX)
     share = WINDOW_MAX;
   for (size_t r = 0; r < pl->n_runs && !rc; r++) {
