@@ -9,7 +9,8 @@
  *   document   countries and admin-1 units the document names (by code:
  *              a composite region counts as its members)
  *   space      geodesic distance (PROJ) to the other groups' choices,
- *              and to the admin-2 units (counties) their names can mean
+ *              and distance on the sphere to the admin-2 units
+ *              (counties) their names can mean
  *   caller     --country, --bbox, --near
  * Three rounds: context-free; then with the document's regions and the
  * first round's places as anchors; then with the second round's places.
@@ -741,6 +742,7 @@ static uint32_t best_candidate(const gm__pipeline *p, const context *c,
   double f[GM__N_RESOLVE_FEATURES];
   double top = -INFINITY, in_best = -INFINITY;
   uint32_t chosen = GM_NO_ENTRY, in_chosen = GM_NO_ENTRY;
+  int inside_wanted = within && is_region_kind(cont);
 
   *sum = 0;   /* of exp(score - top), top the best score so far */
   for (size_t i = 0; i < n; i++) {
@@ -761,8 +763,7 @@ static uint32_t best_candidate(const gm__pipeline *p, const context *c,
     } else {
       *sum += exp(s - top);
     }
-    if (within && is_region_kind(cont) && s > in_best &&
-        gm__entry_inside(p, e, cont)) {
+    if (inside_wanted && s > in_best && gm__entry_inside(p, e, cont)) {
       in_best = s;
       in_chosen = w->postings[i].entry;
     }
