@@ -56,7 +56,7 @@ static const char *const org_after[] = {
     "stadium", "museum", "church", "cathedral", "gazette", "chronicle",
     "telegraph", "globe", "observer", "review", "mail", "express", "star",
     "sun", "standard", "guardian", "examiner", "courier", "dispatch",
-    "register", "ltd", "plc", "llc", "agency", "ministry", "police",
+    "register", "ltd", "plc", "llc", "agency", "ministry",
     "airport", "station", "bridge", "park", "mall", "theatre", "theater",
     /* armed forces: "Thirty-ninth New York Volunteers", "Texas National
      * Guard" */
@@ -108,6 +108,23 @@ static const char *const feature_heads[] = {
     "reservation", "glacier", "volcano", "trail", "levels", NULL};
 static const char *const feature_prefixes[] = {
     "fort", "camp", "battery", "redoubt", "mount", "lake", "cape", NULL};
+/* Nouns a place name modifies to say where something happens or whom it
+ * serves: an event ("Napa earthquake", "the Ferguson riot", "Peshawar
+ * Massacre") or a local body ("Ferguson Police", "Gaza residents"). Unlike
+ * org_after's words they make no longer name of their own, so the place
+ * stays the mention; war is left out, as a war's name ("the Crimean
+ * War", "Civil War") is a name of its own. */
+static const char *const local_nouns[] = {
+    "earthquake", "earthquakes", "quake", "quakes", "aftershock",
+    "aftershocks", "flood", "floods", "flooding", "fire", "fires",
+    "wildfire", "wildfires", "blaze", "riot", "riots", "rioting", "protest",
+    "protests", "protesters", "protestors", "demonstration",
+    "demonstrations", "rally", "tornado", "tornadoes", "storm", "storms",
+    "hurricane", "typhoon", "cyclone", "outbreak", "epidemic", "massacre",
+    "attack", "attacks", "bombing", "bombings", "shooting", "shootings",
+    "blast", "explosion", "violence", "unrest", "clashes", "crisis",
+    "siege", "uprising", "disaster", "police", "residents", "authorities",
+    "officials", NULL};
 static const char *const function_words[] = {"for", "and", "of", "in", "the",
                                              "on", "de", "du", "la", "del",
                                              NULL};
@@ -119,7 +136,8 @@ static const char *const function_words[] = {"for", "and", "of", "in", "the",
 static const char *const *const cue_lists[] = {
     strong_preps, weak_preps,     titles,         admin_suffixes,
     city_suffixes, org_after,     org_heads,      calendar_words,
-    compass_words, function_words, feature_heads, feature_prefixes};
+    compass_words, function_words, feature_heads, feature_prefixes,
+    local_nouns};
 /* A word's lists as bits (cues_of), in cue_lists' order: a match asks
  * about the same word before and after it up to five times, and one
  * lookup answers them all. */
@@ -127,9 +145,10 @@ enum {
   STRONG_PREP = 1 << 0, WEAK_PREP = 1 << 1, TITLE = 1 << 2,
   ADMIN_SUFFIX = 1 << 3, CITY_SUFFIX = 1 << 4, ORG_AFTER = 1 << 5,
   ORG_HEAD = 1 << 6, CALENDAR_WORD = 1 << 7, COMPASS_WORD = 1 << 8,
-  FUNCTION_WORD = 1 << 9, FEATURE_HEAD = 1 << 10, FEATURE_PREFIX = 1 << 11
+  FUNCTION_WORD = 1 << 9, FEATURE_HEAD = 1 << 10, FEATURE_PREFIX = 1 << 11,
+  LOCAL_NOUN = 1 << 12
 };
-_Static_assert(FEATURE_PREFIX ==
+_Static_assert(LOCAL_NOUN ==
                    1 << (sizeof cue_lists / sizeof *cue_lists - 1),
                "one bit per list of cue_lists, in its order");
 #define CUE_SLOTS 1024   /* a power of two, over twice the words */
@@ -733,6 +752,8 @@ static void recognise_one(gm__pipeline *p, gm__work *w, int *shout)
               is_cap(&t->v[after])) ||
              possessive_feature(t, w->tok_end)) {
     feature(w, F_in_feature_name, 1);
+  } else if (next_cues & LOCAL_NOUN) {
+    feature(w, F_local_noun_after, 1);
   } else if (after >= 0 && is_cap(&t->v[after]) && !k.region &&
              !(next_cues & CALENDAR_WORD)) {
     feature(w, F_capitalised_word_after, 1);

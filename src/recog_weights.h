@@ -60,6 +60,7 @@
   X(after_initial, -2.233) \
   X(acronym, -2.372) \
   X(region_name_then_capital, -3.000) \
-  X(large_place_by_name, 0.383)
+  X(large_place_by_name, 0.383) \
+  X(local_noun_after, 1.390)
 
 #endif

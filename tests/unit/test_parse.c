@@ -11,7 +11,7 @@
  * recogniser's closed-class and Twitter cues are reported as its
  * reasons; a name inside a feature's ("Mississippi River", "Fort Yuma")
  * is no mention; "Troy Police" and "Even Portugal" are no person's
- * names.
+ * names; "the Napa earthquake" is Napa.
  */
 #include <string.h>
 
@@ -509,6 +509,27 @@ static void test_large_place_by_name(void)
      "She: an alternate name only");
 }
 
+/* A noun the place modifies as where something happens or whom it
+ * serves ("the Napa earthquake", "Ferguson Police") is no organisation's
+ * name: the place is the mention. */
+static void test_local_noun_after(void)
+{
+  const char *quake = "Scientists studied the Napa earthquake again.";
+  const char *council = "Nothing was said by the Napa council.";
+  const char *police = "The Ferguson Police Department said nothing.";
+
+  ok(has_reason(quake, 23, "local_noun_after") == 1,
+     "Napa earthquake: a local noun after");
+  ok(parse_at(quake, 23) == 5376095, "the Napa earthquake: Napa, California");
+  ok(has_reason(council, 24, "local_noun_after") == 0,
+     "Napa council: no local noun");
+  ok(parse_at(council, 24) == 0, "the Napa council: no cue, no place");
+  ok(has_reason(police, 4, "organisation_word_after") == 0,
+     "Ferguson Police: police is no organisation's word");
+  ok(has_reason(police, 4, "local_noun_after") == 1,
+     "Ferguson Police: a local noun after");
+}
+
 int main(void)
 {
   const char *path = getenv("GEOMENTION_GAZETTEER");
@@ -545,6 +566,7 @@ int main(void)
   test_region_name_then_capital();
   test_person_elsewhere_once();
   test_large_place_by_name();
+  test_local_noun_after();
   gm_parser_free(all_matches);
   gm_parser_free(parser);
   gm_gazetteer_close(gaz);
