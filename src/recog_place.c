@@ -708,6 +708,11 @@ static void recognise_one(gm__pipeline *p, gm__work *w, int *shout)
     feature(w, F_place_preposition, 1);
     w->cues |= GM__CUE_AFTER_PREPOSITION;
   }
+  /* "Measles Flare Up In Mecklenburg County", "In Kashmir": a heading's
+   * or a sentence's first word; the fit weighs it apart from the
+   * running text's "in", and it is no capitalised word of a longer name */
+  else if (before >= 0 && (prev_cues & STRONG_PREP))
+    feature(w, F_capitalised_preposition, 1);
   else if (prev_cues & WEAK_PREP)
     feature(w, F_place_modifier, 1);
   if (prev_cues & TITLE)
@@ -726,7 +731,8 @@ static void recognise_one(gm__pipeline *p, gm__work *w, int *shout)
     else if (strcmp(prev, "the") == 0 && !sentence_initial &&
              (size_t)before != s->tok_start)
       feature(w, F_after_capital_the, 1);
-    else if ((size_t)before != s->tok_start && !(prev_cues & TITLE))
+    else if ((size_t)before != s->tok_start &&
+             !(prev_cues & (TITLE | STRONG_PREP)))
       feature(w, F_capitalised_word_before, 1);
   }
   /* "Metcalfe County man", "Donetsk region"; not "Kentucky State Police",

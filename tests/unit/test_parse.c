@@ -11,7 +11,8 @@
  * recogniser's closed-class and Twitter cues are reported as its
  * reasons; a name inside a feature's ("Mississippi River", "Fort Yuma")
  * is no mention; "Troy Police" and "Even Portugal" are no person's
- * names; "the Napa earthquake" is Napa.
+ * names; "the Napa earthquake" is Napa, and so is Louisiana in a
+ * heading's "Areas In Louisiana".
  */
 #include <string.h>
 
@@ -530,6 +531,24 @@ static void test_local_noun_after(void)
      "Ferguson Police: a local noun after");
 }
 
+/* A heading's capitalised preposition ("Areas In Louisiana") is a
+ * preposition, not a capitalised word of a longer name. */
+static void test_capitalised_preposition(void)
+{
+  const char *heading = "Tornado Watch Issued For The Following Areas In "
+                        "Louisiana";
+  const char *name = "Tornado Watch Issued For The Following Areas "
+                     "Louisiana";
+
+  ok(has_reason(heading, 48, "capitalised_preposition") == 1,
+     "Areas In Louisiana: a capitalised preposition");
+  ok(has_reason(heading, 48, "capitalised_word_before") == 0,
+     "Areas In Louisiana: In is no word of a name");
+  ok(parse_at(heading, 48) == 4331987, "Areas In Louisiana: the state");
+  ok(has_reason(name, 45, "capitalised_word_before") == 1,
+     "Areas Louisiana: a capitalised word before");
+}
+
 int main(void)
 {
   const char *path = getenv("GEOMENTION_GAZETTEER");
@@ -567,6 +586,7 @@ int main(void)
   test_person_elsewhere_once();
   test_large_place_by_name();
   test_local_noun_after();
+  test_capitalised_preposition();
   gm_parser_free(all_matches);
   gm_parser_free(parser);
   gm_gazetteer_close(gaz);
