@@ -6,6 +6,7 @@
  *   countries-geonames.tsv + countries.tsv   country entries
  *   admin-codes.tsv.gz                       names of admin-1 and -2 codes
  *   admin1.tsv.gz                            admin-1 entries and polygons
+ *   admin1-abbrevs.tsv                       their abbreviations NE lacks
  *   (countries' polygons = union of their admin-1 units, grouped by the
  *    ISO 3166-2 prefix)
  *   regions.tsv                              composite regions (unions)
@@ -275,6 +276,23 @@ static int admin1_row(gm__builder *b, char **f, size_t n, const char *where)
   if (gm__b_find_region(b, id, &country))
     return add_part(&b->regions[country], b->regions[region].geom);
   return 0;
+}
+
+/* admin1 abbrevs origin: abbreviations of admin-1 units that Natural
+ * Earth's abbrev lacks (older and government forms: "Cal.", "N. Mex.",
+ * "Wash. Ter."), written by hand; codes, as NE's are. */
+static int admin1_abbrev_row(gm__builder *b, char **f, size_t n,
+                             const char *where)
+{
+  char id[96];
+  uint32_t region;
+
+  (void)n;
+  snprintf(id, sizeof id, "admin1:%s", f[0]);
+  if (!gm__b_find_region(b, id, &region))
+    return fail_row(b, where, "no such admin-1 unit in admin1.tsv.gz");
+  return gm__b_add_names(b, b->regions[region].entry, f[1], '|',
+                         GM_HOW_CODE);
 }
 
 /* ----------------------------------------------------- unions of parts */
@@ -653,6 +671,9 @@ int gm__b_read_bundled(gm__builder *b)
                   "#iso_3166_2\tcountry\tadmin1\tgeonameid\tname\ttype\tlat\t"
                   "lon\tnames\tabbrevs\twkt",
                   11, admin1_row);
+  if (rc == 0)
+    rc = read_tsv(b, "admin1-abbrevs.tsv", "#admin1\tabbrevs\torigin", 3,
+                  admin1_abbrev_row);
   if (rc == 0)
     rc = claim_overseas_parts(b);
   if (rc == 0)

@@ -5,7 +5,8 @@
  * hashtags, "#malaysia"); the Y of "X, Y" is a region holding an X; a
  * span that is not a name is put at the nearest place of the text; a
  * county the text names draws a common name's sense to it;
- * region abbreviations ("La.", "MO.,") are their regions; a compass
+ * region abbreviations ("La.", "MO.,", the project's "Cal.") are their
+ * regions; a compass
  * word before a region is part of the mention ("Northern Italy"), not
  * before a demonym; "The city" is no name, "The Valley" is; the
  * recogniser's closed-class and Twitter cues are reported as its
@@ -169,6 +170,15 @@ static void test_abbreviations(void)
      "'the Man.': no Isle of Man, no Manitoba");
   ok(parse_at("The column left Jackson, Miss. on Monday.", 25) == 4436296,
      "'Jackson, Miss.' is Mississippi");
+  /* the project's own table (gazetteer/admin1-abbrevs.tsv): forms
+   * Natural Earth's abbreviations lack */
+  ok(parse_at("Sacramento, Cal.: I have the honor to report.", 12) ==
+         5332921 && end_at("Sacramento, Cal.: I have the honor.", 12) == 16,
+     "'Cal.' is California, with its period");
+  ok(parse_at("He wrote from Santa Fe, N. Mex., in March.", 24) == 5481136,
+     "'N. Mex.' is New Mexico");
+  ok(parse_at("He wrote from Santa Fe, N. Mex., in March.", 14) == 5490263,
+     "'Santa Fe, N. Mex.' is Santa Fe, New Mexico");
   ok(sentence_start_at("LEXINGTON, KY., June 12, 1864, a patrol rode to "
                        "Paris.", 48) == 0,
      "'KY., June 12': a period before a comma ends no sentence");
