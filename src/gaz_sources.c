@@ -279,8 +279,9 @@ static int admin1_row(gm__builder *b, char **f, size_t n, const char *where)
 }
 
 /* admin1 abbrevs origin: abbreviations of admin-1 units that Natural
- * Earth's abbrev lacks (older and government forms: "Cal.", "N. Mex.",
- * "Wash. Ter."), written by hand; codes, as NE's are. */
+ * Earth's abbrev lacks (older and government forms: "Cal.", "N. Mex."),
+ * written by hand; codes, as NE's are. Territory forms ("Wash. Ter.")
+ * would need the tokenizer to join longer abbreviations. */
 static int admin1_abbrev_row(gm__builder *b, char **f, size_t n,
                              const char *where)
 {
