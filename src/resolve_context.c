@@ -50,6 +50,7 @@ struct gm__group {
   int scored;
   /* What no round changes of each candidate (score_space). */
   gm__candidate *cands;
+  size_t n_usable;         /* candidates that can be its sense */
   const gm__work *contained;  /* the X of an "X, Y" that this group is
                                  the Y of, or NULL */
   /* The chosen sense as explained to its first mention (explain_sense):
@@ -782,8 +783,17 @@ static void choose(gm__pipeline *p, const context *c, group *gs, uint32_t gi)
   group *g = &gs[gi];
   const gaz_entry *cont = container_of(p, gs, g->first);
   double best, sum;
-  uint32_t chosen =
-      best_candidate(p, c, gs, gi, cont, 0, g->scores, &best, &sum);
+  uint32_t chosen;
+
+  /* One candidate: no round changes the choice, nor how sure it is
+   * (1), nor the alternatives (its score less the group's, 0), so the
+   * first round's score stands and the context's signals, a PROJ
+   * distance among them, are not computed again for nothing. */
+  if (c && g->scored && g->n_usable == 1) {
+    g->scored_container = cont;
+    return;
+  }
+  chosen = best_candidate(p, c, gs, gi, cont, 0, g->scores, &best, &sum);
 
   /* Set after the loop: country_share discounts the group's own
    * current choice. */
@@ -819,6 +829,7 @@ static int score_space(gm__pipeline *p, group *gs, size_t n)
       g->cands[k].usable = e && candidate_role(w, k, e);
       if (!g->cands[k].usable)
         continue;
+      g->n_usable++;
       candidate_fixed(p, g, k, e, &g->cands[k].fixed);
       g->cands[k].known = 0;
     }
