@@ -998,11 +998,14 @@ static int alternatives(gm__pipeline *p, const context *c, group *gs,
   size_t from[GM__MAX_ALTERNATIVES];   /* posting of each top entry */
   size_t n_top = 0;
   double sum = 0, f[GM__N_RESOLVE_FEATURES];
-  int reuse = gs[gi].scored && gs[gi].scored_container == cont &&
-              w->n_postings == gs[gi].first->n_postings &&
-              w->postings == gs[gi].first->postings &&
-              (w->role == GM_ROLE_DEMONYM) ==
-                  (gs[gi].first->role == GM_ROLE_DEMONYM);
+  /* The group's candidates (gs[gi].cands) are w's: the last round's
+   * scores serve when the container is the same too, and under another
+   * one the candidates' fixed features still do (round_score). */
+  int same = w->n_postings == gs[gi].first->n_postings &&
+             w->postings == gs[gi].first->postings &&
+             (w->role == GM_ROLE_DEMONYM) ==
+                 (gs[gi].first->role == GM_ROLE_DEMONYM);
+  int reuse = same && gs[gi].scored && gs[gi].scored_container == cont;
 
   if (max > GM__MAX_ALTERNATIVES)
     max = GM__MAX_ALTERNATIVES;
@@ -1014,7 +1017,9 @@ static int alternatives(gm__pipeline *p, const context *c, group *gs,
       continue;
     /* w's postings are its group's first mention's: the same name. */
     x = exp((reuse ? gs[gi].scores[i]
-                   : score(p, c, gs, gi, e, w->postings[i].how, cont, f)) -
+             : same && gs[gi].cands[i].fixed.n <= GM__SPARSE_FEATURES
+                 ? round_score(p, c, gs, gi, e, cont, &gs[gi].cands[i])
+                 : score(p, c, gs, gi, e, w->postings[i].how, cont, f)) -
             gs[gi].score);
     sum += x;
     for (k = n_top; k > 0 && top[k - 1].score < x; k--)
