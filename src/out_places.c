@@ -99,6 +99,181 @@ typedef struct place {
   gm__geometry geometry;     /* while writing */
 } place;
 
+/* ------------------------------------------------- background writing */
+
+/*
+ * One half written while the other fills, for the spill file and the
+ * output alike: the caller fills one half while a thread writes the
+ * other with write(arg). The caller hands a full half over (bg_hand) only
+ * once the thread is done with the one before (bg_wait), so the halves
+ * change hands only while the thread is idle and neither is ever touched
+ * by both. Without a thread (none asked for, or one could not be made:
+ * slower only) bg_hand writes on the calling thread. The first failure is
+ * kept with its errno: nothing more is written after it, and every later
+ * call returns it. Locking and waiting fail only when misused (POSIX:
+ * EINVAL, EPERM, EDEADLK), but they are checked all the same: a failure
+ * is GM_EIO with the error number as failed_errno, and the thread ends.
+ */
+typedef struct background {
+  int (*write)(void *arg);   /* the half handed over: 0, or a GM_ code
+                                with errno set */
+  void *arg;
+  const char *name;          /* the thread's, for bench/batch */
+  int threaded;              /* the thread runs */
+  pthread_t thread;
+  pthread_mutex_t lock;
+  pthread_cond_t changed;    /* busy or closing changed; broadcast */
+  int busy;                  /* a half handed over and not yet written */
+  int closing;               /* nothing more: the thread ends */
+  int rc;                    /* the first failure */
+  int failed_errno;          /* errno with it */
+} background;
+
+static void bg_init(background *b, const char *name, int (*write)(void *),
+                    void *arg)
+{
+  *b = (background){.write = write, .arg = arg, .name = name};
+}
+
+/* Keep the first failure; it. */
+static int bg_failed(background *b, int rc, int e)
+{
+  if (!b->rc) {
+    b->rc = rc;
+    b->failed_errno = e;
+  }
+  return b->rc;
+}
+
+/* A pthread call's result: its error number is a failure. */
+static int bg_check(background *b, int e)
+{
+  if (e)
+    bg_failed(b, GM_EIO, e);
+  return e;
+}
+
+/* Write the half handed over, unless a failure came first. */
+static void bg_write(background *b)
+{
+  int rc;
+
+  if (b->rc)
+    return;
+  errno = 0;
+  if ((rc = b->write(b->arg)))
+    bg_failed(b, rc, errno);
+}
+
+static void *bg_thread(void *arg)
+{
+  background *b = arg;
+
+  /* The name is for bench/batch's CPU by thread: without it, only that
+   * table's row is missing. */
+  (void)pthread_setname_np(pthread_self(), b->name);
+  if (bg_check(b, pthread_mutex_lock(&b->lock)))
+    return NULL;
+  for (;;) {
+    while (!b->busy && !b->closing)
+      if (bg_check(b, pthread_cond_wait(&b->changed, &b->lock)))
+        goto out;
+    if (!b->busy)
+      break;
+    /* The half is the thread's alone while busy: written unlocked. */
+    if (bg_check(b, pthread_mutex_unlock(&b->lock)))
+      return NULL;
+    bg_write(b);
+    if (bg_check(b, pthread_mutex_lock(&b->lock)))
+      return NULL;
+    b->busy = 0;
+    if (bg_check(b, pthread_cond_broadcast(&b->changed)))
+      break;
+  }
+out:
+  b->busy = 0; /* after a failure too: nothing is being written */
+  bg_check(b, pthread_mutex_unlock(&b->lock));
+  return NULL;
+}
+
+/* The thread, unless it runs already; without it (its mutex, condition or
+ * thread could not be made), halves are written by bg_hand. */
+static void bg_start(background *b)
+{
+  if (b->threaded)
+    return;
+  if (pthread_mutex_init(&b->lock, NULL))
+    return;
+  if (pthread_cond_init(&b->changed, NULL)) {
+    pthread_mutex_destroy(&b->lock);
+    return;
+  }
+  b->threaded = pthread_create(&b->thread, NULL, bg_thread, b) == 0;
+  if (!b->threaded) {
+    pthread_cond_destroy(&b->changed);
+    pthread_mutex_destroy(&b->lock);
+  }
+}
+
+/* The half handed over written; the first failure. */
+static int bg_wait(background *b)
+{
+  int rc, e;
+
+  if (!b->threaded)
+    return b->rc;
+  if (bg_check(b, pthread_mutex_lock(&b->lock)))
+    return b->rc;
+  for (e = 0; !e && b->busy;)
+    e = bg_check(b, pthread_cond_wait(&b->changed, &b->lock));
+  rc = b->rc;
+  if (bg_check(b, pthread_mutex_unlock(&b->lock)))
+    rc = b->rc;
+  return rc;
+}
+
+/* Write the half the caller filled: on the thread, which must be idle
+ * (bg_wait), or here. The first failure, or 0. */
+static int bg_hand(background *b)
+{
+  int e;
+
+  if (b->rc)
+    return b->rc;
+  if (!b->threaded) {
+    bg_write(b);
+    return b->rc;
+  }
+  if (bg_check(b, pthread_mutex_lock(&b->lock)))
+    return b->rc;
+  b->busy = 1;
+  e = bg_check(b, pthread_mutex_unlock(&b->lock));
+  /* Woken after the unlock, so that it does not wake only to wait for
+   * the lock (cli_batch_run.c). */
+  if (!e)
+    bg_check(b, pthread_cond_broadcast(&b->changed));
+  return b->rc;
+}
+
+/* Wait for the last half, end the thread; the first failure. */
+static int bg_stop(background *b)
+{
+  int rc = bg_wait(b);
+
+  if (!b->threaded)
+    return rc;
+  if (!bg_check(b, pthread_mutex_lock(&b->lock))) {
+    b->closing = 1;
+    bg_check(b, pthread_cond_broadcast(&b->changed));
+    bg_check(b, pthread_mutex_unlock(&b->lock));
+  }
+  bg_check(b, pthread_join(b->thread, NULL));
+  bg_check(b, pthread_cond_destroy(&b->changed));
+  bg_check(b, pthread_mutex_destroy(&b->lock));
+  b->threaded = 0;
+  return b->rc;
+}
+
 struct gm__places {
   place *places;
   size_t n_places, places_cap;
@@ -113,19 +288,14 @@ struct gm__places {
   gm__buf pending;           /* pieces */
   size_t n_handed;           /* halves handed to spilling so far */
   /*
-   * The spill thread's, while spill_busy: the half it writes and its
-   * places' chains; and the spill file, its runs and err below. The adding
-   * thread touches them only after spill_wait.
+   * The spiller's while it is busy: the half it writes and its places'
+   * chains; and the spill file, its runs and err below. The adding thread
+   * touches them only after bg_wait.
    */
   gm__buf spilling;
   chains *spilling_chains;
   size_t n_spilling_chains, spilling_chains_cap;
-  pthread_t spill_thread;
-  pthread_mutex_t spill_lock;
-  pthread_cond_t spill_changed; /* busy or closing changed; broadcast */
-  int spill_threaded;        /* the thread runs */
-  int spill_busy, spill_closing;
-  int spill_rc;              /* the first spill failure */
+  background spiller;        /* writes spilling to the spill file */
   gm__buf scratch;           /* an article's mentions rendered */
   gm__json id_json;          /* an article id escaped */
   FILE *spill;               /* NULL until the first spill */
@@ -136,6 +306,7 @@ struct gm__places {
   gm_error err;              /* the first spill failure */
 };
 
+static int spill_half(void *arg);
 static int spill_stop(gm__places *pl);
 
 int gm__places_new(gm__places **out)
@@ -145,6 +316,7 @@ int gm__places_new(gm__places **out)
     return GM_ENOMEM;
   (*out)->max_citations = SIZE_MAX;
   (*out)->budget = BUDGET_DEFAULT;
+  bg_init(&(*out)->spiller, "gm-spill", spill_half, *out);
   return 0;
 }
 
@@ -735,9 +907,11 @@ static int spill_run(gm__places *pl)
 }
 
 /* The half handed over, to the spill file; it is left empty (its memory
- * is kept: the budget bounds it). On the spill thread when there is one. */
-static int spill_half(gm__places *pl)
+ * is kept: the budget bounds it). The spiller's write: on its thread when
+ * there is one. */
+static int spill_half(void *arg)
 {
+  gm__places *pl = arg;
   int rc;
 
   if (!pl->spill && (rc = spill_open(pl)))
@@ -751,79 +925,21 @@ static int spill_half(gm__places *pl)
   return rc;
 }
 
-static void *spill_thread(void *arg)
+/* rc, with pl->err saying what failed when the spilling did not say it
+ * (out of memory, or the spill thread's locking). */
+static int spill_status(gm__places *pl, int rc)
 {
-  gm__places *pl = arg;
-
-  pthread_setname_np(pthread_self(), "gm-spill"); /* for bench/batch */
-  pthread_mutex_lock(&pl->spill_lock);
-  for (;;) {
-    int rc;
-    while (!pl->spill_busy && !pl->spill_closing)
-      pthread_cond_wait(&pl->spill_changed, &pl->spill_lock);
-    if (!pl->spill_busy)
-      break;
-    /* After a failure nothing more is written: the output is lost. */
-    rc = pl->spill_rc;
-    pthread_mutex_unlock(&pl->spill_lock);
-    if (!rc)
-      rc = spill_half(pl);
-    pthread_mutex_lock(&pl->spill_lock);
-    pl->spill_rc = rc;
-    pl->spill_busy = 0;
-    pthread_cond_broadcast(&pl->spill_changed);
-  }
-  pthread_mutex_unlock(&pl->spill_lock);
-  return NULL;
-}
-
-/* The spill thread done with its half; the first failure. */
-static int spill_wait(gm__places *pl)
-{
-  int rc;
-
-  if (!pl->spill_threaded)
-    return pl->spill_rc;
-  pthread_mutex_lock(&pl->spill_lock);
-  while (pl->spill_busy)
-    pthread_cond_wait(&pl->spill_changed, &pl->spill_lock);
-  rc = pl->spill_rc;
-  pthread_mutex_unlock(&pl->spill_lock);
+  if (rc && !pl->err.code)
+    gm__error(&pl->err, rc, "spilling: %s",
+              rc == GM_EIO ? strerror(pl->spiller.failed_errno)
+                           : gm_strerror(rc));
   return rc;
 }
 
-/* The spill thread ended, if it runs; the first failure. */
+/* The spiller's thread ended, if it runs; the first failure. */
 static int spill_stop(gm__places *pl)
 {
-  int rc = spill_wait(pl);
-
-  if (!pl->spill_threaded)
-    return rc;
-  pthread_mutex_lock(&pl->spill_lock);
-  pl->spill_closing = 1;
-  pthread_cond_broadcast(&pl->spill_changed);
-  pthread_mutex_unlock(&pl->spill_lock);
-  pthread_join(pl->spill_thread, NULL);
-  pthread_cond_destroy(&pl->spill_changed);
-  pthread_mutex_destroy(&pl->spill_lock);
-  pl->spill_threaded = 0;
-  return rc;
-}
-
-/* With threads, the spill thread from the first spill on; without one
- * (or when it cannot start) spills are written by the adding thread. */
-static void spill_start(gm__places *pl)
-{
-  if (pl->n_handed || pl->threads < 2)
-    return;
-  pthread_mutex_init(&pl->spill_lock, NULL);
-  pthread_cond_init(&pl->spill_changed, NULL);
-  pl->spill_threaded = pthread_create(&pl->spill_thread, NULL, spill_thread,
-                                      pl) == 0;
-  if (!pl->spill_threaded) {
-    pthread_cond_destroy(&pl->spill_changed);
-    pthread_mutex_destroy(&pl->spill_lock);
-  }
+  return spill_status(pl, bg_stop(&pl->spiller));
 }
 
 /* Per place: the chains of pending's places, for its spilling, and the
@@ -860,22 +976,18 @@ static int spill(gm__places *pl)
 
   if (!pl->pending.len)
     return 0;
-  spill_start(pl);
-  if ((rc = spill_wait(pl)))
-    return rc;
+  /* With threads, from the first spill on. */
+  if (!pl->n_handed && pl->threads > 1)
+    bg_start(&pl->spiller);
+  if ((rc = bg_wait(&pl->spiller)))
+    return spill_status(pl, rc);
   if (!pl->per_mention && (rc = take_chains(pl)))
-    return rc;
+    return spill_status(pl, rc);
   t = pl->spilling;
   pl->spilling = pl->pending;
   pl->pending = t;
   pl->n_handed++;
-  if (!pl->spill_threaded)
-    return pl->spill_rc = spill_half(pl);
-  pthread_mutex_lock(&pl->spill_lock);
-  pl->spill_busy = 1;
-  pthread_mutex_unlock(&pl->spill_lock);
-  pthread_cond_broadcast(&pl->spill_changed);
-  return 0;
+  return spill_status(pl, bg_hand(&pl->spiller));
 }
 
 /* ------------------------------------------------------------ writing */
@@ -897,109 +1009,59 @@ static int read_failed(gm__writer *w)
 typedef struct sink {
   gm__writer *w;
   gm__buf fill;              /* being filled */
-  gm__buf full;              /* being written by the writer thread */
-  int threaded;
-  pthread_t thread;
-  pthread_mutex_t lock;
-  pthread_cond_t changed;    /* writing or closing changed; broadcast */
-  int writing;               /* full holds bytes not yet written */
-  int closing;               /* no more buffers: the thread ends */
-  int failed;                /* a write failed, with write_errno */
-  int write_errno;
+  gm__buf full;              /* handed to the writer */
+  background writer;         /* writes full to w->f */
 } sink;
 
-static int write_buf(FILE *f, const gm__buf *b)
-{
-  return b->len && fwrite(b->data, 1, b->len, f) != b->len ? -1 : 0;
-}
-
-static void *sink_thread(void *arg)
+/* The writer's write. */
+static int sink_write(void *arg)
 {
   sink *k = arg;
+  int rc = k->full.len && fwrite(k->full.data, 1, k->full.len, k->w->f) !=
+                              k->full.len
+               ? GM_EIO
+               : 0;
 
-  pthread_setname_np(pthread_self(), "gm-writer"); /* for bench/batch */
-  pthread_mutex_lock(&k->lock);
-  for (;;) {
-    int failed;
-    while (!k->writing && !k->closing)
-      pthread_cond_wait(&k->changed, &k->lock);
-    if (!k->writing)
-      break;
-    failed = k->failed;
-    pthread_mutex_unlock(&k->lock);
-    /* After a failure the rest is not written: the output is lost. */
-    if (!failed && write_buf(k->w->f, &k->full)) {
-      int e = errno;
-      pthread_mutex_lock(&k->lock);
-      k->failed = 1;
-      k->write_errno = e;
-    } else
-      pthread_mutex_lock(&k->lock);
-    k->full.len = 0;
-    k->writing = 0;
-    pthread_cond_broadcast(&k->changed);
-  }
-  pthread_mutex_unlock(&k->lock);
-  return NULL;
+  k->full.len = 0;
+  return rc;
 }
 
-/* A write failed: the message, and errno for the caller (its own, not
- * the writer thread's). */
-static int sink_failed(sink *k, int e)
+/* A write failed: the message, and errno for the caller (the writer's,
+ * not this thread's). */
+static int sink_failed(sink *k)
 {
   int rc = gm__error(k->w->err, GM_EIO, "write failed");
 
-  errno = e;
+  errno = k->writer.failed_errno;
   return rc;
 }
 
 static int sink_open(sink *k, gm__writer *w, int threaded)
 {
   *k = (sink){.w = w};
-  if (gm__grow(&k->fill.data, &k->fill.cap, OUT_CHUNK + 4096, 1))
+  bg_init(&k->writer, "gm-writer", sink_write, k);
+  if (gm__grow(&k->fill.data, &k->fill.cap, OUT_CHUNK + 4096, 1) ||
+      gm__grow(&k->full.data, &k->full.cap, OUT_CHUNK + 4096, 1))
     return gm__error(w->err, GM_ENOMEM, "out of memory");
-  if (!threaded)
-    return 0;
-  if (gm__grow(&k->full.data, &k->full.cap, OUT_CHUNK + 4096, 1))
-    return gm__error(w->err, GM_ENOMEM, "out of memory");
-  pthread_mutex_init(&k->lock, NULL);
-  pthread_cond_init(&k->changed, NULL);
-  /* Without the thread, this one writes: slower only. */
-  k->threaded = pthread_create(&k->thread, NULL, sink_thread, k) == 0;
-  if (!k->threaded) {
-    pthread_cond_destroy(&k->changed);
-    pthread_mutex_destroy(&k->lock);
-  }
+  if (threaded)
+    bg_start(&k->writer);
   return 0;
 }
 
-/* Write what is filled: hand it to the writer thread once it is done with
- * the previous buffer, or write it here. */
+/* Write what is filled: hand it to the writer once it is done with the
+ * previous buffer. */
 static int sink_flush(sink *k)
 {
   gm__buf b;
-  int failed, e;
 
-  if (!k->threaded) {
-    if (write_buf(k->w->f, &k->fill))
-      return sink_failed(k, errno);
-    k->fill.len = 0;
+  if (bg_wait(&k->writer))
+    return sink_failed(k);
+  if (!k->fill.len)
     return 0;
-  }
-  pthread_mutex_lock(&k->lock);
-  while (k->writing)
-    pthread_cond_wait(&k->changed, &k->lock);
-  failed = k->failed;
-  e = k->write_errno;
-  if (!failed && k->fill.len) {
-    b = k->full;
-    k->full = k->fill;
-    k->fill = b;
-    k->writing = 1;
-    pthread_cond_broadcast(&k->changed);
-  }
-  pthread_mutex_unlock(&k->lock);
-  return failed ? sink_failed(k, e) : 0;
+  b = k->full;
+  k->full = k->fill;
+  k->fill = b;
+  return bg_hand(&k->writer) ? sink_failed(k) : 0;
 }
 
 static int sink_put(sink *k, const char *s, size_t len)
@@ -1010,24 +1072,13 @@ static int sink_put(sink *k, const char *s, size_t len)
 }
 
 /* Write the rest (unless rc says the output failed already), stop the
- * thread, free the buffers; rc or the first failure. */
+ * writer, free the buffers; rc or the first failure. */
 static int sink_close(sink *k, int rc)
 {
   if (!rc)
     rc = sink_flush(k);
-  if (k->threaded) {
-    pthread_mutex_lock(&k->lock);
-    while (k->writing)
-      pthread_cond_wait(&k->changed, &k->lock);
-    k->closing = 1;
-    pthread_cond_broadcast(&k->changed);
-    pthread_mutex_unlock(&k->lock);
-    pthread_join(k->thread, NULL);
-    if (!rc && k->failed)
-      rc = sink_failed(k, k->write_errno);
-    pthread_cond_destroy(&k->changed);
-    pthread_mutex_destroy(&k->lock);
-  }
+  if (bg_stop(&k->writer) && !rc)
+    rc = sink_failed(k);
   gm__buf_free(&k->fill);
   gm__buf_free(&k->full);
   return rc;
