@@ -1,11 +1,13 @@
 """test_jobs.py — --jobs N gives the output of --jobs 1 byte for byte,
 also when the citations are spilled to the temporary file and read back
 through several runs (the writer thread, the shared geometry list);
---max-citations keeps the counts exact; a full disk under --jobs 2 is
-one failure, reported once."""
+--max-citations keeps the counts exact; a full disk under --jobs 2, or a
+spill file that cannot grow, is one failure, reported once."""
 import json
 import os
 import random
+import resource
+import signal
 import subprocess
 import sys
 
@@ -73,6 +75,29 @@ def full_disk(t, path):
          "once", f"{p.returncode} {err}")
 
 
+def spill_write_fails(t, d, path):
+    """A write of the spill file that fails (the file size limit, EFBIG)
+    stops the batch, on the spill thread (--jobs 2) as on the only one:
+    exit 1, one message naming the temporary file and the reason, and no
+    output."""
+    def limit():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (100000, 100000))
+
+    for jobs in ("1", "2"):
+        out = os.path.join(d, f"efbig-{jobs}.json")
+        p = subprocess.run(
+            [GEOMENTION, "parse", "-q", "--jobs", jobs, "-o", out, path],
+            capture_output=True, preexec_fn=limit,
+            env=dict(os.environ, GEOMENTION_SPILL_BYTES="20000", TMPDIR=d))
+        err = p.stderr.decode(errors="replace")
+        t.ok(p.returncode == 1 and err.count("temporary file (TMPDIR)") == 1
+             and "File too large" in err and not os.path.exists(out),
+             f"--jobs {jobs}, the spill file over the size limit: exit 1, "
+             "one message with the reason, no output",
+             f"{p.returncode} {err}")
+
+
 def places(path):
     with open(path, encoding="utf-8") as f:
         return {ft["properties"]["id"]: ft["properties"]
@@ -108,6 +133,7 @@ def main():
     identical(t, d, path)
     spilled(t, d, path)
     full_disk(t, path)
+    spill_write_fails(t, d, path)
     max_citations(t, d, path)
     return t.done()
 
