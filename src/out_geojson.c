@@ -123,9 +123,11 @@ static void write_ring(gm__json *j, const double *xy, size_t n,
   gm__json_end(j);
 }
 
-/* A shape's polygons (gm__shape's arrays, or a stored gm__gaz_shape's),
- * or null when nothing was left on a coarse grid. */
+/* A shape's polygons, or null when nothing was left on a coarse grid:
+ * positions in degrees (xy, gm__shape's arrays) or, when xy is NULL, in
+ * units of the grid of `precision` (units, a stored gm__gaz_shape's). */
 static void write_multipolygon(gm__json *j, const double *xy,
+                               const int32_t *units,
                                const uint32_t *ring_end,
                                const uint32_t *poly_end, size_t n_polys,
                                int precision)
@@ -144,7 +146,11 @@ static void write_multipolygon(gm__json *j, const double *xy,
   for (size_t p = 0; p < n_polys; p++) {
     gm__json_array(j);
     for (; ring < poly_end[p]; ring++) {
-      write_ring(j, xy + 2 * point, ring_end[ring] - point, precision);
+      size_t n = ring_end[ring] - point;
+      if (xy)
+        write_ring(j, xy + 2 * point, n, precision);
+      else
+        gm__json_ring_units(j, units + 2 * point, n, precision);
       point = ring_end[ring];
     }
     gm__json_end(j);
@@ -169,7 +175,6 @@ static int stored_geometry(gm__writer *w, const gm_region *r, gm__json *j,
                            gm__geometry *out)
 {
   gm__gaz_shape s;
-  double grid, *xy;
   int rc;
 
   if (w->opt.full_geometry || w->opt.simplify_m > 0)
@@ -180,16 +185,11 @@ static int stored_geometry(gm__writer *w, const gm_region *r, gm__json *j,
                      "disordered: corrupt gazetteer", r->id);
   if (rc)
     return rc;
-  if (!(xy = malloc((2 * s.n_points + 1) * sizeof *xy)))
-    return gm__error(w->err, GM_ENOMEM, "out of memory");
-  /* The very doubles GEOS snapped to (gaz_shape). */
-  grid = gm__geo_grid(s.precision);
-  for (size_t i = 0; i < 2 * s.n_points; i++)
-    xy[i] = s.lonlat[i] * grid;
-  write_multipolygon(j, xy, s.ring_end, s.poly_end, s.n_polys,
+  /* The integers are the very doubles GEOS snapped to, in units of the
+   * grid (gaz_shape): written as they are, they print as those do. */
+  write_multipolygon(j, NULL, s.lonlat, s.ring_end, s.poly_end, s.n_polys,
                      w->opt.precision);
   shape_bbox(out, s.bbox, s.n_polys);
-  free(xy);
   return 0;
 }
 
@@ -215,7 +215,7 @@ static int region_geometry(gm__writer *w, const gm_region *r, gm__json *j,
                      *gm__geo_message(w->geo) ? gm__geo_message(w->geo)
                                               : gm_strerror(rc));
   }
-  write_multipolygon(j, s.xy, s.ring_end, s.poly_end, s.n_polys,
+  write_multipolygon(j, s.xy, NULL, s.ring_end, s.poly_end, s.n_polys,
                      w->opt.precision);
   shape_bbox(out, s.bbox, s.n_polys);
   gm__shape_free(&s);

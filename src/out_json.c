@@ -18,6 +18,7 @@
  * runs found by a table; utf8proc decides what is valid UTF-8.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -435,6 +436,112 @@ void gm__json_coord(gm__json *j, double v, int decimals)
 {
   before_item(j);
   put_fixed(j, v, decimals, 0);
+}
+
+/* "00" to "99": two digits a division, half the divisions. */
+static const char digit_pairs[201] =
+    "00010203040506070809101112131415161718192021222324"
+    "25262728293031323334353637383940414243444546474849"
+    "50515253545556575859606162636465666768697071727374"
+    "75767778798081828384858687888990919293949596979899";
+
+static const uint32_t pow10_32[10] = {1, 10, 100, 1000, 10000, 100000,
+                                      1000000, 10000000, 100000000,
+                                      1000000000};
+
+/* The decimal digits of v at `at`; returns the end. Counted first, then
+ * written backwards in place: no copy. */
+static char *put_whole(char *at, uint32_t v)
+{
+  int n = 1;
+  char *end;
+
+  while (n < 10 && v >= pow10_32[n])
+    n++;
+  end = at + n;
+  for (at = end; v >= 100; v /= 100) {
+    at -= 2;
+    memcpy(at, digit_pairs + 2 * (v % 100), 2);
+  }
+  if (v >= 10)
+    memcpy(at - 2, digit_pairs + 2 * v, 2);
+  else
+    at[-1] = (char)('0' + v);
+  return end;
+}
+
+/* u units of 10^-decimals (0 to 10) at `at`, as gm__json_coord writes
+ * the double u x 10^-decimals; returns the end (13 bytes at most). The
+ * double is within 2^-21 units of u (|u| <= 2^31, two roundings of
+ * 2^-53 each), so printf's rounding of it gives u back: its digits are
+ * u's, the point in place, trailing zeros of the fraction dropped. */
+static char *put_units(char *at, int32_t u, int decimals)
+{
+  uint32_t v = u < 0 ? 0u - (uint32_t)u : (uint32_t)u;
+  uint32_t whole = decimals < 10 ? v / pow10_32[decimals] : 0;
+  uint32_t fraction = decimals < 10 ? v % pow10_32[decimals] : v;
+  char *digit;
+  int k = decimals;
+
+  if (u < 0)
+    *at++ = '-';
+  at = put_whole(at, whole);
+  if (!fraction)
+    return at;
+  *at++ = '.';
+  /* all the fraction's digits, leading zeros too, then the trailing
+   * zeros taken back (there is a digit other than zero) */
+  at += decimals;
+  for (digit = at; k >= 2; k -= 2, fraction /= 100) {
+    digit -= 2;
+    memcpy(digit, digit_pairs + 2 * (fraction % 100), 2);
+  }
+  if (k)
+    *--digit = (char)('0' + fraction);
+  while (at[-1] == '0')
+    at--;
+  return at;
+}
+
+/* One position's text: "-" and 10 digits and "." at most, for either
+ * coordinate, the brackets and two commas. */
+#define POSITION_MAX (2 * 13 + 4)
+
+void gm__json_ring_units(gm__json *j, const int32_t *lonlat, size_t n,
+                         int decimals)
+{
+  gm__buf *b = &j->out;
+  char *at;
+
+  before_item(j);
+  if (j->status)
+    return;
+  if (decimals < 0 || decimals > 10) {
+    j->status = GM_EINVAL;
+    return;
+  }
+  if (n > (SIZE_MAX - b->len - 3) / POSITION_MAX ||
+      gm__grow(&b->data, &b->cap, b->len + n * POSITION_MAX + 3, 1)) {
+    j->status = GM_ENOMEM;
+    return;
+  }
+  /* Straight into the buffer, room made once: rings are the bulk of a
+   * region's bytes, and the calls and checks of a put() and a comma a
+   * number cost more than its digits. */
+  at = b->data + b->len;
+  *at++ = '[';
+  for (size_t i = 0; i < n; i++) {
+    if (i)
+      *at++ = ',';
+    *at++ = '[';
+    at = put_units(at, lonlat[2 * i], decimals);
+    *at++ = ',';
+    at = put_units(at, lonlat[2 * i + 1], decimals);
+    *at++ = ']';
+  }
+  *at++ = ']';
+  *at = '\0';
+  b->len = (size_t)(at - b->data);
 }
 
 void gm__json_raw(gm__json *j, const char *s, size_t len)

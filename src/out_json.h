@@ -49,6 +49,12 @@ void gm__json_uint(gm__json *j, uint64_t v);
 void gm__json_real(gm__json *j, double v, int decimals);
 /* A coordinate rounded to decimals places, shortest form ("37.5", "38"). */
 void gm__json_coord(gm__json *j, double v, int decimals);
+/* A ring of n positions given in units of 10^-decimals (0 to 10), lon
+ * and lat pairs as the gazetteer stores shapes, as one array of
+ * [lon, lat] arrays: the very bytes gm__json_coord writes for each
+ * u x gm__geo_grid(decimals), without the doubles. */
+void gm__json_ring_units(gm__json *j, const int32_t *lonlat, size_t n,
+                         int decimals);
 /* Text that is already JSON, as one value. */
 void gm__json_raw(gm__json *j, const char *s, size_t len);
 

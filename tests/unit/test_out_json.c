@@ -1,14 +1,16 @@
 /*
  * test_out_json.c — src/out_json.c: numbers carry exactly the digits of
  * printf's "%.*f" (trailing zeros dropped, one kept after the point for a
- * real, zero without a sign), however they are made; strings are valid
- * JSON in valid UTF-8 whatever the bytes.
+ * real, zero without a sign), however they are made, a stored shape's
+ * integer positions too; strings are valid JSON in valid UTF-8 whatever
+ * the bytes.
  */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "geo.h"
 #include "out_json.h"
 #include "tap.h"
 
@@ -82,6 +84,15 @@ static double any_double(void)
   return (r & 1) ? -v : v;
 }
 
+static uint64_t pow10_64(int d)
+{
+  uint64_t p = 1;
+
+  while (d-- > 0)
+    p *= 10;
+  return p;
+}
+
 static void numbers(void)
 {
   gm__json j = {0};
@@ -137,6 +148,111 @@ static void numbers(void)
   ok(strcmp(j.out.data, "18446744073709551615") == 0, "uint: %s",
      j.out.data);
   gm__json_free(&j);
+}
+
+/* A ring of positions in units of the grid, written from the integers
+ * (gm__json_ring_units) and as the writer wrote it from the doubles
+ * before: each unit times gm__geo_grid, through gm__json_coord. 1 when
+ * the bytes are equal; else says where they first differ. */
+static int same_ring(gm__json *units, gm__json *doubles,
+                     const int32_t *lonlat, size_t n, int decimals)
+{
+  double grid = gm__geo_grid(decimals);
+  size_t at = 0;
+
+  gm__json_reset(units);
+  gm__json_ring_units(units, lonlat, n, decimals);
+  gm__json_reset(doubles);
+  gm__json_array(doubles);
+  for (size_t i = 0; i < n; i++) {
+    gm__json_array(doubles);
+    gm__json_coord(doubles, lonlat[2 * i] * grid, decimals);
+    gm__json_coord(doubles, lonlat[2 * i + 1] * grid, decimals);
+    gm__json_end(doubles);
+  }
+  gm__json_end(doubles);
+  if (!units->status && !doubles->status &&
+      units->out.len == doubles->out.len &&
+      memcmp(units->out.data, doubles->out.data, units->out.len) == 0)
+    return 1;
+  while (at < units->out.len && at < doubles->out.len &&
+         units->out.data[at] == doubles->out.data[at])
+    at++;
+  printf("# %d decimals, status %d/%d: from byte %zu, %.40s against %.40s\n",
+         decimals, units->status, doubles->status, at,
+         units->out.data ? units->out.data + at : "",
+         doubles->out.data ? doubles->out.data + at : "");
+  return 0;
+}
+
+/* Every integer of -10^6..10^6 at the stored shapes' precision (6); at
+ * every precision the writer takes (0 to 10), every integer near zero
+ * and each power of ten, one either side of it, +-180 degrees, the ends
+ * of int32 and random ones. */
+static void rings_in_units(void)
+{
+  enum { RING = 1000 };
+  gm__json units = {0}, doubles = {0};
+  static int32_t lonlat[48000]; /* the integers near zero and more */
+  size_t n = 0, bad = 0, rings = 0;
+
+  for (int64_t u = -1000000; u <= 1000000; u++) {
+    lonlat[n++] = (int32_t)u;
+    lonlat[n++] = (int32_t)-u;
+    if (n == 2 * RING || u == 1000000) {
+      bad += !same_ring(&units, &doubles, lonlat, n / 2, 6);
+      rings++;
+      n = 0;
+    }
+  }
+  for (int d = 0; d <= 10; d++) {
+    int64_t ends[] = {INT32_MIN, INT32_MAX, INT32_MIN + 1, INT32_MAX - 1};
+    n = 0;
+    for (int64_t u = -20000; u <= 20000; u++)
+      lonlat[n++] = (int32_t)u;
+    for (int64_t p = 10; p <= INT32_MAX; p *= 10)
+      for (int64_t u = p - 1; u <= p + 1; u++) {
+        lonlat[n++] = (int32_t)u;
+        lonlat[n++] = (int32_t)-u;
+      }
+    for (size_t e = 0; e < sizeof ends / sizeof *ends; e++)
+      lonlat[n++] = (int32_t)ends[e];
+    if (d <= 7) { /* 180 degrees in units of 10^-d fits an int32 */
+      lonlat[n++] = (int32_t)(180 * (int64_t)pow10_64(d));
+      lonlat[n++] = (int32_t)(-180 * (int64_t)pow10_64(d));
+    }
+    while (n % 2 || n < 2 * RING)
+      lonlat[n++] = (int32_t)next();
+    for (size_t from = 0; from + 2 <= n; from += 2 * RING) {
+      size_t k = (n - from) / 2 < RING ? (n - from) / 2 : RING;
+      bad += !same_ring(&units, &doubles, lonlat + from, k, d);
+      rings++;
+    }
+    for (int r = 0; r < 200; r++) {
+      for (size_t i = 0; i < 2 * RING; i++)
+        lonlat[i] = (int32_t)next();
+      bad += !same_ring(&units, &doubles, lonlat, RING, d);
+      rings++;
+    }
+  }
+  ok(bad == 0, "%zu of %zu rings in units as from the doubles", rings - bad,
+     rings);
+  gm__json_reset(&units);
+  gm__json_ring_units(&units, lonlat, 0, 6);
+  ok(!units.status && strcmp(units.out.data, "[]") == 0, "no positions: %s",
+     units.out.data);
+  gm__json_reset(&units);
+  gm__json_array(&units);
+  gm__json_ring_units(&units, lonlat, 0, 6);
+  gm__json_ring_units(&units, (const int32_t[]){-5, 1200000}, 1, 6);
+  gm__json_end(&units);
+  ok(!units.status && strcmp(units.out.data, "[[],[[-0.000005,1.2]]]") == 0,
+     "rings in an array: %s", units.out.data);
+  gm__json_reset(&units);
+  gm__json_ring_units(&units, lonlat, 1, 11);
+  ok(units.status == GM_EINVAL, "11 decimals refused");
+  gm__json_free(&units);
+  gm__json_free(&doubles);
 }
 
 static void strings(void)
@@ -216,6 +332,7 @@ static void strings_by_word(void)
 int main(void)
 {
   numbers();
+  rings_in_units();
   strings();
   strings_by_word();
   return tap_done();
