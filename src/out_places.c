@@ -135,7 +135,7 @@ static void bg_init(background *b, const char *name, int (*write)(void *),
   *b = (background){.write = write, .arg = arg, .name = name};
 }
 
-/* Keep the first failure; it. */
+/* Keep the first failure; return it (the first, not this one). */
 static int bg_failed(background *b, int rc, int e)
 {
   if (!b->rc) {
