@@ -206,4 +206,9 @@ int gm__entry_is_region(const gaz_entry *e);
 int gm__entry_inside(const gm__pipeline *p, const gaz_entry *e,
                      const gaz_entry *r);
 
+/* Whether only a list separator stands between matches a and b (b after
+ * a): a comma, or the word "and"/"or" (with or without a comma). */
+int gm__listed_after(const gm__pipeline *p, const gm__work *a,
+                     const gm__work *b);
+
 #endif

@@ -768,10 +768,8 @@ static void recognise_one(gm__pipeline *p, gm__work *w, int *shout)
     feature(w, F_inside_organisation_name, 1);
 }
 
-/* Whether only a list separator stands between two matches: a comma, or
- * the word "and"/"or" (with or without a comma). */
-static int listed_after(const gm__pipeline *p, const gm__work *a,
-                        const gm__work *b)
+int gm__listed_after(const gm__pipeline *p, const gm__work *a,
+                     const gm__work *b)
 {
   const gm__tokens *t = &p->tokens;
   unsigned sep = t->v[b->tok_start].sep;
@@ -987,7 +985,7 @@ static void find_lists(gm__pipeline *p)
   for (size_t i = next_capitalised(p, (size_t)-1); i < p->n_work;
        prev = i, i = next_capitalised(p, i)) {
     gm__work *x = &p->work[i];
-    if (prev < p->n_work && listed_after(p, &p->work[prev], x) &&
+    if (prev < p->n_work && gm__listed_after(p, &p->work[prev], x) &&
         p->work[prev].recog_logit > 0 && x->recog_logit < 1.5)
       feature(x, F_listed_with_place, 1);
   }
