@@ -5,7 +5,8 @@
  * and get one sense per document. Each group's candidates are scored by
  * signals that add up:
  *   prior      how the name matched, the kind of entry, log population
- *   cues       "X region" wants an admin unit; "X, Y" wants X inside Y
+ *   cues       "X region" wants an admin unit; "X, Y" wants X inside Y,
+ *              and a state after a list ("A and B, Y") the list's places
  *   document   countries and admin-1 units the document names (by code:
  *              a composite region counts as its members)
  *   space      geodesic distance (PROJ) to the other groups' choices,
@@ -18,6 +19,7 @@
  * so it stays linear in the number of mentions.
  */
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,6 +55,9 @@ struct gm__group {
   size_t n_usable;         /* candidates that can be its sense */
   const gm__work *contained;  /* the X of an "X, Y" that this group is
                                  the Y of, or NULL */
+  /* The region mention after the list the group's first mention ends or
+   * stands in ("Nashville and Cordova, Tennessee"), or NULL (list_links). */
+  const gm__work *list_region;
   /* The chosen sense as explained to its first mention (explain_sense):
    * reasons in p->sense_reasons, alternatives in p->alts, and what they
    * depend on besides the group. */
@@ -536,6 +541,15 @@ static void round_features(const gm__pipeline *p, const context *c,
     set(k, GM__RF_inside_following_region, 1);
   else if (container)
     set(k, GM__RF_outside_following_region, 1);
+  /* The state after a list holds its places: not a hard container
+   * (best_candidate's), as a list may end with the only name it holds. */
+  if (gs[gi].list_region) {
+    const gaz_entry *r =
+        gm__gaz_entry(p->gaz, gs[gs[gi].list_region->group].entry);
+    if (r && is_admin1(r) && !gm__entry_is_region(e) &&
+        gm__entry_inside(p, e, r))
+      set(k, GM__RF_inside_listed_region, 1);
+  }
   if (c) {
     if (!is_country(e) && e->country[0] && has_country(c, e->country))
       set(k, GM__RF_country_context, 1);
@@ -648,6 +662,49 @@ static int same_name(const gm__pipeline *p, const gm__work *a,
          gm__same_name(p, a, b);
 }
 
+/* The kept mention before work index i, or -1. */
+static ptrdiff_t kept_before(const gm__pipeline *p, size_t i)
+{
+  while (i-- > 0)
+    if (p->work[i].keep)
+      return (ptrdiff_t)i;
+  return -1;
+}
+
+/* A region after a list reaches back over the whole list: in "Louisville
+ * and Lexington, Kentucky" and "Nashville and Cordova, Tennessee" every
+ * place named lies in the state, not only the last, which the recogniser
+ * makes its container (and not even that one when the name can also be a
+ * province: "Paris, Missouri", "Cordova" for Córdoba). The walk stops at
+ * a region before that last name (in "Lexington, Kentucky, Nashville"
+ * Kentucky ends a list). Only a group's first mention speaks for the
+ * group, as its container does (container_of): "Bedford in England ...
+ * Bedford, Indiana" in an article about Bedford, Iowa. */
+static void list_links(const gm__pipeline *p, group *g)
+{
+  for (size_t i = 0; i < p->n_work; i++) {
+    const gm__work *y = &p->work[i];
+    ptrdiff_t j;
+    if (!y->keep || y->role != GM_ROLE_REGION)
+      continue;
+    /* "X, Y": a comma only. */
+    j = kept_before(p, i);
+    if (j < 0 || p->work[j].tok_end != y->tok_start ||
+        !gm__listed_after(p, &p->work[j], y))
+      continue;
+    for (const gm__work *x = &p->work[j], *w = x;;) {
+      if (w->role != GM_ROLE_PLACE && w != x)
+        break;
+      if (w->container < 0 && g[w->group].first == w)
+        g[w->group].list_region = y;
+      j = kept_before(p, (size_t)(w - p->work));
+      if (j < 0 || !gm__listed_after(p, &p->work[j], w))
+        break;
+      w = &p->work[j];
+    }
+  }
+}
+
 /* Give every kept mention a group index; the groups in p->groups (room
  * kept for the next article: every group made is written whole). */
 static int make_groups(gm__pipeline *p, group **out, size_t *n_groups)
@@ -691,6 +748,7 @@ static int make_groups(gm__pipeline *p, group **out, size_t *n_groups)
     if (x->keep && x->container >= 0 && p->work[x->container].keep)
       g[p->work[x->container].group].contained = x;
   }
+  list_links(p, g);
   *out = g;
   *n_groups = n;
   return 0;

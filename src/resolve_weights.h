@@ -11,9 +11,11 @@
  * the next fit). The caller's priors (country_prior, bbox_*, near_prior)
  * are pinned: no corpus gives them; so is seat_of_same_named_unit (the
  * contract, not the corpora: a bare "Kyiv" is the city, see
- * bench/fit-resolver); so is kind_region_point (a GeoNames
- * region without an outline, which only a layered dump brings: the
- * default gazetteer has none to fit it on).
+ * bench/fit-resolver); so is inside_listed_region (the weight of
+ * inside_following_region, the same evidence: see bench/fit-resolver);
+ * so is kind_region_point (a GeoNames region without an outline, which
+ * only a layered dump brings: the default gazetteer has none to fit it
+ * on).
  */
 #ifndef GM_RESOLVE_WEIGHTS_H
 #define GM_RESOLVE_WEIGHTS_H
@@ -44,6 +46,7 @@
   X(inside_following_region, 3.707) \
   X(contains_preceding_place, 3.707) \
   X(outside_following_region, 0.293) \
+  X(inside_listed_region, 3.707) \
   X(country_context, 1.625) \
   X(admin1_context, 3.830) \
   X(distance_to_other_places, -1.414) \

@@ -2,7 +2,8 @@
  * test_parse.c — gm_parse and gm_resolve_spans on the default gazetteer
  * (GEOMENTION_GAZETTEER): a text without capitals is read as if
  * capitalised, one with capitals keeps lower-case words out (but for
- * hashtags, "#malaysia"); the Y of "X, Y" is a region holding an X; a
+ * hashtags, "#malaysia"); the Y of "X, Y" is a region holding an X,
+ * and a state after a list holds the list's places; a
  * span that is not a name is put at the nearest place of the text; a
  * county the text names draws a common name's sense to it;
  * region abbreviations ("La.", "MO.,", the project's "Cal.") are their
@@ -96,6 +97,26 @@ static void test_container(void)
               "settlers came from Dayton, Ohio and Toledo, Ohio.", 0) ==
          4256038,
      "Columbus is a city in Bartholomew County, Indiana: Indiana's");
+}
+
+/* The state after a list holds every place of the list, and the X of
+ * "X, Y" whose name can also be a province or a state (which the
+ * recogniser does not make Y's): a softer cue than a container, as a list
+ * may end with the only name the state holds (no Cordova in Tennessee). */
+static void test_list_region(void)
+{
+  ok(parse_at("The company closed offices in Macon, Georgia, Nashville and "
+              "Cordova, Tennessee, and Valdosta, Georgia.", 46) == 4644585,
+     "Nashville and Cordova, Tennessee among Georgia's towns: Tennessee's");
+  ok(parse_at("A Paris, Missouri, man was arrested in Tennessee on "
+              "Tuesday.", 2) == 4402452,
+     "a Paris, Missouri, man arrested in Tennessee: Missouri's Paris");
+  ok(parse_at("It is a reprint of the 1906 book \"Picturesque Washington, "
+              "Illinois.\"", 46) == 4915545,
+     "Washington, Illinois: Illinois's, not the capital");
+  ok(parse_at("Stores in Louisville and Lexington, Kentucky, Nashville and "
+              "Cordova, Tennessee.", 10) == 4299276,
+     "Louisville and Lexington, Kentucky: Kentucky's Louisville");
 }
 
 /* A county the text names puts a town of a common name beside it; and
@@ -575,6 +596,7 @@ int main(void)
   }
   test_uncased();
   test_container();
+  test_list_region();
   test_near_named_admin2();
   test_abbreviations();
   test_compass();
