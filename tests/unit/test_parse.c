@@ -528,6 +528,32 @@ static void test_person_elsewhere_once(void)
      "Jackson after two General Jacksons: person_elsewhere once");
 }
 
+/* A name standing where places stand several times makes its other
+ * occurrences a place's by each of them, in one reason: the reasons
+ * are not filled with the same one. */
+static void test_place_elsewhere_counted(void)
+{
+  const char *text = "He came from Selma. He rode to Selma. Selma fell.";
+  gm_result *r;
+  gm_error err;
+  int found = 0;
+
+  ok(count_reason(text, 38, "place_elsewhere") == 1,
+     "Selma after two 'to Selma's: place_elsewhere in one reason");
+  if (gm_parse(all_matches, text, strlen(text), &r, &err)) {
+    ok(0, "parse: %s", err.message);
+    return;
+  }
+  for (size_t i = 0; i < gm_result_count(r); i++) {
+    const gm_mention *m = gm_result_mention(r, i);
+    for (size_t k = 0; m->start == 38 && k < m->n_reasons; k++)
+      found += strcmp(m->reasons[k].signal, "place_elsewhere") == 0 &&
+               m->reasons[k].value == 2;
+  }
+  ok(found == 1, "Selma's place_elsewhere counts the two marked names");
+  gm_result_free(r);
+}
+
 /* A city of over 100,000 people by its own name gets the feature; a
  * word that is only an alternate name of one ("She", of Shenyang's
  * millions by some spelling) does not. */
@@ -616,6 +642,7 @@ int main(void)
   test_acronym();
   test_region_name_then_capital();
   test_person_elsewhere_once();
+  test_place_elsewhere_counted();
   test_large_place_by_name();
   test_local_noun_after();
   test_capitalised_preposition();
