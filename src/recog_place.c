@@ -286,10 +286,21 @@ static int common_word_alone(const gm__pipeline *p, size_t i)
          !(p->tokens.v[i].sep & GM__SEP_COMMA);
 }
 
-/* "Ky.", "Calif.", "Alta.": a region's abbreviation with its period —
- * one capitalised token of two to five letters, a '.' right after it,
- * which reaches a region by an alternate name or a code of three letters
- * or more (the AP forms: Ky., Calif., Alta.; a two-letter code in mixed
+/* Whether the match is one word, or words joined by periods ("N.
+ * Mex", "S. Dak"): the words an abbreviation may have. */
+static int abbreviated_words(const gm__tokens *t, const gm__work *w)
+{
+  for (size_t i = w->tok_start + 1; i < w->tok_end; i++)
+    if (!(t->v[i].sep & GM__SEP_STOP))
+      return 0;
+  return 1;
+}
+
+/* "Ky.", "Calif.", "Alta.", "N. Mex.": a region's abbreviation with its
+ * period — a capitalised token of two to five letters (alone or after
+ * words joined by periods), a '.' right after it, which reaches a
+ * region by an alternate name or a code of three letters or more (the
+ * AP forms: Ky., Calif., Alta.; a two-letter code in mixed
  * case, "Ms." or "Co.", is something else) and no region by its primary
  * name ("Dubai." ends a sentence; Alta, Norway, does not make "Alta."
  * less Alberta's). In capitals the period usually ends a sentence ("the
@@ -303,7 +314,7 @@ static int region_abbreviation(const gm__pipeline *p, const gm__work *w)
   int caps = (last->flags & GM__TOK_ALLCAPS) != 0;
   int region = 0;
 
-  if (w->tok_end - w->tok_start != 1 || !(last->flags & GM__TOK_CAP) ||
+  if (!abbreviated_words(&p->tokens, w) || !(last->flags & GM__TOK_CAP) ||
       len < 2 || len > 5 || last->end >= p->text_len ||
       p->text[last->end] != '.')
     return 0;
@@ -311,7 +322,7 @@ static int region_abbreviation(const gm__pipeline *p, const gm__work *w)
                (p->text[last->end + 1] != ',' &&
                 p->text[last->end + 1] != ';')))
     return 0;
-  if (common_word_alone(p, w->tok_start))
+  if (common_word_alone(p, w->tok_end - 1))
     return 0;
   for (size_t i = 0; i < w->n_postings; i++) {
     const gaz_entry *e = gm__gaz_entry(p->gaz, w->postings[i].entry);

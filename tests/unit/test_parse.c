@@ -198,6 +198,10 @@ static void test_abbreviations(void)
      "'Cal.' is California, with its period");
   ok(parse_at("He wrote from Santa Fe, N. Mex., in March.", 24) == 5481136,
      "'N. Mex.' is New Mexico");
+  ok(end_at("He wrote from Santa Fe, N. Mex., in March.", 24) == 31,
+     "'N. Mex.' keeps its final period");
+  ok(end_at("He went to St. Louis. Then he rested.", 11) == 20,
+     "'St. Louis.' ends a sentence: no period taken");
   ok(parse_at("He wrote from Santa Fe, N. Mex., in March.", 14) == 5490263,
      "'Santa Fe, N. Mex.' is Santa Fe, New Mexico");
   ok(sentence_start_at("LEXINGTON, KY., June 12, 1864, a patrol rode to "
