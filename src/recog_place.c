@@ -286,6 +286,17 @@ static int common_word_alone(const gm__pipeline *p, size_t i)
          !(p->tokens.v[i].sep & GM__SEP_COMMA);
 }
 
+/* Whether token i is "Ter." ("TER."), the abbreviation of
+ * "Territory" ("Wash. Ter.", "COLO. TER."). */
+static int territory_word(const gm__pipeline *p, size_t i)
+{
+  const gm__tokens *t = &p->tokens;
+
+  return i < t->n && (t->v[i].flags & GM__TOK_CAP) &&
+         t->v[i].end < p->text_len && p->text[t->v[i].end] == '.' &&
+         strcmp(gm__token_norm(t, i), "ter") == 0;
+}
+
 /* Whether the match is one word, or words joined by periods ("N.
  * Mex", "S. Dak"): the words an abbreviation may have. */
 static int abbreviated_words(const gm__tokens *t, const gm__work *w)
@@ -306,7 +317,8 @@ static int abbreviated_words(const gm__tokens *t, const gm__work *w)
  * less Alberta's). In capitals the period usually ends a sentence ("the
  * US."), so a code in capitals ("MO.", "KY." of the 1860s reports: any
  * length, as codes are) counts only where a comma or semicolon follows
- * the period, which no sentence end has ("NEOSHO, MO., February 1"). */
+ * the period, which no sentence end has ("NEOSHO, MO., February 1"), or
+ * "TER." ("COLO. TER."). */
 static int region_abbreviation(const gm__pipeline *p, const gm__work *w)
 {
   const gm__token *last = &p->tokens.v[w->tok_end - 1];
@@ -320,7 +332,8 @@ static int region_abbreviation(const gm__pipeline *p, const gm__work *w)
     return 0;
   if (caps && (last->end + 1 >= p->text_len ||
                (p->text[last->end + 1] != ',' &&
-                p->text[last->end + 1] != ';')))
+                p->text[last->end + 1] != ';')) &&
+      !territory_word(p, w->tok_end))
     return 0;
   if (common_word_alone(p, w->tok_end - 1))
     return 0;
@@ -1057,23 +1070,50 @@ static void spread_evidence(gm__pipeline *p,
 
 /* "U.S.", "Ky.": the period belongs to the abbreviation; and a region's
  * abbreviation names the region (the resolver reads the cue). */
+static void take_period(gm__pipeline *p, const char *text, gm__work *w)
+{
+  const gm__token *last = &p->tokens.v[w->tok_end - 1];
+  int abbreviation;
+
+  /* An initialism's last letter ("U.S.") or a region's abbreviation
+   * ("Ky."); a code in capitals ("US.") ends a sentence instead. */
+  if (last->end >= p->text_len || text[last->end] != '.' ||
+      !(last->flags & GM__TOK_CAP))
+    return;
+  abbreviation = region_abbreviation(p, w);
+  if (abbreviation)
+    w->cues |= GM__CUE_ABBREVIATION;
+  if (abbreviation || last->end - last->start == 1)
+    w->trailing_period = 1;
+}
+
+/* "Wash. Ter.", "Idaho Ter.": after a region's name or abbreviation,
+ * "Ter." is "Territory", which belongs to the name as a capitalised
+ * admin suffix does ("Idaho Territory"): WoTR marks it so 19 times of
+ * 21. Spaces only before it, or the abbreviation's period. */
+static void take_territory(gm__pipeline *p, gm__work *w)
+{
+  unsigned sep;
+
+  if (w->role != GM_ROLE_REGION || !territory_word(p, w->tok_end))
+    return;
+  sep = p->tokens.v[w->tok_end].sep;
+  if (sep != GM__SEP_SPACE &&
+      !(sep == (GM__SEP_SPACE | GM__SEP_STOP) && w->trailing_period))
+    return;
+  w->span_tokens++;
+  w->trailing_period = 1;
+  w->cues |= GM__CUE_ADMIN_SUFFIX;
+}
+
 static void take_periods(gm__pipeline *p, const char *text)
 {
   for (size_t i = 0; i < p->n_work; i++) {
     gm__work *w = &p->work[i];
-    const gm__token *last = &p->tokens.v[w->tok_start + w->span_tokens - 1];
-    int abbreviation;
-    /* An initialism's last letter ("U.S.") or a region's abbreviation
-     * ("Ky."); a code in capitals ("US.") ends a sentence instead. */
-    if (w->span_tokens != w->tok_end - w->tok_start ||
-        last->end >= p->text_len || text[last->end] != '.' ||
-        !(last->flags & GM__TOK_CAP))
-      continue;
-    abbreviation = region_abbreviation(p, w);
-    if (abbreviation)
-      w->cues |= GM__CUE_ABBREVIATION;
-    if (abbreviation || last->end - last->start == 1)
-      w->trailing_period = 1;
+    if (w->span_tokens != w->tok_end - w->tok_start)
+      continue;   /* a suffix's word ends it ("Metcalfe County") */
+    take_period(p, text, w);
+    take_territory(p, w);
   }
 }
 

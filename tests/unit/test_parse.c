@@ -202,6 +202,18 @@ static void test_abbreviations(void)
      "'N. Mex.' keeps its final period");
   ok(end_at("He went to St. Louis. Then he rested.", 11) == 20,
      "'St. Louis.' ends a sentence: no period taken");
+  /* "Ter.", a territory's: part of the name, after a region's name or
+   * abbreviation, in capitals too */
+  ok(end_at("Fort Vancouver, Wash. Ter., October 7, 1862.", 16) == 26 &&
+         parse_at("Fort Vancouver, Wash. Ter., October 7, 1862.", 16) ==
+             5815135,
+     "'Wash. Ter.' is Washington, with 'Ter.'");
+  ok(end_at("Camp Lapwai, near Lewiston, Idaho Ter.: Sir,", 28) == 38,
+     "'Idaho Ter.' takes 'Ter.'");
+  ok(end_at("JUNCTION RANCH, COLO. TER., April 12, 1864.", 16) == 26,
+     "'COLO. TER.' takes 'TER.'");
+  ok(end_at("He went to Idaho. Ter. Smith came later.", 11) == 16,
+     "'Idaho. Ter.': a sentence's end, no territory");
   ok(parse_at("He wrote from Santa Fe, N. Mex., in March.", 14) == 5490263,
      "'Santa Fe, N. Mex.' is Santa Fe, New Mexico");
   ok(sentence_start_at("LEXINGTON, KY., June 12, 1864, a patrol rode to "
