@@ -62,6 +62,7 @@
   X(region_name_then_capital, -3.000) \
   X(large_place_by_name, 0.383) \
   X(local_noun_after, 1.390) \
-  X(capitalised_preposition, 0.695)
+  X(capitalised_preposition, 0.695) \
+  X(dateline, 2.109)
 
 #endif

@@ -622,6 +622,30 @@ static void test_capitalised_preposition(void)
      "Areas Louisiana: a capitalised word before");
 }
 
+/* A name in capitals opening a line before a dash, an agency's bracket
+ * or a comma and a date is a dateline; not mid-line, and not before a
+ * comma without a date (a signature). */
+static void test_dateline(void)
+{
+  const char *news = "TORRINGTON \xe2\x80\x94 Mayor Ryan Bingham is "
+                     "scheduled to offer a plan.";
+  const char *dispatch = "Report.\nHUNTSVILLE, May 9, 1864.\nSIR: I have "
+                         "the honor.";
+  const char *agency = "BERLIN (AP) \xe2\x80\x94 Talks began.";
+  const char *inline_caps = "He came to TORRINGTON \xe2\x80\x94 Mayor Ryan "
+                            "Bingham said so.";
+  const char *signature = "Report.\nHUNTSVILLE, Major-General.";
+
+  ok(has_reason(news, 0, "dateline") == 1, "TORRINGTON \xe2\x80\x94: a dateline");
+  ok(parse_at(news, 0) > 0, "TORRINGTON \xe2\x80\x94: a place");
+  ok(has_reason(dispatch, 8, "dateline") == 1, "HUNTSVILLE, May 9: a dateline");
+  ok(has_reason(agency, 0, "dateline") == 1, "BERLIN (AP): a dateline");
+  ok(has_reason(inline_caps, 11, "dateline") == 0,
+     "mid-line TORRINGTON: no dateline");
+  ok(has_reason(signature, 8, "dateline") == 0,
+     "HUNTSVILLE, Major-General: no date, no dateline");
+}
+
 int main(void)
 {
   const char *path = getenv("GEOMENTION_GAZETTEER");
@@ -662,6 +686,7 @@ int main(void)
   test_large_place_by_name();
   test_local_noun_after();
   test_capitalised_preposition();
+  test_dateline();
   gm_parser_free(all_matches);
   gm_parser_free(parser);
   gm_gazetteer_close(gaz);
