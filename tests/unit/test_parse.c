@@ -646,6 +646,23 @@ static void test_dateline(void)
      "HUNTSVILLE, Major-General: no date, no dateline");
 }
 
+/* A lower-case "in" after an organisation's name says where it is,
+ * unless the name has "for" before it (the OSCE: part of the name). */
+static void test_organisation_in_place(void)
+{
+  const char *hospital =
+      "He was taken to the Scripps Memorial Hospital in La Jolla.";
+  const char *osce = "Monitors of the Organisation for Security and "
+                     "Cooperation in Europe arrived.";
+
+  ok(has_reason(hospital, 49, "inside_organisation_name") == 0,
+     "Hospital in La Jolla: where the hospital is");
+  ok(parse_at(hospital, 49) > 0, "Hospital in La Jolla: a place");
+  ok(has_reason(osce, 61, "inside_organisation_name") == 1,
+     "Cooperation in Europe: inside the OSCE's name");
+  ok(parse_at(osce, 61) == 0, "Cooperation in Europe: no place");
+}
+
 int main(void)
 {
   const char *path = getenv("GEOMENTION_GAZETTEER");
@@ -687,6 +704,7 @@ int main(void)
   test_local_noun_after();
   test_capitalised_preposition();
   test_dateline();
+  test_organisation_in_place();
   gm_parser_free(all_matches);
   gm_parser_free(parser);
   gm_gazetteer_close(gaz);
