@@ -125,6 +125,15 @@ static const char *const local_nouns[] = {
     "blast", "explosion", "violence", "unrest", "clashes", "crisis",
     "siege", "uprising", "disaster", "police", "residents", "authorities",
     "officials", NULL};
+/* Ordinals before a name make a unit of it ("First California
+ * Volunteers", "Thirty-ninth New York", "the 108th New York"): a
+ * regiment, not the place. The digit forms are read apart
+ * (ordinal_token). */
+static const char *const ordinals[] = {
+    "first", "second", "third", "fourth", "fifth", "sixth", "seventh",
+    "eighth", "ninth", "tenth", "eleventh", "twelfth", "thirteenth",
+    "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth",
+    "nineteenth", "twentieth", "thirtieth", "fortieth", "fiftieth", NULL};
 static const char *const function_words[] = {"for", "and", "of", "in", "the",
                                              "on", "de", "du", "la", "del",
                                              NULL};
@@ -137,7 +146,7 @@ static const char *const *const cue_lists[] = {
     strong_preps, weak_preps,     titles,         admin_suffixes,
     city_suffixes, org_after,     org_heads,      calendar_words,
     compass_words, function_words, feature_heads, feature_prefixes,
-    local_nouns};
+    local_nouns, ordinals};
 /* A word's lists as bits (cues_of), in cue_lists' order: a match asks
  * about the same word before and after it up to five times, and one
  * lookup answers them all. */
@@ -146,9 +155,9 @@ enum {
   ADMIN_SUFFIX = 1 << 3, CITY_SUFFIX = 1 << 4, ORG_AFTER = 1 << 5,
   ORG_HEAD = 1 << 6, CALENDAR_WORD = 1 << 7, COMPASS_WORD = 1 << 8,
   FUNCTION_WORD = 1 << 9, FEATURE_HEAD = 1 << 10, FEATURE_PREFIX = 1 << 11,
-  LOCAL_NOUN = 1 << 12
+  LOCAL_NOUN = 1 << 12, ORDINAL = 1 << 13
 };
-_Static_assert(LOCAL_NOUN ==
+_Static_assert(ORDINAL ==
                    1 << (sizeof cue_lists / sizeof *cue_lists - 1),
                "one bit per list of cue_lists, in its order");
 #define CUE_SLOTS 1024   /* a power of two, over twice the words */
@@ -630,6 +639,26 @@ static int dateline(const gm__pipeline *p, const gm__work *w)
          is_cap(&t->v[w->tok_end]);
 }
 
+/* Whether token i is an ordinal: a word of the list ("First") or
+ * digits with an ordinal's ending ("108th", "2d", "1st"). */
+static int ordinal_token(const gm__tokens *t, size_t i, unsigned cues)
+{
+  const char *w = gm__token_norm(t, i);
+  size_t n = t->v[i].norm_len, digits = 0;
+
+  if (cues & ORDINAL)
+    return 1;
+  while (digits < n && w[digits] >= '0' && w[digits] <= '9')
+    digits++;
+  if (digits == 0 || digits == n)
+    return 0;
+  w += digits;
+  n -= digits;
+  return (n == 1 && w[0] == 'd') ||
+         (n == 2 && (!strcmp(w, "st") || !strcmp(w, "nd") ||
+                     !strcmp(w, "rd") || !strcmp(w, "th")));
+}
+
 static void recognise_one(gm__pipeline *p, gm__work *w, int *shout)
 {
   const gm__tokens *t = &p->tokens;
@@ -831,6 +860,8 @@ static void recognise_one(gm__pipeline *p, gm__work *w, int *shout)
     feature(w, F_inside_organisation_name, 1);
   if (dateline(p, w))
     feature(w, F_dateline, 1);
+  if (before >= 0 && ordinal_token(t, (size_t)before, prev_cues))
+    feature(w, F_after_ordinal, 1);
 }
 
 int gm__listed_after(const gm__pipeline *p, const gm__work *a,

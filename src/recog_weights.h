@@ -63,6 +63,7 @@
   X(large_place_by_name, 0.383) \
   X(local_noun_after, 1.390) \
   X(capitalised_preposition, 0.695) \
-  X(dateline, 2.109)
+  X(dateline, 2.109) \
+  X(after_ordinal, -1.883)
 
 #endif

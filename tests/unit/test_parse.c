@@ -663,6 +663,22 @@ static void test_organisation_in_place(void)
   ok(parse_at(osce, 61) == 0, "Cooperation in Europe: no place");
 }
 
+/* An ordinal before a name makes a unit of it ("39th New York", "First
+ * California Volunteers"): a regiment, not the place. */
+static void test_after_ordinal(void)
+{
+  const char *table = "Third Brigade: 39th New York. 12 men.";
+  const char *words = "He led the Thirty-ninth New York Volunteers.";
+  const char *place = "He moved to New York in 1862.";
+
+  ok(has_reason(table, 20, "after_ordinal") == 1, "39th New York: an ordinal");
+  ok(parse_at(table, 20) == 0, "39th New York: a regiment, no place");
+  ok(has_reason(words, 24, "after_ordinal") == 1,
+     "Thirty-ninth New York: an ordinal");
+  ok(has_reason(place, 12, "after_ordinal") == 0, "to New York: no ordinal");
+  ok(parse_at(place, 12) > 0, "to New York: a place");
+}
+
 int main(void)
 {
   const char *path = getenv("GEOMENTION_GAZETTEER");
@@ -705,6 +721,7 @@ int main(void)
   test_capitalised_preposition();
   test_dateline();
   test_organisation_in_place();
+  test_after_ordinal();
   gm_parser_free(all_matches);
   gm_parser_free(parser);
   gm_gazetteer_close(gaz);
