@@ -458,6 +458,21 @@ static int after_initial(const gm__pipeline *p, size_t i)
          p->text[initial->end] == '.';
 }
 
+/* "Mr. Williams", "Gen. Grant": a name right after a title written
+ * short with its period (adjacent_before stops at the period, so the
+ * title's cue is read here). */
+static int after_abbreviated_title(const gm__pipeline *p, size_t i)
+{
+  const gm__tokens *t = &p->tokens;
+  const gm__token *title;
+
+  if (i == 0 || t->v[i].sep != (GM__SEP_SPACE | GM__SEP_STOP))
+    return 0;
+  title = &t->v[i - 1];
+  return title->end - title->start <= 4 && (title->flags & GM__TOK_CAP) &&
+         p->text[title->end] == '.' && (token_cues(t, i - 1) & TITLE);
+}
+
 /* The word after an initialism's own period ("U. S. Army", "U.S.
  * Navy"): the period belongs to the name (take_periods), so what
  * follows may still be the organisation the name is part of. -1 when
@@ -807,7 +822,7 @@ static void recognise_one(gm__pipeline *p, gm__work *w, int *shout)
     feature(w, F_capitalised_preposition, 1);
   else if (prev_cues & WEAK_PREP)
     feature(w, F_place_modifier, 1);
-  if (prev_cues & TITLE)
+  if ((prev_cues & TITLE) || after_abbreviated_title(p, w->tok_start))
     feature(w, F_after_title, 1);
   else if (after_initial(p, w->tok_start))
     feature(w, F_after_initial, 1);

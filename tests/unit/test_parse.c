@@ -679,6 +679,21 @@ static void test_after_ordinal(void)
   ok(parse_at(place, 12) > 0, "to New York: a place");
 }
 
+/* A title written short with its period ("Mr. Williams") makes a
+ * person's name as the title in full does; a sentence's end does not. */
+static void test_after_abbreviated_title(void)
+{
+  const char *mr = "A letter from Mr. Williams arrived.";
+  const char *end = "It was Mr. Then Williams spoke.";
+  const char *place = "They rode to Williams. It rained.";
+
+  ok(has_reason(mr, 18, "after_title") == 1, "Mr. Williams: after a title");
+  ok(parse_at(mr, 18) == 0, "Mr. Williams: no place");
+  ok(has_reason(end, 16, "after_title") == 0,
+     "Mr. Then Williams: not after the title");
+  ok(has_reason(place, 13, "after_title") == 0, "to Williams: no title");
+}
+
 int main(void)
 {
   const char *path = getenv("GEOMENTION_GAZETTEER");
@@ -722,6 +737,7 @@ int main(void)
   test_dateline();
   test_organisation_in_place();
   test_after_ordinal();
+  test_after_abbreviated_title();
   gm_parser_free(all_matches);
   gm_parser_free(parser);
   gm_gazetteer_close(gaz);
