@@ -165,6 +165,17 @@ static void bg_write(background *b)
     bg_failed(b, rc, errno);
 }
 
+/* The lock could not be taken again after a write (misuse only): the
+ * failure is kept, and busy cleared and bg_wait woken without the lock,
+ * since it cannot be had; otherwise bg_wait would wait for ever. The
+ * thread ends. */
+static void *bg_abandon(background *b)
+{
+  b->busy = 0;
+  bg_check(b, pthread_cond_broadcast(&b->changed));
+  return NULL;
+}
+
 static void *bg_thread(void *arg)
 {
   background *b = arg;
@@ -182,16 +193,19 @@ static void *bg_thread(void *arg)
       break;
     /* The half is the thread's alone while busy: written unlocked. */
     if (bg_check(b, pthread_mutex_unlock(&b->lock)))
-      return NULL;
+      goto out; /* still held: nothing written */
     bg_write(b);
     if (bg_check(b, pthread_mutex_lock(&b->lock)))
-      return NULL;
+      return bg_abandon(b);
     b->busy = 0;
     if (bg_check(b, pthread_cond_broadcast(&b->changed)))
       break;
   }
 out:
-  b->busy = 0; /* after a failure too: nothing is being written */
+  /* After a failure too: nothing is being written, and bg_wait, which
+   * waits for busy to clear, must hear so. */
+  b->busy = 0;
+  bg_check(b, pthread_cond_broadcast(&b->changed));
   bg_check(b, pthread_mutex_unlock(&b->lock));
   return NULL;
 }
