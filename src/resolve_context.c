@@ -816,7 +816,8 @@ static uint32_t best_candidate(const gm__pipeline *p, const context *c,
     if (scores)
       scores[i] = s;
     if (s > top) {
-      *sum = *sum * exp(top - s) + 1;
+      /* The first candidate: 0 * exp(-inf) + 1, without the call. */
+      *sum = top == -INFINITY ? 1 : *sum * exp(top - s) + 1;
       top = s;
       chosen = w->postings[i].entry;
     } else {
