@@ -69,6 +69,18 @@ static inline const gaz_region *gm__gaz_region(const gm_gazetteer *g,
   return r;
 }
 
+/* Whether region i's record says it is a composite region, from its kind
+ * alone: the resolver asks it of every region it tests a candidate
+ * against, nearly all of them countries and admin units, and checks the
+ * whole record (gm__gaz_region) only for the few composite ones. */
+static inline int gm__gaz_region_is_composite(const gm_gazetteer *g,
+                                              uint32_t i)
+{
+  return i < g->n[GAZ_SEC_REGIONS] &&
+         ((const gaz_region *)g->sec[GAZ_SEC_REGIONS])[i].kind ==
+             GM_REGION_COMPOSITE;
+}
+
 /* The member regions of a record gm__gaz_region returned (n_members). */
 static inline const uint32_t *gm__gaz_members(const gm_gazetteer *g,
                                               const gaz_region *r)

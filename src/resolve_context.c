@@ -218,10 +218,10 @@ static int has_admin1(const context *c, const gaz_entry *e)
 static const gaz_region *composite_of(const gm__pipeline *p,
                                       const gaz_entry *r)
 {
-  const gaz_region *reg =
-      r->region >= 0 ? gm__gaz_region(p->gaz, (uint32_t)r->region) : NULL;
-
-  return reg && reg->kind == GM_REGION_COMPOSITE ? reg : NULL;
+  if (r->region < 0 ||
+      !gm__gaz_region_is_composite(p->gaz, (uint32_t)r->region))
+    return NULL;
+  return gm__gaz_region(p->gaz, (uint32_t)r->region);
 }
 
 /* The entry that names member m of composite region reg, or NULL. */
