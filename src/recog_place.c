@@ -1206,20 +1206,43 @@ static void take_periods(gm__pipeline *p, const char *text)
 
 /* The countries and admin-1 units the document names (by recognised
  * country names, demonyms, admin-1 names): a small place inside one of
- * them is far more likely meant than one elsewhere. */
+ * them is far more likely meant than one elsewhere. Each is listed once,
+ * though a text names its country again and again: every candidate of
+ * every name is looked up in the lists. The first 64 namings of each
+ * kind fill them, repeats counted (the *_named counts), so the same
+ * regions enter as when repeats were listed too. */
 typedef struct doc_regions {
   char countries[64][2];
-  size_t n_countries;
+  size_t n_countries, countries_named;
   struct {
     char country[2];
     uint32_t admin1;   /* string offset */
   } admin1[64];
-  size_t n_admin1;
+  size_t n_admin1, admin1_named;
 } doc_regions;
+
+static void add_country(doc_regions *d, const gaz_entry *e)
+{
+  for (size_t c = 0; c < d->n_countries; c++)
+    if (!memcmp(d->countries[c], e->country, 2))
+      return;
+  memcpy(d->countries[d->n_countries++], e->country, 2);
+}
+
+static void add_admin1(doc_regions *d, const gaz_entry *e)
+{
+  for (size_t a = 0; a < d->n_admin1; a++)
+    if (!memcmp(d->admin1[a].country, e->country, 2) &&
+        gm__gaz_same_str(d->admin1[a].admin1, e->admin1))
+      return;
+  memcpy(d->admin1[d->n_admin1].country, e->country, 2);
+  d->admin1[d->n_admin1++].admin1 = e->admin1;
+}
 
 static void collect_regions(const gm__pipeline *p, doc_regions *d)
 {
   d->n_countries = d->n_admin1 = 0;
+  d->countries_named = d->admin1_named = 0;
   for (size_t i = 0; i < p->n_work; i++) {
     const gm__work *w = &p->work[i];
     if (w->recog_logit <= 0)
@@ -1230,12 +1253,13 @@ static void collect_regions(const gm__pipeline *p, doc_regions *d)
         continue;
       if (((e->fclass == 'A' && GM__FCODE_STARTS(e, "PCL")) ||
            w->postings[k].how == GM_HOW_DEMONYM) &&
-          d->n_countries < 64)
-        memcpy(d->countries[d->n_countries++], e->country, 2);
-      else if (e->fclass == 'A' && GM__FCODE_IS(e, "ADM1") && e->admin1 &&
-               d->n_admin1 < 64) {
-        memcpy(d->admin1[d->n_admin1].country, e->country, 2);
-        d->admin1[d->n_admin1++].admin1 = e->admin1;
+          d->countries_named < 64) {
+        d->countries_named++;
+        add_country(d, e);
+      } else if (e->fclass == 'A' && GM__FCODE_IS(e, "ADM1") && e->admin1 &&
+                 d->admin1_named < 64) {
+        d->admin1_named++;
+        add_admin1(d, e);
       }
     }
   }
