@@ -221,30 +221,14 @@ static void put_string(gm__json *j, const char *s, size_t len)
   put_char(j, '"');
 }
 
-/* Keys are the writers' own names, plain ASCII: measured in the same
- * pass that finds them plain and written with their quotes and colon in
- * one copy (the citations' eighteen keys each were a fifth of the
- * batch's rendering). */
-void gm__json_key(gm__json *j, const char *key)
+/* gm__json_key when its few stores will not do: written through put(),
+ * with before_item's comma (none at the top level), never escaped. */
+void gm__json_key_slow(gm__json *j, const char *key, size_t n)
 {
-  gm__buf *b = &j->out;
-  size_t n = 0;
-
   before_item(j);
-  while (plain_ascii[(unsigned char)key[n]]) /* plain_ascii['\0'] is 0 */
-    n++;
-  if (!key[n] && !j->status && b->len + n + 3 < b->cap) {
-    char *at = b->data + b->len;
-    at[0] = '"';
-    memcpy(at + 1, key, n);
-    at[n + 1] = '"';
-    at[n + 2] = ':';
-    b->len += n + 3;
-    b->data[b->len] = '\0';
-  } else {
-    put_string(j, key, n + strlen(key + n));
-    put_char(j, ':');
-  }
+  put_char(j, '"');
+  put(j, key, n);
+  put(j, "\":", 2);
   j->after_key = 1;
 }
 

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "geo.h"
@@ -329,11 +330,84 @@ static void strings_by_word(void)
   gm__json_free(&j);
 }
 
+/* A key is written in place when there is room and through put() when
+ * not: at every fill of a buffer of a fixed size around the point where
+ * the room runs out, every key length gives the same bytes, after a
+ * member (a comma) or first in its object (none), with the buffer's NUL. */
+static void keys(void)
+{
+  static const char name[] = "abcdefghijklmnopqrstuvwxyz_0123456789";
+  size_t bad = 0, n = 0;
+
+  for (size_t cap = 16; cap <= 80; cap += 32)
+    for (size_t fill = 0; fill < cap; fill++)
+      for (size_t k = 0; k < sizeof name; k++)
+        for (int first = 0; first <= 1; first++) {
+          gm__json j = {0};
+          char key[sizeof name], filler[96], want[256];
+          memcpy(key, name, k);
+          key[k] = '\0';
+          memset(filler, 'x', fill);
+          if (!(j.out.data = malloc(cap)))
+            continue;
+          j.out.cap = cap;
+          j.out.data[0] = '\0';
+          gm__json_object(&j);
+          if (!first) {
+            gm__json_key(&j, "f");
+            gm__json_string(&j, filler, fill);
+          }
+          gm__json_key(&j, key);
+          gm__json_uint(&j, 7);
+          gm__json_end(&j);
+          if (first)
+            snprintf(want, sizeof want, "{\"%s\":7}", key);
+          else
+            snprintf(want, sizeof want, "{\"f\":\"%.*s\",\"%s\":7}",
+                     (int)fill, filler, key);
+          bad += j.status || j.out.len != strlen(want) ||
+                 strcmp(j.out.data, want) != 0;
+          n++;
+          gm__json_free(&j);
+        }
+  ok(bad == 0, "%zu of %zu keys at every fill of a buffer", n - bad, n);
+}
+
+/* Keys out of place and after a failure, as before_item has them: no
+ * comma at the top level, none after a key, nothing once failed. */
+static void keys_out_of_place(void)
+{
+  gm__json j = {0};
+
+  gm__json_key(&j, "top");
+  gm__json_uint(&j, 1);
+  ok(!j.status && strcmp(j.out.data, "\"top\":1") == 0, "a key at the top: %s",
+     j.out.data);
+  gm__json_reset(&j);
+  gm__json_object(&j);
+  gm__json_key(&j, "a");
+  gm__json_key(&j, "b");
+  gm__json_uint(&j, 2);
+  gm__json_end(&j);
+  ok(!j.status && strcmp(j.out.data, "{\"a\":\"b\":2}") == 0,
+     "a key after a key: %s", j.out.data);
+  gm__json_reset(&j);
+  gm__json_object(&j);
+  gm__json_end(&j);
+  gm__json_end(&j); /* one too many: GM_EINVAL, sticky */
+  gm__json_key(&j, "after");
+  ok(j.status == GM_EINVAL && strcmp(j.out.data, "{}") == 0,
+     "nothing after a failure: %s", j.out.data);
+  gm__json_free(&j);
+}
+
 int main(void)
 {
   numbers();
   rings_in_units();
   strings();
   strings_by_word();
+  keys();
+  keys_out_of_place();
   return tap_done();
 }
