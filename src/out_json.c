@@ -26,6 +26,9 @@
 
 #include "out_json.h"
 
+/* Where a constant argument must reach the code (text_token.c does the same). */
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+
 /* Append len bytes (the buffer stays NUL-terminated). In place while
  * there is room, which is nearly always: the writers append a few bytes
  * at a time, and a call to grow each time cost more than the copy. */
@@ -433,13 +436,27 @@ static const uint32_t pow10_32[10] = {1, 10, 100, 1000, 10000, 100000,
                                       1000000, 10000000, 100000000,
                                       1000000000};
 
-/* The decimal digits of v at `at`; returns the end. Counted first, then
- * written backwards in place: no copy. */
+/* The decimal digits of v at `at`; returns the end. A coordinate's
+ * whole degrees have three digits at most, written at once; longer
+ * numbers are counted first, then written backwards in place. */
 static char *put_whole(char *at, uint32_t v)
 {
-  int n = 1;
+  int n = 4;
   char *end;
 
+  if (v < 10) {
+    *at = (char)('0' + v);
+    return at + 1;
+  }
+  if (v < 100) {
+    memcpy(at, digit_pairs + 2 * v, 2);
+    return at + 2;
+  }
+  if (v < 1000) {
+    *at = (char)('0' + v / 100);
+    memcpy(at + 1, digit_pairs + 2 * (v % 100), 2);
+    return at + 3;
+  }
   while (n < 10 && v >= pow10_32[n])
     n++;
   end = at + n;
@@ -454,25 +471,47 @@ static char *put_whole(char *at, uint32_t v)
   return end;
 }
 
-/* u units of 10^-decimals (0 to 10) at `at`, as gm__json_coord writes
- * the double u x 10^-decimals; returns the end (13 bytes at most). The
- * double is within 2^-21 units of u (|u| <= 2^31, two roundings of
- * 2^-53 each), so printf's rounding of it gives u back: its digits are
- * u's, the point in place, trailing zeros of the fraction dropped. */
-static char *put_units(char *at, int32_t u, int decimals)
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* The eight decimal digits of v < 10^8, leading zeros too, as the values
+ * 0 to 9 of a word's bytes in reading order (the first digit in the
+ * lowest byte, where a little-endian store puts it first): v split at
+ * 10^4 into the word's two halves, then every half divided by 100 and
+ * every quarter by 10 at once, by multiplications that are exact below
+ * 10^4 (x 10486 >> 20) and 10^2 (x 103 >> 10) and never carry into the
+ * next lane. The fraction of a coordinate in two multiplications, where
+ * digit pairs took three divisions and their loop. */
+static uint64_t eight_digits(uint32_t v)
 {
-  uint32_t v = u < 0 ? 0u - (uint32_t)u : (uint32_t)u;
-  uint32_t whole = decimals < 10 ? v / pow10_32[decimals] : 0;
-  uint32_t fraction = decimals < 10 ? v % pow10_32[decimals] : v;
+  uint64_t x = (v / 10000) | ((uint64_t)(v % 10000) << 32);
+  uint64_t q = ((x * 10486) >> 20) & 0x0000007f0000007fu;
+
+  x = q | ((x - q * 100) << 16);
+  q = ((x * 103) >> 10) & 0x000f000f000f000fu;
+  return q | ((x - q * 10) << 8);
+}
+#define HAVE_EIGHT_DIGITS 1
+#else
+#define HAVE_EIGHT_DIGITS 0
+#endif
+
+/* The digits of a fraction of `decimals` places (1 to 10), not 0, at
+ * `at`, without its trailing zeros; returns the end. Up to 8 places, one
+ * word of digits stored whole (7 bytes past the end may be written). */
+static char *put_fraction(char *at, uint32_t fraction, int decimals)
+{
   char *digit;
   int k = decimals;
 
-  if (u < 0)
-    *at++ = '-';
-  at = put_whole(at, whole);
-  if (!fraction)
-    return at;
-  *at++ = '.';
+  if (HAVE_EIGHT_DIGITS && decimals <= 8) {
+    /* the last `decimals` of the eight digits in the low bytes: its
+     * zero high bytes are the places shifted out and the trailing zeros
+     * (fraction is not 0: some byte is not) */
+    uint64_t d = eight_digits(fraction) >> (8 * (8 - decimals));
+    int kept = 8 - __builtin_clzll(d) / 8;
+    d += 0x3030303030303030u;
+    memcpy(at, &d, 8);
+    return at + kept;
+  }
   /* all the fraction's digits, leading zeros too, then the trailing
    * zeros taken back (there is a digit other than zero) */
   at += decimals;
@@ -487,9 +526,51 @@ static char *put_units(char *at, int32_t u, int decimals)
   return at;
 }
 
+/* u units of 10^-decimals (0 to 10) at `at`, as gm__json_coord writes
+ * the double u x 10^-decimals; returns the end (13 bytes at most, and
+ * put_fraction may write 7 past it). The double is within 2^-21 units of
+ * u (|u| <= 2^31, two roundings of 2^-53 each), so printf's rounding of
+ * it gives u back: its digits are u's, the point in place, trailing
+ * zeros of the fraction dropped. Inline, so that the ring at the default
+ * precision divides by a constant. */
+static ALWAYS_INLINE char *put_units(char *at, int32_t u, int decimals)
+{
+  uint32_t v = u < 0 ? 0u - (uint32_t)u : (uint32_t)u;
+  uint32_t whole = decimals < 10 ? v / pow10_32[decimals] : 0;
+  uint32_t fraction = decimals < 10 ? v % pow10_32[decimals] : v;
+
+  if (u < 0)
+    *at++ = '-';
+  at = put_whole(at, whole);
+  if (!fraction)
+    return at;
+  *at++ = '.';
+  return put_fraction(at, fraction, decimals);
+}
+
 /* One position's text: "-" and 10 digits and "." at most, for either
  * coordinate, the brackets and two commas. */
 #define POSITION_MAX (2 * 13 + 4)
+/* The brackets around the ring, its NUL, and what put_fraction may write
+ * past the last position. */
+#define RING_EXTRA (3 + 7)
+
+/* The ring's positions from `at`; returns the end. Inline, for the
+ * default precision's constant. */
+static ALWAYS_INLINE char *put_positions(char *at, const int32_t *lonlat, size_t n,
+                                  int decimals)
+{
+  for (size_t i = 0; i < n; i++) {
+    if (i)
+      *at++ = ',';
+    *at++ = '[';
+    at = put_units(at, lonlat[2 * i], decimals);
+    *at++ = ',';
+    at = put_units(at, lonlat[2 * i + 1], decimals);
+    *at++ = ']';
+  }
+  return at;
+}
 
 void gm__json_ring_units(gm__json *j, const int32_t *lonlat, size_t n,
                          int decimals)
@@ -504,8 +585,9 @@ void gm__json_ring_units(gm__json *j, const int32_t *lonlat, size_t n,
     j->status = GM_EINVAL;
     return;
   }
-  if (n > (SIZE_MAX - b->len - 3) / POSITION_MAX ||
-      gm__grow(&b->data, &b->cap, b->len + n * POSITION_MAX + 3, 1)) {
+  if (n > (SIZE_MAX - b->len - RING_EXTRA) / POSITION_MAX ||
+      gm__grow(&b->data, &b->cap, b->len + n * POSITION_MAX + RING_EXTRA,
+               1)) {
     j->status = GM_ENOMEM;
     return;
   }
@@ -514,15 +596,10 @@ void gm__json_ring_units(gm__json *j, const int32_t *lonlat, size_t n,
    * number cost more than its digits. */
   at = b->data + b->len;
   *at++ = '[';
-  for (size_t i = 0; i < n; i++) {
-    if (i)
-      *at++ = ',';
-    *at++ = '[';
-    at = put_units(at, lonlat[2 * i], decimals);
-    *at++ = ',';
-    at = put_units(at, lonlat[2 * i + 1], decimals);
-    *at++ = ']';
-  }
+  if (decimals == 6) /* GM__PRECISION_DEFAULT, every run's but a few */
+    at = put_positions(at, lonlat, n, 6);
+  else
+    at = put_positions(at, lonlat, n, decimals);
   *at++ = ']';
   *at = '\0';
   b->len = (size_t)(at - b->data);
