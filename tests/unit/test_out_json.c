@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <utf8proc.h>
+
 #include "geo.h"
 #include "out_json.h"
 #include "tap.h"
@@ -304,18 +306,19 @@ static void escaped(char *out, unsigned char b)
     sprintf(out, "%c", b);
 }
 
-/* Strings are scanned eight bytes at a time where they are plain: every
- * byte value, at every position of a word and of the tail after the
- * last whole word, is escaped as it would be alone. */
+/* Strings are scanned sixteen or eight bytes at a time where they are
+ * plain, the last sixteen overlapping: every byte value, at every
+ * position of every length up to 40 (whole blocks, tails, overlaps), is
+ * escaped as it would be alone. */
 static void strings_by_word(void)
 {
   gm__json j = {0};
   size_t bad = 0, n = 0;
 
-  for (size_t len = 1; len <= 19; len += 9)
+  for (size_t len = 1; len <= 40; len++)
     for (size_t at = 0; at < len; at++)
       for (int b = 0; b < 256; b++) {
-        char in[32], want[64], esc[8];
+        char in[48], want[128], esc[8];
         memset(in, 'a', len);
         in[at] = (char)b;
         escaped(esc, (unsigned char)b);
@@ -327,6 +330,83 @@ static void strings_by_word(void)
         n++;
       }
   ok(bad == 0, "%zu of %zu strings with one byte among letters", n - bad, n);
+  gm__json_free(&j);
+}
+
+/* The string as the writer escaped it a character at a time, before
+ * plain runs were found by blocks: each code point utf8proc_iterate
+ * decodes kept, escaped or, for each byte it refuses, U+FFFD. */
+static void reference_string(gm__buf *out, const char *s, size_t len)
+{
+  static const char *named = "\"\"\\\\\nn\rr\tt\bb\ff";
+  size_t pos = 0;
+
+  out->len = 0;
+  gm__buf_append(out, "\"", 1);
+  while (pos < len) {
+    utf8proc_int32_t c;
+    utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + pos,
+                                          (utf8proc_ssize_t)(len - pos), &c);
+    char esc[8] = "";
+    if (k <= 0) {
+      gm__buf_append(out, "\xef\xbf\xbd", 3);
+      pos++;
+      continue;
+    }
+    for (const char *n = named; *n; n += 2)
+      if (n[0] == c)
+        snprintf(esc, sizeof esc, "\\%c", n[1]);
+    if (!*esc && (c < 0x20 || c == 0x2028 || c == 0x2029))
+      snprintf(esc, sizeof esc, "\\u%04x", (unsigned)c);
+    if (*esc)
+      gm__buf_append(out, esc, strlen(esc));
+    else
+      gm__buf_append(out, s + pos, (size_t)k);
+    pos += (size_t)k;
+  }
+  gm__buf_append(out, "\"", 1);
+}
+
+/* Random strings of every length to 80, mostly plain letters with some
+ * of everything else at random places (controls, '"', '\\', UTF-8 of
+ * two to four bytes, U+2028, sequences cut short, lone bytes from 0x80),
+ * as the reference escapes them. */
+static void strings_random(void)
+{
+  static const char *pieces[] = {
+      "\"", "\\", "\n", "\x01", "\x1f", "\x7f", "\xc3\xa9", "\xd0\x9a",
+      "\xe2\x80\xa8", "\xe2\x80\xa9", "\xe2\x80\x94", "\xf0\x9f\x8c\x8d",
+      "\xe2\x80", "\xc3", "\xff", "\x80", "\xed\xa0\x80", "\xf4\x90\x80\x80"};
+  gm__json j = {0};
+  gm__buf want = {0};
+  size_t bad = 0, n = 0;
+
+  for (int r = 0; r < 100000; r++) {
+    char in[128];
+    size_t len = 0, target = (size_t)(next() % 81);
+    while (len < target) {
+      uint64_t x = next();
+      const char *piece = pieces[(x >> 20) % (sizeof pieces / sizeof *pieces)];
+      size_t k = strlen(piece);
+      if (x % 16 == 0 && len + k <= target) { /* about one in sixteen */
+        memcpy(in + len, piece, k);
+        len += k;
+      } else {
+        in[len++] = (char)(' ' + (x >> 8) % 95);
+      }
+    }
+    if (r % 7 == 0 && len)
+      in[next() % len] = '\0';
+    reference_string(&want, in, len);
+    gm__json_reset(&j);
+    gm__json_string(&j, in, len);
+    bad += j.status || j.out.len != want.len ||
+           memcmp(j.out.data, want.data, want.len) != 0;
+    n++;
+  }
+  ok(bad == 0, "%zu of %zu random strings as escaped a character at a time",
+     n - bad, n);
+  gm__buf_free(&want);
   gm__json_free(&j);
 }
 
@@ -407,6 +487,7 @@ int main(void)
   rings_in_units();
   strings();
   strings_by_word();
+  strings_random();
   keys();
   keys_out_of_place();
   return tap_done();
