@@ -305,6 +305,107 @@ void gm__json_bool(gm__json *j, int b)
   put_str(j, b ? "true" : "false");
 }
 
+/* "00" to "99": two digits a division, half the divisions. */
+static const char digit_pairs[201] =
+    "00010203040506070809101112131415161718192021222324"
+    "25262728293031323334353637383940414243444546474849"
+    "50515253545556575859606162636465666768697071727374"
+    "75767778798081828384858687888990919293949596979899";
+
+static const uint32_t pow10_32[10] = {1, 10, 100, 1000, 10000, 100000,
+                                      1000000, 10000000, 100000000,
+                                      1000000000};
+
+/* The decimal digits of v at `at`; returns the end. A coordinate's
+ * whole degrees have three digits at most, written at once; longer
+ * numbers are counted first, then written backwards in place. */
+static char *put_whole(char *at, uint32_t v)
+{
+  int n = 4;
+  char *end;
+
+  if (v < 10) {
+    *at = (char)('0' + v);
+    return at + 1;
+  }
+  if (v < 100) {
+    memcpy(at, digit_pairs + 2 * v, 2);
+    return at + 2;
+  }
+  if (v < 1000) {
+    *at = (char)('0' + v / 100);
+    memcpy(at + 1, digit_pairs + 2 * (v % 100), 2);
+    return at + 3;
+  }
+  while (n < 10 && v >= pow10_32[n])
+    n++;
+  end = at + n;
+  for (at = end; v >= 100; v /= 100) {
+    at -= 2;
+    memcpy(at, digit_pairs + 2 * (v % 100), 2);
+  }
+  if (v >= 10)
+    memcpy(at - 2, digit_pairs + 2 * v, 2);
+  else
+    at[-1] = (char)('0' + v);
+  return end;
+}
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* The eight decimal digits of v < 10^8, leading zeros too, as the values
+ * 0 to 9 of a word's bytes in reading order (the first digit in the
+ * lowest byte, where a little-endian store puts it first): v split at
+ * 10^4 into the word's two halves, then every half divided by 100 and
+ * every quarter by 10 at once, by multiplications that are exact below
+ * 10^4 (x 10486 >> 20) and 10^2 (x 103 >> 10) and never carry into the
+ * next lane. The fraction of a coordinate in two multiplications, where
+ * digit pairs took three divisions and their loop. */
+static uint64_t eight_digits(uint32_t v)
+{
+  uint64_t x = (v / 10000) | ((uint64_t)(v % 10000) << 32);
+  uint64_t q = ((x * 10486) >> 20) & 0x0000007f0000007fu;
+
+  x = q | ((x - q * 100) << 16);
+  q = ((x * 103) >> 10) & 0x000f000f000f000fu;
+  return q | ((x - q * 10) << 8);
+}
+#define HAVE_EIGHT_DIGITS 1
+#else
+#define HAVE_EIGHT_DIGITS 0
+#endif
+
+/* The digits of a fraction of `decimals` places (1 to 17), not 0, at
+ * `at`, without its trailing zeros; returns the end. Up to 8 places, one
+ * word of digits stored whole (7 bytes past the end may be written). */
+static char *put_fraction(char *at, uint64_t fraction, int decimals)
+{
+  char *digit;
+  int k = decimals;
+
+  if (HAVE_EIGHT_DIGITS && decimals <= 8) {
+    /* the last `decimals` of the eight digits in the low bytes: its
+     * zero high bytes are the places shifted out and the trailing zeros
+     * (fraction is not 0: some byte is not) */
+    uint64_t d = eight_digits((uint32_t)fraction) >> (8 * (8 - decimals));
+    int kept = 8 - __builtin_clzll(d) / 8;
+    d += 0x3030303030303030u;
+    memcpy(at, &d, 8);
+    return at + kept;
+  }
+  /* all the fraction's digits, leading zeros too, then the trailing
+   * zeros taken back (there is a digit other than zero) */
+  at += decimals;
+  for (digit = at; k >= 2; k -= 2, fraction /= 100) {
+    digit -= 2;
+    memcpy(digit, digit_pairs + 2 * (fraction % 100), 2);
+  }
+  if (k)
+    *--digit = (char)('0' + fraction);
+  while (at[-1] == '0')
+    at--;
+  return at;
+}
+
 /* The decimal digits of v, written backwards from end; returns the first. */
 static char *digits(uint64_t v, char *end)
 {
@@ -315,13 +416,33 @@ static char *digits(uint64_t v, char *end)
   return end;
 }
 
+/* put_whole for any uint64_t (20 bytes at most). */
+static char *put_whole64(char *at, uint64_t v)
+{
+  char num[20], *end = num + sizeof num, *first;
+
+  if (v <= UINT32_MAX)
+    return put_whole(at, (uint32_t)v);
+  first = digits(v, end);
+  memcpy(at, first, (size_t)(end - first));
+  return at + (end - first);
+}
+
+/* In place when there is room, as nearly always: the offsets and counts
+ * of every citation, where a put() a number cost more than its digits. */
 void gm__json_uint(gm__json *j, uint64_t v)
 {
-  char num[24], *end = num + sizeof num;
-  char *first = digits(v, end);
+  gm__buf *b = &j->out;
+  char num[20], *at;
 
   before_item(j);
-  put(j, first, (size_t)(end - first));
+  if (!j->status && b->cap - b->len > 20) {
+    at = put_whole64(b->data + b->len, v);
+    *at = '\0';
+    b->len = (size_t)(at - b->data);
+  } else {
+    put(j, num, (size_t)(put_whole64(num, v) - num));
+  }
 }
 
 #ifdef __SIZEOF_INT128__
@@ -467,107 +588,6 @@ void gm__json_coord(gm__json *j, double v, int decimals)
 {
   before_item(j);
   put_fixed(j, v, decimals, 0);
-}
-
-/* "00" to "99": two digits a division, half the divisions. */
-static const char digit_pairs[201] =
-    "00010203040506070809101112131415161718192021222324"
-    "25262728293031323334353637383940414243444546474849"
-    "50515253545556575859606162636465666768697071727374"
-    "75767778798081828384858687888990919293949596979899";
-
-static const uint32_t pow10_32[10] = {1, 10, 100, 1000, 10000, 100000,
-                                      1000000, 10000000, 100000000,
-                                      1000000000};
-
-/* The decimal digits of v at `at`; returns the end. A coordinate's
- * whole degrees have three digits at most, written at once; longer
- * numbers are counted first, then written backwards in place. */
-static char *put_whole(char *at, uint32_t v)
-{
-  int n = 4;
-  char *end;
-
-  if (v < 10) {
-    *at = (char)('0' + v);
-    return at + 1;
-  }
-  if (v < 100) {
-    memcpy(at, digit_pairs + 2 * v, 2);
-    return at + 2;
-  }
-  if (v < 1000) {
-    *at = (char)('0' + v / 100);
-    memcpy(at + 1, digit_pairs + 2 * (v % 100), 2);
-    return at + 3;
-  }
-  while (n < 10 && v >= pow10_32[n])
-    n++;
-  end = at + n;
-  for (at = end; v >= 100; v /= 100) {
-    at -= 2;
-    memcpy(at, digit_pairs + 2 * (v % 100), 2);
-  }
-  if (v >= 10)
-    memcpy(at - 2, digit_pairs + 2 * v, 2);
-  else
-    at[-1] = (char)('0' + v);
-  return end;
-}
-
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-/* The eight decimal digits of v < 10^8, leading zeros too, as the values
- * 0 to 9 of a word's bytes in reading order (the first digit in the
- * lowest byte, where a little-endian store puts it first): v split at
- * 10^4 into the word's two halves, then every half divided by 100 and
- * every quarter by 10 at once, by multiplications that are exact below
- * 10^4 (x 10486 >> 20) and 10^2 (x 103 >> 10) and never carry into the
- * next lane. The fraction of a coordinate in two multiplications, where
- * digit pairs took three divisions and their loop. */
-static uint64_t eight_digits(uint32_t v)
-{
-  uint64_t x = (v / 10000) | ((uint64_t)(v % 10000) << 32);
-  uint64_t q = ((x * 10486) >> 20) & 0x0000007f0000007fu;
-
-  x = q | ((x - q * 100) << 16);
-  q = ((x * 103) >> 10) & 0x000f000f000f000fu;
-  return q | ((x - q * 10) << 8);
-}
-#define HAVE_EIGHT_DIGITS 1
-#else
-#define HAVE_EIGHT_DIGITS 0
-#endif
-
-/* The digits of a fraction of `decimals` places (1 to 10), not 0, at
- * `at`, without its trailing zeros; returns the end. Up to 8 places, one
- * word of digits stored whole (7 bytes past the end may be written). */
-static char *put_fraction(char *at, uint32_t fraction, int decimals)
-{
-  char *digit;
-  int k = decimals;
-
-  if (HAVE_EIGHT_DIGITS && decimals <= 8) {
-    /* the last `decimals` of the eight digits in the low bytes: its
-     * zero high bytes are the places shifted out and the trailing zeros
-     * (fraction is not 0: some byte is not) */
-    uint64_t d = eight_digits(fraction) >> (8 * (8 - decimals));
-    int kept = 8 - __builtin_clzll(d) / 8;
-    d += 0x3030303030303030u;
-    memcpy(at, &d, 8);
-    return at + kept;
-  }
-  /* all the fraction's digits, leading zeros too, then the trailing
-   * zeros taken back (there is a digit other than zero) */
-  at += decimals;
-  for (digit = at; k >= 2; k -= 2, fraction /= 100) {
-    digit -= 2;
-    memcpy(digit, digit_pairs + 2 * (fraction % 100), 2);
-  }
-  if (k)
-    *--digit = (char)('0' + fraction);
-  while (at[-1] == '0')
-    at--;
-  return at;
 }
 
 /* u units of 10^-decimals (0 to 10) at `at`, as gm__json_coord writes

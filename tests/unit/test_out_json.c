@@ -153,6 +153,69 @@ static void numbers(void)
   gm__json_free(&j);
 }
 
+/* One uint as the writer writes it, against printf's "%llu". */
+static int same_uint(gm__json *j, uint64_t v)
+{
+  char want[24];
+
+  snprintf(want, sizeof want, "%llu", (unsigned long long)v);
+  gm__json_reset(j);
+  gm__json_uint(j, v);
+  if (!j->status && strcmp(j->out.data, want) == 0)
+    return 1;
+  printf("# uint %s: wrote %s\n", want, j->out.data ? j->out.data : "");
+  return 0;
+}
+
+/* Unsigned integers written in place (put_whole, put_whole64) against
+ * printf: every value below 10^6, each power of ten and one either side,
+ * 32 bits' end and one past, random ones of every length; and in an
+ * array at every fill of a fixed-size buffer, in place or through put()
+ * by the room left, the same bytes. */
+static void uints(void)
+{
+  gm__json j = {0};
+  size_t bad = 0, n = 0;
+
+  for (uint64_t v = 0; v < 1000000; v++, n++)
+    bad += !same_uint(&j, v);
+  for (uint64_t p = 10; p; p = p <= UINT64_MAX / 10 ? p * 10 : 0)
+    for (uint64_t v = p - 1; v <= p + 1; v++, n++)
+      bad += !same_uint(&j, v);
+  for (uint64_t v = (uint64_t)UINT32_MAX - 2; v <= (uint64_t)UINT32_MAX + 2;
+       v++, n++)
+    bad += !same_uint(&j, v);
+  for (int i = 0; i < 200000; i++, n++)
+    bad += !same_uint(&j, next() >> (next() % 64));
+  bad += !same_uint(&j, UINT64_MAX);
+  n++;
+  ok(bad == 0, "%zu of %zu uints as printf has them", n - bad, n);
+  gm__json_free(&j);
+
+  bad = n = 0;
+  for (size_t cap = 8; cap <= 72; cap += 32)
+    for (size_t fill = 0; fill < cap; fill++) {
+      uint64_t v = next() >> (fill % 64);
+      char filler[96], want[160];
+      memset(filler, 'x', fill);
+      if (!(j.out.data = malloc(cap)))
+        continue;
+      j.out.cap = cap;
+      j.out.data[0] = '\0';
+      gm__json_array(&j);
+      gm__json_string(&j, filler, fill);
+      gm__json_uint(&j, v);
+      gm__json_uint(&j, 7);
+      gm__json_end(&j);
+      snprintf(want, sizeof want, "[\"%.*s\",%llu,7]", (int)fill, filler,
+               (unsigned long long)v);
+      bad += j.status || strcmp(j.out.data, want) != 0;
+      n++;
+      gm__json_free(&j);
+    }
+  ok(bad == 0, "%zu of %zu uints at every fill of a buffer", n - bad, n);
+}
+
 /* A ring of positions in units of the grid, written from the integers
  * (gm__json_ring_units) and as the writer wrote it from the doubles
  * before: each unit times gm__geo_grid, through gm__json_coord. 1 when
@@ -484,6 +547,7 @@ static void keys_out_of_place(void)
 int main(void)
 {
   numbers();
+  uints();
   rings_in_units();
   strings();
   strings_by_word();
