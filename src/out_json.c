@@ -377,7 +377,8 @@ static uint64_t eight_digits(uint32_t v)
 /* The digits of a fraction of `decimals` places (1 to 17), not 0, at
  * `at`, without its trailing zeros; returns the end. Up to 8 places, one
  * word of digits stored whole (7 bytes past the end may be written). */
-static char *put_fraction(char *at, uint64_t fraction, int decimals)
+static ALWAYS_INLINE char *put_fraction(char *at, uint64_t fraction,
+                                         int decimals)
 {
   char *digit;
   int k = decimals;
@@ -535,7 +536,8 @@ static void put_fixed_printf(gm__json *j, double v, int decimals,
 
 /* What put_fixed_printf writes, from the scaled integer: the integer
  * part, then the fraction's digits without trailing zeros ("0" when it
- * has none and a fraction is wanted). Zero has no sign. */
+ * has none and a fraction is wanted), as the ring writes its positions.
+ * Zero has no sign. */
 static void put_fixed(gm__json *j, double v, int decimals, int fraction)
 {
   static const uint64_t pow10[18] = {
@@ -543,39 +545,42 @@ static void put_fixed(gm__json *j, double v, int decimals, int fraction)
       1000000000, 10000000000, 100000000000, 1000000000000,
       10000000000000, 100000000000000, 1000000000000000,
       10000000000000000, 100000000000000000};
-  char num[48], *end = num + sizeof num, *first = end;
+  /* "-", 20 digits, ".", 17 digits, and what put_fraction writes past */
+  enum { MAX = 48 };
+  char num[MAX], *at;
+  gm__buf *b = &j->out;
+  int in_place = !j->status && b->cap - b->len > MAX; /* nearly always */
   uint64_t q, frac;
-  int n = decimals;
 
   if (!isfinite(v)) { /* JSON has no NaN or infinity */
     put(j, "null", 4);
     return;
   }
   if (decimals < 0)
-    decimals = n = 0;
+    decimals = 0;
   if (decimals > 17)
-    decimals = n = 17;
+    decimals = 17;
   if (!scaled(v, decimals, &q)) {
     put_fixed_printf(j, v, decimals, fraction);
     return;
   }
-  frac = q % pow10[decimals];
-  while (n > 0 && frac % 10 == 0 && frac) {
-    frac /= 10;
-    n--;
-  }
-  if (frac) {
-    for (int i = 0; i < n; i++, frac /= 10)
-      *--first = (char)('0' + frac % 10);
-    *--first = '.';
-  } else if (fraction) {
-    *--first = '0';
-    *--first = '.';
-  }
-  first = digits(q / pow10[decimals], first);
+  at = in_place ? b->data + b->len : num;
   if (v < 0 && q)
-    *--first = '-';
-  put(j, first, (size_t)(end - first));
+    *at++ = '-';
+  at = put_whole64(at, q / pow10[decimals]);
+  if ((frac = q % pow10[decimals])) {
+    *at++ = '.';
+    at = put_fraction(at, frac, decimals);
+  } else if (fraction) {
+    *at++ = '.';
+    *at++ = '0';
+  }
+  if (in_place) {
+    *at = '\0';
+    b->len = (size_t)(at - b->data);
+  } else {
+    put(j, num, (size_t)(at - num));
+  }
 }
 
 void gm__json_real(gm__json *j, double v, int decimals)

@@ -145,6 +145,45 @@ static void numbers(void)
     bad += !same(&j, v, (int)(next() % 11), 1);
   }
   ok(bad == 0, "%zu of %zu random numbers as printf has them", n - bad, n);
+  /* Next to the rounding boundaries at the writers' precisions (4:
+   * confidences, scores; 6: coordinates): (k + 1/2) / 10^d and the
+   * doubles either side of it, and k / 10^d, trailing zeros and all. */
+  bad = n = 0;
+  for (int d = 3; d <= 7; d++)
+    for (int i = 0; i < 40000; i++) {
+      double k = (double)(next() % 400000000) - 200000000;
+      double half = (k + 0.5) / (double)pow10_64(d);
+      double at[] = {half, nextafter(half, INFINITY),
+                     nextafter(half, -INFINITY), k / (double)pow10_64(d)};
+      for (size_t a = 0; a < sizeof at / sizeof *at; a++, n += 2)
+        bad += !same(&j, at[a], d, 1) + !same(&j, at[a], d, 0);
+    }
+  ok(bad == 0, "%zu of %zu numbers at rounding boundaries as printf has them",
+     n - bad, n);
+  /* in place or through put() by the room left in a fixed-size buffer */
+  bad = n = 0;
+  for (size_t cap = 8; cap <= 136; cap += 32)
+    for (size_t fill = 0; fill < cap; fill++) {
+      double v = any_double();
+      int decimals = (int)(next() % 18);
+      char filler[160], num[400], want[600];
+      gm__json k = {0};
+      memset(filler, 'x', fill);
+      reference(num, sizeof num, v, decimals, 1);
+      snprintf(want, sizeof want, "[\"%.*s\",%s]", (int)fill, filler, num);
+      if (!(k.out.data = malloc(cap)))
+        continue;
+      k.out.cap = cap;
+      k.out.data[0] = '\0';
+      gm__json_array(&k);
+      gm__json_string(&k, filler, fill);
+      gm__json_real(&k, v, decimals);
+      gm__json_end(&k);
+      bad += k.status || strcmp(k.out.data, want) != 0;
+      n++;
+      gm__json_free(&k);
+    }
+  ok(bad == 0, "%zu of %zu numbers at every fill of a buffer", n - bad, n);
   gm__json_uint(&j, 0);
   gm__json_reset(&j);
   gm__json_uint(&j, UINT64_MAX);
