@@ -117,7 +117,14 @@ const char *gm__places_errmsg(const gm__places *pl);
 /* "place", "region", "demonym", "metonym" */
 const char *gm__role_name(gm_role role);
 
-/* One article's mentions as one line of JSON. */
+/* One article's mentions as one line of JSON, its newline included,
+ * appended to out (a worker renders into its chunk's buffer: no stream,
+ * no copy). GM_EGAZETTEER, GM_ENOMEM, GM_ELIMIT; on failure out is as it
+ * was. */
+int gm__mentions_render(gm__buf *out, const gm_gazetteer *g,
+                        const char *article_id, const char *text,
+                        const gm_result *r);
+/* The same line written to f; GM_EIO when the write fails. */
 int gm__out_mentions(FILE *f, const gm_gazetteer *g, const char *article_id,
                      const char *text, const gm_result *r);
 

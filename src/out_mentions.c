@@ -138,10 +138,12 @@ static int add_mention(gm__json *j, const gm_gazetteer *g, const char *text,
   return 0;
 }
 
-int gm__out_mentions(FILE *f, const gm_gazetteer *g, const char *article_id,
-                     const char *text, const gm_result *r)
+int gm__mentions_render(gm__buf *out, const gm_gazetteer *g,
+                        const char *article_id, const char *text,
+                        const gm_result *r)
 {
-  gm__json j = {0};
+  gm__json j = {.out = *out}; /* lent to the writer, taken back */
+  size_t start = out->len;
   int rc = 0;
 
   gm__json_object(&j);
@@ -152,11 +154,25 @@ int gm__out_mentions(FILE *f, const gm_gazetteer *g, const char *article_id,
     rc = add_mention(&j, g, text, gm_result_mention(r, i));
   gm__json_end(&j);
   gm__json_end(&j);
+  gm__json_raw(&j, "\n", 1);
   if (!rc && j.status)
     rc = j.status;
-  if (!rc && (fwrite(j.out.data, 1, j.out.len, f) != j.out.len ||
-              putc('\n', f) == EOF))
+  *out = j.out;
+  if (rc && out->data) {
+    out->len = start;
+    out->data[start] = '\0';
+  }
+  return rc;
+}
+
+int gm__out_mentions(FILE *f, const gm_gazetteer *g, const char *article_id,
+                     const char *text, const gm_result *r)
+{
+  gm__buf line = {0};
+  int rc = gm__mentions_render(&line, g, article_id, text, r);
+
+  if (!rc && fwrite(line.data, 1, line.len, f) != line.len)
     rc = GM_EIO;
-  gm__json_free(&j);
+  gm__buf_free(&line);
   return rc;
 }
