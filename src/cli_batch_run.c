@@ -167,22 +167,11 @@ static int fill(pipeline *p, chunk *c)
 /* The --mentions line of a parsed article, appended to out. */
 static int render_mentions(const pipeline *p, batch_item *it, gm__buf *out)
 {
-  char line[32], *buf = NULL;
-  size_t size = 0;
-  FILE *f = open_memstream(&buf, &size);
-  int rc;
+  char line[32];
 
-  if (!f)
-    return GM_ENOMEM;
   snprintf(line, sizeof line, "%zu", it->a.line);
-  rc = gm__out_mentions(f, p->o->gaz, it->a.id ? it->a.id : line,
-                        it->a.text, it->res);
-  if (fclose(f) && !rc)
-    rc = GM_ENOMEM;
-  if (!rc && gm__buf_append(out, buf, size))
-    rc = GM_ENOMEM;
-  free(buf);
-  return rc;
+  return gm__mentions_render(out, p->o->gaz, it->a.id ? it->a.id : line,
+                             it->a.text, it->res);
 }
 
 /* Everything that depends on the article alone; its rendered output is
