@@ -16,8 +16,13 @@
 
 #if defined(__GNUC__)
 #define GM__PRINTF(f, a) __attribute__((format(printf, f, a)))
+/* For the few small steps of a hot loop that GCC keeps out of line (it
+ * weighs their callers, not their cost) or where a constant argument
+ * must reach the body. */
+#define GM__ALWAYS_INLINE inline __attribute__((always_inline))
 #else
 #define GM__PRINTF(f, a)
+#define GM__ALWAYS_INLINE inline
 #endif
 
 /* Fill err (when not NULL) and return code, so callers can write

@@ -31,9 +31,6 @@
 
 #include "out_json.h"
 
-/* Where a constant argument must reach the code (text_token.c does the same). */
-#define ALWAYS_INLINE inline __attribute__((always_inline))
-
 /* Append len bytes (the buffer stays NUL-terminated). In place while
  * there is room, which is nearly always: the writers append a few bytes
  * at a time, and a call to grow each time cost more than the copy. */
@@ -377,8 +374,8 @@ static uint64_t eight_digits(uint32_t v)
 /* The digits of a fraction of `decimals` places (1 to 17), not 0, at
  * `at`, without its trailing zeros; returns the end. Up to 8 places, one
  * word of digits stored whole (7 bytes past the end may be written). */
-static ALWAYS_INLINE char *put_fraction(char *at, uint64_t fraction,
-                                         int decimals)
+static GM__ALWAYS_INLINE char *put_fraction(char *at, uint64_t fraction,
+                                            int decimals)
 {
   char *digit;
   int k = decimals;
@@ -602,7 +599,8 @@ void gm__json_coord(gm__json *j, double v, int decimals)
  * it gives u back: its digits are u's, the point in place, trailing
  * zeros of the fraction dropped. Inline, so that the ring at the default
  * precision divides by a constant. */
-static ALWAYS_INLINE char *put_units(char *at, int32_t u, int decimals)
+static GM__ALWAYS_INLINE char *put_units(char *at, int32_t u,
+                                         int decimals)
 {
   uint32_t v = u < 0 ? 0u - (uint32_t)u : (uint32_t)u;
   uint32_t whole = decimals < 10 ? v / pow10_32[decimals] : 0;
@@ -626,8 +624,9 @@ static ALWAYS_INLINE char *put_units(char *at, int32_t u, int decimals)
 
 /* The ring's positions from `at`; returns the end. Inline, for the
  * default precision's constant. */
-static ALWAYS_INLINE char *put_positions(char *at, const int32_t *lonlat, size_t n,
-                                  int decimals)
+static GM__ALWAYS_INLINE char *put_positions(char *at,
+                                             const int32_t *lonlat,
+                                             size_t n, int decimals)
 {
   for (size_t i = 0; i < n; i++) {
     if (i)
