@@ -19,8 +19,8 @@
  * Memory in flight is the ring: at most RING_PER_JOB chunks a worker, each
  * of at most CHUNK_ARTICLES articles or CHUNK_BYTES of text, and each
  * with two buffers, its articles' lines as read and their rendered output,
- * reused from chunk to chunk up to KEEP_BUFFER. With one job there are no threads: the same
- * steps run one after the other.
+ * reused from chunk to chunk up to KEEP_BUFFER. With one job there are
+ * no threads: the same steps run one after the other.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -52,7 +52,9 @@
  * lines as read.
  *
  * A chunk's buffers are kept only up to KEEP_BUFFER, and a larger one is
- * its own mapping (MMAP_FROM), freed after its chunk. Keeping up to 1 MiB
+ * freed after its chunk; it is mostly its own mapping (MMAP_FROM), as
+ * glibc maps a request that large unless the arena's free top can serve
+ * it (mem10, session 10). Keeping up to 1 MiB
  * each made the ring's resident memory the largest chunk each slot had
  * held, which grows with the archive: in the 100 MB archive a chunk's
  * output is 31 KB at the median but 400-720 KB for a quarter of them (long
