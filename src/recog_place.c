@@ -1087,6 +1087,50 @@ static void find_containers(gm__pipeline *p)
   }
 }
 
+/* The capitalised match before match i; (size_t)-1 when there is none. */
+static size_t prev_capitalised(const gm__pipeline *p, size_t i)
+{
+  while (i-- > 0 && !is_cap(&p->tokens.v[p->work[i].tok_start]))
+    ;
+  return i;
+}
+
+/* Whether w's reasons carry feature f, as person_evidence asks; a
+ * reason past GM__MAX_REASONS goes unseen. */
+static int has_feature(const gm__work *w, int f)
+{
+  for (size_t i = 0; i < w->n_reasons; i++)
+    if (w->reasons[i].signal == feature_names[f])
+      return 1;
+  return 0;
+}
+
+/* "compares Vancouver, Calgary, Edmonton": a list's first names can
+ * stand before the one that is recognised on its own, where no name
+ * before them lends them listed_with_place. Walked from the end, so that
+ * each name passes what it gains to the one before it. Two names joined
+ * by a comma alone are no list: "Fore Street, Edmonton", "General
+ * Kelly, U. S. Army" name a thing and where it is; so a comma counts
+ * only before a name listed with the next ("A, B, C", "A, B and C"). */
+static void find_lists_backward(gm__pipeline *p)
+{
+  size_t next = p->n_work, after_next = p->n_work;
+
+  for (size_t i = prev_capitalised(p, p->n_work); i != (size_t)-1;
+       after_next = next, next = i, i = prev_capitalised(p, i)) {
+    gm__work *x = &p->work[i];
+    const gm__work *y = next < p->n_work ? &p->work[next] : NULL;
+    if (!y || !gm__listed_after(p, x, y) || y->recog_logit <= 0 ||
+        x->recog_logit >= 1.5 || has_feature(x, F_listed_with_place))
+      continue;
+    if (y->tok_start == x->tok_end &&   /* a comma, no "and" */
+        !(after_next < p->n_work &&
+          gm__listed_after(p, y, &p->work[after_next])))
+      continue;
+    feature(x, F_listed_before_place, 1);
+  }
+}
+
 /* A name listed after a recognised one shares its evidence; after the
  * containers and the document's regions, which strengthen whole lists. */
 static void find_lists(gm__pipeline *p)
@@ -1100,6 +1144,7 @@ static void find_lists(gm__pipeline *p)
         p->work[prev].recog_logit > 0 && x->recog_logit < 1.5)
       feature(x, F_listed_with_place, 1);
   }
+  find_lists_backward(p);
 }
 
 /* One sense per discourse for people too: a name that is a person's once

@@ -64,6 +64,7 @@
   X(local_noun_after, 1.390) \
   X(capitalised_preposition, 0.695) \
   X(dateline, 2.109) \
-  X(after_ordinal, -1.883)
+  X(after_ordinal, -1.883) \
+  X(listed_before_place, 0.640)
 
 #endif

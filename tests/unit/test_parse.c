@@ -694,6 +694,27 @@ static void test_after_abbreviated_title(void)
   ok(has_reason(place, 13, "after_title") == 0, "to Williams: no title");
 }
 
+/* A list's first names, before the one recognised on its own, take
+ * listed_before_place; two names joined by a comma alone are no list
+ * ("Fore Street, Edmonton": a street and where it is). */
+static void test_listed_before_place(void)
+{
+  const char *list = "The ranking compares Vancouver, Calgary, Edmonton, "
+                     "Saskatoon and Winnipeg.";
+  const char *pair = "Storms continue to the east including Gainesville "
+                     "and Athens.";
+  const char *street = "Crews met at Fore Street, Edmonton, on Friday.";
+
+  ok(has_reason(list, 32, "listed_before_place") == 1,
+     "Calgary, Edmonton: listed before a place");
+  ok(parse_at(list, 32) > 0, "Calgary before Edmonton: a place");
+  ok(has_reason(pair, 38, "listed_before_place") == 1,
+     "Gainesville and Athens: listed before a place");
+  ok(parse_at(pair, 38) > 0, "Gainesville and Athens: a place");
+  ok(has_reason(street, 18, "listed_before_place") == 0,
+     "Fore Street, Edmonton: no list");
+}
+
 int main(void)
 {
   const char *path = getenv("GEOMENTION_GAZETTEER");
@@ -738,6 +759,7 @@ int main(void)
   test_organisation_in_place();
   test_after_ordinal();
   test_after_abbreviated_title();
+  test_listed_before_place();
   gm_parser_free(all_matches);
   gm_parser_free(parser);
   gm_gazetteer_close(gaz);
