@@ -67,8 +67,10 @@ static void put_str(gm__json *j, const char *s)
   put(j, s, strlen(s));
 }
 
-/* The comma (or nothing) before a value or a key. */
-static void before_item(gm__json *j)
+/* The comma (or nothing) before a value or a key. Inline: it is called
+ * for every value, most often right after a key, where it does nothing
+ * but clear after_key. */
+static GM__ALWAYS_INLINE void before_item(gm__json *j)
 {
   if (j->after_key) {
     j->after_key = 0;
@@ -316,7 +318,7 @@ static const uint32_t pow10_32[10] = {1, 10, 100, 1000, 10000, 100000,
 /* The decimal digits of v at `at`; returns the end. A coordinate's
  * whole degrees have three digits at most, written at once; longer
  * numbers are counted first, then written backwards in place. */
-static char *put_whole(char *at, uint32_t v)
+static GM__ALWAYS_INLINE char *put_whole(char *at, uint32_t v)
 {
   int n = 4;
   char *end;
@@ -357,7 +359,7 @@ static char *put_whole(char *at, uint32_t v)
  * 10^4 (x 10486 >> 20) and 10^2 (x 103 >> 10) and never carry into the
  * next lane. The fraction of a coordinate in two multiplications, where
  * digit pairs took three divisions and their loop. */
-static uint64_t eight_digits(uint32_t v)
+static GM__ALWAYS_INLINE uint64_t eight_digits(uint32_t v)
 {
   uint64_t x = (v / 10000) | ((uint64_t)(v % 10000) << 32);
   uint64_t q = ((x * 10486) >> 20) & 0x0000007f0000007fu;
@@ -415,7 +417,7 @@ static char *digits(uint64_t v, char *end)
 }
 
 /* put_whole for any uint64_t (20 bytes at most). */
-static char *put_whole64(char *at, uint64_t v)
+static GM__ALWAYS_INLINE char *put_whole64(char *at, uint64_t v)
 {
   char num[20], *end = num + sizeof num, *first;
 
