@@ -233,13 +233,27 @@ static size_t plain_prefix(const unsigned char *p, size_t n)
 static void put_string(gm__json *j, const char *s, size_t len)
 {
   const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
-  size_t pos = 0, run = 0; /* run: bytes to copy as they are */
+  gm__buf *b = &j->out;
+  size_t pos = plain_prefix(p, len), run = pos; /* run: bytes to copy as
+                                                   they are */
 
+  /* Plain all through, as most strings are (names, codes, ids, a
+   * mention's text, many sentences): quoted and copied in place when
+   * there is room, not a put() or put_char() for each part. */
+  if (pos == len && !j->status && b->cap - b->len > len + 2) {
+    char *at = b->data + b->len;
+    *at = '"';
+    memcpy(at + 1, s, len);
+    at[len + 1] = '"';
+    at[len + 2] = '\0';
+    b->len += len + 2;
+    return;
+  }
   put_char(j, '"');
   while (pos < len) {
     utf8proc_int32_t c;
     utf8proc_ssize_t k;
-    size_t plain = plain_prefix(p + pos, len - pos);
+    size_t plain = plain_prefix(p + pos, len - pos); /* 0 the first time */
 
     pos += plain;
     run += plain;
