@@ -694,3 +694,25 @@ void gm__json_raw(gm__json *j, const char *s, size_t len)
   before_item(j);
   put(j, s, len);
 }
+
+void gm__json_repeat(gm__json *j, gm__json_span span)
+{
+  gm__buf *b = &j->out;
+
+  if (j->status)
+    return;
+  if (span.at > b->len || span.len > b->len - span.at) {
+    j->status = GM_EINVAL;
+    return;
+  }
+  before_item(j);
+  /* Grown first, so the copy's source, inside the same buffer, does not
+   * move under it. */
+  if (gm__grow(&b->data, &b->cap, b->len + span.len + 1, 1)) {
+    j->status = GM_ENOMEM;
+    return;
+  }
+  memcpy(b->data + b->len, b->data + span.at, span.len);
+  b->len += span.len;
+  b->data[b->len] = '\0';
+}

@@ -88,4 +88,15 @@ void gm__json_ring_units(gm__json *j, const int32_t *lonlat, size_t n,
 /* Text that is already JSON, as one value. */
 void gm__json_raw(gm__json *j, const char *s, size_t len);
 
+/* Where a value stands in a writer's buffer (len 0: not written). */
+typedef struct gm__json_span {
+  size_t at, len;
+} gm__json_span;
+
+/* The value at span, written before into this writer's own buffer, as
+ * the next value: a copy, not built and escaped again (an article's
+ * object or a sentence that its mentions repeat). GM_EINVAL when span is
+ * not inside what was written. */
+void gm__json_repeat(gm__json *j, gm__json_span span);
+
 #endif

@@ -60,7 +60,45 @@ static int entry_members(gm__json *j, const gm_gazetteer *g, uint32_t index)
   return 0;
 }
 
-static void offsets(gm__json *j, const char *text, const gm_mention *m)
+/* The sentence object written last, and which bytes of the text it is
+ * (span.len 0: none yet). The mentions after it in the same sentence
+ * repeat it as it was written, not escaped again: mentions come in text
+ * order, and half of them share their sentence with the one before. */
+typedef struct {
+  size_t start, end;
+  gm__json_span span;
+} last_sentence;
+
+/* "sentence": {text, start, end} */
+static void sentence(gm__json *j, const char *text, const gm_mention *m,
+                     last_sentence *last)
+{
+  size_t at;
+
+  gm__json_key(j, "sentence");
+  if (last->span.len && last->start == m->sentence_start &&
+      last->end == m->sentence_end) {
+    gm__json_repeat(j, last->span);
+    return;
+  }
+  at = j->out.len;
+  gm__json_object(j);
+  gm__json_key(j, "text");
+  gm__json_string(j, text + m->sentence_start,
+                  m->sentence_end - m->sentence_start);
+  gm__json_key(j, "start");
+  gm__json_uint(j, m->sentence_cp_start);
+  gm__json_key(j, "end");
+  gm__json_uint(j, m->sentence_cp_end);
+  gm__json_end(j);
+  if (!j->status)
+    *last = (last_sentence){.start = m->sentence_start,
+                            .end = m->sentence_end,
+                            .span = {.at = at, .len = j->out.len - at}};
+}
+
+static void offsets(gm__json *j, const char *text, const gm_mention *m,
+                    last_sentence *last)
 {
   gm__json_key(j, "text");
   gm__json_string(j, text + m->start, m->end - m->start);
@@ -77,16 +115,7 @@ static void offsets(gm__json *j, const char *text, const gm_mention *m)
   gm__json_real(j, m->confidence, 4);
   gm__json_key(j, "recognition");
   gm__json_real(j, m->recognition, 4);
-  gm__json_key(j, "sentence");
-  gm__json_object(j);
-  gm__json_key(j, "text");
-  gm__json_string(j, text + m->sentence_start,
-                  m->sentence_end - m->sentence_start);
-  gm__json_key(j, "start");
-  gm__json_uint(j, m->sentence_cp_start);
-  gm__json_key(j, "end");
-  gm__json_uint(j, m->sentence_cp_end);
-  gm__json_end(j);
+  sentence(j, text, m, last);
 }
 
 /* "reasons": [{signal, value, weight}...] */
@@ -107,10 +136,10 @@ static void reasons(gm__json *j, const gm_reason *r, size_t n)
 }
 
 static int add_mention(gm__json *j, const gm_gazetteer *g, const char *text,
-                       const gm_mention *m)
+                       const gm_mention *m, last_sentence *last)
 {
   gm__json_object(j);
-  offsets(j, text, m);
+  offsets(j, text, m, last);
   gm__json_key(j, "entry");
   if (m->entry == GM_NO_ENTRY) {
     gm__json_null(j);
@@ -144,6 +173,7 @@ int gm__mentions_render(gm__buf *out, const gm_gazetteer *g,
 {
   gm__json j = {.out = *out}; /* lent to the writer, taken back */
   size_t start = out->len;
+  last_sentence last = {0};
   int rc = 0;
 
   gm__json_object(&j);
@@ -151,7 +181,7 @@ int gm__mentions_render(gm__buf *out, const gm_gazetteer *g,
   gm__json_key(&j, "mentions");
   gm__json_array(&j);
   for (size_t i = 0; i < gm_result_count(r) && !rc; i++)
-    rc = add_mention(&j, g, text, gm_result_mention(r, i));
+    rc = add_mention(&j, g, text, gm_result_mention(r, i), &last);
   gm__json_end(&j);
   gm__json_end(&j);
   gm__json_raw(&j, "\n", 1);

@@ -408,12 +408,6 @@ static void article_properties(gm__json *j, const gm__article *a)
     gm__json_null(j);
 }
 
-/* Where JSON already written stands in the buffer being rendered into
- * (len 0: not written yet). */
-typedef struct {
-  size_t at, len;
-} rendered_span;
-
 /* What an article's citations repeat, written for the first that has it
  * and copied for the others rather than escaped again: the "article"
  * object, which all of them carry, and the last sentence, which the
@@ -421,22 +415,10 @@ typedef struct {
  * order; in the 10 MB archive half of the citations share their
  * sentence with the one before, 55 % of the sentences' bytes). */
 typedef struct {
-  rendered_span article;
+  gm__json_span article;
   size_t sentence_start, sentence_end; /* the last sentence's bytes */
-  rendered_span sentence;
+  gm__json_span sentence;
 } rendered_before;
-
-/* The value written at done, copied to the end of the same buffer. */
-static void copy_rendered(gm__json *j, const rendered_span *done)
-{
-  gm__buf *b = &j->out;
-
-  /* Grown first, so the copy's source, inside the same buffer, does not
-   * move under it. */
-  if (!j->status && gm__grow(&b->data, &b->cap, b->len + done->len + 1, 1))
-    j->status = GM_ENOMEM;
-  gm__json_raw(j, b->data + done->at, done->len);
-}
 
 /* The mention's sentence as a string value: copied when it is the
  * sentence rendered last, else escaped and its place kept in done. */
@@ -447,7 +429,7 @@ static void sentence_string(gm__json *j, const char *text,
 
   if (done->sentence.len && done->sentence_start == m->sentence_start &&
       done->sentence_end == m->sentence_end) {
-    copy_rendered(j, &done->sentence);
+    gm__json_repeat(j, done->sentence);
     return;
   }
   gm__json_string(j, text + m->sentence_start,
@@ -455,7 +437,7 @@ static void sentence_string(gm__json *j, const char *text,
   if (!j->status) {
     done->sentence_start = m->sentence_start;
     done->sentence_end = m->sentence_end;
-    done->sentence = (rendered_span){.at = at, .len = j->out.len - at};
+    done->sentence = (gm__json_span){.at = at, .len = j->out.len - at};
   }
 }
 
@@ -492,19 +474,19 @@ static void mention_properties(gm__json *j, const char *text,
 /* The "article" object's value: copied from where it was rendered for
  * the article's first citation, else rendered and its place kept. */
 static void article_object(gm__json *j, const gm__article *a,
-                           rendered_span *done)
+                           gm__json_span *done)
 {
   size_t at = j->out.len;
 
   if (done->len) {
-    copy_rendered(j, done);
+    gm__json_repeat(j, *done);
     return;
   }
   gm__json_object(j);
   article_properties(j, a);
   gm__json_end(j);
   if (!j->status)
-    *done = (rendered_span){.at = at, .len = j->out.len - at};
+    *done = (gm__json_span){.at = at, .len = j->out.len - at};
 }
 
 /* Per place: the citation object, its "article" as article_object.

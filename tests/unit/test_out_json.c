@@ -583,6 +583,62 @@ static void keys_out_of_place(void)
   gm__json_free(&j);
 }
 
+/* A value written again from where it stands: the same bytes as a value
+ * in its place (a comma before it, none after a key), also when the copy
+ * makes the buffer grow and so move (its source is inside the buffer);
+ * a span outside what was written fails, and nothing is written. */
+static void repeats(void)
+{
+  gm__json j = {0};
+  gm__json_span span;
+  char want[256];
+
+  gm__json_array(&j);
+  span.at = j.out.len;
+  gm__json_string(&j, "Kyiv, \"Ukraine\"", 15);
+  span.len = j.out.len - span.at;
+  gm__json_repeat(&j, span);
+  gm__json_object(&j);
+  gm__json_key(&j, "s");
+  gm__json_repeat(&j, span);
+  gm__json_end(&j);
+  gm__json_end(&j);
+  ok(!j.status &&
+         strcmp(j.out.data, "[\"Kyiv, \\\"Ukraine\\\"\",\"Kyiv, "
+                            "\\\"Ukraine\\\"\",{\"s\":\"Kyiv, "
+                            "\\\"Ukraine\\\"\"}]") == 0,
+     "repeated after an item and after a key: %s", j.out.data);
+  gm__json_free(&j);
+
+  /* the buffer full to the last byte: the repeat must grow it */
+  size_t bad = 0;
+  for (size_t fill = 1; fill < 40; fill++) {
+    char filler[64];
+    memset(filler, 'x', fill);
+    if (!(j.out.data = malloc(fill + 4)))
+      continue;
+    j.out.cap = fill + 4; /* [ " fill " NUL */
+    j.out.data[0] = '\0';
+    gm__json_array(&j);
+    gm__json_string(&j, filler, fill);
+    span = (gm__json_span){.at = 1, .len = fill + 2};
+    gm__json_repeat(&j, span);
+    gm__json_end(&j);
+    snprintf(want, sizeof want, "[\"%.*s\",\"%.*s\"]", (int)fill, filler,
+             (int)fill, filler);
+    bad += j.status || strcmp(j.out.data, want) != 0;
+    gm__json_free(&j);
+  }
+  ok(bad == 0, "%zu of 39 repeats that grow the buffer", 39 - bad);
+
+  gm__json_array(&j);
+  gm__json_uint(&j, 7);
+  gm__json_repeat(&j, (gm__json_span){.at = 1, .len = j.out.len});
+  ok(j.status == GM_EINVAL && strcmp(j.out.data, "[7") == 0,
+     "a span past the end refused: %s", j.out.data);
+  gm__json_free(&j);
+}
+
 int main(void)
 {
   numbers();
@@ -593,5 +649,6 @@ int main(void)
   strings_random();
   keys();
   keys_out_of_place();
+  repeats();
   return tap_done();
 }
