@@ -54,17 +54,37 @@ static void geonames_id(uint32_t id, char *out, size_t cap)
   out[len] = '\0';
 }
 
+/* s appended to the *len bytes of out, cut as snprintf cuts (at cap - 1
+ * bytes, NUL-terminated; cap is not 0). A region's id through snprintf's
+ * "%s" cost 750 instructions, a tenth of a --mentions run. */
+static void append_id(char *out, size_t cap, size_t *len, const char *s)
+{
+  size_t n = strlen(s);
+
+  if (n > cap - 1 - *len)
+    n = cap - 1 - *len;
+  memcpy(out + *len, s, n);
+  *len += n;
+  out[*len] = '\0';
+}
+
 void gm__entry_id(const gm_gazetteer *g, const gm_entry *e, char *out,
                   size_t cap)
 {
+  const char *admin2[] = {"admin2:", e->country, ".", e->admin1, ".",
+                          e->admin2};
   gm_region r;
+  size_t len = 0;
 
+  if (cap == 0)
+    return;
   if (e->region >= 0 && gm_gazetteer_region(g, (uint32_t)e->region, &r) == 0)
-    snprintf(out, cap, "%s", r.id);
+    append_id(out, cap, &len, r.id);
   else if (e->geonameid)
     geonames_id(e->geonameid, out, cap);
-  else   /* an admin-2 unit made from its places' codes */
-    snprintf(out, cap, "admin2:%s.%s.%s", e->country, e->admin1, e->admin2);
+  else /* an admin-2 unit made from its places' codes */
+    for (size_t i = 0; i < sizeof admin2 / sizeof *admin2; i++)
+      append_id(out, cap, &len, admin2[i]);
 }
 
 /* ------------------------------------------------------------ geometry */
