@@ -225,6 +225,23 @@ static size_t plain_prefix(const unsigned char *p, size_t n)
 #endif
   while (n - i >= 8 && (memcpy(&w, p + i, 8), plain_word(w)))
     i += 8;
+  /* Fewer than eight left after plain bytes, as in most short strings
+   * (a name, a code, a signal): one word that ends with them, whether
+   * all are plain, before a byte at a time. From eight bytes the word is
+   * the last eight (overlapping plain ones); from four, the first and
+   * last four. */
+  if (n - i < 8 && n >= 4 && i < n) {
+    uint32_t lo, hi;
+    if (n >= 8) {
+      memcpy(&w, p + n - 8, 8);
+    } else {
+      memcpy(&lo, p, 4);
+      memcpy(&hi, p + n - 4, 4);
+      w = lo | (uint64_t)hi << 32;
+    }
+    if (plain_word(w))
+      return n;
+  }
   while (i < n && plain_ascii[p[i]])
     i++;
   return i;
