@@ -481,7 +481,7 @@ void gm__json_uint(gm__json *j, uint64_t v)
  * nearest integer, ties to even: v = m x 2^e exactly, so v x 10^d is
  * m x 5^d x 2^(e+d), an integer (m < 2^53, 5^d < 2^40: 93 bits) shifted.
  * 0 when the result would not fit 64 bits (then printf does it). */
-static int scaled(double v, int decimals, uint64_t *out)
+static GM__ALWAYS_INLINE int scaled(double v, int decimals, uint64_t *out)
 {
   static const uint64_t pow5[18] = {
       1, 5, 25, 125, 625, 3125, 15625, 78125, 390625, 1953125, 9765625,
@@ -530,7 +530,7 @@ static int scaled(double v, int decimals, uint64_t *out)
   return 1;
 }
 #else
-static int scaled(double v, int decimals, uint64_t *out)
+static GM__ALWAYS_INLINE int scaled(double v, int decimals, uint64_t *out)
 {
   (void)v, (void)decimals, (void)out;
   return 0;
@@ -568,7 +568,8 @@ static void put_fixed_printf(gm__json *j, double v, int decimals,
  * part, then the fraction's digits without trailing zeros ("0" when it
  * has none and a fraction is wanted), as the ring writes its positions.
  * Zero has no sign. */
-static void put_fixed(gm__json *j, double v, int decimals, int fraction)
+static GM__ALWAYS_INLINE void put_fixed(gm__json *j, double v, int decimals,
+                                         int fraction)
 {
   static const uint64_t pow10[18] = {
       1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000,
@@ -613,16 +614,27 @@ static void put_fixed(gm__json *j, double v, int decimals, int fraction)
   }
 }
 
+/* put_fixed is inline, so that the precisions nearly every real has are
+ * constants there: its scaling, divisions and shifts by them are worked
+ * out when compiling. */
 void gm__json_real(gm__json *j, double v, int decimals)
 {
   before_item(j);
-  put_fixed(j, v, decimals, 1);
+  if (decimals == 4) /* confidences, scores, reasons' values and weights */
+    put_fixed(j, v, 4, 1);
+  else if (decimals == 6) /* lat and lon, GM__PRECISION_DEFAULT */
+    put_fixed(j, v, 6, 1);
+  else
+    put_fixed(j, v, decimals, 1);
 }
 
 void gm__json_coord(gm__json *j, double v, int decimals)
 {
   before_item(j);
-  put_fixed(j, v, decimals, 0);
+  if (decimals == 6) /* GM__PRECISION_DEFAULT */
+    put_fixed(j, v, 6, 0);
+  else
+    put_fixed(j, v, decimals, 0);
 }
 
 /* u units of 10^-decimals (0 to 10) at `at`, as gm__json_coord writes
