@@ -53,6 +53,8 @@ struct gm__group {
   /* What no round changes of each candidate (score_space). */
   gm__candidate *cands;
   size_t n_usable;         /* candidates that can be its sense */
+  int has_seat;            /* a candidate is the seat of a unit of the
+                              same name (seat_of_same_named_unit) */
   const gm__work *contained;  /* the X of an "X, Y" that this group is
                                  the Y of, or NULL */
   /* The region mention after the list the group's first mention ends or
@@ -370,6 +372,21 @@ static const anchor *nearest_anchor(const gm__pipeline *p,
   return flat < 0 ? NULL : &anchors[nearest];
 }
 
+/* Whether admin-1 unit e holds an anchor of a group other than gi: a
+ * unit's point says little of where its places lie, so it is as near as
+ * can be to the places it holds (Georgia beside Savannah and Macon is
+ * the state, not the country). */
+static int holds_an_anchor(const gm__pipeline *p, const anchor *anchors,
+                           size_t n, uint32_t gi, const gaz_entry *e)
+{
+  for (size_t i = 0; i < n; i++) {
+    const gaz_entry *a = gm__gaz_entry(p->gaz, anchors[i].entry);
+    if (anchors[i].group != gi && a && gm__entry_inside(p, a, e))
+      return 1;
+  }
+  return 0;
+}
+
 /* Its geodesic distance in km, or -1 (DISTANCE_CAP_KM when surely
  * farther, see anchor_km). */
 static double nearest_anchor_km(const gm__pipeline *p, const anchor *anchors,
@@ -559,7 +576,13 @@ static void round_features(const gm__pipeline *p, const context *c,
      * mean anything; admin units and places are not. Beyond 500 km
      * distance says nothing more. */
     if (c->n_anchors && !is_country(e) && !GM__FCODE_IS(e, "CONT")) {
-      double km = nearest_anchor_km(p, c->anchors, c->n_anchors, gi, e, cand);
+      /* Not when the name is also a seat's: a bare "Lviv" among the
+       * oblast's towns is still the city (seat_of_same_named_unit). */
+      int holds = is_admin1(e) && !gs[gi].has_seat &&
+                  holds_an_anchor(p, c->anchors, c->n_anchors, gi, e);
+      double km = holds ? 0
+                        : nearest_anchor_km(p, c->anchors, c->n_anchors, gi,
+                                            e, cand);
       if (km >= 0)
         set(k, GM__RF_distance_to_other_places,
             km < DISTANCE_CAP_KM ? log1p(km / 20.0) : c->far_signal);
@@ -863,6 +886,16 @@ static void choose(gm__pipeline *p, const context *c, group *gs, uint32_t gi)
   g->scored = 1;
 }
 
+/* Whether sparse features f hold feature i; a list too long to keep
+ * (more than GM__SPARSE_FEATURES) says no. */
+static int has_feature(const gm__sparse_features *f, int i)
+{
+  for (size_t k = 0; f->n <= GM__SPARSE_FEATURES && k < f->n; k++)
+    if (f->index[k] == i)
+      return 1;
+  return 0;
+}
+
 /* Every group's room for its candidates' scores, in p->cand_scores, and
  * what no round changes of them, in p->cands, with their fixed features
  * computed now. */
@@ -890,6 +923,8 @@ static int score_space(gm__pipeline *p, group *gs, size_t n)
         continue;
       g->n_usable++;
       candidate_fixed(p, g, k, e, &g->cands[k].fixed);
+      g->has_seat |= has_feature(&g->cands[k].fixed,
+                                 GM__RF_seat_of_same_named_unit);
       g->cands[k].known = 0;
     }
     total += n_candidates(g);

@@ -49,7 +49,7 @@
   X(inside_listed_region, 3.707) \
   X(country_context, 1.625) \
   X(admin1_context, 3.830) \
-  X(distance_to_other_places, -1.414) \
+  X(distance_to_other_places, -1.223) \
   X(near_named_admin2, 1.531) \
   X(country_share, 4.756) \
   X(country_prior, 2.500) \

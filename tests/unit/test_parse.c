@@ -134,6 +134,19 @@ static void test_near_named_admin2(void)
      "Aurora, Illinois in the same text is Illinois's");
 }
 
+/* An admin-1 unit is as near as can be to the document's places it
+ * holds, whatever the distance from its point; not when its name is also
+ * its seat's, which the bare name means. */
+static void test_unit_holds_places(void)
+{
+  ok(parse_at("Two regiments left Savannah. The enemy means to draw troops "
+              "from South Carolina and Georgia.", 84) == 4197000,
+     "Georgia beside Savannah and South Carolina: the state");
+  ok(parse_at("The group bought a mansion in the centre of Lviv. It also runs "
+              "hotels in Nikolaev and Pochaev.", 44) == 702550,
+     "Lviv beside a town of its oblast: still the city");
+}
+
 /* The end (bytes) of the mention starting at `at`; 0 when none does. */
 static size_t end_at(const char *text, size_t at)
 {
@@ -733,6 +746,7 @@ int main(void)
   test_container();
   test_list_region();
   test_near_named_admin2();
+  test_unit_holds_places();
   test_abbreviations();
   test_compass();
   test_the();
