@@ -110,16 +110,22 @@ int batch_utf8_text(const char *s, size_t len);
 #define BATCH_MAX_JOBS 1024
 
 /* One article on its way: read, parsed and rendered by a worker, then
- * merged in input order. */
+ * merged in input order. The worker frees the parse's result once it is
+ * rendered, keeping only what the merge reads of it. */
 typedef struct batch_item {
   batch_article a;
-  gm_result *res;
   int rc;                     /* gm_parse's */
   gm_error err;
   int render_rc;              /* rendering's (GM_EINVAL: bad offsets) */
   gm__buf rendered;           /* the --mentions line, or the article's
                                  citations (gm__places_render): a view
                                  into its chunk's buffer, not owned */
+  size_t n_mentions;          /* resolved mentions */
+  /* Without --mentions, those mentions in text order, without their
+   * alternatives and reasons, and each one's place among all the
+   * article's mentions, from 0: views into the chunk's buffers. */
+  const gm_mention *mentions;
+  const size_t *index;
 } batch_item;
 
 typedef struct batch_run_options {

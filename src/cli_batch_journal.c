@@ -65,20 +65,15 @@ static int put_mention(gm__buf *b, const gm_mention *m, size_t index)
                               sizeof m->confidence);
 }
 
-static int put_result(gm__buf *b, const batch_article *a,
-                      const gm_result *res)
+static int put_mentions(gm__buf *b, const batch_article *a,
+                        const gm_mention *mentions, const size_t *index,
+                        size_t n)
 {
-  size_t n = 0, i;
-  int rc = 0;
+  int rc = put_u64(b, n);
 
-  for (i = 0; res && i < gm_result_count(res); i++)
-    n += gm_result_mention(res, i)->entry != GM_NO_ENTRY;
-  rc = put_u64(b, n);
-  for (i = 0; res && i < gm_result_count(res) && !rc; i++) {
-    const gm_mention *m = gm_result_mention(res, i);
-    if (m->entry == GM_NO_ENTRY)
-      continue;
-    rc = put_mention(b, m, i);
+  for (size_t i = 0; i < n && !rc; i++) {
+    const gm_mention *m = &mentions[i];
+    rc = put_mention(b, m, index[i]);
     /* The bytes the citation takes: its sentence, or the mention when it
      * runs past it (out_places widens the sentence then). */
     size_t from = m->sentence_start < m->start ? m->sentence_start : m->start;
@@ -91,7 +86,8 @@ static int put_result(gm__buf *b, const batch_article *a,
   return rc;
 }
 
-int journal_append(journal *j, const batch_article *a, const gm_result *res)
+int journal_append(journal *j, const batch_article *a,
+                   const gm_mention *mentions, const size_t *index, size_t n)
 {
   gm__buf b = {0};
   uint32_t len, end = RECORD_END;
@@ -101,7 +97,7 @@ int journal_append(journal *j, const batch_article *a, const gm_result *res)
            put_cstring(&b, a->reason[0] ? a->reason : NULL) ||
            put_u64(&b, a->line) || put_u64(&b, a->bytes) ||
            put_u64(&b, a->len) || put_u64(&b, (uint64_t)a->io_error) ||
-           put_result(&b, a, a->reason[0] ? NULL : res);
+           put_mentions(&b, a, mentions, index, a->reason[0] ? 0 : n);
 
   if (rc || b.len > UINT32_MAX - 8) {
     gm__buf_free(&b);

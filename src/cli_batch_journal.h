@@ -42,9 +42,13 @@ int journal_fingerprint(gm__buf *out, int argc, char **argv,
 int journal_open(journal *j, const char *path, const gm__buf *fingerprint,
                  int (*replay)(void *ctx, const journal_entry *e), void *ctx,
                  size_t *complete);
-/* Append one article's record; it is on disk, as far as a killed process
- * goes, after journal_flush. An exit status. */
-int journal_append(journal *j, const batch_article *a, const gm_result *res);
+/* Append one article's record with its n resolved mentions (each with
+ * its index among all the article's mentions; alternatives and reasons
+ * are not read); it is on disk, as far as a killed process goes, after
+ * journal_flush. An exit status. */
+int journal_append(journal *j, const batch_article *a,
+                   const gm_mention *mentions, const size_t *index,
+                   size_t n);
 int journal_flush(journal *j);
 /* Close; remove the file when the run is complete. */
 void journal_close(journal *j, int remove_it);

@@ -18,8 +18,9 @@
  *
  * Memory in flight is the ring: at most RING_PER_JOB chunks a worker, each
  * of at most CHUNK_ARTICLES articles or CHUNK_BYTES of text, and each
- * with two buffers, its articles' lines as read and their rendered output,
- * reused from chunk to chunk up to KEEP_BUFFER. With one job there are
+ * with its buffers — its articles' lines as read, their rendered output
+ * and the resolved mentions the merge reads — reused from chunk to chunk
+ * up to KEEP_BUFFER. With one job there are
  * no threads: the same steps run one after the other.
  */
 #include <pthread.h>
@@ -82,6 +83,8 @@ typedef struct chunk {
                                  reused by the reader */
   gm__buf rendered;           /* the items' rendered output, in order: each
                                  item's is a view into it */
+  gm__buf kept, kept_index;   /* the items' resolved mentions (gm_mention)
+                                 and their indices (size_t), the same */
 } chunk;
 
 typedef struct pipeline {
@@ -104,12 +107,13 @@ typedef struct pipeline {
 } pipeline;
 
 /*
- * A worker's articles and results are freed by the worker itself, not by
- * the merger: glibc's malloc gives each thread its own arena, and a free
- * from another thread takes that arena's lock, which the worker holds for
- * every malloc. Freeing the results on the merging thread made it wait
- * for that lock thousands of times a run, each wait a sleep and a wake.
- * So the merger hands what a merged article owns back to the worker that
+ * A worker's articles are freed by the worker itself, not by the merger
+ * (their results it frees at once: keep_mentions): glibc's malloc gives
+ * each thread its own arena, and a free from another thread takes that
+ * arena's lock, which the worker holds for every malloc. Freeing the
+ * results on the merging thread made it wait for that lock thousands of
+ * times a run, each wait a sleep and a wake. So the merger hands what a
+ * merged article owns (its decoded fields) back to the worker that
  * parsed it, which frees it before its next chunk. The merger gathers
  * them without the pipeline's lock (in handed), and under it only swaps
  * the gathered buffer in when the worker has taken the last one: the
@@ -117,7 +121,6 @@ typedef struct pipeline {
  * chunk, is held for a few assignments, not 64 records' appends.
  */
 typedef struct leftover {
-  gm_result *res;
   char *id, *title, *url, *date, *text;
 } leftover;
 
@@ -135,14 +138,15 @@ struct worker {
 
 static void item_clear(batch_item *it)
 {
-  gm_result_free(it->res);
   batch_article_clear(&it->a);
-  it->res = NULL;
   it->rc = 0;
   it->render_rc = 0;
   it->err.code = 0;
   it->err.message[0] = '\0';
   it->rendered = (gm__buf){0};
+  it->n_mentions = 0;
+  it->mentions = NULL;
+  it->index = NULL;
 }
 
 /* Read the next records into c: 1 when more may follow, 0 at the end
@@ -167,57 +171,109 @@ static int fill(pipeline *p, chunk *c)
 }
 
 /* The --mentions line of a parsed article, appended to out. */
-static int render_mentions(const pipeline *p, batch_item *it, gm__buf *out)
+static int render_mentions(const pipeline *p, const batch_item *it,
+                           const gm_result *res, gm__buf *out)
 {
   char line[32];
 
   snprintf(line, sizeof line, "%zu", it->a.line);
   return gm__mentions_render(out, p->o->gaz, it->a.id ? it->a.id : line,
-                             it->a.text, it->res);
+                             it->a.text, res);
+}
+
+/*
+ * What the merge reads of a result: the number of its resolved mentions
+ * and, for the places (not --mentions), those mentions without their
+ * alternatives and reasons, appended to c's buffers. GM_ENOMEM leaves the
+ * buffers as they were.
+ *
+ * The result itself is then freed by the worker, right after rendering:
+ * kept until its chunk was merged, the results (alternatives and reasons
+ * are most of their bytes) outlived the parses around them, whose
+ * short-lived memory was freed in the holes between, and the workers'
+ * arenas grew with the length of the run.
+ */
+static int keep_mentions(const pipeline *p, batch_item *it, chunk *c,
+                         const gm_result *res)
+{
+  size_t kept = c->kept.len, kept_index = c->kept_index.len;
+
+  for (size_t i = 0; i < gm_result_count(res); i++) {
+    gm_mention m = *gm_result_mention(res, i);
+    if (m.entry == GM_NO_ENTRY)
+      continue;
+    it->n_mentions++;
+    if (p->o->mentions)
+      continue;
+    m.alternatives = NULL;
+    m.n_alternatives = 0;
+    m.reasons = NULL;
+    m.n_reasons = 0;
+    if (gm__buf_append(&c->kept, (const char *)&m, sizeof m) ||
+        gm__buf_append(&c->kept_index, (const char *)&i, sizeof i)) {
+      c->kept.len = kept;
+      c->kept_index.len = kept_index;
+      it->n_mentions = 0;
+      return GM_ENOMEM;
+    }
+  }
+  return 0;
 }
 
 /* Everything that depends on the article alone; its rendered output is
- * appended to out, its length in it->rendered.len. */
+ * appended to c's buffer, its length in it->rendered.len. */
 static void process(const pipeline *p, gm_parser *parser, batch_item *it,
-                    const gm__buf *lines, gm__buf *out)
+                    chunk *c)
 {
   batch_article *a = &it->a;
+  gm__buf *out = &c->rendered;
   size_t start = out->len;
+  gm_result *res = NULL;
 
   if (a->raw && batch_article_decode(batch_reader_options(p->in), a,
-                                     lines->data + a->raw_at)) {
+                                     c->lines.data + a->raw_at)) {
     it->rc = GM_ENOMEM;
     return;
   }
   if (a->reason[0] ||
-      (it->rc = gm_parse(parser, a->text, a->len, &it->res, &it->err)))
+      (it->rc = gm_parse(parser, a->text, a->len, &res, &it->err)))
     return;
   if (p->o->mentions)
-    it->render_rc = render_mentions(p, it, out);
+    it->render_rc = render_mentions(p, it, res, out);
   else {
     gm__article ga = {.id = a->id, .title = a->title, .url = a->url,
                       .date = a->date,
                       .source = strcmp(a->source, "-") ? a->source : NULL,
                       .line = a->line};
     it->render_rc = gm__places_render(out, p->o->per_mention, &ga,
-                                      a->text, a->len, it->res);
+                                      a->text, a->len, res);
   }
   it->rendered.len = out->len - start;
+  if (keep_mentions(p, it, c, res))
+    it->rc = GM_ENOMEM;
+  gm_result_free(res);
 }
 
-/* Every article of c, then each item's rendered output pointed at: the
- * chunk's buffer moves while it grows. */
+/* Every article of c, then each item's views pointed at: the chunk's
+ * buffers move while they grow. */
 static void process_chunk(const pipeline *p, gm_parser *parser, chunk *c)
 {
-  size_t at = 0;
+  size_t at = 0, kept = 0;
 
   c->rendered.len = 0;
+  c->kept.len = 0;
+  c->kept_index.len = 0;
   for (size_t i = 0; i < c->n; i++)
-    process(p, parser, &c->items[i], &c->lines, &c->rendered);
+    process(p, parser, &c->items[i], c);
   for (size_t i = 0; i < c->n; i++) {
-    c->items[i].rendered.data = c->rendered.data ? c->rendered.data + at
-                                                 : NULL;
-    at += c->items[i].rendered.len;
+    batch_item *it = &c->items[i];
+    it->rendered.data = c->rendered.data ? c->rendered.data + at : NULL;
+    at += it->rendered.len;
+    if (p->o->mentions || !it->n_mentions)
+      continue;
+    it->mentions = (const gm_mention *)(const void *)c->kept.data + kept;
+    it->index = (const size_t *)(const void *)c->kept_index.data + kept;
+    kept += it->n_mentions;
   }
 }
 
@@ -247,6 +303,12 @@ static void chunk_clear(chunk *c)
   c->rendered.len = 0;
   if (c->rendered.cap > KEEP_BUFFER)
     gm__buf_free(&c->rendered);
+  c->kept.len = 0;
+  if (c->kept.cap > KEEP_BUFFER)
+    gm__buf_free(&c->kept);
+  c->kept_index.len = 0;
+  if (c->kept_index.cap > KEEP_BUFFER)
+    gm__buf_free(&c->kept_index);
 }
 
 /* What c's articles own, gathered for the worker that parsed them, and
@@ -258,9 +320,8 @@ static void chunk_hand_back(chunk *c)
   for (size_t i = 0; i < c->n; i++) {
     batch_item *it = &c->items[i];
     batch_article *a = &it->a;
-    leftover l = {it->res, a->id, a->title, a->url, a->date, a->text};
+    leftover l = {a->id, a->title, a->url, a->date, a->text};
     if (!gm__buf_append(&w->handed, (const char *)&l, sizeof l)) {
-      it->res = NULL;
       a->id = a->title = a->url = a->date = a->text = NULL;
     }
   }
@@ -273,7 +334,6 @@ static void free_leftovers(gm__buf *b)
 
   for (size_t at = 0; at + sizeof l <= b->len; at += sizeof l) {
     memcpy(&l, b->data + at, sizeof l);
-    gm_result_free(l.res);
     free(l.id);
     free(l.title);
     free(l.url);
@@ -497,6 +557,8 @@ int batch_run(batch_reader *in, const batch_run_options *o)
       item_clear(&p.ring[i].items[k]);
     gm__buf_free(&p.ring[i].lines);
     gm__buf_free(&p.ring[i].rendered);
+    gm__buf_free(&p.ring[i].kept);
+    gm__buf_free(&p.ring[i].kept_index);
     free(p.ring[i].items);
   }
   free(p.ring);

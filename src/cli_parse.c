@@ -482,15 +482,6 @@ static int record_duplicate(void *ctx, const cli_duplicate *d)
   return record_line(r, d->source, d->line, "warning", why);
 }
 
-static size_t resolved_mentions(const gm_result *res)
-{
-  size_t n = 0;
-
-  for (size_t i = 0; i < gm_result_count(res); i++)
-    n += gm_result_mention(res, i)->entry != GM_NO_ENTRY;
-  return n;
-}
-
 /* Add one parsed article to the output, in input order. Exit status. */
 static int merge(run *r, slot *s)
 {
@@ -513,7 +504,7 @@ static int merge(run *r, slot *s)
     return record_rejection(r, a, a->reason);
   }
   r->parsed++;
-  r->n_mentions += resolved_mentions(s->res);
+  r->n_mentions += s->n_mentions;
   if (r->mentions) { /* the line was rendered by the worker */
     rc = s->render_rc;
     if (!rc && fwrite(s->rendered.data, 1, s->rendered.len, r->out->f) !=
@@ -527,7 +518,8 @@ static int merge(run *r, slot *s)
                     .line = a->line};
   rc = s->render_rc ? s->render_rc
                     : gm__places_add_rendered(r->places, &ga, a->text, a->len,
-                                              s->res, &s->rendered);
+                                              s->mentions, s->n_mentions,
+                                              &s->rendered);
   if (rc == GM_ENOMEM || rc == GM_ELIMIT || rc == GM_EIO) {
     cli_warn("%s:%zu: %s", a->source, a->line,
              rc == GM_EIO ? gm__places_errmsg(r->places) : gm_strerror(rc));
@@ -635,7 +627,8 @@ static int merge_journal(void *ctx, batch_item *it)
   int status = merge(r, it);
 
   if (status == EXIT_OK && r->journal_open)
-    status = journal_append(&r->journal, &it->a, it->res);
+    status = journal_append(&r->journal, &it->a, it->mentions, it->index,
+                            it->n_mentions);
   return status;
 }
 

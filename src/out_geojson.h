@@ -86,12 +86,15 @@ void gm__places_set_threads(gm__places *pl, size_t threads);
  * GM_ENOMEM. On failure out is as it was. */
 int gm__places_render(gm__buf *out, int per_mention, const gm__article *a,
                       const char *text, size_t len, const gm_result *r);
-/* Add an article rendered by gm__places_render (per_mention as set). The
+/* Add an article rendered by gm__places_render (per_mention as set),
+ * given its result's mentions (those without an entry are passed over,
+ * and may be left out; alternatives and reasons are not read). The
  * place order, counts and citations are those of the order of the
  * calls. GM_EINVAL (nothing added), GM_ENOMEM, GM_ELIMIT, GM_EIO (the
  * temporary file: gm__places_errmsg). */
 int gm__places_add_rendered(gm__places *pl, const gm__article *a,
-                            const char *text, size_t len, const gm_result *r,
+                            const char *text, size_t len,
+                            const gm_mention *mentions, size_t n_mentions,
                             const gm__buf *rendered);
 /* Both steps at once. Copies what it keeps from a, text and r. */
 int gm__places_add(gm__places *pl, const gm__article *a, const char *text,

@@ -823,7 +823,8 @@ int gm__places_mention(gm__places *pl, const gm__article *a,
 }
 
 int gm__places_add_rendered(gm__places *pl, const gm__article *a,
-                            const char *text, size_t len, const gm_result *r,
+                            const char *text, size_t len,
+                            const gm_mention *mentions, size_t n_mentions,
                             const gm__buf *rendered)
 {
   size_t at = 0;
@@ -831,15 +832,15 @@ int gm__places_add_rendered(gm__places *pl, const gm__article *a,
 
   /* Every offset is checked before anything is counted: a rejected
    * article leaves no trace. */
-  for (size_t i = 0; i < gm_result_count(r); i++) {
+  for (size_t i = 0; i < n_mentions; i++) {
     gm_mention widened;
-    const gm_mention *m = gm_result_mention(r, i);
+    const gm_mention *m = &mentions[i];
     if (m->entry != GM_NO_ENTRY && !within_sentence(text, len, m, &widened))
       return GM_EINVAL;
   }
   gm__places_begin(pl);
-  for (size_t i = 0; i < gm_result_count(r) && !rc; i++) {
-    const gm_mention *m = gm_result_mention(r, i);
+  for (size_t i = 0; i < n_mentions && !rc; i++) {
+    const gm_mention *m = &mentions[i];
     uint32_t n;
     if (m->entry == GM_NO_ENTRY)
       continue;
@@ -862,7 +863,10 @@ int gm__places_add(gm__places *pl, const gm__article *a, const char *text,
 
   pl->scratch.len = 0;
   rc = gm__places_render(&pl->scratch, pl->per_mention, a, text, len, r);
-  return rc ? rc : gm__places_add_rendered(pl, a, text, len, r, &pl->scratch);
+  return rc ? rc
+            : gm__places_add_rendered(pl, a, text, len,
+                                      gm_result_mention(r, 0),
+                                      gm_result_count(r), &pl->scratch);
 }
 
 /* ------------------------------------------------------------ spilling */
