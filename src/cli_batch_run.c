@@ -20,8 +20,9 @@
  * of at most CHUNK_ARTICLES articles or CHUNK_BYTES of text, and each
  * with its buffers — its articles' lines as read, their rendered output
  * and the resolved mentions the merge reads — reused from chunk to chunk
- * up to KEEP_BUFFER. With one job there are
- * no threads: the same steps run one after the other.
+ * up to KEEP_BUFFER; what the parsed chunks waiting to be merged hold is
+ * about HELD_MAX at most. With one job there are no threads: the same
+ * steps run one after the other.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -74,11 +75,12 @@
  * output, kept mentions and decoded text) before a worker waits to take
  * the next: the ring bounds the chunks, not what they hold. When a worker
  * is held up on a long chunk at the head, the other parses on through
- * the ring, and the chunks waiting behind the head held at most 4.3 MB in
- * the 100 MB archive but 11 MB in the 2 GB one (rarer crowds of long
- * articles), which made the peak RSS grow with the archive. A worker
- * checks before it takes a chunk, so the bound can be passed by what the
- * workers then parse.
+ * the ring, and the chunks waiting behind the head held at most 2.9 MB of
+ * rendered output and kept mentions in the 100 MB archive but 11.7 MB in
+ * the 2 GB one (rarer crowds of long articles), which made the peak RSS
+ * grow with the archive. A worker checks before it takes a chunk, so
+ * the bound can be passed by what the workers then parse (3.3 MB held at
+ * most over the 100 MB archive).
  */
 #define HELD_MAX ((size_t)2 << 20)
 
