@@ -96,13 +96,10 @@ int gm__places_add_rendered(gm__places *pl, const gm__article *a,
                             const char *text, size_t len,
                             const gm_mention *mentions, size_t n_mentions,
                             const gm__buf *rendered);
-/* Both steps at once. Copies what it keeps from a, text and r. */
-int gm__places_add(gm__places *pl, const gm__article *a, const char *text,
-                   size_t len, const gm_result *r);
-/* The same in steps, for a result kept elsewhere (a checkpoint): begin
- * an article, then each of its resolved mentions in text order; index is
- * its place among all the article's mentions, from 0. Text need hold only
- * the bytes of the mentions' sentences. */
+/* An article added mention by mention, for a result kept elsewhere (a
+ * checkpoint): begin an article, then each of its resolved mentions in
+ * text order; index is its place among all the article's mentions, from
+ * 0. Text need hold only the bytes of the mentions' sentences. */
 void gm__places_begin(gm__places *pl);
 int gm__places_mention(gm__places *pl, const gm__article *a,
                        const char *text, size_t len, const gm_mention *m,

@@ -856,19 +856,6 @@ int gm__places_add_rendered(gm__places *pl, const gm__article *a,
   return rc;
 }
 
-int gm__places_add(gm__places *pl, const gm__article *a, const char *text,
-                   size_t len, const gm_result *r)
-{
-  int rc;
-
-  pl->scratch.len = 0;
-  rc = gm__places_render(&pl->scratch, pl->per_mention, a, text, len, r);
-  return rc ? rc
-            : gm__places_add_rendered(pl, a, text, len,
-                                      gm_result_mention(r, 0),
-                                      gm_result_count(r), &pl->scratch);
-}
-
 /* ------------------------------------------------------------ spilling */
 
 static int spill_failed(gm__places *pl, const char *what)
