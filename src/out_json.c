@@ -745,3 +745,20 @@ void gm__json_repeat(gm__json *j, gm__json_span span)
   b->len += span.len;
   b->data[b->len] = '\0';
 }
+
+int gm__json_repeat_text(gm__json *j, const gm__json_text_value *v,
+                         size_t start, size_t end)
+{
+  if (!v->span.len || v->start != start || v->end != end)
+    return 0;
+  gm__json_repeat(j, v->span);
+  return 1;
+}
+
+void gm__json_keep_text(const gm__json *j, gm__json_text_value *v,
+                        size_t at, size_t start, size_t end)
+{
+  if (!j->status)
+    *v = (gm__json_text_value){.start = start, .end = end,
+                               .span = {.at = at, .len = j->out.len - at}};
+}

@@ -99,4 +99,21 @@ typedef struct gm__json_span {
  * not inside what was written. */
 void gm__json_repeat(gm__json *j, gm__json_span span);
 
+/* A value written from bytes [start, end) of a text, and where it stands
+ * (span.len 0: none yet): the mentions of one sentence repeat the
+ * sentence written for the first of them. */
+typedef struct gm__json_text_value {
+  size_t start, end;
+  gm__json_span span;
+} gm__json_text_value;
+
+/* 1, the value repeated, when v was written from bytes [start, end);
+ * else 0 and nothing written. */
+int gm__json_repeat_text(gm__json *j, const gm__json_text_value *v,
+                         size_t start, size_t end);
+/* The value written since at, from bytes [start, end), kept in v (not
+ * when the writer has failed). */
+void gm__json_keep_text(const gm__json *j, gm__json_text_value *v,
+                        size_t at, size_t start, size_t end);
+
 #endif

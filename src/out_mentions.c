@@ -60,27 +60,18 @@ static int entry_members(gm__json *j, const gm_gazetteer *g, uint32_t index)
   return 0;
 }
 
-/* The sentence object written last, and which bytes of the text it is
- * (span.len 0: none yet). The mentions after it in the same sentence
- * repeat it as it was written, not escaped again: mentions come in text
- * order, and half of them share their sentence with the one before. */
-typedef struct {
-  size_t start, end;
-  gm__json_span span;
-} last_sentence;
-
-/* "sentence": {text, start, end} */
+/* "sentence": {text, start, end}; last, the sentence object written
+ * last, which the mentions after it in the same sentence repeat as it
+ * was written, not escaped again: mentions come in text order, and half
+ * of them share their sentence with the one before. */
 static void sentence(gm__json *j, const char *text, const gm_mention *m,
-                     last_sentence *last)
+                     gm__json_text_value *last)
 {
   size_t at;
 
   gm__json_key(j, "sentence");
-  if (last->span.len && last->start == m->sentence_start &&
-      last->end == m->sentence_end) {
-    gm__json_repeat(j, last->span);
+  if (gm__json_repeat_text(j, last, m->sentence_start, m->sentence_end))
     return;
-  }
   at = j->out.len;
   gm__json_object(j);
   gm__json_key(j, "text");
@@ -91,14 +82,11 @@ static void sentence(gm__json *j, const char *text, const gm_mention *m,
   gm__json_key(j, "end");
   gm__json_uint(j, m->sentence_cp_end);
   gm__json_end(j);
-  if (!j->status)
-    *last = (last_sentence){.start = m->sentence_start,
-                            .end = m->sentence_end,
-                            .span = {.at = at, .len = j->out.len - at}};
+  gm__json_keep_text(j, last, at, m->sentence_start, m->sentence_end);
 }
 
 static void offsets(gm__json *j, const char *text, const gm_mention *m,
-                    last_sentence *last)
+                    gm__json_text_value *last)
 {
   gm__json_key(j, "text");
   gm__json_string(j, text + m->start, m->end - m->start);
@@ -136,7 +124,7 @@ static void reasons(gm__json *j, const gm_reason *r, size_t n)
 }
 
 static int add_mention(gm__json *j, const gm_gazetteer *g, const char *text,
-                       const gm_mention *m, last_sentence *last)
+                       const gm_mention *m, gm__json_text_value *last)
 {
   gm__json_object(j);
   offsets(j, text, m, last);
@@ -173,7 +161,7 @@ int gm__mentions_render(gm__buf *out, const gm_gazetteer *g,
 {
   gm__json j = {.out = *out}; /* lent to the writer, taken back */
   size_t start = out->len;
-  last_sentence last = {0};
+  gm__json_text_value last = {0};
   int rc = 0;
 
   gm__json_object(&j);

@@ -416,8 +416,7 @@ static void article_properties(gm__json *j, const gm__article *a)
  * sentence with the one before, 55 % of the sentences' bytes). */
 typedef struct {
   gm__json_span article;
-  size_t sentence_start, sentence_end; /* the last sentence's bytes */
-  gm__json_span sentence;
+  gm__json_text_value sentence;
 } rendered_before;
 
 /* The mention's sentence as a string value: copied when it is the
@@ -427,18 +426,13 @@ static void sentence_string(gm__json *j, const char *text,
 {
   size_t at = j->out.len;
 
-  if (done->sentence.len && done->sentence_start == m->sentence_start &&
-      done->sentence_end == m->sentence_end) {
-    gm__json_repeat(j, done->sentence);
+  if (gm__json_repeat_text(j, &done->sentence, m->sentence_start,
+                           m->sentence_end))
     return;
-  }
   gm__json_string(j, text + m->sentence_start,
                   m->sentence_end - m->sentence_start);
-  if (!j->status) {
-    done->sentence_start = m->sentence_start;
-    done->sentence_end = m->sentence_end;
-    done->sentence = (gm__json_span){.at = at, .len = j->out.len - at};
-  }
+  gm__json_keep_text(j, &done->sentence, at, m->sentence_start,
+                     m->sentence_end);
 }
 
 /* mention ... sentence_end: the fields a citation and a mention feature
