@@ -3,7 +3,8 @@
  * gazetteer (GEOMENTION_GAZETTEER), through gm_lookup, with the polygons
  * checked independently by GEOS: Kyiv in three spellings, Donbass as the
  * union of the Donetsk and Luhansk oblasts, Crimea with its polygon,
- * Paris. (tests/golden/ runs the same through the command line.)
+ * Paris, regions that are no unit of today's map (Tohoku, Lorraine,
+ * the USSR). (tests/golden/ runs the same through the command line.)
  */
 #include <math.h>
 #include <string.h>
@@ -349,6 +350,53 @@ static void test_demonym_names(void)
 /* Natural Earth's map labels are no names outside the US, Canada and
  * Australia ("U.N." is not Upper Nile), while "Calif." and "N.S.W." stay;
  * England is a region of its own, not Leicestershire's label. */
+/* The regions that are no unit of today's map: a country's group of
+ * first-level units (Japan's Tohoku), a region France merged in 2016
+ * (Lorraine) and a former state (the USSR): each name leads to its
+ * composite of exactly the units or countries regions.tsv lists, and
+ * each member lies in the country it should. */
+static void test_former_and_grouped_regions(void)
+{
+  static const struct {
+    const char *name, *id, *country;
+    size_t n_members;
+  } cases[] = {
+      {"Tohoku", "region:tohoku", "JP", 6},
+      {"Lorraine", "region:lorraine", "FR", 4},
+      {"USSR", "region:soviet-union", NULL, 15},
+      {"Soviet Union", "region:soviet-union", NULL, 15},
+  };
+
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    gm_entry e = {0};
+    gm_region r = {0};
+    size_t in_country = 0;
+    int found = first(cases[i].name, &e) != GM_NO_ENTRY && e.region >= 0 &&
+                gm_gazetteer_region(gaz, (uint32_t)e.region, &r) == 0;
+
+    if (!ok(found && r.kind == GM_REGION_COMPOSITE &&
+                strcmp(r.id, cases[i].id) == 0,
+            "lookup %s: %s first (got %s, %s)", cases[i].name, cases[i].id,
+            e.name ? e.name : "nothing", found ? r.id : "no region"))
+      continue;
+    for (size_t k = 0; k < r.n_members; k++) {
+      gm_region m;
+      gm_entry me;
+      in_country +=
+          gm_gazetteer_region(gaz, r.members[k], &m) == 0 &&
+          gm_gazetteer_entry(gaz, m.entry, &me) == 0 &&
+          (cases[i].country ? m.kind == GM_REGION_ADMIN1 &&
+                                  strcmp(me.country, cases[i].country) == 0
+                            : m.kind == GM_REGION_COUNTRY);
+    }
+    ok(r.n_members == cases[i].n_members && in_country == r.n_members,
+       "%s has %zu members, %zu of them %s (expected %zu)", r.id,
+       r.n_members, in_country,
+       cases[i].country ? "admin-1 units in that country" : "countries",
+       cases[i].n_members);
+  }
+}
+
 static void test_abbreviations(void)
 {
   static const struct {
@@ -398,6 +446,7 @@ int main(void)
   test_overseas();
   test_demonym_names();
   test_abbreviations();
+  test_former_and_grouped_regions();
   GEOSWKBReader_destroy_r(geos, wkb_reader);
   GEOS_finish_r(geos);
   gm_gazetteer_close(gaz);
