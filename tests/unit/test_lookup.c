@@ -352,9 +352,10 @@ static void test_demonym_names(void)
  * England is a region of its own, not Leicestershire's label. */
 /* The regions that are no unit of today's map: a country's group of
  * first-level units (Japan's Tohoku), a region France merged in 2016
- * (Lorraine) and a former state (the USSR): each name leads to its
- * composite of exactly the units or countries regions.tsv lists, and
- * each member lies in the country it should. */
+ * (Lorraine), an island group (Mindanao) and a former state (the USSR):
+ * each name leads to its composite of exactly the units or countries
+ * regions.tsv lists (by admin-1 code, or ISO 3166-2 code where NE gives
+ * none: Mindanao), and each member lies in the country it should. */
 static void test_former_and_grouped_regions(void)
 {
   static const struct {
@@ -363,6 +364,7 @@ static void test_former_and_grouped_regions(void)
   } cases[] = {
       {"Tohoku", "region:tohoku", "JP", 6},
       {"Lorraine", "region:lorraine", "FR", 4},
+      {"Mindanao", "region:mindanao", "PH", 32},
       {"USSR", "region:soviet-union", NULL, 15},
       {"Soviet Union", "region:soviet-union", NULL, 15},
   };
