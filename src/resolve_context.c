@@ -6,7 +6,8 @@
  * signals that add up:
  *   prior      how the name matched, the kind of entry, log population
  *   cues       "X region" wants an admin unit; "X, Y" wants X inside Y,
- *              and a state after a list ("A and B, Y") the list's places
+ *              and a state after a list ("A and B, Y") the list's places;
+ *              a list's members are of one kind (places, states)
  *   document   countries and admin-1 units the document names (by code:
  *              a composite region counts as its members)
  *   space      geodesic distance (PROJ) to the other groups' choices,
@@ -31,6 +32,7 @@
 #define MAX_ANCHORS 16
 #define MAX_ADMIN2 64          /* admin-2 units the text's names can mean */
 #define MAX_CONTEXT 128
+#define MAX_LISTED 4           /* list neighbours a group keeps */
 #define DISTANCE_CAP_KM 500.0  /* farther says nothing more */
 
 struct gm__group {
@@ -60,6 +62,11 @@ struct gm__group {
   /* The region mention after the list the group's first mention ends or
    * stands in ("Nashville and Cordova, Tennessee"), or NULL (list_links). */
   const gm__work *list_region;
+  /* Groups named beside one of this group's mentions in a list ("Hong
+   * Kong, New York and Tokyo"), not as its container or contained: their
+   * choices say which kind of entry the list is of (listed_like). */
+  uint32_t listed[MAX_LISTED];
+  size_t n_listed;
   /* The chosen sense as explained to its first mention (explain_sense):
    * reasons in p->sense_reasons, alternatives in p->alts, and what they
    * depend on besides the group. */
@@ -546,6 +553,34 @@ static void set(feature_sink *k, int i, double v)
     gm__sparse_add(k->sparse, i, v);
 }
 
+/* Which kind of entry e is, as a list's members share it: a place (0),
+ * a country, an admin-1 unit, another region. */
+static int kind_level(const gaz_entry *e)
+{
+  if (is_country(e))
+    return 1;
+  if (is_admin1(e))
+    return 2;
+  return gm__entry_is_region(e) ? 3 : 0;
+}
+
+/* Whether e is of the kind of the current choice (as the context counts
+ * it) of a group listed beside group gi: the members of a list are alike
+ * ("Hong Kong, New York and Tokyo" are cities; "Montana and Wyoming"
+ * states). */
+static int listed_like(const gm__pipeline *p, const group *gs, uint32_t gi,
+                       const gaz_entry *e)
+{
+  int level = kind_level(e);
+
+  for (size_t k = 0; k < gs[gi].n_listed; k++) {
+    const gaz_entry *r = gm__gaz_entry(p->gaz, gs[gs[gi].listed[k]].counted);
+    if (r && kind_level(r) == level)
+      return 1;
+  }
+  return 0;
+}
+
 /* A round's features of e for group gi: "X, Y" with the container's
  * current sense, and the document's context c (when there is one). None
  * is one of fixed_features'. */
@@ -597,6 +632,8 @@ static void round_features(const gm__pipeline *p, const context *c,
     set(k, GM__RF_country_share,
         country_share(c, e, gm__gaz_entry(p->gaz, gs[gi].counted),
                       gs[gi].counted_sure));
+    if (gs[gi].n_listed && listed_like(p, gs, gi, e))
+      set(k, GM__RF_listed_with_same_kind, 1);
   }
 }
 
@@ -728,6 +765,36 @@ static void list_links(const gm__pipeline *p, group *g)
   }
 }
 
+static void add_listed(group *g, uint32_t other)
+{
+  for (size_t k = 0; k < g->n_listed; k++)
+    if (g->listed[k] == other)
+      return;
+  if (g->n_listed < MAX_LISTED)
+    g->listed[g->n_listed++] = other;
+}
+
+/* The groups named beside each other in a list ("A, B and C"): not an
+ * "X, Y" whose Y holds X (the recogniser's container), nor the region
+ * after a list (list_links), which hold their places rather than being
+ * like them. */
+static void list_neighbours(const gm__pipeline *p, group *g)
+{
+  for (size_t i = 0; i < p->n_work; i++) {
+    const gm__work *y = &p->work[i], *x;
+    ptrdiff_t j;
+    if (!y->keep || (j = kept_before(p, i)) < 0)
+      continue;
+    x = &p->work[j];
+    if (x->group == y->group || !gm__listed_after(p, x, y) ||
+        x->container == (int32_t)i || y->container == (int32_t)j ||
+        g[x->group].list_region == y)
+      continue;
+    add_listed(&g[x->group], y->group);
+    add_listed(&g[y->group], x->group);
+  }
+}
+
 /* Give every kept mention a group index; the groups in p->groups (room
  * kept for the next article: every group made is written whole). */
 static int make_groups(gm__pipeline *p, group **out, size_t *n_groups)
@@ -772,6 +839,7 @@ static int make_groups(gm__pipeline *p, group **out, size_t *n_groups)
       g[p->work[x->container].group].contained = x;
   }
   list_links(p, g);
+  list_neighbours(p, g);
   *out = g;
   *n_groups = n;
   return 0;

@@ -52,6 +52,7 @@
   X(distance_to_other_places, -1.223) \
   X(near_named_admin2, 1.531) \
   X(country_share, 4.756) \
+  X(listed_with_same_kind, 1.746) \
   X(country_prior, 2.500) \
   X(bbox_inside, 2.000) \
   X(bbox_outside, -1.000) \

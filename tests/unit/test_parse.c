@@ -728,6 +728,20 @@ static void test_listed_before_place(void)
      "Fore Street, Edmonton: no list");
 }
 
+/* The members of a list are alike: a name listed beside states is the
+ * state, though the document names a town's state (Wyoming, Ohio). */
+static void test_listed_with_same_kind(void)
+{
+  const char *states = "The family moved from Indiana. They looked from Ohio "
+                       "to Montana and Wyoming before settling in Monroe "
+                       "County, Missouri.";
+
+  ok(parse_at(states, 68) == 5843591,
+     "Montana and Wyoming: the state, not Wyoming, Ohio");
+  ok(has_reason(states, 68, "listed_with_same_kind") == 1,
+     "Wyoming listed beside Montana: listed_with_same_kind");
+}
+
 int main(void)
 {
   const char *path = getenv("GEOMENTION_GAZETTEER");
@@ -774,6 +788,7 @@ int main(void)
   test_after_ordinal();
   test_after_abbreviated_title();
   test_listed_before_place();
+  test_listed_with_same_kind();
   gm_parser_free(all_matches);
   gm_parser_free(parser);
   gm_gazetteer_close(gaz);
