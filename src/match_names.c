@@ -243,19 +243,25 @@ static int common_noun_after_the(const gm__pipeline *p, size_t i)
          strcmp(gm__token_norm(t, i), "the") == 0;
 }
 
-/* Whether a name written in lower case at token i is kept: for study,
- * in a text written all in lower case, and in a hashtag ("#malaysia"),
- * where case tells nothing. */
+/* Whether a name written in lower case is kept wherever it stands: for
+ * study, and in a text written all in lower case. */
+static int keeps_every_lower_case(const gm__pipeline *p)
+{
+  return p->opt.all_matches || p->spans || p->uncased;
+}
+
+/* Whether a name written in lower case at token i is kept: as above, and
+ * in a hashtag ("#malaysia"), where case tells nothing. */
 static int keeps_lower_case(const gm__pipeline *p, size_t i)
 {
-  return p->opt.all_matches || p->spans || p->uncased ||
-         (p->tokens.v[i].flags & GM__TOK_HASHTAG);
+  return keeps_every_lower_case(p) || (p->tokens.v[i].flags & GM__TOK_HASHTAG);
 }
 
 int gm__match_names(gm__pipeline *p, const char *text)
 {
   const gm__tokens *t = &p->tokens;
   size_t i = 0;
+  int keeps_all = keeps_every_lower_case(p);
 
   p->n_work = 0;
   /* Without room for the cache, every probe goes to the index. */
@@ -265,10 +271,14 @@ int gm__match_names(gm__pipeline *p, const char *text)
     const gm_posting *best = NULL;
     size_t best_n = 0, best_end = 0;
     /* A name starting in lower case would be passed over below: most
-     * tokens of running text are, and their probes would be wasted. */
-    if ((t->v[i].flags & GM__TOK_LOWER) && !keeps_lower_case(p, i)) {
-      i++;
-      continue;
+     * tokens of running text are, and their probes would be wasted. So
+     * the run of such tokens is skipped in one tight loop. */
+    if (!keeps_all) {
+      while (i < t->n && (t->v[i].flags & (GM__TOK_LOWER | GM__TOK_HASHTAG)) ==
+                             GM__TOK_LOWER)
+        i++;
+      if (i == t->n)
+        break;
     }
     for (size_t j = i; j < t->n && j - i < GM__MAX_NAME_TOKENS; j++) {
       const gm_posting *post;
