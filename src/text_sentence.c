@@ -52,9 +52,14 @@ static int starts_sentence(const gm__tokens *t, size_t i)
   return !is_abbreviation(t, i - 1);
 }
 
+static int is_space(char c)
+{
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 static size_t trim_end(const char *text, size_t from, size_t to)
 {
-  while (to > from && strchr(" \t\r\n", text[to - 1]) && text[to - 1])
+  while (to > from && is_space(text[to - 1]))
     to--;
   return to;
 }
@@ -62,11 +67,15 @@ static size_t trim_end(const char *text, size_t from, size_t to)
 int gm__sentences(gm__pipeline *p, const char *text, size_t len)
 {
   const gm__tokens *t = &p->tokens;
+  /* The separators without which no token but the first starts a
+   * sentence: most tokens have none of them. */
+  const unsigned may_start =
+      GM__SEP_NEWLINE | GM__SEP_PARAGRAPH | GM__SEP_STOP;
 
   p->n_sentences = 0;
   for (size_t i = 0; i < t->n; i++) {
     gm__sentence *s;
-    if (!starts_sentence(t, i))
+    if ((i > 0 && !(t->v[i].sep & may_start)) || !starts_sentence(t, i))
       continue;
     if (gm__grow(&p->sentences, &p->cap_sentences, p->n_sentences + 1,
                  sizeof *p->sentences))
