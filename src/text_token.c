@@ -203,6 +203,14 @@ static int normalize_token(gm__tokens *t, const char *s, size_t len)
   return append_words(t, (const char *)t->scratch, (size_t)n);
 }
 
+/* The flags a token starts with: ASCII until a character says otherwise,
+ * and its first character's case. */
+static unsigned start_flags(int upper, int lower)
+{
+  return GM__TOK_ASCII | (upper ? GM__TOK_CAP : 0) |
+         (lower ? GM__TOK_LOWER : 0);
+}
+
 /* What an ASCII byte is to the scanner: a word character and its case,
  * or the separator bit it sets (separator_bit's answer, in a table). */
 enum { A_LOWER = 1 << 12, A_UPPER = 1 << 13, A_DIGIT = 1 << 14 };
@@ -214,6 +222,9 @@ static pthread_once_t ascii_once = PTHREAD_ONCE_INIT;
  * bits 0-19, lower-case letters in bits 20-39, digits from bit 40; 0 for
  * a byte that is no ASCII letter or digit. */
 static uint64_t ascii_counts[256];
+
+/* start_flags of a token whose first character is an ASCII byte. */
+static unsigned char ascii_start_flags[128];
 #define COUNT_LOWER ((uint64_t)1 << 20)
 #define COUNT_DIGIT ((uint64_t)1 << 40)
 
@@ -228,6 +239,8 @@ static void init_ascii_class(void)
                       : ascii_class[c] == A_UPPER ? 1
                       : ascii_class[c] == A_DIGIT ? COUNT_DIGIT
                                                   : 0;
+    ascii_start_flags[c] = (unsigned char)start_flags(
+        ascii_class[c] == A_UPPER, ascii_class[c] == A_LOWER);
   }
 }
 
@@ -240,13 +253,14 @@ typedef struct scan {
   int in_token, newlines;
 } scan;
 
-static void begin_token(scan *z, size_t pos, size_t cp, int upper, int lower)
+/* Begin a token at pos whose first character's case is in flags
+ * (start_flags). */
+static void begin_token(scan *z, size_t pos, size_t cp, unsigned flags)
 {
   z->in_token = 1;
   z->start = pos;
   z->cp_start = cp;
-  z->flags = GM__TOK_ASCII | (upper ? GM__TOK_CAP : 0) |
-             (lower ? GM__TOK_LOWER : 0);
+  z->flags = flags;
   z->letters = z->lowers = 0;
 }
 
@@ -400,7 +414,7 @@ static int scan_other(gm__tokens *t, const char *s, size_t len, scan *z,
     word = 0;
   if (word) {
     if (!z->in_token)
-      begin_token(z, pos, cp, upper, lower);
+      begin_token(z, pos, cp, start_flags(upper, lower));
     z->flags &= ~(unsigned)GM__TOK_ASCII;
     if (digit)
       z->flags |= GM__TOK_DIGIT;
@@ -439,7 +453,7 @@ int gm__tokenize(const char *s, size_t len, gm__tokens *t)
     if (c < 0x80 && ((k = ascii_class[c]) & A_WORD)) {
       size_t end;
       if (!z.in_token)
-        begin_token(&z, pos, cp, k & A_UPPER, k & A_LOWER);
+        begin_token(&z, pos, cp, ascii_start_flags[c]);
       end = ascii_word_end(s, pos, len, &z);
       cp += end - pos;
       pos = end;
