@@ -386,10 +386,32 @@ static size_t ascii_word_end(const char *s, size_t pos, size_t len, scan *z)
   size_t stop = len - pos > ((size_t)1 << 19) ? pos + ((size_t)1 << 19) : len;
   uint64_t sum = 0, k;
 
+  /* One bound check for four bytes while four remain: most of a word. */
+  for (; pos + 4 <= stop; pos += 4) {
+    if (!(k = ascii_counts[(unsigned char)s[pos]]))
+      goto end;
+    sum += k;
+    if (!(k = ascii_counts[(unsigned char)s[pos + 1]])) {
+      pos += 1;
+      goto end;
+    }
+    sum += k;
+    if (!(k = ascii_counts[(unsigned char)s[pos + 2]])) {
+      pos += 2;
+      goto end;
+    }
+    sum += k;
+    if (!(k = ascii_counts[(unsigned char)s[pos + 3]])) {
+      pos += 3;
+      goto end;
+    }
+    sum += k;
+  }
   while (pos < stop && (k = ascii_counts[(unsigned char)s[pos]]) != 0) {
     sum += k;
     pos++;
   }
+end:
   z->letters += sum & (COUNT_LOWER - 1);
   z->lowers += (sum >> 20) & (COUNT_LOWER - 1);
   if (sum >> 40)
