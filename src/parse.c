@@ -7,6 +7,8 @@
  * articles allocates only while the largest one grows them.
  */
 #include <math.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,15 +89,54 @@ static int emitted(const gm__pipeline *p, const gm__work *w, int spans)
          (w->role != GM_ROLE_DEMONYM || p->opt.demonyms);
 }
 
+/* The end of n elements of elem bytes placed at offset at of a block,
+ * rounded up so that what follows them is aligned for any type;
+ * SIZE_MAX on overflow (and so for an at of SIZE_MAX). */
+static size_t block_end(size_t at, size_t n, size_t elem)
+{
+  const size_t align = _Alignof(max_align_t);
+  size_t end;
+
+  if (at > SIZE_MAX - align || n > (SIZE_MAX - align - at) / elem)
+    return SIZE_MAX;
+  end = at + n * elem;
+  return (end + align - 1) / align * align;
+}
+
+/* A result with room for n mentions, n_alts alternatives, n_reasons
+ * reasons and n_alt_reasons alternatives' reasons, in one block (one
+ * allocation an article, not five; gm_result_free frees it whole), its
+ * count 0; NULL when out of memory. The arrays are not zeroed: every
+ * element the result shows is written by make_result, and zeroing them
+ * cost more than the copying. */
+static gm_result *new_result(size_t n, size_t n_alts, size_t n_reasons,
+                             size_t n_alt_reasons)
+{
+  size_t mentions = block_end(0, 1, sizeof(gm_result));
+  size_t alts = block_end(mentions, n, sizeof(gm_mention));
+  size_t reasons = block_end(alts, n_alts, sizeof(gm_alternative));
+  size_t alt_reasons = block_end(reasons, n_reasons, sizeof(gm_reason));
+  size_t size = block_end(alt_reasons, n_alt_reasons, sizeof(gm_reason));
+  char *block;
+  gm_result *r;
+
+  if (size == SIZE_MAX || !(block = malloc(size)))
+    return NULL;
+  r = (gm_result *)(void *)block;
+  *r = (gm_result){.mentions = (gm_mention *)(void *)(block + mentions),
+                   .alts = (gm_alternative *)(void *)(block + alts),
+                   .reasons = (gm_reason *)(void *)(block + reasons),
+                   .alt_reasons = (gm_reason *)(void *)(block + alt_reasons)};
+  return r;
+}
+
 /* Copy the pipeline's findings into one result with three arrays. */
 static int make_result(const gm__pipeline *p, int spans, gm_result **out)
 {
-  gm_result *r = calloc(1, sizeof *r);
+  gm_result *r;
   size_t n = 0, n_alts = 0, n_reasons = 0, n_alt_reasons = 0;
   size_t a = 0, k = 0, ak = 0;
 
-  if (!r)
-    return GM_ENOMEM;
   for (size_t i = 0; i < p->n_work; i++) {
     const gm__work *w = &p->work[i];
     if (!emitted(p, w, spans))
@@ -108,17 +149,8 @@ static int make_result(const gm__pipeline *p, int spans, gm_result **out)
     for (size_t j = 0; j < w->n_alts; j++)
       n_alt_reasons += p->alts[w->alt_start + j].n_reasons;
   }
-  /* Not zeroed: every element the result shows is written below, and
-   * zeroing them cost more than the copying. */
-  r->alt_reasons = malloc((n_alt_reasons ? n_alt_reasons : 1) *
-                          sizeof *r->alt_reasons);
-  r->mentions = malloc((n ? n : 1) * sizeof *r->mentions);
-  r->alts = malloc((n_alts ? n_alts : 1) * sizeof *r->alts);
-  r->reasons = malloc((n_reasons ? n_reasons : 1) * sizeof *r->reasons);
-  if (!r->mentions || !r->alts || !r->reasons || !r->alt_reasons) {
-    gm_result_free(r);
+  if (!(r = new_result(n, n_alts, n_reasons, n_alt_reasons)))
     return GM_ENOMEM;
-  }
   for (size_t i = 0; i < p->n_work; i++) {
     const gm__work *w = &p->work[i];
     const gm__sentence *s = p->n_sentences ? &p->sentences[w->sentence] : NULL;
@@ -395,11 +427,5 @@ const gm_mention *gm_result_mention(const gm_result *r, size_t i)
 
 void gm_result_free(gm_result *r)
 {
-  if (!r)
-    return;
-  free(r->mentions);
-  free(r->alts);
-  free(r->reasons);
-  free(r->alt_reasons);
-  free(r);
+  free(r);   /* its arrays are in its block (new_result) */
 }
