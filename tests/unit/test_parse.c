@@ -742,6 +742,24 @@ static void test_listed_with_same_kind(void)
      "Wyoming listed beside Montana: listed_with_same_kind");
 }
 
+/* A name before a capitalised organisation's word is part of the
+ * organisation's name, a country's too ("Malaysia Airlines", "U. S.
+ * Navy"): organisation_word_after, refitted, outweighs can_be_country;
+ * the country named elsewhere stays. */
+static void test_organisation_word_after_country(void)
+{
+  const char *airline = "Rebels are confiscating evidence at the Malaysia "
+                        "Airlines crash site.";
+  const char *navy = "Captain Selfridge, U. S. Navy, commanding the station.";
+  const char *country = "Officials in Malaysia met the rebels.";
+
+  ok(has_reason(airline, 40, "organisation_word_after") == 1,
+     "Malaysia Airlines: an organisation's word after");
+  ok(parse_at(airline, 40) == 0, "Malaysia Airlines: no place");
+  ok(parse_at(navy, 19) == 0, "U. S. Navy: no place");
+  ok(parse_at(country, 13) != 0, "in Malaysia: a place");
+}
+
 int main(void)
 {
   const char *path = getenv("GEOMENTION_GAZETTEER");
@@ -789,6 +807,7 @@ int main(void)
   test_after_abbreviated_title();
   test_listed_before_place();
   test_listed_with_same_kind();
+  test_organisation_word_after_country();
   gm_parser_free(all_matches);
   gm_parser_free(parser);
   gm_gazetteer_close(gaz);
