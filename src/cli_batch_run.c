@@ -91,10 +91,11 @@
  * one from there rather than growing its own: unmapped after every chunk,
  * they were mapped afresh by the next large one and every page of them
  * faulted in and zeroed again. Over the 100 MB archive at --jobs 2 that
- * was 90,000 of the workers' 120,000 page faults (0.17 CPU s, perf), and
- * each munmap on the merging thread stopped the workers' core to flush
- * its TLB (0.07 s). The shelf is bounded, so memory stays bounded by the
- * work in flight; a buffer that does not fit on it is freed as before.
+ * was 90,000 of the 120,000 page faults, 0.17 CPU s of the workers',
+ * and the merging thread's munmaps, which interrupt the other core to
+ * flush its TLB, another 0.07 s (perf). The shelf is bounded, so memory
+ * stays bounded by the work in flight; a buffer that does not fit on it
+ * is freed as before.
  */
 #define SHELF_BYTES ((size_t)4 << 20)
 #define SHELF_MAX 16
