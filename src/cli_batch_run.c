@@ -21,8 +21,8 @@
  * with its buffers — its articles' lines as read, their rendered output
  * and the resolved mentions the merge reads — reused from chunk to chunk
  * up to KEEP_BUFFER, larger ones through a shelf of SHELF_BYTES; what the
- * parsed chunks waiting to be merged hold is about HELD_MAX at most. With one job there are no threads: the same
- * steps run one after the other.
+ * parsed chunks waiting to be merged hold is about HELD_MAX at most. With
+ * one job there are no threads: the same steps run one after the other.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -55,9 +55,8 @@
  *
  * A chunk's buffers are kept only up to KEEP_BUFFER, and a larger one
  * leaves its chunk (for the shelf, below, or freed); it is mostly its
- * own mapping (MMAP_FROM), as
- * glibc maps a request that large unless the arena's free top can serve
- * it (mem10, session 10). Keeping up to 1 MiB
+ * own mapping (MMAP_FROM), as glibc maps a request that large unless the
+ * arena's free top can serve it (mem10, session 10). Keeping up to 1 MiB
  * each made the ring's resident memory the largest chunk each slot had
  * held, which grows with the archive: in the 100 MB archive a chunk's
  * output is 31 KB at the median but 400-720 KB for a quarter of them (long
