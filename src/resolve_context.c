@@ -96,6 +96,10 @@ struct gm__context {
     uint32_t admin1;       /* string offset (interned) */
   } admin1[MAX_CONTEXT];
   size_t n_admin1;
+  /* A bit for each list member's hash (country_bit, admin1_bit): a clear
+   * bit says "not in the list" without reading it, which is the answer
+   * for most candidates, round after round. */
+  uint64_t country_mask, admin1_mask;
   anchor anchors[MAX_ANCHORS];
   size_t n_anchors;
   /* Every admin-2 unit (county) the document's names can mean, whatever
@@ -203,8 +207,23 @@ static double arc_km(double chord_km)
   return 2 * r * asin(half < 1 ? half : 1);
 }
 
+static uint64_t country_bit(const char *cc)
+{
+  return (uint64_t)1
+         << (((unsigned char)cc[0] * 7u + (unsigned char)cc[1]) & 63);
+}
+
+static uint64_t admin1_bit(const char *cc, uint32_t admin1)
+{
+  uint32_t h = ((unsigned char)cc[0] * 7u + (unsigned char)cc[1]) ^
+               (admin1 * 0x9E3779B1u);
+  return (uint64_t)1 << (h >> 26);
+}
+
 static int has_country(const context *c, const char *cc)
 {
+  if (!(c->country_mask & country_bit(cc)))
+    return 0;
   for (size_t i = 0; i < c->n_countries; i++)
     if (memcmp(c->countries[i], cc, 2) == 0)
       return 1;
@@ -213,7 +232,8 @@ static int has_country(const context *c, const char *cc)
 
 static int has_admin1(const context *c, const gaz_entry *e)
 {
-  if (!e->admin1)   /* offset 0: the empty string */
+  if (!e->admin1 ||   /* offset 0: the empty string */
+      !(c->admin1_mask & admin1_bit(e->country, e->admin1)))
     return 0;
   for (size_t i = 0; i < c->n_admin1; i++)
     if (memcmp(c->admin1[i].country, e->country, 2) == 0 &&
@@ -1022,6 +1042,23 @@ static void count_resolved(context *c, const gaz_entry *e, double sure)
   c->n_resolved += sure;
 }
 
+/* Country e into the context's countries (the caller checks there is
+ * room). */
+static void add_country(context *c, const gaz_entry *e)
+{
+  memcpy(c->countries[c->n_countries++], e->country, 2);
+  c->country_mask |= country_bit(e->country);
+}
+
+/* Admin-1 unit e into the context's units (the caller checks there is
+ * room). */
+static void add_admin1(context *c, const gaz_entry *e)
+{
+  memcpy(c->admin1[c->n_admin1].country, e->country, 2);
+  c->admin1[c->n_admin1++].admin1 = e->admin1;
+  c->admin1_mask |= admin1_bit(e->country, e->admin1);
+}
+
 /* The countries and admin-1 units e names (a composite region: its
  * members'). */
 static void add_regions(const gm__pipeline *p, context *c, const gaz_entry *e)
@@ -1029,21 +1066,18 @@ static void add_regions(const gm__pipeline *p, context *c, const gaz_entry *e)
   const gaz_region *r;
 
   if (is_country(e) && c->n_countries < MAX_CONTEXT) {
-    memcpy(c->countries[c->n_countries++], e->country, 2);
+    add_country(c, e);
   } else if (is_admin1(e) && c->n_admin1 < MAX_CONTEXT) {
-    memcpy(c->admin1[c->n_admin1].country, e->country, 2);
-    c->admin1[c->n_admin1++].admin1 = e->admin1;
+    add_admin1(c, e);
   } else if ((r = composite_of(p, e))) {
     for (size_t m = 0; m < r->n_members; m++) {
       const gaz_entry *me = member_entry(p, r, m);
       if (!me)
         continue;
-      if (is_admin1(me) && c->n_admin1 < MAX_CONTEXT) {
-        memcpy(c->admin1[c->n_admin1].country, me->country, 2);
-        c->admin1[c->n_admin1++].admin1 = me->admin1;
-      } else if (is_country(me) && c->n_countries < MAX_CONTEXT) {
-        memcpy(c->countries[c->n_countries++], me->country, 2);
-      }
+      if (is_admin1(me) && c->n_admin1 < MAX_CONTEXT)
+        add_admin1(c, me);
+      else if (is_country(me) && c->n_countries < MAX_CONTEXT)
+        add_country(c, me);
     }
   }
 }
@@ -1102,6 +1136,7 @@ static void collect_context(const gm__pipeline *p, group *gs, size_t n,
   /* Every list is read only up to its count: emptying the counts
    * empties the context (a memset of its 5 KB cost more, every round). */
   c->n_countries = c->n_admin1 = c->n_anchors = 0;
+  c->country_mask = c->admin1_mask = 0;
   c->n_resolved_countries = c->n_resolved = 0;
   for (size_t i = 0; i < n; i++) {
     const gaz_entry *e = gm__gaz_entry(p->gaz, gs[i].entry);
