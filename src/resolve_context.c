@@ -377,8 +377,8 @@ static const anchor *nearest_anchor(const gm__pipeline *p,
                                     uint32_t gi, const gaz_entry *e,
                                     gm__candidate *cand)
 {
-  double flat = -1, lat = lat_of(e), lon = lon_of(e), k;
-  size_t nearest = 0;
+  double flat = INFINITY, lat = lat_of(e), lon = lon_of(e), k;
+  size_t nearest = n;   /* none yet */
 
   if (!(cand->known & KNOWN_POINT))
     locate(p, e, cand);
@@ -391,12 +391,13 @@ static const anchor *nearest_anchor(const gm__pipeline *p,
     dx = (dx > 180 ? 360 - dx : dx) * k;
     dy = lat - anchors[i].lat;
     d = dx * dx + dy * dy;
-    if (flat < 0 || d < flat) {
+    /* Strictly nearer: of equals, the first (every d is finite). */
+    if (d < flat) {
       flat = d;
       nearest = i;
     }
   }
-  return flat < 0 ? NULL : &anchors[nearest];
+  return nearest < n ? &anchors[nearest] : NULL;
 }
 
 /* Whether admin-1 unit e holds an anchor of a group other than gi: a
