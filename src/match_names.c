@@ -14,6 +14,7 @@
  *
  * A capitalised compass word before a region's name joins it ("Northern
  * Italy", "W. Africa"): the mention is the whole, its entry the region.
+ * "Co." after a name's first word is read as "County" ("Twiggs Co.").
  */
 #include <stddef.h>
 #include <stdlib.h>
@@ -58,14 +59,31 @@ static size_t usable(const gm_gazetteer *g, const gm_posting *p, size_t n,
   return k;
 }
 
+/* Whether token j, after a name's first word, is "Co." written for
+ * "County" ("Twiggs Co.", "PLYMOUTH CO."): the gazetteer names counties
+ * in full, so the key reads it as "county". Without its period "Co" is
+ * as often a team's or a prefix ("Berrien Co Rebels", "Co Wicklow"),
+ * and a company's "Co." gives a key no county has ("Ford Motor Co."). */
+static inline int county_abbreviation(const gm__pipeline *p, size_t a,
+                                      size_t j)
+{
+  const gm__token *k = &p->tokens.v[j];
+  /* Two letters first: nearly every token fails there, and this runs
+   * for each word a key grows by. */
+  return k->norm_len == 2 && j > a && (k->flags & GM__TOK_CAP) &&
+         k->end < p->text_len && p->text[k->end] == '.' &&
+         memcmp(gm__token_norm(&p->tokens, j), "co", 2) == 0;
+}
+
 /* The key of tokens [a, j) grown to [a, j + 1) in p->key, and its hash
  * in p->key_hash (j == a: the first token): matching tries ever longer
  * keys from one token, and building and hashing each anew was most of
  * its work. 0 or GM_ENOMEM. */
 static int extend_key(gm__pipeline *p, size_t a, size_t j)
 {
-  const char *word = gm__token_norm(&p->tokens, j);
-  size_t len = p->tokens.v[j].norm_len;
+  int county = county_abbreviation(p, a, j);
+  const char *word = county ? "county" : gm__token_norm(&p->tokens, j);
+  size_t len = county ? strlen("county") : p->tokens.v[j].norm_len;
   gm__buf *k = &p->key;
   char *d;
 
@@ -312,6 +330,10 @@ int gm__match_names(gm__pipeline *p, const char *text)
       int rc = push_name(p, text, i, best_end, best, best_n);
       if (rc)
         return rc;
+      /* "PLYMOUTH CO.": the period belongs to the abbreviation, as
+       * "Ky."'s does. */
+      p->work[p->n_work - 1].trailing_period =
+          county_abbreviation(p, i, best_end - 1);
       i = best_end;
     } else {
       i++;

@@ -14,7 +14,8 @@
  * reasons; a name inside a feature's ("Mississippi River", "Fort Yuma")
  * is no mention; "Troy Police" and "Even Portugal" are no person's
  * names; "the Napa earthquake" is Napa, and so is Louisiana in a
- * heading's "Areas In Louisiana".
+ * heading's "Areas In Louisiana"; "Twiggs Co." is Twiggs County,
+ * "Ford Motor Co." no county.
  */
 #include <string.h>
 
@@ -760,6 +761,52 @@ static void test_organisation_word_after_country(void)
   ok(parse_at(country, 13) != 0, "in Malaysia: a place");
 }
 
+/* Whether the mention starting at `at` is a county (an admin-2 unit) of
+ * the US state `state`: counties have no GeoNames id to compare. */
+static int us_county_at(const char *text, size_t at, const char *state)
+{
+  gm_result *r;
+  gm_error err;
+  int found = 0;
+
+  if (gm_parse(parser, text, strlen(text), &r, &err)) {
+    ok(0, "parse '%s': %s", text, err.message);
+    return 0;
+  }
+  for (size_t i = 0; i < gm_result_count(r); i++) {
+    const gm_mention *m = gm_result_mention(r, i);
+    gm_entry e;
+    if (m->start == at && m->entry != GM_NO_ENTRY &&
+        gm_gazetteer_entry(gaz, m->entry, &e) == 0)
+      found = !strcmp(e.fcode, "ADM2") && !strcmp(e.country, "US") &&
+              !strcmp(e.admin1, state);
+  }
+  gm_result_free(r);
+  return found;
+}
+
+/* "Co." after a name is "County", its period part of the mention; a
+ * company's "Co." is no county ("Ford Motor Co."), nor is "Co" without
+ * its period (a team's, "Berrien Co Rebels"). */
+static void test_county_abbreviation(void)
+{
+  const char *dateline = "PLYMOUTH CO. - A suspect in a farm auction theft "
+                         "near Hinton has been apprehended.";
+  const char *tweet = "Damage to a trailer in Twiggs Co. Ga. is pretty "
+                      "impressive.";
+  const char *company = "Ford Motor Co. said on Tuesday it would cut jobs.";
+
+  ok(us_county_at(dateline, 0, "IA") && end_at(dateline, 0) == 12,
+     "'PLYMOUTH CO.' is Plymouth County, Iowa, with its period");
+  ok(end_at(dateline, 9) == 0, "'CO.' after a county's name: no Colorado");
+  ok(us_county_at(tweet, 23, "GA"), "'Twiggs Co.' is Twiggs County");
+  ok(parse_at(company, 0) == 0 && end_at(company, 0) == 0 &&
+         end_at(company, 11) == 0,
+     "'Ford Motor Co.': no county, no place");
+  ok(end_at("Berrien Co Rebels make the playoffs.", 0) == 0,
+     "'Berrien Co Rebels': no county without the period");
+}
+
 int main(void)
 {
   const char *path = getenv("GEOMENTION_GAZETTEER");
@@ -808,6 +855,7 @@ int main(void)
   test_listed_before_place();
   test_listed_with_same_kind();
   test_organisation_word_after_country();
+  test_county_abbreviation();
   gm_parser_free(all_matches);
   gm_parser_free(parser);
   gm_gazetteer_close(gaz);
