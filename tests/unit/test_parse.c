@@ -26,35 +26,47 @@ static gm_gazetteer *gaz;
 static gm_parser *parser;
 static gm_parser *all_matches;   /* reports rejected names too */
 
-/* The GeoNames id of the mention whose text starts at byte `at`, 0 when
- * none does, -1 when the parse fails. */
-static long geonameid_at(const gm_result *r, size_t at)
-{
-  for (size_t i = 0; i < gm_result_count(r); i++) {
-    const gm_mention *m = gm_result_mention(r, i);
-    gm_entry e;
-    if (m->start == at)
-      return m->entry != GM_NO_ENTRY &&
-                     gm_gazetteer_entry(gaz, m->entry, &e) == 0
-                 ? (long)e.geonameid
-                 : 0;
-  }
-  return 0;
-}
-
-static long parse_at(const char *text, size_t at)
+/* The mention whose text starts at byte `at`, copied to *out: 1, or 0
+ * when none does, -1 when the parse fails. */
+static int mention_at(const char *text, size_t at, gm_mention *out)
 {
   gm_result *r;
   gm_error err;
-  long id;
+  int found = 0;
 
   if (gm_parse(parser, text, strlen(text), &r, &err)) {
     ok(0, "parse '%s': %s", text, err.message);
     return -1;
   }
-  id = geonameid_at(r, at);
+  for (size_t i = 0; i < gm_result_count(r) && !found; i++)
+    if (gm_result_mention(r, i)->start == at) {
+      *out = *gm_result_mention(r, i);
+      found = 1;
+    }
   gm_result_free(r);
-  return id;
+  return found;
+}
+
+/* The gazetteer entry of the mention starting at `at`, in *e: 1, or 0
+ * when no mention with an entry starts there, -1 when the parse fails. */
+static int entry_at(const char *text, size_t at, gm_entry *e)
+{
+  gm_mention m;
+  int rc = mention_at(text, at, &m);
+
+  if (rc <= 0)
+    return rc;
+  return m.entry != GM_NO_ENTRY && gm_gazetteer_entry(gaz, m.entry, e) == 0;
+}
+
+/* The GeoNames id of the mention starting at `at`, 0 when none does, -1
+ * when the parse fails. */
+static long parse_at(const char *text, size_t at)
+{
+  gm_entry e;
+  int rc = entry_at(text, at, &e);
+
+  return rc < 0 ? -1 : rc ? (long)e.geonameid : 0;
 }
 
 static void test_uncased(void)
@@ -151,38 +163,18 @@ static void test_unit_holds_places(void)
 /* The end (bytes) of the mention starting at `at`; 0 when none does. */
 static size_t end_at(const char *text, size_t at)
 {
-  gm_result *r;
-  gm_error err;
-  size_t end = 0;
+  gm_mention m;
 
-  if (gm_parse(parser, text, strlen(text), &r, &err)) {
-    ok(0, "parse '%s': %s", text, err.message);
-    return 0;
-  }
-  for (size_t i = 0; i < gm_result_count(r); i++)
-    if (gm_result_mention(r, i)->start == at)
-      end = gm_result_mention(r, i)->end;
-  gm_result_free(r);
-  return end;
+  return mention_at(text, at, &m) == 1 ? m.end : 0;
 }
 
 /* The start of the sentence of the mention starting at `at`; (size_t)-1
  * when none does. */
 static size_t sentence_start_at(const char *text, size_t at)
 {
-  gm_result *r;
-  gm_error err;
-  size_t start = (size_t)-1;
+  gm_mention m;
 
-  if (gm_parse(parser, text, strlen(text), &r, &err)) {
-    ok(0, "parse '%s': %s", text, err.message);
-    return start;
-  }
-  for (size_t i = 0; i < gm_result_count(r); i++)
-    if (gm_result_mention(r, i)->start == at)
-      start = gm_result_mention(r, i)->sentence_start;
-  gm_result_free(r);
-  return start;
+  return mention_at(text, at, &m) == 1 ? m.sentence_start : (size_t)-1;
 }
 
 /* A region's abbreviation with its period is the region, period
@@ -765,24 +757,10 @@ static void test_organisation_word_after_country(void)
  * the US state `state`: counties have no GeoNames id to compare. */
 static int us_county_at(const char *text, size_t at, const char *state)
 {
-  gm_result *r;
-  gm_error err;
-  int found = 0;
+  gm_entry e;
 
-  if (gm_parse(parser, text, strlen(text), &r, &err)) {
-    ok(0, "parse '%s': %s", text, err.message);
-    return 0;
-  }
-  for (size_t i = 0; i < gm_result_count(r); i++) {
-    const gm_mention *m = gm_result_mention(r, i);
-    gm_entry e;
-    if (m->start == at && m->entry != GM_NO_ENTRY &&
-        gm_gazetteer_entry(gaz, m->entry, &e) == 0)
-      found = !strcmp(e.fcode, "ADM2") && !strcmp(e.country, "US") &&
-              !strcmp(e.admin1, state);
-  }
-  gm_result_free(r);
-  return found;
+  return entry_at(text, at, &e) == 1 && !strcmp(e.fcode, "ADM2") &&
+         !strcmp(e.country, "US") && !strcmp(e.admin1, state);
 }
 
 /* "Co." after a name is "County", its period part of the mention; a
