@@ -59,10 +59,11 @@ static const char *const org_after[] = {
     "register", "ltd", "plc", "llc", "agency", "ministry",
     "airport", "station", "bridge", "park", "mall", "theatre", "theater",
     /* armed forces: "Thirty-ninth New York Volunteers", "Texas National
-     * Guard" */
+     * Guard", "U. S. Forces", "California Volunteer Cavalry" */
     "army", "navy", "marines", "guard", "guards", "troops", "militia",
     "regiment", "regiments", "battalion", "brigade", "corps", "cavalry",
-    "infantry", "artillery", "volunteers", "rifles", "battery", NULL};
+    "infantry", "artillery", "volunteers", "volunteer", "rifles",
+    "battery", "forces", "engineers", NULL};
 static const char *const org_heads[] = {
     "organisation", "organization", "council", "committee", "ministry",
     "department", "agency", "union", "association", "centre", "center",
@@ -74,7 +75,11 @@ static const char *const org_heads[] = {
     "tribunal", "mission", "programme", "program", "initiative", "forum",
     "chiefs", "staff", "security", "cooperation", "development", "trade",
     "international", "national", "global", "world", "museum", "hospital",
-    NULL};
+    /* commands and units of an army, named for where they serve:
+     * "Dept. of Kansas", "Dist. of Minnesota", "Army of the Potomac",
+     * "First Cavalry of Colorado" */
+    "dept", "dist", "div", "army", "armies", "cavalry", "infantry",
+    "artillery", "regiment", "brigade", NULL};
 /* Capitalised words that follow a place without being part of a name:
  * "Toronto Saturday", "Kyiv March 3". */
 static const char *const calendar_words[] = {
@@ -253,6 +258,19 @@ static long adjacent_after(const gm__tokens *t, size_t end)
   return (long)end;
 }
 
+/* "Dept. of Kansas", "DIST. OF MINN.": whether token i is an
+ * organisation's head word written short (four letters at most, as a
+ * sentence's last word "District." is not), capitalised with its
+ * period, which the scan for a name's head may pass. */
+static int abbreviated_head(const gm__pipeline *p, size_t i)
+{
+  const gm__token *head = &p->tokens.v[i];
+
+  return is_cap(head) && head->end - head->start <= 4 &&
+         head->end < p->text_len && p->text[head->end] == '.' &&
+         (token_cues(&p->tokens, i) & ORG_HEAD);
+}
+
 /* Does the match sit inside a longer capitalised name with an
  * organisation's head word ("Organisation for Security and Cooperation in
  * Europe", "International Centre for Defense and Security")? Scans back
@@ -270,10 +288,14 @@ static int inside_org_name(const gm__pipeline *p, size_t start,
   size_t caps = 0;
   int head = 0, located = 0;
 
-  for (size_t i = start; i > sent_start;) {
+  for (size_t i = start; i > 0;) {
     const gm__token *cur = &t->v[i];
-    unsigned cues;
-    if (cur->sep & ~(unsigned)(GM__SEP_SPACE | GM__SEP_HYPHEN | GM__SEP_APOS))
+    unsigned cues,
+        sep = cur->sep & ~(unsigned)(GM__SEP_SPACE | GM__SEP_HYPHEN |
+                                     GM__SEP_APOS);
+    /* the period of "DEPT. OF" may also have started a sentence */
+    if ((sep || i <= sent_start) &&
+        !(sep == GM__SEP_STOP && abbreviated_head(p, i - 1)))
       break;
     i--;
     cues = token_cues(t, i);

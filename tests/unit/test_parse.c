@@ -15,7 +15,8 @@
  * is no mention; "Troy Police" and "Even Portugal" are no person's
  * names; "the Napa earthquake" is Napa, and so is Louisiana in a
  * heading's "Areas In Louisiana"; "Twiggs Co." is Twiggs County,
- * "Ford Motor Co." no county.
+ * "Ford Motor Co." no county; an army's commands ("Dept. of Kansas",
+ * "U. S. Forces") are organisations, not places.
  */
 #include <string.h>
 
@@ -753,6 +754,31 @@ static void test_organisation_word_after_country(void)
   ok(parse_at(country, 13) != 0, "in Malaysia: a place");
 }
 
+/* An army's commands and units are organisations named for where they
+ * serve: "Dept. of Kansas" (its head written short, passed though its
+ * period may start a sentence: "DEPT. OF THE MISSOURI"), "U. S.
+ * Forces", "California Volunteer Cavalry"; the state named on its own
+ * stays a place. */
+static void test_army_command_names(void)
+{
+  const char *dept = "General Curtis, commanding Dept. of Kansas, Fort "
+                     "Leavenworth.";
+  const char *caps = "HDQRS. DEPT. OF THE MISSOURI, No. 100.";
+  const char *forces = "HEADQUARTERS U. S. FORCES, Brasher City, La., "
+                       "February 6.";
+  const char *volunteer = "Captain Barry, of the California Volunteer "
+                          "Cavalry, is at Hart's Mill.";
+  const char *place = "Captain Barry rode from California to Hart's Mill.";
+
+  ok(has_reason(dept, 36, "inside_organisation_name") == 1,
+     "Dept. of Kansas: inside an organisation's name");
+  ok(parse_at(dept, 36) == 0, "Dept. of Kansas: no place");
+  ok(parse_at(caps, 20) == 0, "DEPT. OF THE MISSOURI: no place");
+  ok(parse_at(forces, 13) == 0, "U. S. FORCES: no place");
+  ok(parse_at(volunteer, 22) == 0, "California Volunteer Cavalry: no place");
+  ok(parse_at(place, 24) != 0, "from California: a place");
+}
+
 /* Whether the mention starting at `at` is a county (an admin-2 unit) of
  * the US state `state`: counties have no GeoNames id to compare. */
 static int us_county_at(const char *text, size_t at, const char *state)
@@ -833,6 +859,7 @@ int main(void)
   test_listed_before_place();
   test_listed_with_same_kind();
   test_organisation_word_after_country();
+  test_army_command_names();
   test_county_abbreviation();
   gm_parser_free(all_matches);
   gm_parser_free(parser);
