@@ -1331,13 +1331,28 @@ static void add_admin1(doc_regions *d, const gaz_entry *e)
   d->admin1[d->n_admin1++].admin1 = e->admin1;
 }
 
+/* Whether w names a place or region, or would but for the
+ * organisation whose name it is part of: "U. S. Forces", "the Dept. of
+ * Texas", "Malaysia Airlines" are no mentions, but say which country or
+ * state the text is about as well as one. */
+static int names_region_of_text(const gm__work *w)
+{
+  double logit = w->recog_logit;
+
+  for (size_t i = 0; i < w->n_reasons; i++)
+    if (w->reasons[i].signal == feature_names[F_organisation_word_after] ||
+        w->reasons[i].signal == feature_names[F_inside_organisation_name])
+      logit -= w->reasons[i].weight;
+  return logit > 0;
+}
+
 static void collect_regions(const gm__pipeline *p, doc_regions *d)
 {
   d->n_countries = d->n_admin1 = 0;
   d->countries_named = d->admin1_named = 0;
   for (size_t i = 0; i < p->n_work; i++) {
     const gm__work *w = &p->work[i];
-    if (w->recog_logit <= 0)
+    if (!names_region_of_text(w))
       continue;
     for (size_t k = 0; k < w->n_postings; k++) {
       const gaz_entry *e = gm__gaz_entry(p->gaz, w->postings[k].entry);

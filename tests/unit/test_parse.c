@@ -779,6 +779,19 @@ static void test_army_command_names(void)
   ok(parse_at(place, 24) != 0, "from California: a place");
 }
 
+/* A country named in an organisation's name is no mention, but says
+ * which country the text is about: "Point Isabel" after "U. S. Forces"
+ * is a place in the country the text names. */
+static void test_organisation_names_country(void)
+{
+  const char *forces = "Captain Smith, U. S. Forces, reached Point Isabel "
+                       "on Monday.";
+
+  ok(parse_at(forces, 15) == 0, "U. S. Forces: no place");
+  ok(has_reason(forces, 37, "country_in_document") == 1,
+     "Point Isabel after U. S. Forces: the country is in the document");
+}
+
 /* Whether the mention starting at `at` is a county (an admin-2 unit) of
  * the US state `state`: counties have no GeoNames id to compare. */
 static int us_county_at(const char *text, size_t at, const char *state)
@@ -860,6 +873,7 @@ int main(void)
   test_listed_with_same_kind();
   test_organisation_word_after_country();
   test_army_command_names();
+  test_organisation_names_country();
   test_county_abbreviation();
   gm_parser_free(all_matches);
   gm_parser_free(parser);
