@@ -1339,6 +1339,13 @@ static int names_region_of_text(const gm__work *w)
 {
   double logit = w->recog_logit;
 
+  /* most matches are kept, or too far below to be lifted by taking
+   * both organisation features away: their reasons need no reading */
+  if (logit > 0)
+    return 1;
+  if (logit - feature_weights[F_organisation_word_after] -
+          feature_weights[F_inside_organisation_name] <= 0)
+    return 0;
   for (size_t i = 0; i < w->n_reasons; i++)
     if (w->reasons[i].signal == feature_names[F_organisation_word_after] ||
         w->reasons[i].signal == feature_names[F_inside_organisation_name])
