@@ -650,25 +650,26 @@ static int org_word_after(const gm__pipeline *p, const gm__work *w,
 }
 
 /* "TORRINGTON — Mayor Ryan Bingham", "BERLIN (AP) —", "HUNTSVILLE, May
- * 9, 1864.": a name in capitals that opens a line, followed by a dash
- * or a bracket after a space, or by a comma and a date, is a news
- * report's or a dispatch's dateline: the place it was written in. A
- * person's name in capitals signs a letter there ("SAM. JONES,") with
- * no date after it. */
+ * 9, 1864.": a name that opens a line, followed by a dash or a bracket
+ * after a space (in capitals), or by a comma and a date (in capitals or
+ * not: "Memphis, June 15, 1864."), is a news report's or a dispatch's
+ * dateline: the place it was written in. A person's name in capitals
+ * signs a letter there ("SAM. JONES,") with no date after it. */
 static int dateline(const gm__pipeline *p, const gm__work *w)
 {
   const gm__tokens *t = &p->tokens;
   const gm__token *first = &t->v[w->tok_start], *last = &t->v[w->tok_end - 1];
   unsigned sep;
 
-  if (!(first->flags & GM__TOK_ALLCAPS) || !(last->flags & GM__TOK_ALLCAPS) ||
+  if (!is_cap(first) ||
       (w->tok_start > 0 &&
        !(first->sep & (GM__SEP_NEWLINE | GM__SEP_PARAGRAPH | GM__SEP_START))) ||
       w->tok_end >= t->n)
     return 0;
   sep = t->v[w->tok_end].sep;
   if (sep & (GM__SEP_HYPHEN | GM__SEP_BRACKET))
-    return p->text[last->end] == ' ' &&
+    return (first->flags & GM__TOK_ALLCAPS) &&
+           (last->flags & GM__TOK_ALLCAPS) && p->text[last->end] == ' ' &&
            !(sep & ~(unsigned)(GM__SEP_SPACE | GM__SEP_HYPHEN |
                                GM__SEP_BRACKET));
   return sep == (GM__SEP_COMMA | GM__SEP_SPACE) &&

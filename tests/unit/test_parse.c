@@ -642,6 +642,9 @@ static void test_dateline(void)
   const char *inline_caps = "He came to TORRINGTON \xe2\x80\x94 Mayor Ryan "
                             "Bingham said so.";
   const char *signature = "Report.\nHUNTSVILLE, Major-General.";
+  const char *letter = "NINTH MINNESOTA VOLUNTEERS,\nMemphis, June 15, "
+                       "1864.\nSIR: I have the honor.";
+  const char *dash = "Report.\nMemphis \xe2\x80\x94 Mayor Smith spoke.";
 
   ok(has_reason(news, 0, "dateline") == 1, "TORRINGTON \xe2\x80\x94: a dateline");
   ok(parse_at(news, 0) > 0, "TORRINGTON \xe2\x80\x94: a place");
@@ -651,6 +654,11 @@ static void test_dateline(void)
      "mid-line TORRINGTON: no dateline");
   ok(has_reason(signature, 8, "dateline") == 0,
      "HUNTSVILLE, Major-General: no date, no dateline");
+  ok(has_reason(letter, 28, "dateline") == 1,
+     "Memphis, June 15 opening a line: a dateline in mixed case too");
+  ok(parse_at(letter, 28) > 0, "Memphis, June 15: a place");
+  ok(has_reason(dash, 8, "dateline") == 0,
+     "Memphis \xe2\x80\x94: the dash's form stays in capitals");
 }
 
 /* A lower-case "in" after an organisation's name says where it is,
