@@ -902,22 +902,28 @@ static void recognise_one(gm__pipeline *p, gm__work *w, int *shout)
     feature(w, F_after_ordinal, 1);
 }
 
+/* A list's item ends with its mention's text, the suffix the mention
+ * took included: "Oregon, Washington Territory, California" lists
+ * California after the territory. */
 int gm__listed_after(const gm__pipeline *p, const gm__work *a,
                      const gm__work *b)
 {
   const gm__tokens *t = &p->tokens;
   unsigned sep = t->v[b->tok_start].sep;
+  size_t end = a->tok_start + a->span_tokens;
   const char *w;
 
-  if (b->tok_start == a->tok_end)
+  if (end < a->tok_end)
+    end = a->tok_end;
+  if (b->tok_start == end)
     return (sep & GM__SEP_COMMA) &&
            !(sep & ~(unsigned)(GM__SEP_SPACE | GM__SEP_COMMA));
-  if (b->tok_start != a->tok_end + 1)
+  if (b->tok_start != end + 1)
     return 0;
-  w = gm__token_norm(t, a->tok_end);
+  w = gm__token_norm(t, end);
   return (!strcmp(w, "and") || !strcmp(w, "or")) &&
          !(sep & ~(unsigned)GM__SEP_SPACE) &&
-         !(t->v[a->tok_end].sep & ~(unsigned)(GM__SEP_SPACE | GM__SEP_COMMA));
+         !(t->v[end].sep & ~(unsigned)(GM__SEP_SPACE | GM__SEP_COMMA));
 }
 
 /* The next match after i that starts with a capital: lower-case matches

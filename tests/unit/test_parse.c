@@ -744,6 +744,21 @@ static void test_listed_with_same_kind(void)
      "Wyoming listed beside Montana: listed_with_same_kind");
 }
 
+/* A list's item ends with the suffix its mention took: California is
+ * listed after "Washington Territory", beside states, so the state, not
+ * the Missouri town the text's Missouri would draw it to. */
+static void test_listed_after_suffix(void)
+{
+  const char *trail = "The train left Missouri in May. Emigrants to Oregon, "
+                      "Washington Territory, California, Salt Lake, and "
+                      "Denver were on this road.";
+
+  ok(has_reason(trail, 75, "listed_with_place") == 1,
+     "California after Washington Territory: listed with a place");
+  ok(parse_at(trail, 75) == 5332921,
+     "California after Washington Territory: the state");
+}
+
 /* A name before a capitalised organisation's word is part of the
  * organisation's name, a country's too ("Malaysia Airlines", "U. S.
  * Navy"): organisation_word_after, refitted, outweighs can_be_country;
@@ -879,6 +894,7 @@ int main(void)
   test_after_abbreviated_title();
   test_listed_before_place();
   test_listed_with_same_kind();
+  test_listed_after_suffix();
   test_organisation_word_after_country();
   test_army_command_names();
   test_organisation_names_country();
