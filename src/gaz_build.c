@@ -111,10 +111,31 @@ static int pool_resize(gm__builder *b, size_t nslots)
   return 0;
 }
 
+/* The pool's slot of string s: the one that holds it (*found 1), or the
+ * empty one where it would go. The pool has slots (pool_nslots > 0). */
+static size_t pool_slot(const gm__builder *b, const char *s, size_t len,
+                        uint32_t h, int *found)
+{
+  size_t i;
+
+  for (i = h & (b->pool_nslots - 1); b->pool_slots[i];
+       i = (i + 1) & (b->pool_nslots - 1)) {
+    uint64_t v = b->pool_slots[i];
+    const char *t = b->pool.data + (uint32_t)v;
+    if ((uint32_t)(v >> 32) == h && strncmp(t, s, len) == 0 && !t[len]) {
+      *found = 1;
+      return i;
+    }
+  }
+  *found = 0;
+  return i;
+}
+
 int gm__b_intern(gm__builder *b, const char *s, size_t len, uint32_t *off)
 {
   uint32_t h;
   size_t i;
+  int found;
 
   if (len == 0) {
     *off = 0;
@@ -124,14 +145,10 @@ int gm__b_intern(gm__builder *b, const char *s, size_t len, uint32_t *off)
       pool_resize(b, b->pool_nslots ? b->pool_nslots * 2 : 1 << 16))
     return GM_ENOMEM;
   h = (uint32_t)gm__hash(s, len);
-  for (i = h & (b->pool_nslots - 1); b->pool_slots[i];
-       i = (i + 1) & (b->pool_nslots - 1)) {
-    uint64_t v = b->pool_slots[i];
-    const char *t = b->pool.data + (uint32_t)v;
-    if ((uint32_t)(v >> 32) == h && strncmp(t, s, len) == 0 && !t[len]) {
-      *off = (uint32_t)v;
-      return 0;
-    }
+  i = pool_slot(b, s, len, h, &found);
+  if (found) {
+    *off = (uint32_t)b->pool_slots[i];
+    return 0;
   }
   if (b->pool.len + len + 1 > UINT32_MAX)
     return GM_ELIMIT;
@@ -141,6 +158,17 @@ int gm__b_intern(gm__builder *b, const char *s, size_t len, uint32_t *off)
   b->pool_slots[i] = (uint64_t)h << 32 | *off;
   b->pool_count++;
   return 0;
+}
+
+uint32_t gm__b_find_str(const gm__builder *b, const char *s, size_t len)
+{
+  int found = 0;
+  size_t i;
+
+  if (len == 0 || b->pool_nslots == 0)
+    return 0;
+  i = pool_slot(b, s, len, (uint32_t)gm__hash(s, len), &found);
+  return found ? (uint32_t)b->pool_slots[i] : 0;
 }
 
 /* ------------------------------------------------------ entries, names */
@@ -703,6 +731,9 @@ static int write_file(gm__builder *b, const char *path, FILE *f)
                      b->n_regions * sizeof *shapes);
   if (rc == 0)
     rc = put_section(&w, GAZ_SEC_SHAPEDATA, shape_data.data, shape_data.len);
+  if (rc == 0)
+    rc = put_section(&w, GAZ_SEC_PLACESPOP, b->places_population,
+                     b->n_entries * sizeof *b->places_population);
   if (rc == 0) {
     w.h.file_size = w.pos;
     w.h.body_crc32 = (uint32_t)w.crc;
@@ -739,6 +770,7 @@ static void builder_free(gm__builder *b)
   gm__buf_free(&b->pool);
   free(b->pool_slots);
   free(b->entries);
+  free(b->places_population);
   free(b->names);
   free(b->words);
   gm__map32_free(&b->word_by_key);
@@ -774,7 +806,8 @@ static int read_sources(gm__builder *b)
       return rc;
   if (b->skipped_rows)
     gm__b_warn(b, "skipped %zu malformed rows", b->skipped_rows);
-  return 0;
+  /* Last: a layered dump's places count in the units' sizes too. */
+  return gm__b_sum_places(b);
 }
 
 int gm_gazetteer_write(const gm_build_options *opt, FILE *f, const char *name,

@@ -87,10 +87,14 @@ typedef struct gm__builder {
   gm__map32 admin2_units;     /* interned admin-2 code -> the entry made
                                  for it (gaz_sources.c), which a layered
                                  GeoNames ADM2 row then updates */
+  uint32_t *places_population; /* PLACESPOP, one an entry: made last,
+                                  by gm__b_sum_places */
   const gm_build_options *opt;
 } gm__builder;
 
 int gm__b_intern(gm__builder *b, const char *s, size_t len, uint32_t *off);
+/* The offset of s if it is interned, else 0 (nothing is added). */
+uint32_t gm__b_find_str(const gm__builder *b, const char *s, size_t len);
 /* The interned admin-2 code "CC.A1.A2" (the key of admin2_names). */
 int gm__b_admin2_code(gm__builder *b, const char *country,
                       const char *admin1, const char *admin2, uint32_t *code);
@@ -126,6 +130,9 @@ size_t gm__split_tabs(char *line, char **fields, size_t max);
 
 /* gaz_sources.c: the bundled sources under opt->sources_dir. */
 int gm__b_read_bundled(gm__builder *b);
+/* gaz_sources.c: each unit's places population (b->places_population),
+ * once every source is read. */
+int gm__b_sum_places(gm__builder *b);
 /* gaz_geonames.c: one GeoNames dump, layered on what is there. */
 int gm__b_read_geonames(gm__builder *b, const char *path);
 

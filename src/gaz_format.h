@@ -30,12 +30,22 @@
  *                        output shape (gm__shape), made once at build
  *                        time so that writing a region needs no GEOS
  *               SHAPEDATA u32[]: the shapes' positions and ends
+ *               PLACESPOP u32[n entries]: for each country, admin unit
+ *                        and composite region, the summed population
+ *                        of the gazetteer's places inside it (by admin
+ *                        codes; a composite: its members'), a size the
+ *                        resolver can compare units by; 0 for places
+ *                        and units no place is known in. Not GeoNames'
+ *                        population of the unit, and never printed as
+ *                        one
  *
  * Compatibility: a reader accepts any file with its own major version and
  * any minor version; sections it does not know are ignored. A change that
  * an old reader would misread bumps the major version. SHAPES and
  * SHAPEDATA came with 2.1 (2.0 readers ignore them): a 2.0 file has
- * neither, and its regions are drawn with GEOS as before.
+ * neither, and its regions are drawn with GEOS as before. PLACESPOP
+ * came with 2.2: a 2.0 or 2.1 file has none, and its units have no size
+ * (the resolver's smaller_namesake_unit is 0 for all).
  */
 #ifndef GM_GAZ_FORMAT_H
 #define GM_GAZ_FORMAT_H
@@ -45,8 +55,8 @@
 #define GAZ_MAGIC "GMGAZ\r\n\032"  /* 8 bytes; catches text-mode copies */
 /* 2: SLOTS holds gaz_slot records instead of u32 indexes into KEYS. */
 #define GAZ_MAJOR 2
-/* 2.1: SHAPES and SHAPEDATA. */
-#define GAZ_MINOR 1
+/* 2.1: SHAPES and SHAPEDATA. 2.2: PLACESPOP. */
+#define GAZ_MINOR 2
 #define GAZ_NO_INDEX 0xffffffffu
 
 enum gaz_section_id {
@@ -64,6 +74,7 @@ enum gaz_section_id {
   GAZ_SEC_WORDSLOTS = 12,
   GAZ_SEC_SHAPES = 13,
   GAZ_SEC_SHAPEDATA = 14,
+  GAZ_SEC_PLACESPOP = 15,
   GAZ_SEC_MAX_
 };
 

@@ -29,7 +29,8 @@ static const char *section_name(uint32_t id)
   static const char *names[] = {"", "strings", "entries", "regions",
                                 "members", "geometry", "keys", "postings",
                                 "slots", "by-id", "meta", "words",
-                                "word slots", "shapes", "shape data"};
+                                "word slots", "shapes", "shape data",
+                                "places population"};
   return id < GAZ_SEC_MAX_ ? names[id] : "unknown";
 }
 
@@ -50,7 +51,8 @@ static int take_section(gm_gazetteer *g, const gaz_section *s, gm_error *err)
       [GAZ_SEC_SLOTS] = sizeof(gaz_slot),
       [GAZ_SEC_BYID] = 4,     [GAZ_SEC_META] = 1,
       [GAZ_SEC_WORDS] = sizeof(gaz_word), [GAZ_SEC_WORDSLOTS] = 4,
-      [GAZ_SEC_SHAPES] = sizeof(gaz_shape), [GAZ_SEC_SHAPEDATA] = 4};
+      [GAZ_SEC_SHAPES] = sizeof(gaz_shape), [GAZ_SEC_SHAPEDATA] = 4,
+      [GAZ_SEC_PLACESPOP] = 4};
   char what[128];
 
   if (s->offset > g->size || s->size > g->size - s->offset ||
@@ -69,6 +71,15 @@ static int take_section(gm_gazetteer *g, const gaz_section *s, gm_error *err)
   g->sec[s->id] = g->base + s->offset;
   g->n[s->id] = (size_t)(s->size / record[s->id]);
   return 0;
+}
+
+/* The minor version that brought section id: a file of an older minor
+ * version may lack it. */
+static unsigned since_minor(uint32_t id)
+{
+  if (id == GAZ_SEC_PLACESPOP)
+    return 2;
+  return id >= GAZ_SEC_SHAPES ? 1 : 0;
 }
 
 static int check_header(gm_gazetteer *g, gm_error *err)
@@ -104,7 +115,7 @@ static int check_header(gm_gazetteer *g, gm_error *err)
       return rc;
   }
   for (uint32_t id = 1; id < GAZ_SEC_MAX_; id++)
-    if (!g->sec[id] && (h.minor >= 1 || id < GAZ_SEC_SHAPES)) {
+    if (!g->sec[id] && h.minor >= since_minor(id)) {
       char what[64];
       snprintf(what, sizeof what, "section %s is missing", section_name(id));
       return refuse(err, g->path, what);
@@ -114,6 +125,11 @@ static int check_header(gm_gazetteer *g, gm_error *err)
        g->n[GAZ_SEC_SHAPES] != g->n[GAZ_SEC_REGIONS]) ||
       (!g->sec[GAZ_SEC_SHAPES] != !g->sec[GAZ_SEC_SHAPEDATA]))
     return refuse(err, g->path, "section shapes does not match regions");
+  /* 2.1 files have no places population; any other has one an entry. */
+  if (g->sec[GAZ_SEC_PLACESPOP] &&
+      g->n[GAZ_SEC_PLACESPOP] != g->n[GAZ_SEC_ENTRIES])
+    return refuse(err, g->path, "section places population does not match "
+                                "entries");
   /* The string pool must end in NUL so no string runs off its end. */
   if (g->n[GAZ_SEC_STRINGS] == 0 ||
       g->sec[GAZ_SEC_STRINGS][g->n[GAZ_SEC_STRINGS] - 1] != '\0')

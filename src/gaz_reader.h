@@ -31,6 +31,19 @@ static inline const gaz_entry *gm__gaz_entry(const gm_gazetteer *g,
              : NULL;
 }
 
+/* The summed population of the gazetteer's places inside entry e (an
+ * entry gm__gaz_entry gave), a country, admin unit or composite region:
+ * PLACESPOP's figure, 0 for a place, a unit without known places, or a
+ * file older than 2.2. */
+static inline uint32_t gm__gaz_places_population(const gm_gazetteer *g,
+                                                 const gaz_entry *e)
+{
+  size_t i = (size_t)(e - (const gaz_entry *)g->sec[GAZ_SEC_ENTRIES]);
+  return i < g->n[GAZ_SEC_PLACESPOP]
+             ? ((const uint32_t *)g->sec[GAZ_SEC_PLACESPOP])[i]
+             : 0;
+}
+
 /* The string at off, or "" when off is out of range. */
 static inline const char *gm__gaz_str(const gm_gazetteer *g, uint32_t off)
 {

@@ -649,6 +649,142 @@ static int add_admin2_units(gm__builder *b)
   return rc;
 }
 
+/* ------------------------------------------------- the size of units */
+
+/* Which level of unit e is, as its places' codes name it: its country
+ * (0), admin-1 unit (1), admin-2 unit (2); -1 for any other entry. */
+static int unit_level(const gaz_entry *e)
+{
+  if (e->fclass != 'A')
+    return -1;
+  if (memcmp(e->fcode, "PCL", 3) == 0)
+    return 0;
+  if (strcmp(e->fcode, "ADM1") == 0)
+    return 1;
+  return strcmp(e->fcode, "ADM2") == 0 ? 2 : -1;
+}
+
+/* The code of e's unit of that level, "UA", "UA.05" or "US.KY.111":
+ * interned (add), or only looked up (0 when no unit has it). 0 when e
+ * lacks a code of the level (a unit Natural Earth's code was dropped
+ * for, check_admin1_codes). */
+static int level_code(gm__builder *b, const gaz_entry *e, int level,
+                      int add, uint32_t *code)
+{
+  const char *a1 = gm__b_str(b, e->admin1), *a2 = gm__b_str(b, e->admin2);
+  char s[96];
+  int len;
+
+  *code = 0;
+  if (!e->country[0] || (level >= 1 && !a1[0]) || (level == 2 && !a2[0]))
+    return 0;
+  len = level == 0   ? snprintf(s, sizeof s, "%.2s", e->country)
+        : level == 1 ? snprintf(s, sizeof s, "%.2s.%s", e->country, a1)
+                     : snprintf(s, sizeof s, "%.2s.%s.%s", e->country, a1,
+                                a2);
+  if (len < 0 || (size_t)len >= sizeof s)
+    return 0;
+  if (add)
+    return gm__b_intern(b, s, (size_t)len, code);
+  *code = gm__b_find_str(b, s, (size_t)len);
+  return 0;
+}
+
+/* Whether place e counts in its units' sizes: not a section of another
+ * place (its people are the city's too) nor a historical one. */
+static int counted_place(const gaz_entry *e)
+{
+  return e->fclass == 'P' && e->population > 0 &&
+         strcmp(e->fcode, "PPLX") != 0 && strcmp(e->fcode, "PPLH") != 0;
+}
+
+/* Sum the places' population by unit code (slot: interned code -> index
+ * in sums + 1). */
+static int sum_by_code(gm__builder *b, gm__map32 *slot, uint64_t **sums)
+{
+  size_t n = 0, cap = 0;
+
+  for (size_t i = 0; i < b->n_entries; i++) {
+    uint32_t code, k;
+    int rc, level = unit_level(&b->entries[i]);
+    if (level < 0)
+      continue;
+    if ((rc = level_code(b, &b->entries[i], level, 1, &code)))
+      return rc;
+    if (!code || gm__map32_get(slot, code, &k))
+      continue;
+    if (gm__grow(sums, &cap, n + 1, sizeof **sums) ||
+        gm__map32_put(slot, code, (uint32_t)(n + 1)))
+      return GM_ENOMEM;
+    (*sums)[n++] = 0;
+  }
+  for (size_t i = 0; i < b->n_entries; i++) {
+    const gaz_entry *e = &b->entries[i];
+    uint32_t code, k;
+    if (!counted_place(e))
+      continue;
+    for (int level = 0; level <= 2; level++)
+      if (level_code(b, e, level, 0, &code) == 0 && code &&
+          gm__map32_get(slot, code, &k))
+        (*sums)[k - 1] += e->population;
+  }
+  return 0;
+}
+
+static uint32_t clamp_u32(uint64_t v)
+{
+  return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+}
+
+/* The size of a unit for the resolver (smaller_namesake_unit): GeoNames
+ * gives populations to places only (a layered dump's units have their
+ * own, the bundled ones none), so a unit's is the sum of its places':
+ * by the codes they carry for countries, admin-1 and admin-2 units, and
+ * a composite region's is its members'. Pakistan's Punjab (Lahore,
+ * Faisalabad, ...) then outweighs India's, Orange County, California,
+ * Florida's. Written to PLACESPOP, not to the entries' population: it
+ * is no census figure (villages under 500 people are not counted), and
+ * the output prints population as GeoNames'. */
+int gm__b_sum_places(gm__builder *b)
+{
+  gm__map32 slot = {0};
+  uint64_t *sums = NULL;
+  uint32_t *out = calloc(b->n_entries ? b->n_entries : 1, sizeof *out);
+  size_t sized = 0;
+  int rc = out ? sum_by_code(b, &slot, &sums) : GM_ENOMEM;
+
+  for (size_t i = 0; rc == 0 && i < b->n_entries; i++) {
+    uint32_t code, k;
+    int level = unit_level(&b->entries[i]);
+    if (level >= 0 && level_code(b, &b->entries[i], level, 0, &code) == 0 &&
+        code && gm__map32_get(&slot, code, &k))
+      out[i] = clamp_u32(sums[k - 1]);
+  }
+  for (size_t i = 0; rc == 0 && i < b->n_regions; i++) {
+    const bregion *r = &b->regions[i];
+    uint64_t sum = 0;
+    if (r->kind != GM_REGION_COMPOSITE)
+      continue;
+    for (size_t m = 0; m < r->n_members; m++)
+      sum += out[b->regions[r->members[m]].entry];
+    out[r->entry] = clamp_u32(sum);
+  }
+  for (size_t i = 0; rc == 0 && i < b->n_entries; i++)
+    sized += out[i] > 0;
+  free(sums);
+  gm__map32_free(&slot);
+  if (rc) {
+    free(out);
+    return gm__error(b->err, rc, "summing places by unit: %s",
+                     gm_strerror(rc));
+  }
+  free(b->places_population);
+  b->places_population = out;
+  gm__b_progress(b, "%zu units sized by the population of their places",
+                 sized);
+  return 0;
+}
+
 /* ------------------------------------------------------------ the order */
 
 int gm__b_read_bundled(gm__builder *b)

@@ -288,6 +288,39 @@ static void test_layering(const char *small, const char *overlay)
   unbuild(&two);
 }
 
+/* A unit's size is the summed population of its places (PLACESPOP),
+ * beside its own population, which stays GeoNames'. */
+static void test_places_population(const char *small, const char *overlay)
+{
+  built one, two;
+  gm_error err = {0, ""};
+  const char *dumps[2] = {small, overlay};
+  uint32_t unit, place;
+  const gaz_entry *u;
+  int rc;
+
+  rc = build(&one, "places-one.gmz", dumps, 1, &err);
+  rc = rc ? rc : build(&two, "places-two.gmz", dumps, 2, &err);
+  if (!ok(rc == 0 && gm_gazetteer_find_geonameid(one.g, 1009, &unit) == 0 &&
+              gm_gazetteer_find_geonameid(one.g, 1001, &place) == 0,
+          "build the fixture alone and with the overlay (%s)", err.message))
+    return;
+  u = gm__gaz_entry(one.g, unit);
+  ok(u && gm__gaz_places_population(one.g, u) == 250000 + 48000 &&
+         u->population == 600000,
+     "Northshire (XA.01) is sized by Alderford and Brookmere, 298000; its "
+     "population stays GeoNames' 600000 (%u, %u)",
+     u ? gm__gaz_places_population(one.g, u) : 0, u ? u->population : 0);
+  ok(gm__gaz_places_population(one.g, gm__gaz_entry(one.g, place)) == 0,
+     "a place has no places population");
+  ok(gm_gazetteer_find_geonameid(two.g, 1009, &unit) == 0 &&
+         gm__gaz_places_population(two.g, gm__gaz_entry(two.g, unit)) ==
+             260000 + 48000,
+     "a layered dump's population of Alderford counts in Northshire's");
+  unbuild(&one);
+  unbuild(&two);
+}
+
 /* -------------------------------------------------------- bad rows */
 
 static void test_malformed(const char *malformed)
@@ -531,6 +564,7 @@ int main(void)
            fx_data("geonames-malformed.txt"));
   test_reproducible(small);
   test_layering(small, overlay);
+  test_places_population(small, overlay);
   test_malformed(malformed);
   test_packed(small);
   test_failures(small);

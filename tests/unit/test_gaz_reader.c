@@ -370,6 +370,25 @@ static void test_versions(void)
     gm_gazetteer_close(g);
   }
 
+  /* A 2.1 file (no places population) opens; its units have no size. */
+  h = header_of(good);
+  h.minor = 1;
+  for (uint32_t i = 0; i < h.n_sections; i++)
+    if (h.sections[i].id == GAZ_SEC_PLACESPOP)
+      h.sections[i].id = 77;
+  reseal(p, h);
+  fx_write(path, p, good_len);
+  {
+    gm_gazetteer *g = NULL;
+    uint32_t unit;
+    int rc = gm_gazetteer_open(path, &g, &err);
+    ok(rc == 0 && gm_gazetteer_find_geonameid(g, 1009, &unit) == 0 &&
+           gm__gaz_places_population(g, gm__gaz_entry(g, unit)) == 0,
+       "a 2.1 file without places population opens, its units unsized "
+       "(%s)", rc ? err.message : "");
+    gm_gazetteer_close(g);
+  }
+
   /* A newer minor version, with a section this reader does not know,
    * is read as it is. */
   h = header_of(good);
@@ -448,6 +467,20 @@ static void test_section_table(void)
   reseal(p, h);
   refuse_bytes(p, good_len, GM_EGAZETTEER, "shapes does not match",
                "a 2.0 file with shape data but no shapes");
+  h = h0;
+  s = (gaz_section *)find_section(&h, GAZ_SEC_PLACESPOP);
+  s->id = 77;
+  reseal(p, h);
+  refuse_bytes(p, good_len, GM_EGAZETTEER,
+               "section places population is missing",
+               "a 2.2 file without places population");
+  h = h0;
+  s = (gaz_section *)find_section(&h, GAZ_SEC_PLACESPOP);
+  s->size -= 4;
+  reseal(p, h);
+  refuse_bytes(p, good_len, GM_EGAZETTEER,
+               "places population does not match",
+               "places population for one entry fewer");
   h = h0;
   s = (gaz_section *)find_section(&h, GAZ_SEC_SHAPES);
   s->offset = find_section(&h, GAZ_SEC_STRINGS)->offset;
