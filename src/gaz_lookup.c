@@ -134,6 +134,36 @@ uint32_t gm__max_population(const gm_gazetteer *g, const gm_posting *p,
   return max;
 }
 
+/* For a unit e (country, admin unit, composite region) of feature kind
+ * `kind`, matched as how: is another candidate of its kind, matched the
+ * same way, larger by the population of the places inside it
+ * (PLACESPOP)? Such namesakes score alike but for this, and without it
+ * the first posted wins: India's Punjab (8 M in its places) before
+ * Pakistan's (27 M), Orange County, Florida before California's. The
+ * smaller lose rather than the largest gain, so that no unit rises above
+ * a place it was below. A unit of no known places (Natural Earth's units
+ * finer than GeoNames' admin-1, whose codes no place carries) has no
+ * size to compare. */
+static void smaller_namesake(const gm_gazetteer *g, const gm_posting *p,
+                             size_t n, const gaz_entry *e, unsigned how,
+                             int kind, double *f)
+{
+  uint32_t size = gm__gaz_places_population(g, e);
+
+  if (size == 0)
+    return;
+  for (size_t i = 0; i < n; i++) {
+    const gaz_entry *o;
+    if (p[i].how != how || !(o = gm__gaz_entry(g, p[i].entry)) || o == e ||
+        o->fclass != e->fclass)   /* most are places: no kind_feature */
+      continue;
+    if (kind_feature(o) == kind && gm__gaz_places_population(g, o) > size) {
+      f[GM__RF_smaller_namesake_unit] = 1;
+      return;
+    }
+  }
+}
+
 void gm__candidate_features(const gm_gazetteer *g, const gm_posting *p,
                             size_t n, const gaz_entry *e, unsigned how,
                             uint32_t max_population, double *f)
@@ -142,6 +172,8 @@ void gm__candidate_features(const gm_gazetteer *g, const gm_posting *p,
   if (max_population > 0 && e->fclass == 'P' &&
       e->population >= max_population)
     f[GM__RF_most_populous] = 1;
+  else if (e->fclass != 'P')
+    smaller_namesake(g, p, n, e, how, kind_feature(e), f);
   /* A code names no unit's seat: IND is Indianapolis's airport, not the
    * seat-of-Indiana reading of "Ind." */
   if (how != GM_HOW_CODE)

@@ -38,6 +38,7 @@
   X(kind_other, -0.500) \
   X(log_population, 0.437) \
   X(most_populous, 1.113) \
+  X(smaller_namesake_unit, -1.983) \
   X(admin_suffix_region, 3.354) \
   X(admin_suffix_not_region, -2.354) \
   X(seat_of_same_named_unit, 4.000) \

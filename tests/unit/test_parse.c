@@ -847,6 +847,20 @@ static void test_county_abbreviation(void)
      "'Berrien Co Rebels': no county without the period");
 }
 
+/* Same-named units of one kind, matched alike, tie but for their size
+ * (the population of their places): the larger is taken, where without
+ * it the first posted was (India's Punjab; Orange County, Florida). */
+static void test_smaller_namesake_unit(void)
+{
+  const char *punjab = "Floods hit Punjab on Monday.";
+  const char *county = "A tornado watch for Orange County until 1 a.m.";
+
+  ok(parse_at(punjab, 11) == 1167710,
+     "Punjab alone: Pakistan's (27 M in its places), not India's (8 M)");
+  ok(us_county_at(county, 20, "CA"),
+     "Orange County alone: California's (3.1 M), not Florida's (0.9 M)");
+}
+
 int main(void)
 {
   const char *path = getenv("GEOMENTION_GAZETTEER");
@@ -899,6 +913,7 @@ int main(void)
   test_army_command_names();
   test_organisation_names_country();
   test_county_abbreviation();
+  test_smaller_namesake_unit();
   gm_parser_free(all_matches);
   gm_parser_free(parser);
   gm_gazetteer_close(gaz);
