@@ -64,6 +64,8 @@ typedef struct gm__work {
   unsigned cues;                  /* GM__CUE_* found around it */
   gm_reason reasons[GM__MAX_REASONS];
   size_t n_reasons;
+  uint64_t recog_features;        /* bit f: reasons holds the recogniser's
+                                     feature f (recog_place.c) */
   /* resolve */
   uint32_t group;                 /* mentions resolved as one sense */
   int32_t container;              /* the Y of "X, Y", or -1 */

@@ -591,11 +591,19 @@ static const double feature_weights[N_FEATURES] = {
 #undef GM__FEATURE_WEIGHT
 };
 
+_Static_assert(N_FEATURES <= 64, "a bit of recog_features per feature");
+
+/* Add feature f to w's logit and reasons, and mark it in
+ * w->recog_features when its reason is kept (has_feature asks). */
 static void feature(gm__work *w, int f, double value)
 {
   double contribution = feature_weights[f] * value;
+  size_t before = w->n_reasons;
+
   w->recog_logit += contribution;
   gm__reason(w, feature_names[f], value, contribution);
+  if (w->n_reasons > before)
+    w->recog_features |= (uint64_t)1 << f;
 }
 
 /* Whether most of a sentence's words of two letters or more are in
@@ -713,6 +721,7 @@ static void recognise_one(gm__pipeline *p, gm__work *w, int *shout)
 
   w->recog_logit = 0;
   w->n_reasons = 0;
+  w->recog_features = 0;
   w->cues = 0;
   w->span_tokens = w->tok_end - w->tok_start;
   feature(w, F_bias, 1);
@@ -1125,13 +1134,11 @@ static size_t prev_capitalised(const gm__pipeline *p, size_t i)
 }
 
 /* Whether w's reasons carry feature f, as person_evidence asks; a
- * reason past GM__MAX_REASONS goes unseen. */
+ * reason past GM__MAX_REASONS goes unseen. A bit, not a scan of the
+ * reasons: spread_evidence asks about every match. */
 static int has_feature(const gm__work *w, int f)
 {
-  for (size_t i = 0; i < w->n_reasons; i++)
-    if (w->reasons[i].signal == feature_names[f])
-      return 1;
-  return 0;
+  return (w->recog_features >> f) & 1;
 }
 
 /* "compares Vancouver, Calgary, Edmonton": a list's first names can
@@ -1181,12 +1188,9 @@ static void find_lists(gm__pipeline *p)
 static int person_evidence(const gm__pipeline *p, const gm__work *w)
 {
   (void)p;
-  for (size_t i = 0; i < w->n_reasons; i++)
-    if (w->reasons[i].signal == feature_names[F_after_given_name] ||
-        w->reasons[i].signal == feature_names[F_after_title] ||
-        w->reasons[i].signal == feature_names[F_given_name_then_capital])
-      return 1;
-  return 0;
+  return has_feature(w, F_after_given_name) ||
+         has_feature(w, F_after_title) ||
+         has_feature(w, F_given_name_then_capital);
 }
 
 /* A name that stands where places stand ("in X", "X, Y") somewhere in
