@@ -120,6 +120,15 @@ typedef struct gm__point_slot {
   double xyz[3];
 } gm__point_slot;
 
+/* One remembered log10(1 + n) (recogniser): of a population or a word's
+ * count, which the same names bring back article after article. A slot
+ * fresh from calloc (n = 0, 0.0) holds the right answer for 0. */
+#define GM__LOG_SLOT_BITS 10
+typedef struct gm__log_slot {
+  uint32_t n;
+  double log;
+} gm__log_slot;
+
 /* One remembered set of a candidate's fixed features (resolver). */
 typedef struct gm__fixed_slot gm__fixed_slot;
 
@@ -176,6 +185,7 @@ typedef struct gm__pipeline {
                                      entry positions, direct-mapped */
   gm__fixed_slot *fixed_memo;     /* 2^GM__FIXED_SLOT_BITS, or NULL:
                                      candidates' fixed features */
+  gm__log_slot log_memo[1 << GM__LOG_SLOT_BITS];   /* direct-mapped */
 } gm__pipeline;
 
 int gm__sentences(gm__pipeline *p, const char *text, size_t len);

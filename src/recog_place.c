@@ -519,6 +519,20 @@ static const gaz_word *word_of(const gm__pipeline *p, size_t i)
   return gm__token_word(p, i);
 }
 
+/* log10(1 + n), remembered: four of a match's features are one, and
+ * log10 cost more than the rest of their work. */
+static double log10_1p(gm__pipeline *p, uint32_t n)
+{
+  gm__log_slot *slot =
+      &p->log_memo[(n * 0x9E3779B1u) >> (32 - GM__LOG_SLOT_BITS)];
+
+  if (slot->n != n) {
+    slot->n = n;
+    slot->log = log10(1.0 + n);
+  }
+  return slot->log;
+}
+
 /* What the match's usable postings can name. */
 typedef struct kinds {
   int region, country, continent, demonym_only, demonym, primary, code;
@@ -775,7 +789,7 @@ static void recognise_one(gm__pipeline *p, gm__work *w, int *shout)
     feature(w, F_can_be_continent, 1);
   else if (k.region)
     feature(w, F_can_be_region, 1);
-  feature(w, F_log_max_population, log10(1.0 + k.max_population));
+  feature(w, F_log_max_population, log10_1p(p, k.max_population));
   /* "this is my Chicago", "Chicago teens": a large city by its own name
    * is meant even without a cue. The largest population over all names
    * cannot say so: "She", "Part" and "Mil" are alternate names of
@@ -783,7 +797,7 @@ static void recognise_one(gm__pipeline *p, gm__work *w, int *shout)
    * nothing. Counted above 100,000 people, where the corpora's share of
    * places among bare capitalised names turns. */
   if (k.named_population > 100000)
-    feature(w, F_large_place_by_name, log10(1.0 + k.named_population) - 5);
+    feature(w, F_large_place_by_name, log10_1p(p, k.named_population) - 5);
   if (k.capital)
     feature(w, F_can_be_capital, 1);
   if (!k.primary && !k.demonym_only && !k.region && k.max_population < 10000)
@@ -798,13 +812,13 @@ static void recognise_one(gm__pipeline *p, gm__work *w, int *shout)
     int acronym = ((first->flags & GM__TOK_ALLCAPS) && k.code) || abbreviation;
     if (word && word->lower > 0 && !acronym) {
       double share = (double)word->lower / ((double)word->lower + word->upper + 1);
-      feature(w, F_common_word, share * log10(1.0 + word->lower) / 4);
+      feature(w, F_common_word, share * log10_1p(p, word->lower) / 4);
     }
     /* SUBTLEXus gives each word once, in its usual case: "Come", "Well",
      * "Miss", "God" stand capitalised at the start of subtitle lines, as
      * do names ("London"); the fit weighs how often. */
     else if (word && word->upper > 0 && !acronym)
-      feature(w, F_capitalised_word, log10(1.0 + word->upper) / 4);
+      feature(w, F_capitalised_word, log10_1p(p, word->upper) / 4);
     if (word && (word->flags & (GAZ_WORD_GIVEN_F | GAZ_WORD_GIVEN_M))) {
       /* a region by a given name ("Georgia", "Victoria") is no less a
        * region for it, but before a surname it is often a person
