@@ -216,12 +216,26 @@ static void init_cue_table(void)
     }
 }
 
-/* The lists a word of len bytes is in, as bits (STRONG_PREP, ...). */
+/* The lists a word of len bytes is in, as bits (STRONG_PREP, ...): what
+ * cue_slot finds, with the bytes compared in a loop, not by memcmp. The
+ * words are short and nearly half of those asked about are in the table,
+ * and without a call this is a leaf function: the call and the registers
+ * it saved cost more than the comparing. */
 static unsigned cues_of(const char *word, size_t len)
 {
-  uint32_t h;
+  uint32_t h = cue_hash(word, len);
 
-  return cue_table[cue_slot(word, len, &h)].lists;
+  for (size_t i = h & (CUE_SLOTS - 1); cue_table[i].word;
+       i = (i + 1) & (CUE_SLOTS - 1)) {
+    size_t k = 0;
+    if (cue_table[i].hash != h || cue_table[i].len != len)
+      continue;
+    while (k < len && cue_table[i].word[k] == word[k])
+      k++;
+    if (k == len)
+      return cue_table[i].lists;
+  }
+  return 0;
 }
 
 /* The lists token i's normalised form is in. */
