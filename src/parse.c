@@ -77,6 +77,7 @@ void gm_parser_free(gm_parser *ps)
   free(ps->p.km_memo);
   free(ps->p.point_memo);
   free(ps->p.fixed_memo);
+  free(ps->p.kinds_memo);
   free(ps->p.probes);
   free(ps);
 }

@@ -129,6 +129,10 @@ typedef struct gm__log_slot {
   double log;
 } gm__log_slot;
 
+/* One remembered answer of what a posting list can name (recogniser). */
+#define GM__KINDS_SLOT_BITS 10
+typedef struct gm__kinds_slot gm__kinds_slot;
+
 /* One remembered set of a candidate's fixed features (resolver). */
 typedef struct gm__fixed_slot gm__fixed_slot;
 
@@ -186,6 +190,8 @@ typedef struct gm__pipeline {
   gm__fixed_slot *fixed_memo;     /* 2^GM__FIXED_SLOT_BITS, or NULL:
                                      candidates' fixed features */
   gm__log_slot log_memo[1 << GM__LOG_SLOT_BITS];   /* direct-mapped */
+  gm__kinds_slot *kinds_memo;     /* 2^GM__KINDS_SLOT_BITS, or NULL:
+                                     what posting lists can name */
 } gm__pipeline;
 
 int gm__sentences(gm__pipeline *p, const char *text, size_t len);
