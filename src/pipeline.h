@@ -123,14 +123,16 @@ typedef struct gm__point_slot {
 /* One remembered log10(1 + n) (recogniser): of a population or a word's
  * count, which the same names bring back article after article. A slot
  * fresh from calloc (n = 0, 0.0) holds the right answer for 0. */
-#define GM__LOG_SLOT_BITS 10
+#define GM__LOG_SLOT_BITS 12
 typedef struct gm__log_slot {
   uint32_t n;
   double log;
 } gm__log_slot;
 
-/* One remembered answer of what a posting list can name (recogniser). */
-#define GM__KINDS_SLOT_BITS 10
+/* One remembered answer of what a posting list can name (recogniser).
+ * 2^12 slots (224 KiB, and the log memo 64 KiB): 2^10 left a third of
+ * the matches of bench/'s archive to read their postings again. */
+#define GM__KINDS_SLOT_BITS 12
 typedef struct gm__kinds_slot gm__kinds_slot;
 
 /* One remembered set of a candidate's fixed features (resolver). */
