@@ -71,10 +71,13 @@ typedef struct piece {
   uint32_t len;
 } piece;
 
-/* A place's chains in the half handed to the spill thread. */
+/* A place's chains in the half handed to the spill thread, and their
+ * payload bytes (counted as they were appended: walking each chain to
+ * count it before writing it went through the half's memory twice). */
 typedef struct chains {
   uint32_t place;
   uint64_t head[N_STREAMS];
+  uint64_t len[N_STREAMS];
 } chains;
 
 /* A per-place run's block header, followed by ids then citations. */
@@ -96,6 +99,7 @@ typedef struct place {
   size_t first_sentence_len;
   uint64_t ids_len;          /* bytes of its ids joined so far */
   uint64_t head[N_STREAMS], tail[N_STREAMS]; /* pending: offset + 1 */
+  uint64_t pending_bytes[N_STREAMS]; /* the chains' payload bytes */
   gm__geometry geometry;     /* while writing */
 } place;
 
@@ -699,13 +703,18 @@ static int pending_reserve(gm__places *pl, size_t need)
 }
 
 /* Append a piece to pending; per place, link it into the place's chain
- * of that stream. Pieces are a few hundred bytes, so a u32 is ample. */
+ * of that stream. Pieces are a few hundred bytes, so a u32 is ample. The
+ * header, the separator and the bytes are copied in place once room is
+ * made: three appends, each with its growth check and NUL, cost the
+ * merging thread more than the copies (1.35 million pieces in the 100 MB
+ * archive). */
 static int append_piece(gm__places *pl, uint32_t pi, int stream,
                         const char *sep, const char *s, size_t len)
 {
   size_t at, k = strlen(sep);
   piece h = {0, pi, (uint32_t)(k + len)};
   place *p = &pl->places[pi];
+  char *to;
   int rc;
 
   if (k + len > UINT32_MAX)
@@ -713,10 +722,16 @@ static int append_piece(gm__places *pl, uint32_t pi, int stream,
   if ((rc = pending_reserve(pl, sizeof h + k + len)))
     return rc;
   at = pl->pending.len;
-  if (gm__buf_append(&pl->pending, (const char *)&h, sizeof h) ||
-      gm__buf_append(&pl->pending, sep, k) ||
-      gm__buf_append(&pl->pending, s, len))
+  /* room as gm__buf_append would make it: a piece larger than the half
+   * still grows it */
+  if (gm__grow(&pl->pending.data, &pl->pending.cap,
+               at + sizeof h + k + len + 1, 1))
     return GM_ENOMEM;
+  to = pl->pending.data + at;
+  memcpy(to, &h, sizeof h);
+  memcpy(to + sizeof h, sep, k);
+  memcpy(to + sizeof h + k, s, len);
+  pl->pending.len = at + sizeof h + k + len;
   if (pl->per_mention)
     return 0;
   if (p->tail[stream])
@@ -725,6 +740,7 @@ static int append_piece(gm__places *pl, uint32_t pi, int stream,
   else
     p->head[stream] = at + 1;
   p->tail[stream] = at + 1;
+  p->pending_bytes[stream] += k + len;
   return 0;
 }
 
@@ -894,19 +910,6 @@ static int spill_chain(gm__places *pl, const char *data, uint64_t at)
   return rc;
 }
 
-static uint64_t chain_bytes(const char *data, uint64_t at)
-{
-  uint64_t n = 0;
-
-  while (at) {
-    piece h;
-    memcpy(&h, data + at - 1, sizeof h);
-    n += h.len;
-    at = h.next;
-  }
-  return n;
-}
-
 /* Per place: the half being spilled as one run of blocks, places in
  * order. */
 static int spill_run(gm__places *pl)
@@ -920,8 +923,7 @@ static int spill_run(gm__places *pl)
   for (size_t i = 0; i < pl->n_spilling_chains && !rc; i++) {
     const chains *ch = &pl->spilling_chains[i];
     block b = {.place = ch->place};
-    for (int s = 0; s < N_STREAMS; s++)
-      b.len[s] = chain_bytes(data, ch->head[s]);
+    memcpy(b.len, ch->len, sizeof b.len);
     rc = spill_write(pl, &b, sizeof b);
     for (int s = 0; s < N_STREAMS && !rc; s++)
       rc = spill_chain(pl, data, ch->head[s]);
@@ -978,10 +980,13 @@ static int take_chains(gm__places *pl)
                  pl->n_spilling_chains + 1, sizeof *pl->spilling_chains))
       return GM_ENOMEM;
     pl->spilling_chains[pl->n_spilling_chains].place = (uint32_t)i;
-    memcpy(pl->spilling_chains[pl->n_spilling_chains++].head, p->head,
+    memcpy(pl->spilling_chains[pl->n_spilling_chains].head, p->head,
            sizeof p->head);
+    memcpy(pl->spilling_chains[pl->n_spilling_chains++].len,
+           p->pending_bytes, sizeof p->pending_bytes);
     memset(p->head, 0, sizeof p->head);
     memset(p->tail, 0, sizeof p->tail);
+    memset(p->pending_bytes, 0, sizeof p->pending_bytes);
   }
   return 0;
 }
