@@ -266,8 +266,16 @@ int batch_utf8_text(const char *s, size_t len)
 
   while (p < end) {
     size_t n;
-    uint64_t word;
-    /* ASCII, most of any news text, eight bytes at a time */
+    uint64_t word, w[4];
+    /* ASCII, most of any news text, 32 bytes at a time while they are
+     * (eight at a time took 1.5 instructions a byte of every article),
+     * then eight */
+    while (end - p >= 32) {
+      memcpy(w, p, sizeof w);
+      if ((w[0] | w[1] | w[2] | w[3]) & 0x8080808080808080u)
+        break;
+      p += 32;
+    }
     if (end - p >= 8) {
       memcpy(&word, p, sizeof word);
       if (!(word & 0x8080808080808080u)) {
