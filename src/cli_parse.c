@@ -756,7 +756,7 @@ static int start(run *r, const config *c)
       cli_warn("%s", err.message);
       return EXIT_FAILURE_;
     }
-  if (gm__places_new(&r->places)) {
+  if (gm__places_new(&r->places, r->gaz)) {
     cli_warn("out of memory");
     return EXIT_FAILURE_;
   }

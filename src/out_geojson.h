@@ -63,7 +63,8 @@ typedef struct gm__geojson_options {
  * temporary file in $TMPDIR (else /tmp), unlinked when created.
  */
 typedef struct gm__places gm__places;
-int gm__places_new(gm__places **out);
+/* Places of g's entries: g is the gazetteer every write is given. */
+int gm__places_new(gm__places **out, const gm_gazetteer *g);
 /* Keep at most max citations a place (SIZE_MAX: all; the default); its
  * mention_count and article_count still count every mention. Set it
  * before the first article is added. */

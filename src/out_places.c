@@ -17,9 +17,11 @@
  * - when the pending bytes pass half the budget they are spilled to a
  *   temporary file, unlinked at creation, as one "run": per-place output
  *   writes each place's pieces together, places in order (a run holds
- *   blocks [place][ids bytes][citation bytes] sorted by place), while
- *   per-mention output appends the pieces as they came; with threads, a
- *   spill thread writes one half while adding fills the other;
+ *   blocks [place][ids bytes][citation bytes] sorted by place, the
+ *   regions' blocks first, then the places', so that writing a layer
+ *   reads its own section of each run alone), while per-mention output
+ *   appends the pieces as they came; with threads, a spill thread writes
+ *   one half while adding fills the other;
  * - writing walks the places in order of first mention with one cursor
  *   per run and streams each place's bytes from the runs, then memory,
  *   into the feature, so no feature is ever built whole in memory; each
@@ -80,9 +82,16 @@ typedef struct piece {
  * count it before writing it went through the half's memory twice). */
 typedef struct chains {
   uint32_t place;
+  int layer;                 /* the place's: the run's section */
   uint64_t head[N_STREAMS];
   uint64_t len[N_STREAMS];
 } chains;
+
+/* A per-place run: where it starts on the spill file, and where its
+ * places' section follows its regions'; it ends where the next begins. */
+typedef struct run {
+  uint64_t start, places;
+} run;
 
 /* A per-place run's block header, followed by ids then citations. */
 typedef struct block {
@@ -93,6 +102,7 @@ typedef struct block {
 
 typedef struct place {
   uint32_t entry;
+  int layer;                 /* GM__LAYER_*: the run section of its blocks */
   gm_role role;              /* its first mention's */
   size_t mentions, articles;
   size_t cited;              /* citations kept */
@@ -297,6 +307,7 @@ static int bg_stop(background *b)
 }
 
 struct gm__places {
+  const gm_gazetteer *gaz;   /* each place's layer, when first mentioned */
   place *places;
   size_t n_places, places_cap;
   uint32_t *slot;            /* entry -> place (open addressing) */
@@ -324,7 +335,7 @@ struct gm__places {
   char *spill_buffer;        /* its write buffer, SPILL_BUFFER bytes */
   size_t spill_staged;       /* bytes in it: the last of spill_end */
   uint64_t spill_end;
-  uint64_t *runs;            /* per-place runs: start offsets */
+  run *runs;                 /* per-place runs */
   size_t n_runs, runs_cap;
   gm_error err;              /* the first spill failure */
 };
@@ -332,11 +343,12 @@ struct gm__places {
 static int spill_half(void *arg);
 static int spill_stop(gm__places *pl);
 
-int gm__places_new(gm__places **out)
+int gm__places_new(gm__places **out, const gm_gazetteer *g)
 {
   *out = calloc(1, sizeof **out);
   if (!*out)
     return GM_ENOMEM;
+  (*out)->gaz = g;
   (*out)->max_citations = SIZE_MAX;
   (*out)->budget = BUDGET_DEFAULT;
   bg_init(&(*out)->spiller, "gm-spill", spill_half, *out);
@@ -650,6 +662,17 @@ static int rehash(gm__places *pl)
   return 0;
 }
 
+/* The layer of an entry's features (gm__entry_layer); an entry not in
+ * the gazetteer is written as none at all (entry_of), anywhere. */
+static int entry_layer(const gm_gazetteer *g, uint32_t entry)
+{
+  gm_entry e;
+
+  if (gm_gazetteer_entry(g, entry, &e))
+    return GM__LAYER_PLACES;
+  return gm__entry_layer(g, &e, NULL);
+}
+
 /* The place of an entry, new when it was not seen before. */
 static int find_place(gm__places *pl, uint32_t entry, uint32_t *out)
 {
@@ -668,7 +691,8 @@ static int find_place(gm__places *pl, uint32_t entry, uint32_t *out)
   if (gm__grow(&pl->places, &pl->places_cap, pl->n_places + 1,
                sizeof *pl->places))
     return GM_ENOMEM;
-  pl->places[pl->n_places] = (place){.entry = entry};
+  pl->places[pl->n_places] = (place){.entry = entry,
+                                      .layer = entry_layer(pl->gaz, entry)};
   pl->slot[j] = (uint32_t)pl->n_places;
   *out = (uint32_t)pl->n_places++;
   return 0;
@@ -952,19 +976,25 @@ static int spill_chain(gm__places *pl, const char *data, uint64_t at)
 static int spill_run(gm__places *pl)
 {
   const char *data = pl->spilling.data;
+  run *r;
   int rc = 0;
 
   if (gm__grow(&pl->runs, &pl->runs_cap, pl->n_runs + 1, sizeof *pl->runs))
     return GM_ENOMEM;
-  pl->runs[pl->n_runs++] = pl->spill_end;
+  r = &pl->runs[pl->n_runs++];
+  *r = (run){pl->spill_end, UINT64_MAX};
   for (size_t i = 0; i < pl->n_spilling_chains && !rc; i++) {
     const chains *ch = &pl->spilling_chains[i];
     block b = {.place = ch->place};
+    if (r->places == UINT64_MAX && ch->layer != GM__LAYER_REGIONS)
+      r->places = pl->spill_end;
     memcpy(b.len, ch->len, sizeof b.len);
     rc = spill_write(pl, &b, sizeof b);
     for (int s = 0; s < N_STREAMS && !rc; s++)
       rc = spill_chain(pl, data, ch->head[s]);
   }
+  if (r->places == UINT64_MAX) /* regions alone */
+    r->places = pl->spill_end;
   return rc;
 }
 
@@ -1005,26 +1035,30 @@ static int spill_stop(gm__places *pl)
 }
 
 /* Per place: the chains of pending's places, for its spilling, and the
- * places' chains started again. */
+ * places' chains started again; the regions' first, then the places',
+ * each in place order (the sections of the run). */
 static int take_chains(gm__places *pl)
 {
   pl->n_spilling_chains = 0;
-  for (size_t i = 0; i < pl->n_places; i++) {
-    place *p = &pl->places[i];
-    if (!p->head[STREAM_IDS] && !p->head[STREAM_CITATIONS])
-      continue;
-    if (gm__grow(&pl->spilling_chains, &pl->spilling_chains_cap,
-                 pl->n_spilling_chains + 1, sizeof *pl->spilling_chains))
-      return GM_ENOMEM;
-    pl->spilling_chains[pl->n_spilling_chains].place = (uint32_t)i;
-    memcpy(pl->spilling_chains[pl->n_spilling_chains].head, p->head,
-           sizeof p->head);
-    memcpy(pl->spilling_chains[pl->n_spilling_chains++].len,
-           p->pending_bytes, sizeof p->pending_bytes);
-    memset(p->head, 0, sizeof p->head);
-    memset(p->tail, 0, sizeof p->tail);
-    memset(p->pending_bytes, 0, sizeof p->pending_bytes);
-  }
+  for (int section = 0; section < 2; section++)
+    for (size_t i = 0; i < pl->n_places; i++) {
+      place *p = &pl->places[i];
+      chains *ch;
+      if ((p->layer == GM__LAYER_REGIONS) != (section == 0) ||
+          (!p->head[STREAM_IDS] && !p->head[STREAM_CITATIONS]))
+        continue;
+      if (gm__grow(&pl->spilling_chains, &pl->spilling_chains_cap,
+                   pl->n_spilling_chains + 1, sizeof *pl->spilling_chains))
+        return GM_ENOMEM;
+      ch = &pl->spilling_chains[pl->n_spilling_chains++];
+      ch->place = (uint32_t)i;
+      ch->layer = p->layer;
+      memcpy(ch->head, p->head, sizeof p->head);
+      memcpy(ch->len, p->pending_bytes, sizeof p->pending_bytes);
+      memset(p->head, 0, sizeof p->head);
+      memset(p->tail, 0, sizeof p->tail);
+      memset(p->pending_bytes, 0, sizeof p->pending_bytes);
+    }
   return 0;
 }
 
@@ -1229,13 +1263,17 @@ static int copy_spilled(gm__writer *w, gm__places *pl, cursor *c,
   return 0;
 }
 
-/* A cursor at the start of each run, with its window. Once everything is
+/* A cursor at the start of each run's section of the layer, with its
+ * window: a layer's pass reads none of the other layer's blocks (before
+ * the sections, the regions' pass read the whole spill file through, as
+ * the places' pass did, for the few regions' blocks). Once everything is
  * spilled (finish_adding) the pending buffer is empty: its memory, the
  * budget, holds the windows, at least WINDOW_MIN bytes each and together
  * no more than WINDOWS_TOTAL unless that minimum needs it: sharing out the
  * whole budget touched all its pages past ~128 runs, so the peak grew with
  * the archive (a 2 GB archive spills ~1,000 runs). */
-static int cursors_open(gm__writer *w, gm__places *pl, cursor **out)
+static int cursors_open(gm__writer *w, gm__places *pl, int layer,
+                        cursor **out)
 {
   cursor *c = calloc(pl->n_runs ? pl->n_runs : 1, sizeof *c);
   size_t share;
@@ -1256,8 +1294,10 @@ static int cursors_open(gm__writer *w, gm__places *pl, cursor **out)
   if (share > WINDOW_MAX)
     share = WINDOW_MAX;
   for (size_t r = 0; r < pl->n_runs && !rc; r++) {
-    c[r].at = pl->runs[r];
-    c[r].end = r + 1 < pl->n_runs ? pl->runs[r + 1] : pl->spill_end;
+    uint64_t end = r + 1 < pl->n_runs ? pl->runs[r + 1].start : pl->spill_end;
+    c[r].at = layer == GM__LAYER_REGIONS ? pl->runs[r].start
+                                          : pl->runs[r].places;
+    c[r].end = layer == GM__LAYER_REGIONS ? pl->runs[r].places : end;
     c[r].window = pl->pending.data + r * share;
     c[r].cap = share;
     rc = cursor_read(w, pl, &c[r]);
@@ -1373,7 +1413,7 @@ static int write_places(gm__writer *w, gm__places *pl, int layer, sink *out)
 {
   cursor *c = NULL;
   gm_entry e;
-  int rc = cursors_open(w, pl, &c);
+  int rc = cursors_open(w, pl, layer, &c);
 
   if (rc)
     return rc;
@@ -1669,6 +1709,10 @@ int gm__places_write(gm__places *pl, FILE *f, const gm_gazetteer *g,
   if (!rc && (opt->per_mention != 0) != pl->per_mention)
     rc = gm__error(err, GM_EINVAL, "places were collected for %s output",
                    pl->per_mention ? "per-mention" : "per-place");
+  /* The runs' sections are the layers of that gazetteer's entries. */
+  if (!rc && g != pl->gaz)
+    rc = gm__error(err, GM_EINVAL,
+                   "places were collected with another gazetteer");
   if (!rc)
     rc = finish_adding(&w, pl);
   if (!rc)
