@@ -762,3 +762,18 @@ void gm__json_keep_text(const gm__json *j, gm__json_text_value *v,
     *v = (gm__json_text_value){.start = start, .end = end,
                                .span = {.at = at, .len = j->out.len - at}};
 }
+
+void gm__json_mention_span(gm__json *j, const char *text,
+                           const gm_mention *m)
+{
+  gm__json_key(j, "text");
+  gm__json_string(j, text + m->start, m->end - m->start);
+  gm__json_key(j, "start");
+  gm__json_uint(j, m->cp_start);
+  gm__json_key(j, "end");
+  gm__json_uint(j, m->cp_end);
+  gm__json_key(j, "byte_start");
+  gm__json_uint(j, m->start);
+  gm__json_key(j, "byte_end");
+  gm__json_uint(j, m->end);
+}

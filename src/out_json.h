@@ -116,4 +116,9 @@ int gm__json_repeat_text(gm__json *j, const gm__json_text_value *v,
 void gm__json_keep_text(const gm__json *j, gm__json_text_value *v,
                         size_t at, size_t start, size_t end);
 
+/* A mention's surface text and where it stands, as every output gives
+ * them: "text", "start", "end" (code points), "byte_start", "byte_end". */
+void gm__json_mention_span(gm__json *j, const char *text,
+                           const gm_mention *m);
+
 #endif

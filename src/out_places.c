@@ -468,16 +468,7 @@ static void mention_properties(gm__json *j, const char *text,
   gm__json_cstring(j, gm__role_name(m->role));
   gm__json_key(j, "confidence");
   gm__json_real(j, m->confidence, 4);
-  gm__json_key(j, "text");
-  gm__json_string(j, text + m->start, m->end - m->start);
-  gm__json_key(j, "start");
-  gm__json_uint(j, m->cp_start);
-  gm__json_key(j, "end");
-  gm__json_uint(j, m->cp_end);
-  gm__json_key(j, "byte_start");
-  gm__json_uint(j, m->start);
-  gm__json_key(j, "byte_end");
-  gm__json_uint(j, m->end);
+  gm__json_mention_span(j, text, m);
   gm__json_key(j, "sentence");
   sentence_string(j, text, m, done);
   gm__json_key(j, "sentence_start");
