@@ -34,6 +34,7 @@
 #define MAX_CONTEXT 128
 #define MAX_LISTED 4           /* list neighbours a group keeps */
 #define DISTANCE_CAP_KM 500.0  /* farther says nothing more */
+#define CONTEXT_ROUNDS 2       /* after the context-free one */
 
 struct gm__group {
   const gm__work *first;   /* a representative mention */
@@ -43,7 +44,8 @@ struct gm__group {
   uint32_t max_population; /* of the candidates (most_populous) */
   uint32_t counted;        /* the entry the current context counts */
   double sure;             /* the current choice's probability among the
-                              candidates (softmax of their scores) */
+                              candidates (softmax of their scores), as
+                              of the last round a context counts */
   double counted_sure;     /* sure when counted */
   size_t size;
   /* The last round's score of each candidate (posting), and the container
@@ -905,8 +907,9 @@ static size_t n_candidates(const group *g)
 }
 
 /* Group gi's best candidate under container cont: its entry, with its
- * score in *best and the sum of exp(score - best) over the candidates in
- * *sum; each candidate's score into scores when given. With within, a
+ * score in *best and, when sum is not NULL, the sum of exp(score - best)
+ * over the candidates in *sum; each candidate's score into scores when
+ * given. With within, a
  * container whose inside the codes tell ("X, Maine") takes the best
  * candidate inside it when there is one, however the others score: the
  * text says where this X is, which no document-wide signal outweighs.
@@ -925,7 +928,8 @@ static uint32_t best_candidate(const gm__pipeline *p, const context *c,
   uint32_t chosen = GM_NO_ENTRY, in_chosen = GM_NO_ENTRY;
   int inside_wanted = within && is_region_kind(cont);
 
-  *sum = 0;   /* of exp(score - top), top the best score so far */
+  double total = 0;   /* of exp(score - top), top the best score so far */
+
   for (size_t i = 0; i < n; i++) {
     const gaz_entry *e;
     double s;
@@ -939,11 +943,12 @@ static uint32_t best_candidate(const gm__pipeline *p, const context *c,
       scores[i] = s;
     if (s > top) {
       /* The first candidate: 0 * exp(-inf) + 1, without the call. */
-      *sum = top == -INFINITY ? 1 : *sum * exp(top - s) + 1;
+      if (sum)
+        total = top == -INFINITY ? 1 : total * exp(top - s) + 1;
       top = s;
       chosen = w->postings[i].entry;
-    } else {
-      *sum += exp(s - top);
+    } else if (sum) {
+      total += exp(s - top);
     }
     if (inside_wanted && s > in_best && gm__entry_inside(p, e, cont)) {
       in_best = s;
@@ -952,18 +957,26 @@ static uint32_t best_candidate(const gm__pipeline *p, const context *c,
   }
   *best = top;
   if (in_chosen != GM_NO_ENTRY && in_chosen != chosen) {
-    *sum *= exp(top - in_best);
+    if (sum)
+      total *= exp(top - in_best);
     *best = in_best;
     chosen = in_chosen;
   }
+  if (sum)
+    *sum = total;
   return chosen;
 }
 
-static void choose(gm__pipeline *p, const context *c, group *gs, uint32_t gi)
+/* Group gi's sense under the context c (NULL: none yet) and its score;
+ * with counted, how sure it is too (g->sure), which only a context
+ * collected from this round's choices reads: the last round's would be
+ * computed for nothing, an exp() a candidate. */
+static void choose(gm__pipeline *p, const context *c, group *gs, uint32_t gi,
+                   int counted)
 {
   group *g = &gs[gi];
   const gaz_entry *cont = container_of(p, gs, g->first);
-  double best, sum;
+  double best, sum = 0;
   uint32_t chosen;
 
   /* One candidate: no round changes the choice, nor how sure it is
@@ -974,13 +987,15 @@ static void choose(gm__pipeline *p, const context *c, group *gs, uint32_t gi)
     g->scored_container = cont;
     return;
   }
-  chosen = best_candidate(p, c, gs, gi, cont, 0, g->scores, &best, &sum);
+  chosen = best_candidate(p, c, gs, gi, cont, 0, g->scores, &best,
+                          counted ? &sum : NULL);
 
   /* Set after the loop: country_share discounts the group's own
    * current choice. */
   g->entry = chosen;
   g->score = best;
-  g->sure = sum > 0 ? 1 / sum : 0;
+  if (counted)
+    g->sure = sum > 0 ? 1 / sum : 0;
   g->scored_container = cont;
   g->scored = 1;
 }
@@ -1365,14 +1380,14 @@ int gm__resolve(gm__pipeline *p)
     for (size_t i = 0; i < (size_t)1 << GM__POINT_SLOT_BITS; i++)
       p->point_memo[i].entry = GM_NO_ENTRY;
   for (size_t i = 0; i < n; i++)
-    choose(p, NULL, gs, (uint32_t)i);
+    choose(p, NULL, gs, (uint32_t)i, 1);
   find_admin2(p, gs, n, c);
-  for (int round = 0; round < 2; round++) {
+  for (int round = 0; round < CONTEXT_ROUNDS; round++) {
     int changed = 0;
     collect_context(p, gs, n, c);
     for (size_t i = 0; i < n; i++) {
       uint32_t before = gs[i].entry;
-      choose(p, c, gs, (uint32_t)i);
+      choose(p, c, gs, (uint32_t)i, round + 1 < CONTEXT_ROUNDS);
       changed |= gs[i].entry != before;
     }
     /* A round that changed no choice leaves the context as it found it,
@@ -1384,7 +1399,7 @@ int gm__resolve(gm__pipeline *p)
     gm__work *w = &p->work[i];
     group *g;
     const gaz_entry *e, *cont;
-    double best, sum;
+    double best;
     if (!w->keep)
       continue;
     g = &gs[w->group];
@@ -1398,7 +1413,7 @@ int gm__resolve(gm__pipeline *p)
     if (cont && (cont != g->scored_container ||
                  (e && is_region_kind(cont) && !gm__entry_inside(p, e, cont))))
       w->entry =
-          best_candidate(p, c, gs, w->group, cont, 1, NULL, &best, &sum);
+          best_candidate(p, c, gs, w->group, cont, 1, NULL, &best, NULL);
     e = gm__gaz_entry(p->gaz, w->entry);
     if (!e)
       continue;
