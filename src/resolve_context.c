@@ -129,8 +129,8 @@ struct gm__candidate {
   gm__sparse_features fixed;
   double cos_lat;          /* when known & KNOWN_POINT */
   double xyz[3];           /* when known & KNOWN_POINT: see ecef_km */
-  double admin2_km;        /* when known & KNOWN_ADMIN2: see
-                              nearest_admin2_km */
+  double admin2_signal;    /* when known & KNOWN_ADMIN2: see
+                              near_named_admin2 */
   unsigned known;
   int usable;              /* an entry that can be the group's sense
                               (candidate_role): the rounds ask once */
@@ -427,21 +427,26 @@ static double nearest_anchor_km(const gm__pipeline *p, const anchor *anchors,
   return an ? anchor_km(p, an, e, cand) : -1;
 }
 
-/* The distance to the nearest admin-2 unit of other groups' names,
- * remembered in cand: unlike the chosen places, they are the same in
- * every round. On the sphere (arc_km), not PROJ's ellipsoid: there are
- * many more counties than chosen places near a candidate, and a PROJ
- * call for each nearest one cost 9 % of a parse. */
-static double nearest_admin2_km(const gm__pipeline *p, const context *c,
+/* The near_named_admin2 signal of e: how near the nearest admin-2 unit
+ * of other groups' names is, on the distance signal's scale turned round
+ * (0 at DISTANCE_CAP_KM and beyond, or with none). Remembered in cand:
+ * unlike the chosen places, the units are the same in every round. On
+ * the sphere (arc_km), not PROJ's ellipsoid: there are many more
+ * counties than chosen places near a candidate, and a PROJ call for each
+ * nearest one cost 9 % of a parse. */
+static double near_named_admin2(const gm__pipeline *p, const context *c,
                                 uint32_t gi, const gaz_entry *e,
                                 gm__candidate *cand)
 {
   if (!(cand->known & KNOWN_ADMIN2)) {
     const anchor *an = nearest_anchor(p, c->admin2, c->n_admin2, gi, e, cand);
-    cand->admin2_km = an ? arc_km(chord_km(cand->xyz, an->xyz)) : -1;
+    double km = an ? arc_km(chord_km(cand->xyz, an->xyz)) : -1;
+    cand->admin2_signal = km >= 0 && km < DISTANCE_CAP_KM
+                              ? c->far_signal - log1p(km / 20.0)
+                              : 0;
     cand->known |= KNOWN_ADMIN2;
   }
-  return cand->admin2_km;
+  return cand->admin2_signal;
 }
 
 /* The share of the document's other resolved groups that lie in e's
@@ -655,12 +660,11 @@ static void round_features(const gm__pipeline *p, const context *c,
         set(k, GM__RF_distance_to_other_places,
             km < DISTANCE_CAP_KM ? log1p(km / 20.0) : c->far_signal);
     }
-    /* A place near a county another name can mean: how near, on the
-     * distance signal's scale turned round (0 at the cap and beyond). */
+    /* A place near a county another name can mean. */
     if (c->n_admin2 && !gm__entry_is_region(e)) {
-      double km = nearest_admin2_km(p, c, gi, e, cand);
-      if (km >= 0 && km < DISTANCE_CAP_KM)
-        set(k, GM__RF_near_named_admin2, c->far_signal - log1p(km / 20.0));
+      double v = near_named_admin2(p, c, gi, e, cand);
+      if (v != 0)
+        set(k, GM__RF_near_named_admin2, v);
     }
     set(k, GM__RF_country_share,
         country_share(c, e, gm__gaz_entry(p->gaz, gs[gi].counted),
