@@ -674,18 +674,21 @@ static void round_features(const gm__pipeline *p, const context *c,
   }
 }
 
-/* The features of entry e for group gi, into f (all of it written). */
+/* The features of entry e for group gi, into f (all of it written);
+ * cand, when not NULL, is what the rounds keep of e as a candidate of
+ * gi (its point, its distance to the admin-2 units), which it reuses. */
 static void features(const gm__pipeline *p, const context *c,
                      const group *gs, uint32_t gi, const gaz_entry *e,
-                     unsigned how, const gaz_entry *container, double *f)
+                     unsigned how, const gaz_entry *container,
+                     gm__candidate *cand, double *f)
 {
   feature_sink k = {.dense = f};
-  gm__candidate cand = {.known = 0};
+  gm__candidate fresh = {.known = 0};
 
   for (int i = 0; i < GM__N_RESOLVE_FEATURES; i++)
     f[i] = 0;
   fixed_features(p, &gs[gi], e, how, f);
-  round_features(p, c, gs, gi, e, &cand, container, &k);
+  round_features(p, c, gs, gi, e, cand ? cand : &fresh, container, &k);
 }
 
 /* The score of entry e for group gi: the weighted sum of its features.
@@ -693,9 +696,10 @@ static void features(const gm__pipeline *p, const context *c,
  * only: alternatives() reuses the last round's scores (choose). */
 static double score(const gm__pipeline *p, const context *c, const group *gs,
                     uint32_t gi, const gaz_entry *e, unsigned how,
-                    const gaz_entry *container, double *f)
+                    const gaz_entry *container, gm__candidate *cand,
+                    double *f)
 {
-  features(p, c, gs, gi, e, how, container, f);
+  features(p, c, gs, gi, e, how, container, cand, f);
   return gm__feature_score(f);
 }
 
@@ -942,7 +946,8 @@ static uint32_t best_candidate(const gm__pipeline *p, const context *c,
     e = gm__gaz_entry(p->gaz, w->postings[i].entry);
     s = g->cands[i].fixed.n <= GM__SPARSE_FEATURES
             ? round_score(p, c, gs, gi, e, cont, &g->cands[i])
-            : score(p, c, gs, gi, e, w->postings[i].how, cont, f);
+            : score(p, c, gs, gi, e, w->postings[i].how, cont, &g->cands[i],
+                    f);
     if (scores)
       scores[i] = s;
     if (s > top) {
@@ -1215,6 +1220,15 @@ static int explain_alternative(gm__pipeline *p, size_t k, const double *f)
   return 0;
 }
 
+/* Whether mention w's candidates are its group g's (g->cands): the same
+ * postings, a demonym or not alike. */
+static int same_candidates(const group *g, const gm__work *w)
+{
+  return w->n_postings == g->first->n_postings &&
+         w->postings == g->first->postings &&
+         (w->role == GM_ROLE_DEMONYM) == (g->first->role == GM_ROLE_DEMONYM);
+}
+
 /* Alternatives as probabilities (softmax of the scores), best first. */
 static int alternatives(gm__pipeline *p, const context *c, group *gs,
                         uint32_t gi, gm__work *w)
@@ -1228,10 +1242,7 @@ static int alternatives(gm__pipeline *p, const context *c, group *gs,
   /* The group's candidates (gs[gi].cands) are w's: the last round's
    * scores serve when the container is the same too, and under another
    * one the candidates' fixed features still do (round_score). */
-  int same = w->n_postings == gs[gi].first->n_postings &&
-             w->postings == gs[gi].first->postings &&
-             (w->role == GM_ROLE_DEMONYM) ==
-                 (gs[gi].first->role == GM_ROLE_DEMONYM);
+  int same = same_candidates(&gs[gi], w);
   int reuse = same && gs[gi].scored && gs[gi].scored_container == cont;
 
   if (max > GM__MAX_ALTERNATIVES)
@@ -1246,7 +1257,8 @@ static int alternatives(gm__pipeline *p, const context *c, group *gs,
     x = exp((reuse ? gs[gi].scores[i]
              : same && gs[gi].cands[i].fixed.n <= GM__SPARSE_FEATURES
                  ? round_score(p, c, gs, gi, e, cont, &gs[gi].cands[i])
-                 : score(p, c, gs, gi, e, w->postings[i].how, cont, f)) -
+                 : score(p, c, gs, gi, e, w->postings[i].how, cont,
+                         same ? &gs[gi].cands[i] : NULL, f)) -
             gs[gi].score);
     sum += x;
     for (k = n_top; k > 0 && top[k - 1].score < x; k--)
@@ -1272,7 +1284,7 @@ static int alternatives(gm__pipeline *p, const context *c, group *gs,
     if (p->opt.explain_alternatives) {
       const gm_posting *ps = &w->postings[from[k]];
       features(p, c, gs, gi, gm__gaz_entry(p->gaz, ps->entry), ps->how, cont,
-               f);
+               same ? &gs[gi].cands[from[k]] : NULL, f);
       if (explain_alternative(p, at, f))
         return GM_ENOMEM;
     }
@@ -1292,12 +1304,23 @@ static int is_speech_verb(const char *w)
   return 0;
 }
 
-static unsigned how_of(const gm__work *w, uint32_t entry)
+/* The first of w's postings that reaches entry, or w->n_postings. */
+static size_t posting_of(const gm__work *w, uint32_t entry)
 {
-  for (size_t i = 0; i < w->n_postings; i++)
-    if (w->postings[i].entry == entry)
-      return w->postings[i].how;
-  return GM_HOW_NAME;
+  size_t i = 0;
+
+  while (i < w->n_postings && w->postings[i].entry != entry)
+    i++;
+  return i;
+}
+
+/* What the rounds keep of posting i of mention w as a candidate of its
+ * group g, or NULL when w's candidates are not g's or i is none of them. */
+static gm__candidate *kept_candidate(group *g, const gm__work *w, size_t i)
+{
+  if (!same_candidates(g, w) || i >= n_candidates(g) || !g->cands[i].usable)
+    return NULL;
+  return &g->cands[i];
 }
 
 /* Mention w's resolution reasons and alternatives. The group's other
@@ -1313,7 +1336,7 @@ static int explain_sense(gm__pipeline *p, const context *c, group *gs,
   int demonym = w->role == GM_ROLE_DEMONYM, rc;
   double f[GM__N_RESOLVE_FEATURES];
   gm_reason r[GM__MAX_REASONS];
-  size_t n_r;
+  size_t n_r, i;
 
   if (g->explained && g->ex_postings == w->postings &&
       g->ex_n_postings == w->n_postings && g->ex_container == cont &&
@@ -1326,8 +1349,10 @@ static int explain_sense(gm__pipeline *p, const context *c, group *gs,
     w->n_alts = g->ex_n_alts;
     return 0;
   }
+  i = posting_of(w, w->entry);
   features(p, c, gs, w->group, gm__gaz_entry(p->gaz, w->entry),
-           how_of(w, w->entry), cont, f);
+           i < w->n_postings ? w->postings[i].how : GM_HOW_NAME, cont,
+           kept_candidate(g, w, i), f);
   n_r = feature_reasons(f, r, GM__MAX_REASONS);
   for (size_t k = 0; k < n_r; k++)
     gm__reason(w, r[k].signal, r[k].value, r[k].weight);
