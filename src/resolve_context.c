@@ -126,6 +126,8 @@ typedef gm__context context;
  * features (score_space) and, once the distance signal has needed them,
  * the forms of its position that signal uses. */
 struct gm__candidate {
+  const gaz_entry *entry;  /* when usable: the gazetteer's, looked up
+                              once rather than every round */
   gm__sparse_features fixed;
   double cos_lat;          /* when known & KNOWN_POINT */
   double xyz[3];           /* when known & KNOWN_POINT: see ecef_km */
@@ -943,7 +945,7 @@ static uint32_t best_candidate(const gm__pipeline *p, const context *c,
     double s;
     if (!g->cands[i].usable)
       continue;
-    e = gm__gaz_entry(p->gaz, w->postings[i].entry);
+    e = g->cands[i].entry;
     s = g->cands[i].fixed.n <= GM__SPARSE_FEATURES
             ? round_score(p, c, gs, gi, e, cont, &g->cands[i])
             : score(p, c, gs, gi, e, w->postings[i].how, cont, &g->cands[i],
@@ -1044,6 +1046,7 @@ static int score_space(gm__pipeline *p, group *gs, size_t n)
       g->cands[k].usable = e && candidate_role(w, k, e);
       if (!g->cands[k].usable)
         continue;
+      g->cands[k].entry = e;
       g->n_usable++;
       candidate_fixed(p, g, k, e, &g->cands[k].fixed);
       g->has_seat |= has_feature(&g->cands[k].fixed,
@@ -1154,7 +1157,7 @@ static void find_admin2(const gm__pipeline *p, const group *gs, size_t n,
       const gaz_entry *e;
       if (!gs[i].cands[k].usable)
         continue;
-      e = gm__gaz_entry(p->gaz, w->postings[k].entry);
+      e = gs[i].cands[k].entry;
       if (!is_admin2(e))
         continue;
       if (c->n_admin2 == MAX_ADMIN2)
