@@ -1232,6 +1232,19 @@ static int same_candidates(const group *g, const gm__work *w)
          (w->role == GM_ROLE_DEMONYM) == (g->first->role == GM_ROLE_DEMONYM);
 }
 
+/* Posting i of mention w's entry when it can be w's sense, else NULL;
+ * with same (same_candidates), as the group's candidates know it. */
+static const gaz_entry *usable_entry(const gm__pipeline *p, const group *g,
+                                     const gm__work *w, int same, size_t i)
+{
+  const gaz_entry *e;
+
+  if (same)
+    return g->cands[i].usable ? g->cands[i].entry : NULL;
+  e = gm__gaz_entry(p->gaz, w->postings[i].entry);
+  return e && candidate_role(w, i, e) ? e : NULL;
+}
+
 /* Alternatives as probabilities (softmax of the scores), best first. */
 static int alternatives(gm__pipeline *p, const context *c, group *gs,
                         uint32_t gi, gm__work *w)
@@ -1251,10 +1264,10 @@ static int alternatives(gm__pipeline *p, const context *c, group *gs,
   if (max > GM__MAX_ALTERNATIVES)
     max = GM__MAX_ALTERNATIVES;
   for (size_t i = 0; i < w->n_postings && i < MAX_CANDIDATES * 4; i++) {
-    const gaz_entry *e = gm__gaz_entry(p->gaz, w->postings[i].entry);
+    const gaz_entry *e = usable_entry(p, &gs[gi], w, same, i);
     double x;
     size_t k;
-    if (!e || !candidate_role(w, i, e))
+    if (!e)
       continue;
     /* w's postings are its group's first mention's: the same name. */
     x = exp((reuse ? gs[gi].scores[i]
