@@ -862,6 +862,14 @@ static void recognise_one(gm__pipeline *p, gm__work *w, int *shout)
      * do names ("London"); the fit weighs how often. */
     else if (word && word->upper > 0 && !acronym)
       feature(w, F_capitalised_word, log10_1p(p, word->upper) / 4);
+    /* "Google" (Topeka took it as its name for a month of 2010),
+     * "Ramadan": a word of the lexicon that no place bears as its own
+     * name, however large the places that bear it as another. Weighed by
+     * how common the word is, as the two features above. */
+    if (word && !acronym && !k.primary && !k.demonym_only && !k.region &&
+        k.max_population >= 10000)
+      feature(w, F_alternate_name_only,
+              log10_1p(p, word->lower + word->upper) / 4);
     if (word && (word->flags & (GAZ_WORD_GIVEN_F | GAZ_WORD_GIVEN_M))) {
       /* a region by a given name ("Georgia", "Victoria") is no less a
        * region for it, but before a surname it is often a person

@@ -65,6 +65,7 @@
   X(capitalised_preposition, 0.695) \
   X(dateline, 2.109) \
   X(after_ordinal, -1.883) \
-  X(listed_before_place, 0.640)
+  X(listed_before_place, 0.640) \
+  X(alternate_name_only, -3.701)
 
 #endif

@@ -16,7 +16,8 @@
  * names; "the Napa earthquake" is Napa, and so is Louisiana in a
  * heading's "Areas In Louisiana"; "Twiggs Co." is Twiggs County,
  * "Ford Motor Co." no county; an army's commands ("Dept. of Kansas",
- * "U. S. Forces") are organisations, not places.
+ * "U. S. Forces") are organisations, not places; a word that names a
+ * place only as another name ("Google", Topeka) is no place after a list.
  */
 #include <string.h>
 
@@ -861,6 +862,21 @@ static void test_smaller_namesake_unit(void)
      "Orange County alone: California's (3.1 M), not Florida's (0.9 M)");
 }
 
+/* "Google" is only another name of Topeka (for a month of 2010) and a
+ * word of the lexicon: after a list of countries it is the company. A
+ * transliteration that is no word ("Kobane") keeps no such doubt. */
+static void test_alternate_name_only(void)
+{
+  const char *text =
+      "In Australia, Canada and France, Google sells its Chromebooks.";
+  gm_mention m;
+
+  ok(has_reason(text, 33, "alternate_name_only") == 1,
+     "Google: a word that names a place only as another name");
+  ok(mention_at(text, 33, &m) == 0, "Google after a list of countries: no place");
+  ok(mention_at(text, 3, &m) == 1, "Australia is still a place");
+}
+
 int main(void)
 {
   const char *path = getenv("GEOMENTION_GAZETTEER");
@@ -914,6 +930,7 @@ int main(void)
   test_organisation_names_country();
   test_county_abbreviation();
   test_smaller_namesake_unit();
+  test_alternate_name_only();
   gm_parser_free(all_matches);
   gm_parser_free(parser);
   gm_gazetteer_close(gaz);
