@@ -572,10 +572,26 @@ static void test_place_elsewhere_counted(void)
     const gm_mention *m = gm_result_mention(r, i);
     for (size_t k = 0; m->start == 38 && k < m->n_reasons; k++)
       found += strcmp(m->reasons[k].signal, "place_elsewhere") == 0 &&
-               m->reasons[k].value == 2;
+               m->reasons[k].value > 1.5849 && m->reasons[k].value < 1.5850;
   }
-  ok(found == 1, "Selma's place_elsewhere counts the two marked names");
+  ok(found == 1, "Selma's place_elsewhere counts the two marked names: "
+     "log2(1 + 2)");
   gm_result_free(r);
+}
+
+/* Twelve "from California"s count by their log: they no longer outweigh
+ * the organisation around "First California Volunteer Cavalry" (as the
+ * raw count did: 12 times place_elsewhere's weight). */
+static void test_place_elsewhere_log(void)
+{
+  char text[1024] = "Colonel Carleton, First California Volunteer Cavalry, came.";
+  gm_mention m;
+
+  for (int i = 0; i < 12; i++)
+    strcat(text, " Men came from California.");
+  ok(mention_at(text, 24, &m) == 0,
+     "First California Volunteer Cavalry: no place after 12 marked names");
+  ok(mention_at(text, 74, &m) == 1, "from California: a place");
 }
 
 /* A city of over 100,000 people by its own name gets the feature; a
@@ -915,6 +931,7 @@ int main(void)
   test_region_name_then_capital();
   test_person_elsewhere_once();
   test_place_elsewhere_counted();
+  test_place_elsewhere_log();
   test_large_place_by_name();
   test_local_noun_after();
   test_capitalised_preposition();
