@@ -52,7 +52,7 @@
   X(in_handle, -3.964) \
   X(compass_word, -4.029) \
   X(calendar_word, -2.770) \
-  X(in_feature_name, -3.158) \
+  X(in_feature_name, -4.997) \
   X(lower_case_hashtag, -0.374) \
   X(can_be_continent, 2.400) \
   X(before_handle, -1.133) \
