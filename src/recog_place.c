@@ -870,6 +870,12 @@ static void recognise_one(gm__pipeline *p, gm__work *w, int *shout)
         k.max_population >= 10000)
       feature(w, F_alternate_name_only,
               log10_1p(p, word->lower + word->upper) / 4);
+    /* "Unite" (a union), "Hail", "CT" (Central Time): the same for a
+     * region's other name, weighed apart, since a region is more often
+     * meant by one */
+    else if (word && !acronym && !k.primary && !k.demonym_only && k.region)
+      feature(w, F_alternate_region_name_only,
+              log10_1p(p, word->lower + word->upper) / 4);
     if (word && (word->flags & (GAZ_WORD_GIVEN_F | GAZ_WORD_GIVEN_M))) {
       /* a region by a given name ("Georgia", "Victoria") is no less a
        * region for it, but before a surname it is often a person

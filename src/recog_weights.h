@@ -66,6 +66,7 @@
   X(dateline, 2.109) \
   X(after_ordinal, -1.883) \
   X(listed_before_place, 0.640) \
-  X(alternate_name_only, -3.701)
+  X(alternate_name_only, -3.701) \
+  X(alternate_region_name_only, -0.814)
 
 #endif

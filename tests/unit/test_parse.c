@@ -17,7 +17,8 @@
  * heading's "Areas In Louisiana"; "Twiggs Co." is Twiggs County,
  * "Ford Motor Co." no county; an army's commands ("Dept. of Kansas",
  * "U. S. Forces") are organisations, not places; a word that names a
- * place only as another name ("Google", Topeka) is no place after a list.
+ * place only as another name ("Google", Topeka; "CT", Connecticut) is no
+ * place without a cue.
  */
 #include <string.h>
 
@@ -880,17 +881,23 @@ static void test_smaller_namesake_unit(void)
 
 /* "Google" is only another name of Topeka (for a month of 2010) and a
  * word of the lexicon: after a list of countries it is the company. A
- * transliteration that is no word ("Kobane") keeps no such doubt. */
+ * transliteration that is no word ("Kobane") keeps no such doubt. "CT"
+ * is only another name of Connecticut, and a time zone. */
 static void test_alternate_name_only(void)
 {
   const char *text =
       "In Australia, Canada and France, Google sells its Chromebooks.";
+  const char *zone = "Tornado warnings until 10:22pm CT tonight in Arkansas.";
   gm_mention m;
 
   ok(has_reason(text, 33, "alternate_name_only") == 1,
      "Google: a word that names a place only as another name");
   ok(mention_at(text, 33, &m) == 0, "Google after a list of countries: no place");
   ok(mention_at(text, 3, &m) == 1, "Australia is still a place");
+  ok(has_reason(zone, 31, "alternate_region_name_only") == 1,
+     "CT: a word that names a region only as another name");
+  ok(mention_at(zone, 31, &m) == 0, "10:22pm CT: no place");
+  ok(mention_at(zone, 45, &m) == 1, "Arkansas is still a place");
 }
 
 int main(void)
