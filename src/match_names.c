@@ -87,10 +87,8 @@ static int extend_key(gm__pipeline *p, size_t a, size_t j)
   gm__buf *k = &p->key;
   char *d;
 
-  if (j == a) {
+  if (j == a)
     k->len = 0;
-    p->key_hash = gm__hash(NULL, 0);
-  }
   /* Room for a space, the word and the NUL the buffer keeps. */
   if (gm__grow(&k->data, &k->cap, k->len + len + 2, 1))
     return GM_ENOMEM;
@@ -99,7 +97,10 @@ static int extend_key(gm__pipeline *p, size_t a, size_t j)
     *d++ = ' ';
   memcpy(d, word, len);
   d[len] = '\0';
-  p->key_hash = gm__hash_more(p->key_hash, d - (j > a), len + (j > a));
+  /* gm__hash(a + b) = gm__hash_more(gm__hash(a), b): the first word
+   * hashed alone, each next one with its space added to the key's. */
+  p->key_hash = j > a ? gm__hash_more(p->key_hash, d - 1, len + 1)
+                      : gm__hash(d, len);
   k->len += len + (j > a);
   return 0;
 }
