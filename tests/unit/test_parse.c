@@ -230,6 +230,32 @@ static void test_abbreviations(void)
      "'KY., June 12': a period before a comma ends no sentence");
 }
 
+/* A title's period ends no sentence ("Gen. Then ..." stays one), any
+ * other word's does: each of the splitter's titles, and one word that
+ * is none. */
+static void test_title_ends_no_sentence(void)
+{
+  static const char *const titles[] = {
+      "Mr", "Mrs", "Ms", "Dr", "St", "Ste", "Gen", "Col", "Lt", "Sgt",
+      "Capt", "Rev", "Prof", "Sen", "Rep", "Gov", "Jr", "Sr", "No", "Vs",
+      "Ft", "Mt", "Co", "Corp", "Inc", "Ltd", "Adm"};
+  char text[96];
+  size_t n = sizeof titles / sizeof *titles, kept = 0, paris;
+
+  for (size_t k = 0; k < n; k++) {
+    snprintf(text, sizeof text, "They met the %s. Then they went to Paris.",
+             titles[k]);
+    paris = (size_t)(strstr(text, "Paris") - text);
+    kept += sentence_start_at(text, paris) == 0;
+  }
+  ok(kept == n, "each of the %zu titles' period ends no sentence (%zu did "
+                "not)", n, n - kept);
+  snprintf(text, sizeof text, "They met the Army. Then they went to Paris.");
+  paris = (size_t)(strstr(text, "Paris") - text);
+  ok(sentence_start_at(text, paris) == (size_t)(strstr(text, "Then") - text),
+     "a word that is no title ends its sentence with its period");
+}
+
 /* "Northern Italy", "W. Africa": the corpora mark the whole, which lies
  * in the region named; "North American" stays an adjective. */
 static void test_compass(void)
@@ -920,6 +946,7 @@ int main(void)
   test_near_named_admin2();
   test_unit_holds_places();
   test_abbreviations();
+  test_title_ends_no_sentence();
   test_compass();
   test_the();
   test_located_by_context();
