@@ -269,13 +269,6 @@ static int keeps_every_lower_case(const gm__pipeline *p)
   return p->opt.all_matches || p->spans || p->uncased;
 }
 
-/* Whether a name written in lower case at token i is kept: as above, and
- * in a hashtag ("#malaysia"), where case tells nothing. */
-static int keeps_lower_case(const gm__pipeline *p, size_t i)
-{
-  return keeps_every_lower_case(p) || (p->tokens.v[i].flags & GM__TOK_HASHTAG);
-}
-
 int gm__match_names(gm__pipeline *p, const char *text)
 {
   const gm__tokens *t = &p->tokens;
@@ -289,9 +282,12 @@ int gm__match_names(gm__pipeline *p, const char *text)
   while (i < t->n) {
     const gm_posting *best = NULL;
     size_t best_n = 0, best_end = 0;
-    /* A name starting in lower case would be passed over below: most
-     * tokens of running text are, and their probes would be wasted. So
-     * the run of such tokens is skipped in one tight loop. */
+    /* A name written in lower case ("in", "said", "nice") is kept only
+     * for study, or in a hashtag ("#malaysia"), where case tells
+     * nothing: the fitted recogniser rejects every other one, and they
+     * are most of the matches of running text. So no name starts at such
+     * a token, and the run of them is skipped in one tight loop ("the
+     * Netherlands": the capitalised rest matches alone). */
     if (!keeps_all) {
       while (i < t->n && (t->v[i].flags & (GM__TOK_LOWER | GM__TOK_HASHTAG)) ==
                              GM__TOK_LOWER)
@@ -319,13 +315,6 @@ int gm__match_names(gm__pipeline *p, const char *text)
       }
       if (!prefix)
         break;
-    }
-    /* A name written in lower case ("in", "said", "nice") is kept only
-     * for study: the fitted recogniser rejects every one of them outside
-     * hashtags, and they are most of the matches of running text. */
-    if (best && (t->v[i].flags & GM__TOK_LOWER) && !keeps_lower_case(p, i)) {
-      i++;  /* "the Netherlands": the capitalised rest may match alone */
-      continue;
     }
     if (best) {
       int rc = push_name(p, text, i, best_end, best, best_n);
