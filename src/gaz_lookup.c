@@ -188,21 +188,6 @@ double gm__feature_score(const double *f)
   return s;
 }
 
-void gm__sparse_from_dense(gm__sparse_features *s, const double *f)
-{
-  s->n = 0;
-  for (int i = 0; i < GM__N_RESOLVE_FEATURES; i++) {
-    if (f[i] == 0)
-      continue;
-    if (s->n == GM__SPARSE_FEATURES) {
-      s->n = GM__SPARSE_FEATURES + 1;
-      return;
-    }
-    s->index[s->n] = (uint8_t)i;
-    s->weighted[s->n++] = f[i] * gm__resolve_feature_weights[i];
-  }
-}
-
 void gm__sparse_add(gm__sparse_features *s, int i, double v)
 {
   size_t k;
@@ -216,20 +201,6 @@ void gm__sparse_add(gm__sparse_features *s, int i, double v)
   s->index[k] = (uint8_t)i;
   s->weighted[k] = v * gm__resolve_feature_weights[i];
   s->n++;
-}
-
-double gm__sparse_score(const gm__sparse_features *a,
-                        const gm__sparse_features *b)
-{
-  double s = 0;
-  size_t i = 0, j = 0;
-
-  while (i < a->n || j < b->n)
-    if (j == b->n || (i < a->n && a->index[i] < b->index[j]))
-      s += a->weighted[i++];
-    else
-      s += b->weighted[j++];
-  return s;
 }
 
 /* The resolver's context-free features and the caller's priors, with

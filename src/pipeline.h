@@ -190,7 +190,8 @@ typedef struct gm__pipeline {
   gm__point_slot *point_memo;     /* 2^GM__POINT_SLOT_BITS, or NULL:
                                      entry positions, direct-mapped */
   gm__fixed_slot *fixed_memo;     /* 2^GM__FIXED_SLOT_BITS, or NULL:
-                                     candidates' fixed features */
+                                     candidates' fixed features, a
+                                     cache line each (512 KiB) */
   gm__log_slot log_memo[1 << GM__LOG_SLOT_BITS];   /* direct-mapped */
   gm__kinds_slot *kinds_memo;     /* 2^GM__KINDS_SLOT_BITS, or NULL:
                                      what posting lists can name */

@@ -122,13 +122,36 @@ struct gm__context {
 };
 typedef gm__context context;
 
+/* A candidate's fixed features (fixed_features) as its score in a round
+ * uses them. A score adds the weighted features up in feature order
+ * (gm__feature_score), and every fixed feature but a few comes before
+ * every feature a round sets (round_features): those are added up once,
+ * into head, and a round's score starts from it, then adds the rest
+ * (tail) and its own in feature order: the same additions in the same
+ * order, so the same number to the bit. */
+#define FIXED_TAIL 4
+typedef struct fixed_score {
+  double head;                 /* the sum of the features before
+                                  FIRST_ROUND_FEATURE, weighted */
+  double tail[FIXED_TAIL];     /* the others, weighted, in feature order */
+  uint8_t tail_index[FIXED_TAIL];
+  uint8_t n_tail;              /* > FIXED_TAIL: too many to keep; the
+                                  score is computed whole (score()) */
+  uint8_t seat;                /* seat_of_same_named_unit is set
+                                  (has_seat) */
+} fixed_score;
+
+/* The lowest feature round_features sets: features below it are added
+ * before any of a round's. */
+#define FIRST_ROUND_FEATURE GM__RF_inside_following_region
+
 /* What the resolver keeps of one candidate for all the rounds: its fixed
  * features (score_space) and, once the distance signal has needed them,
  * the forms of its position that signal uses. */
 struct gm__candidate {
   const gaz_entry *entry;  /* when usable: the gazetteer's, looked up
                               once rather than every round */
-  gm__sparse_features fixed;
+  fixed_score fixed;
   double cos_lat;          /* when known & KNOWN_POINT */
   double xyz[3];           /* when known & KNOWN_POINT: see ecef_km */
   double admin2_signal;    /* when known & KNOWN_ADMIN2: see
@@ -143,10 +166,12 @@ enum { KNOWN_POINT = 1, KNOWN_ADMIN2 = 2 };
  * group's suffix cues (candidate_fixed). */
 struct gm__fixed_slot {
   const gm_posting *postings;     /* NULL: empty */
-  uint32_t n_postings, k;
-  unsigned cues;
-  gm__sparse_features fixed;
-};
+  uint32_t n_postings;
+  uint16_t k;                     /* < MAX_CANDIDATES * 4 */
+  uint8_t cues;
+  fixed_score fixed;
+};                                /* 64 bytes: one cache line */
+_Static_assert(sizeof(gm__fixed_slot) == 64, "a fixed slot is a line");
 
 int gm__entry_is_region(const gaz_entry *e)
 {
@@ -298,6 +323,13 @@ static uint32_t entry_index(const gm__pipeline *p, const gaz_entry *e)
   return (uint32_t)(e - (const gaz_entry *)p->gaz->sec[GAZ_SEC_ENTRIES]);
 }
 
+/* The point memo's slot for entry e. */
+static gm__point_slot *point_slot(const gm__pipeline *p, const gaz_entry *e)
+{
+  return &p->point_memo[(entry_index(p, e) * 0x9E3779B1u) >>
+                        (32 - GM__POINT_SLOT_BITS)];
+}
+
 /* Entry e's cos(lat) and point on the ellipsoid, into cand: from the
  * parser's memo when an earlier article needed them (the same places
  * come back, and their sines and cosines cost more than the rest of the
@@ -306,10 +338,7 @@ static void locate(const gm__pipeline *p, const gaz_entry *e,
                    gm__candidate *cand)
 {
   uint32_t a = entry_index(p, e);
-  gm__point_slot *slot =
-      p->point_memo
-          ? &p->point_memo[(a * 0x9E3779B1u) >> (32 - GM__POINT_SLOT_BITS)]
-          : NULL;
+  gm__point_slot *slot = p->point_memo ? point_slot(p, e) : NULL;
 
   if (slot && slot->entry == a) {
     cand->cos_lat = slot->cos_lat;
@@ -532,26 +561,62 @@ static void fixed_features(const gm__pipeline *p, const group *g,
                                  o->near_km);
 }
 
-/* Candidate k's fixed features for group g, weighted and sparse, into
- * out: remembered for the parser's life when they are a function of the
- * name's postings, the candidate and the group's suffix cues alone (no
- * "X, Y" it is the Y of; the caller's priors are the parser's), since
- * the same names come back article after article with the same
- * candidates, and a candidate's features cost more than its rounds. */
-static void candidate_fixed(const gm__pipeline *p, const group *g, size_t k,
-                            const gaz_entry *e, gm__sparse_features *out)
+/* f, a whole vector of fixed features, as s. */
+static void fixed_from_dense(fixed_score *s, const double *f)
+{
+  s->head = 0;
+  s->n_tail = 0;
+  s->seat = f[GM__RF_seat_of_same_named_unit] != 0;
+  for (int i = 0; i < FIRST_ROUND_FEATURE; i++)
+    if (f[i] != 0)
+      s->head += f[i] * gm__resolve_feature_weights[i];
+  for (int i = FIRST_ROUND_FEATURE; i < GM__N_RESOLVE_FEATURES; i++) {
+    if (f[i] == 0)
+      continue;
+    if (s->n_tail == FIXED_TAIL) {
+      s->n_tail = FIXED_TAIL + 1;
+      return;
+    }
+    s->tail_index[s->n_tail] = (uint8_t)i;
+    s->tail[s->n_tail++] = f[i] * gm__resolve_feature_weights[i];
+  }
+}
+
+/* The fixed memo's slot for candidate k of group g, or NULL when its
+ * fixed features are not a function of the name's postings, k and the
+ * suffix cues alone (see candidate_fixed). */
+static gm__fixed_slot *fixed_slot(const gm__pipeline *p, const group *g,
+                                  size_t k)
 {
   const gm__work *w = g->first;
   unsigned cues = w->cues & (GM__CUE_ADMIN_SUFFIX | GM__CUE_CITY_SUFFIX);
-  gm__fixed_slot *slot = NULL;
+  uint64_t h;
+
+  if (!p->fixed_memo || g->contained)
+    return NULL;
+  h = ((uint64_t)(uintptr_t)w->postings * 0x9E3779B97F4A7C15ull) ^
+      ((uint64_t)k * 0xC2B2AE3D27D4EB4Full) ^
+      ((uint64_t)w->n_postings << 32) ^ cues;
+  return &p->fixed_memo[(h * 0x9E3779B97F4A7C15ull) >>
+                        (64 - GM__FIXED_SLOT_BITS)];
+}
+
+/* Candidate k's fixed features for group g (entry e), as a score uses
+ * them, into out: remembered for the parser's life, in slot (fixed_slot),
+ * when they are a function of the name's postings, the candidate and the
+ * group's suffix cues alone (no "X, Y" it is the Y of; the caller's
+ * priors are the parser's), since the same names come back article
+ * after article with the same candidates, and a candidate's features
+ * cost more than its rounds. */
+static void candidate_fixed(const gm__pipeline *p, const group *g, size_t k,
+                            const gaz_entry *e, gm__fixed_slot *slot,
+                            fixed_score *out)
+{
+  const gm__work *w = g->first;
+  unsigned cues = w->cues & (GM__CUE_ADMIN_SUFFIX | GM__CUE_CITY_SUFFIX);
   double f[GM__N_RESOLVE_FEATURES];
 
-  if (p->fixed_memo && !g->contained) {
-    uint64_t h = ((uint64_t)(uintptr_t)w->postings * 0x9E3779B97F4A7C15ull) ^
-                 ((uint64_t)k * 0xC2B2AE3D27D4EB4Full) ^
-                 ((uint64_t)w->n_postings << 32) ^ cues;
-    slot = &p->fixed_memo[(h * 0x9E3779B97F4A7C15ull) >>
-                          (64 - GM__FIXED_SLOT_BITS)];
+  if (slot) {
     if (slot->postings == w->postings && slot->n_postings == w->n_postings &&
         slot->k == k && slot->cues == cues) {
       *out = slot->fixed;
@@ -561,11 +626,12 @@ static void candidate_fixed(const gm__pipeline *p, const group *g, size_t k,
   /* Zeroed only now: most candidates come from the memo. */
   memset(f, 0, sizeof f);
   fixed_features(p, g, e, w->postings[k].how, f);
-  gm__sparse_from_dense(out, f);
+  fixed_from_dense(out, f);
   if (slot)
     *slot = (gm__fixed_slot){.postings = w->postings,
                              .n_postings = (uint32_t)w->n_postings,
-                             .k = (uint32_t)k, .cues = cues, .fixed = *out};
+                             .k = (uint16_t)k, .cues = (uint8_t)cues,
+                             .fixed = *out};
 }
 
 /* Where round_features puts what it finds: into a whole vector, or as a
@@ -712,12 +778,21 @@ static double round_score(const gm__pipeline *p, const context *c,
                           const group *gs, uint32_t gi, const gaz_entry *e,
                           const gaz_entry *container, gm__candidate *cand)
 {
+  const fixed_score *a = &cand->fixed;
   gm__sparse_features now;   /* only n: its lists are read up to it */
   feature_sink k = {.sparse = &now};
+  double s = a->head;
+  size_t i = 0, j = 0;
 
   now.n = 0;
   round_features(p, c, gs, gi, e, cand, container, &k);
-  return gm__sparse_score(&cand->fixed, &now);
+  /* The rest in feature order (no feature is in both). */
+  while (i < a->n_tail || j < now.n)
+    if (j == now.n || (i < a->n_tail && a->tail_index[i] < now.index[j]))
+      s += a->tail[i++];
+    else
+      s += now.weighted[j++];
+  return s;
 }
 
 /* Append the nonzero features to a reason list: value and contribution. */
@@ -946,7 +1021,7 @@ static uint32_t best_candidate(const gm__pipeline *p, const context *c,
     if (!g->cands[i].usable)
       continue;
     e = g->cands[i].entry;
-    s = g->cands[i].fixed.n <= GM__SPARSE_FEATURES
+    s = g->cands[i].fixed.n_tail <= FIXED_TAIL
             ? round_score(p, c, gs, gi, e, cont, &g->cands[i])
             : score(p, c, gs, gi, e, w->postings[i].how, cont, &g->cands[i],
                     f);
@@ -1011,14 +1086,29 @@ static void choose(gm__pipeline *p, const context *c, group *gs, uint32_t gi,
   g->scored = 1;
 }
 
-/* Whether sparse features f hold feature i; a list too long to keep
- * (more than GM__SPARSE_FEATURES) says no. */
-static int has_feature(const gm__sparse_features *f, int i)
+/* Ask for the memory lines group g's candidates will be read from, all
+ * at once, before reading any: their gazetteer entries (in the mapped
+ * file), their fixed memo slots (into slots) and their point memo slots
+ * (the distance signals locate most). Each is a cache miss more often
+ * than not on a long run (the two memos are 1.1 MiB together, the
+ * entries spread over the file); asked for one by one, as the reading loop
+ * reaches them, their waits add up, and asked for together they
+ * overlap. */
+static void request_lines(const gm__pipeline *p, const group *g,
+                          gm__fixed_slot **slots)
 {
-  for (size_t k = 0; f->n <= GM__SPARSE_FEATURES && k < f->n; k++)
-    if (f->index[k] == i)
-      return 1;
-  return 0;
+  const gm__work *w = g->first;
+
+  for (size_t k = 0; k < n_candidates(g); k++) {
+    const gaz_entry *e = gm__gaz_entry(p->gaz, w->postings[k].entry);
+    if ((slots[k] = fixed_slot(p, g, k)))
+      __builtin_prefetch(slots[k]);
+    if (!e)
+      continue;
+    __builtin_prefetch(e);
+    if (p->point_memo)
+      __builtin_prefetch(point_slot(p, e));
+  }
 }
 
 /* Every group's room for its candidates' scores, in p->cand_scores, and
@@ -1041,6 +1131,8 @@ static int score_space(gm__pipeline *p, group *gs, size_t n)
     const gm__work *w = g->first;
     gs[i].scores = p->cand_scores + total;
     gs[i].cands = p->cands + total;
+    gm__fixed_slot *slots[MAX_CANDIDATES * 4];
+    request_lines(p, g, slots);
     for (size_t k = 0; k < n_candidates(g); k++) {
       const gaz_entry *e = gm__gaz_entry(p->gaz, w->postings[k].entry);
       g->cands[k].usable = e && candidate_role(w, k, e);
@@ -1048,9 +1140,8 @@ static int score_space(gm__pipeline *p, group *gs, size_t n)
         continue;
       g->cands[k].entry = e;
       g->n_usable++;
-      candidate_fixed(p, g, k, e, &g->cands[k].fixed);
-      g->has_seat |= has_feature(&g->cands[k].fixed,
-                                 GM__RF_seat_of_same_named_unit);
+      candidate_fixed(p, g, k, e, slots[k], &g->cands[k].fixed);
+      g->has_seat |= g->cands[k].fixed.seat;
       g->cands[k].known = 0;
     }
     total += n_candidates(g);
@@ -1271,7 +1362,7 @@ static int alternatives(gm__pipeline *p, const context *c, group *gs,
       continue;
     /* w's postings are its group's first mention's: the same name. */
     x = exp((reuse ? gs[gi].scores[i]
-             : same && gs[gi].cands[i].fixed.n <= GM__SPARSE_FEATURES
+             : same && gs[gi].cands[i].fixed.n_tail <= FIXED_TAIL
                  ? round_score(p, c, gs, gi, e, cont, &gs[gi].cands[i])
                  : score(p, c, gs, gi, e, w->postings[i].how, cont,
                          same ? &gs[gi].cands[i] : NULL, f)) -
@@ -1410,20 +1501,23 @@ int gm__resolve(gm__pipeline *p)
   p->n_alts = 0;
   p->n_alt_reasons = 0;
   p->n_sense_reasons = 0;
-  if ((rc = score_space(p, gs, n)))
-    return rc;
   /* Room for remembered distances, all empty (without room, they are
    * computed each time). calloc: a table this large comes as fresh
    * zero pages, and only the pages a parse touches cost anything. */
   if (!p->km_memo)
     p->km_memo = calloc((size_t)1 << GM__KM_SLOT_BITS, sizeof *p->km_memo);
-  if (!p->fixed_memo)
-    p->fixed_memo = calloc((size_t)1 << GM__FIXED_SLOT_BITS,
-                           sizeof *p->fixed_memo);
+  /* A slot is a cache line, when the table starts on one: a large
+   * calloc'd block starts 16 bytes past a page. */
+  if (!p->fixed_memo &&
+      (p->fixed_memo = aligned_alloc(64, sizeof *p->fixed_memo
+                                             << GM__FIXED_SLOT_BITS)))
+    memset(p->fixed_memo, 0, sizeof *p->fixed_memo << GM__FIXED_SLOT_BITS);
   if (!p->point_memo &&
       (p->point_memo = malloc(sizeof *p->point_memo << GM__POINT_SLOT_BITS)))
     for (size_t i = 0; i < (size_t)1 << GM__POINT_SLOT_BITS; i++)
       p->point_memo[i].entry = GM_NO_ENTRY;
+  if ((rc = score_space(p, gs, n)))
+    return rc;
   for (size_t i = 0; i < n; i++)
     choose(p, NULL, gs, (uint32_t)i, 1);
   find_admin2(p, gs, n, c);
