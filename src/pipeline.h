@@ -67,6 +67,10 @@ typedef struct gm__work {
   uint64_t recog_features;        /* bit f: reasons holds the recogniser's
                                      feature f (recog_place.c) */
   /* resolve */
+  double recog_inverse;           /* 1 + exp(-recog_logit), one over the
+                                     recognition probability, when kept:
+                                     computed once (make_groups) for the
+                                     group's and the confidence's */
   uint32_t group;                 /* mentions resolved as one sense */
   int32_t container;              /* the Y of "X, Y", or -1 */
   uint32_t entry;                 /* GM_NO_ENTRY until resolved */

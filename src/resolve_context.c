@@ -947,7 +947,8 @@ static int make_groups(gm__pipeline *p, group **out, size_t *n_groups)
     }
     w->group = slots[j];
     g[w->group].size++;
-    double r = 1 / (1 + exp(-w->recog_logit));
+    w->recog_inverse = 1 + exp(-w->recog_logit);
+    double r = 1 / w->recog_inverse;
     if (r > g[w->group].recog)
       g[w->group].recog = r;
   }
@@ -1566,7 +1567,7 @@ int gm__resolve(gm__pipeline *p)
     }
     rc = explain_sense(p, c, gs, w);
     w->confidence = (w->n_alts ? p->alts[w->alt_start].score : 0) /
-                    (1 + exp(-w->recog_logit));
+                    w->recog_inverse;
     if (w->role != GM_ROLE_DEMONYM)
       w->role = gm__entry_is_region(e) ? GM_ROLE_REGION : GM_ROLE_PLACE;
     /* "Moscow denied", "Ukraine said": a capital or country as the
