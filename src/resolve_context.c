@@ -564,12 +564,15 @@ static void fixed_features(const gm__pipeline *p, const group *g,
 /* f, a whole vector of fixed features, as s. */
 static void fixed_from_dense(fixed_score *s, const double *f)
 {
-  s->head = 0;
+  double head = 0;
+
+  /* The zeros too, without a test each: a zero's product (+0 or -0)
+   * changes no sum that does not start at -0, and head starts at +0. */
+  for (int i = 0; i < FIRST_ROUND_FEATURE; i++)
+    head += f[i] * gm__resolve_feature_weights[i];
+  s->head = head;
   s->n_tail = 0;
   s->seat = f[GM__RF_seat_of_same_named_unit] != 0;
-  for (int i = 0; i < FIRST_ROUND_FEATURE; i++)
-    if (f[i] != 0)
-      s->head += f[i] * gm__resolve_feature_weights[i];
   for (int i = FIRST_ROUND_FEATURE; i < GM__N_RESOLVE_FEATURES; i++) {
     if (f[i] == 0)
       continue;
