@@ -79,15 +79,10 @@ void gm__prior_features(const gaz_entry *e, unsigned how, double *f)
     f[GM__RF_log_population] = log10(1.0 + e->population);
 }
 
-static int is_admin1(const gaz_entry *e)
-{
-  return e->fclass == 'A' && GM__FCODE_IS(e, "ADM1");
-}
-
 /* Is city c the seat of admin unit u (or the capital of u's country)? */
 static int seat_of(const gaz_entry *c, const gaz_entry *u)
 {
-  if (c->fclass != 'P' || !is_admin1(u) ||
+  if (c->fclass != 'P' || !gm__gaz_is_admin1(u) ||
       memcmp(c->country, u->country, 2) != 0)
     return 0;
   return GM__FCODE_IS(c, "PPLC") ||
@@ -103,8 +98,9 @@ static void named_after_city(const gm_gazetteer *g, const gm_posting *p,
 {
   /* Only admin units and seats can have either: most candidates skip the
    * walk over their name's postings, which runs every round. */
-  if (!is_admin1(e) && !(e->fclass == 'P' && (GM__FCODE_IS(e, "PPLC") ||
-                                               GM__FCODE_IS(e, "PPLA"))))
+  if (!gm__gaz_is_admin1(e) &&
+      !(e->fclass == 'P' &&
+        (GM__FCODE_IS(e, "PPLC") || GM__FCODE_IS(e, "PPLA"))))
     return;
   for (size_t i = 0; i < n; i++) {
     const gaz_entry *o = gm__gaz_entry(g, p[i].entry);
@@ -114,7 +110,7 @@ static void named_after_city(const gm_gazetteer *g, const gm_posting *p,
       f[GM__RF_seat_of_same_named_unit] = 1;
       return;
     }
-    if (is_admin1(e) && o->fclass == 'P' && !seat_of(o, e) &&
+    if (gm__gaz_is_admin1(e) && o->fclass == 'P' && !seat_of(o, e) &&
         memcmp(o->country, e->country, 2) == 0 &&
         (o->population >= 50000 || GM__FCODE_IS(o, "PPLA")))
       f[GM__RF_named_after_its_city] = 1;

@@ -108,6 +108,23 @@ static inline const uint32_t *gm__gaz_members(const gm_gazetteer *g,
 #define GM__FCODE_IS(e, lit) (memcmp((e)->fcode, lit, sizeof lit) == 0)
 #define GM__FCODE_STARTS(e, lit) (memcmp((e)->fcode, lit, sizeof lit - 1) == 0)
 
+/* The entry's kind by its GeoNames class and code: a country (PCLI,
+ * PCLD, ...), a first- or second-level administrative unit. */
+static inline int gm__gaz_is_country(const gaz_entry *e)
+{
+  return e->fclass == 'A' && GM__FCODE_STARTS(e, "PCL");
+}
+
+static inline int gm__gaz_is_admin1(const gaz_entry *e)
+{
+  return e->fclass == 'A' && GM__FCODE_IS(e, "ADM1");
+}
+
+static inline int gm__gaz_is_admin2(const gaz_entry *e)
+{
+  return e->fclass == 'A' && GM__FCODE_IS(e, "ADM2");
+}
+
 /* gm_gazetteer_postings for a key whose gm__hash the caller has. */
 int gm__gaz_postings(const gm_gazetteer *g, const char *key, size_t key_len,
                      uint64_t hash, const gm_posting **postings, size_t *n,

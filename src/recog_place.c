@@ -580,7 +580,7 @@ static kinds kinds_of_postings(const gm__pipeline *p, const gm__work *w)
         e->fclass == 'P' &&
         (GM__FCODE_IS(e, "PPLC") || GM__FCODE_IS(e, "PPLA")))
       k.capital = 1;
-    if (e->fclass == 'A' && GM__FCODE_STARTS(e, "PCL"))
+    if (gm__gaz_is_country(e))
       k.country = 1;
     if (e->fclass == 'L' && GM__FCODE_IS(e, "CONT"))
       k.continent = 1;
@@ -1048,7 +1048,7 @@ static int place_inside(const gm__pipeline *p, const gm__work *x,
     const gaz_entry *e = gm__gaz_entry(p->gaz, x->postings[i].entry);
     if (!e || !gm__entry_is_region(e))
       continue;
-    if (e->fclass == 'A' && GM__FCODE_STARTS(e, "PCL"))
+    if (gm__gaz_is_country(e))
       return 0;
     if (e->region >= 0 || e->fclass != 'A' || GM__FCODE_IS(e, "ADM1"))
       province_name = 1;
@@ -1451,12 +1451,12 @@ static void collect_regions(const gm__pipeline *p, doc_regions *d)
       const gaz_entry *e = gm__gaz_entry(p->gaz, w->postings[k].entry);
       if (!e || !e->country[0])
         continue;
-      if (((e->fclass == 'A' && GM__FCODE_STARTS(e, "PCL")) ||
+      if ((gm__gaz_is_country(e) ||
            w->postings[k].how == GM_HOW_DEMONYM) &&
           d->countries_named < 64) {
         d->countries_named++;
         add_country(d, e);
-      } else if (e->fclass == 'A' && GM__FCODE_IS(e, "ADM1") && e->admin1 &&
+      } else if (gm__gaz_is_admin1(e) && e->admin1 &&
                  d->admin1_named < 64) {
         d->admin1_named++;
         add_admin1(d, e);

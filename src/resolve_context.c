@@ -182,25 +182,10 @@ int gm__entry_is_region(const gaz_entry *e)
                                GM__FCODE_IS(e, "CONT")));
 }
 
-static int is_country(const gaz_entry *e)
-{
-  return e->fclass == 'A' && GM__FCODE_STARTS(e, "PCL");
-}
-
-static int is_admin1(const gaz_entry *e)
-{
-  return e->fclass == 'A' && GM__FCODE_IS(e, "ADM1");
-}
-
-static int is_admin2(const gaz_entry *e)
-{
-  return e->fclass == 'A' && GM__FCODE_IS(e, "ADM2");
-}
-
 /* A container whose inside the codes can tell. */
 static int is_region_kind(const gaz_entry *e)
 {
-  return is_country(e) || is_admin1(e) || e->region >= 0;
+  return gm__gaz_is_country(e) || gm__gaz_is_admin1(e) || e->region >= 0;
 }
 
 static double lat_of(const gaz_entry *e) { return e->lat_e7 / 1e7; }
@@ -311,9 +296,9 @@ int gm__entry_inside(const gm__pipeline *p, const gaz_entry *e,
   }
   if (!r->country[0] || memcmp(e->country, r->country, 2) != 0)
     return 0;
-  if (is_country(r))
+  if (gm__gaz_is_country(r))
     return 1;
-  if (is_admin1(r))
+  if (gm__gaz_is_admin1(r))
     return gm__gaz_same_str(e->admin1, r->admin1);
   return 0;
 }
@@ -534,7 +519,7 @@ static void fixed_features(const gm__pipeline *p, const group *g,
     /* "Donetsk region": the suffix says which, not the city's name. */
     f[GM__RF_named_after_its_city] = 0;
     f[GM__RF_seat_of_same_named_unit] = 0;
-    if (gm__entry_is_region(e) && !is_country(e))
+    if (gm__entry_is_region(e) && !gm__gaz_is_country(e))
       f[GM__RF_admin_suffix_region] = 1;
     else
       f[GM__RF_admin_suffix_not_region] = 1;
@@ -658,9 +643,9 @@ static inline void set(feature_sink *k, int i, double v)
  * a country, an admin-1 unit, another region. */
 static int kind_level(const gaz_entry *e)
 {
-  if (is_country(e))
+  if (gm__gaz_is_country(e))
     return 1;
-  if (is_admin1(e))
+  if (gm__gaz_is_admin1(e))
     return 2;
   return gm__entry_is_region(e) ? 3 : 0;
 }
@@ -707,22 +692,22 @@ static void round_features(const gm__pipeline *p, const context *c,
   if (gs[gi].list_region) {
     const gaz_entry *r =
         gm__gaz_entry(p->gaz, gs[gs[gi].list_region->group].entry);
-    if (r && is_admin1(r) && !gm__entry_is_region(e) &&
+    if (r && gm__gaz_is_admin1(r) && !gm__entry_is_region(e) &&
         gm__entry_inside(p, e, r))
       set(k, GM__RF_inside_listed_region, 1);
   }
   if (c) {
-    if (!is_country(e) && e->country[0] && has_country(c, e->country))
+    if (!gm__gaz_is_country(e) && e->country[0] && has_country(c, e->country))
       set(k, GM__RF_country_context, 1);
-    if (!is_admin1(e) && has_admin1(c, e))
+    if (!gm__gaz_is_admin1(e) && has_admin1(c, e))
       set(k, GM__RF_admin1_context, 1);
     /* Countries and continents are too large for a point's distance to
      * mean anything; admin units and places are not. Beyond 500 km
      * distance says nothing more. */
-    if (c->n_anchors && !is_country(e) && !GM__FCODE_IS(e, "CONT")) {
+    if (c->n_anchors && !gm__gaz_is_country(e) && !GM__FCODE_IS(e, "CONT")) {
       /* Not when the name is also a seat's: a bare "Lviv" among the
        * oblast's towns is still the city (seat_of_same_named_unit). */
-      int holds = is_admin1(e) && !gs[gi].has_seat &&
+      int holds = gm__gaz_is_admin1(e) && !gs[gi].has_seat &&
                   holds_an_anchor(p, c->anchors, c->n_anchors, gi, e);
       double km = holds ? 0
                         : nearest_anchor_km(p, c->anchors, c->n_anchors, gi,
@@ -1198,18 +1183,18 @@ static void add_regions(const gm__pipeline *p, context *c, const gaz_entry *e)
 {
   const gaz_region *r;
 
-  if (is_country(e) && c->n_countries < MAX_CONTEXT) {
+  if (gm__gaz_is_country(e) && c->n_countries < MAX_CONTEXT) {
     add_country(c, e);
-  } else if (is_admin1(e) && c->n_admin1 < MAX_CONTEXT) {
+  } else if (gm__gaz_is_admin1(e) && c->n_admin1 < MAX_CONTEXT) {
     add_admin1(c, e);
   } else if ((r = composite_of(p, e))) {
     for (size_t m = 0; m < r->n_members; m++) {
       const gaz_entry *me = member_entry(p, r, m);
       if (!me)
         continue;
-      if (is_admin1(me) && c->n_admin1 < MAX_CONTEXT)
+      if (gm__gaz_is_admin1(me) && c->n_admin1 < MAX_CONTEXT)
         add_admin1(c, me);
-      else if (is_country(me) && c->n_countries < MAX_CONTEXT)
+      else if (gm__gaz_is_country(me) && c->n_countries < MAX_CONTEXT)
         add_country(c, me);
     }
   }
@@ -1253,7 +1238,7 @@ static void find_admin2(const gm__pipeline *p, const group *gs, size_t n,
       if (!gs[i].cands[k].usable)
         continue;
       e = gs[i].cands[k].entry;
-      if (!is_admin2(e))
+      if (!gm__gaz_is_admin2(e))
         continue;
       if (c->n_admin2 == MAX_ADMIN2)
         return;
@@ -1575,7 +1560,7 @@ int gm__resolve(gm__pipeline *p)
       w->role = gm__entry_is_region(e) ? GM_ROLE_REGION : GM_ROLE_PLACE;
     /* "Moscow denied", "Ukraine said": a capital or country as the
      * subject of a verb of saying; not "officials in Kyiv say". */
-    if ((is_country(e) || GM__FCODE_IS(e, "PPLC")) &&
+    if ((gm__gaz_is_country(e) || GM__FCODE_IS(e, "PPLC")) &&
         w->tok_end < p->tokens.n &&
         is_speech_verb(gm__token_norm(&p->tokens, w->tok_end)) &&
         !(w->cues & GM__CUE_AFTER_PREPOSITION))
