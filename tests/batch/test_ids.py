@@ -1,9 +1,10 @@
 """test_ids.py — the duplicate-id check over 33,000 ids: every repeated
 JSON Lines id, and only those, is a warning naming the first article's
 FILE:LINE, in input order, across files (the same file given twice
-included), blank lines and bad records; whatever --jobs, whatever the
-memory budget (GEOMENTION_SPILL_BYTES=0 puts every id in a run of its
-own on disk, merged in several passes), leaving no temporary file, and
+included), blank lines and bad records, one id on 300 lines; whatever
+--jobs, whatever the memory budget (GEOMENTION_SPILL_BYTES=0 puts every
+id in a run of its own on disk, merged in several passes), leaving no
+temporary file, and
 failing with exit 1 when it cannot make one; and a run killed with SIGKILL
 and resumed gives the same warnings."""
 import json
@@ -130,6 +131,23 @@ def main():
          not os.path.exists(os.path.join(d, "never.jsonl")),
          "an unwritable TMPDIR: exit 1, the message names the temporary "
          "file, no output", p.stderr)
+    # One id on 300 lines among others: its records share the whole
+    # hash, which no byte of it tells apart, so they are ordered by line
+    # alone (the sort's last resort, past its radix passes).
+    many = os.path.join(d, "many.jsonl")
+    write(many, "".join(json.dumps({"id": "same" if k % 3 else str(k),
+                                    "text": "x"}) + "\n"
+                        for k in range(900)))
+    errors = os.path.join(d, "errors-many.jsonl")
+    p = subprocess.run([GEOMENTION, "parse", "-q", "--errors", errors, "-o",
+                        os.path.join(d, "many.geojson"), many],
+                       capture_output=True)
+    same = [k + 1 for k in range(900) if k % 3]
+    t.ok(p.returncode == 0 and warnings_of(errors) ==
+         [(many, n, 'duplicate id "same", first at %s:%d; both parsed'
+           % (many, same[0])) for n in same[1:]],
+         "an id on 300 lines: 299 warnings in input order, each naming its "
+         "first line", p.stderr)
     errors = os.path.join(d, "errors-resumed.jsonl")
     kills, p = killed_and_resumed(d, paths, errors)
     t.ok(kills >= 1 and p.returncode == 3, "killed and resumed: exit 3",
