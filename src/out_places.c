@@ -330,7 +330,9 @@ struct gm__places {
   size_t n_spilling_chains, spilling_chains_cap;
   background spiller;        /* writes spilling to the spill file */
   gm__buf scratch;           /* an article's mentions rendered */
-  gm__json id_json;          /* an article id escaped */
+  gm__json id_json;          /* an article id escaped, and its length */
+  size_t id_len;
+  size_t id_article;         /* the n_seen it was escaped for; 0 none */
   FILE *spill;               /* NULL until the first spill */
   char *spill_buffer;        /* its write buffer, SPILL_BUFFER bytes */
   size_t spill_staged;       /* bytes in it: the last of spill_end */
@@ -766,20 +768,25 @@ static int append_piece(gm__places *pl, uint32_t pi, int stream,
 
 /* A place's id list grows by the article's id, JSON-escaped without its
  * quotes: escaping is done per character, and ';' ends any broken UTF-8
- * sequence, so the pieces join into the escaped joined list. */
+ * sequence, so the pieces join into the escaped joined list. The id is
+ * escaped once an article, not once for each of its places (half a
+ * million escapes over the 100 MB archive). */
 static int add_article_id(gm__places *pl, uint32_t pi, const char *id)
 {
   place *p = &pl->places[pi];
-  size_t n = strlen(id);
   gm__json *j = &pl->id_json;
   int rc;
 
-  gm__json_reset(j);
-  gm__json_string(j, id, n);
+  if (pl->id_article != pl->n_seen) {
+    pl->id_article = pl->n_seen;
+    pl->id_len = strlen(id);
+    gm__json_reset(j);
+    gm__json_string(j, id, pl->id_len);
+  }
   rc = j->status ? j->status
                  : append_piece(pl, pi, STREAM_IDS, p->ids_len ? ";" : "",
                                 j->out.data + 1, j->out.len - 2);
-  p->ids_len += (p->ids_len ? 1 : 0) + n;
+  p->ids_len += (p->ids_len ? 1 : 0) + pl->id_len;
   return rc;
 }
 
