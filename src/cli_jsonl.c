@@ -529,7 +529,7 @@ int cli_jsonl_article(const batch_options *opt, const char *line, size_t len,
                       batch_article *a)
 {
   const char *end = NULL;
-  char *nul = nul_escape(line, len), *copy = NULL;
+  char *nul, *copy = NULL;
   cJSON *o;
   const cJSON *text;
   const char *tf = opt->field[FIELD_TEXT];
@@ -541,9 +541,13 @@ int cli_jsonl_article(const batch_options *opt, const char *line, size_t len,
     a->len = 0;
     return 1;
   }
-  if (!nul && (rc = fast_article(opt, line, len, a)))
+  /* The fast path leaves every \u escape to cJSON, so a record it takes
+   * holds no escaped NUL: the line is searched for one only when it
+   * does not (a pass over every record's bytes before). */
+  if ((rc = fast_article(opt, line, len, a)))
     return rc;
   rc = 1;
+  nul = nul_escape(line, len);
   if (nul && !(line = copy = without_nul(line, len, nul)))
     return -1;
   /* cJSON stops after the first value; what follows must be checked, or
