@@ -314,32 +314,40 @@ static int render_mentions(const pipeline *p, const batch_item *it,
 static int keep_mentions(pipeline *p, batch_item *it, chunk *c,
                          const gm_result *res)
 {
-  size_t kept = c->kept.len, kept_index = c->kept_index.len;
+  size_t n = gm_result_count(res);
 
-  if (!p->o->mentions) {
-    size_t n = gm_result_count(res);
-    shelf_reserve(&p->shelf, &c->kept, n * sizeof(gm_mention));
-    shelf_reserve(&p->shelf, &c->kept_index, n * sizeof(size_t));
+  if (p->o->mentions) {
+    for (size_t i = 0; i < n; i++)
+      it->n_mentions += gm_result_mention(res, i)->entry != GM_NO_ENTRY;
+    return 0;
   }
-  for (size_t i = 0; i < gm_result_count(res); i++) {
+  shelf_reserve(&p->shelf, &c->kept, n * sizeof(gm_mention));
+  shelf_reserve(&p->shelf, &c->kept_index, n * sizeof(size_t));
+  /* Room for every mention at once, and the NUL a gm__buf keeps: then
+   * each is copied in place, where an append of each mention and of its
+   * index (1.75 million over the 100 MB archive) cost a call and a
+   * growth check apiece. */
+  if (gm__grow(&c->kept.data, &c->kept.cap,
+               c->kept.len + n * sizeof(gm_mention) + 1, 1) ||
+      gm__grow(&c->kept_index.data, &c->kept_index.cap,
+               c->kept_index.len + n * sizeof(size_t) + 1, 1))
+    return GM_ENOMEM;
+  for (size_t i = 0; i < n; i++) {
     gm_mention m = *gm_result_mention(res, i);
     if (m.entry == GM_NO_ENTRY)
       continue;
     it->n_mentions++;
-    if (p->o->mentions)
-      continue;
     m.alternatives = NULL;
     m.n_alternatives = 0;
     m.reasons = NULL;
     m.n_reasons = 0;
-    if (gm__buf_append(&c->kept, (const char *)&m, sizeof m) ||
-        gm__buf_append(&c->kept_index, (const char *)&i, sizeof i)) {
-      c->kept.len = kept;
-      c->kept_index.len = kept_index;
-      it->n_mentions = 0;
-      return GM_ENOMEM;
-    }
+    memcpy(c->kept.data + c->kept.len, &m, sizeof m);
+    c->kept.len += sizeof m;
+    memcpy(c->kept_index.data + c->kept_index.len, &i, sizeof i);
+    c->kept_index.len += sizeof i;
   }
+  c->kept.data[c->kept.len] = '\0';
+  c->kept_index.data[c->kept_index.len] = '\0';
   return 0;
 }
 
