@@ -535,12 +535,17 @@ static void render_mention(gm__json *j, int per_mention, const gm__article *a,
  * its sentence; the article is not lost for it. NULL: offsets out of the
  * text (the parser's bug), which rejects the article.
  */
+static int offsets_valid(size_t len, const gm_mention *m)
+{
+  return m->start <= m->end && m->end <= len &&
+         m->sentence_start <= m->sentence_end && m->sentence_end <= len;
+}
+
 static const gm_mention *within_sentence(const char *text, size_t len,
                                          const gm_mention *m,
                                          gm_mention *widened)
 {
-  if (m->start > m->end || m->end > len ||
-      m->sentence_start > m->sentence_end || m->sentence_end > len)
+  if (!offsets_valid(len, m))
     return NULL;
   if (m->sentence_start <= m->start && m->sentence_end >= m->end)
     return m;
@@ -574,15 +579,19 @@ static int render_one(gm__json *j, int per_mention, const gm__article *a,
 {
   rendered_before alone = {0};
   gm_mention widened;
-  uint32_t n = 0;
+  uint32_t n;
   size_t at;
 
   if (!done)
     done = &alone;
   if (!(m = within_sentence(text, len, m, &widened)))
     return GM_EINVAL;
-  if (gm__buf_append(&j->out, (const char *)&n, sizeof n))
+  /* the length's room, as gm__buf_append would make it, without a call
+   * to copy what is filled in below */
+  if (gm__grow(&j->out.data, &j->out.cap, j->out.len + sizeof n + 1, 1))
     return GM_ENOMEM;
+  j->out.len += sizeof n;
+  j->out.data[j->out.len] = '\0';
   at = j->out.len;
   render_mention(j, per_mention, a, done, text, m, index);
   if (j->status)
@@ -869,12 +878,9 @@ int gm__places_add_rendered(gm__places *pl, const gm__article *a,
 
   /* Every offset is checked before anything is counted: a rejected
    * article leaves no trace. */
-  for (size_t i = 0; i < n_mentions; i++) {
-    gm_mention widened;
-    const gm_mention *m = &mentions[i];
-    if (m->entry != GM_NO_ENTRY && !within_sentence(text, len, m, &widened))
+  for (size_t i = 0; i < n_mentions; i++)
+    if (mentions[i].entry != GM_NO_ENTRY && !offsets_valid(len, &mentions[i]))
       return GM_EINVAL;
-  }
   gm__places_begin(pl);
   for (size_t i = 0; i < n_mentions && !rc; i++) {
     const gm_mention *m = &mentions[i];
