@@ -131,6 +131,17 @@ static gm_result *new_result(size_t n, size_t n_alts, size_t n_reasons,
   return r;
 }
 
+/* The probability that w names a place: the resolver keeps its inverse
+ * for kept mentions (make_groups), the same double, so only the rest
+ * (--all-matches) still pay for an exp. A work starts zeroed, and the
+ * inverse, 1 + exp(..), is at least 1 when set. */
+static double recognition(const gm__work *w)
+{
+  if (w->recog_inverse > 0)
+    return 1 / w->recog_inverse;
+  return 1 / (1 + exp(-w->recog_logit));
+}
+
 /* Copy the pipeline's findings into one result with three arrays. */
 static int make_result(const gm__pipeline *p, int spans, gm_result **out)
 {
@@ -175,7 +186,7 @@ static int make_result(const gm__pipeline *p, int spans, gm_result **out)
     memcpy(r->reasons + k, w->reasons, w->n_reasons * sizeof *r->reasons);
     *m = (gm_mention){
         .entry = w->entry, .confidence = w->confidence,
-        .recognition = 1 / (1 + exp(-w->recog_logit)), .role = w->role,
+        .recognition = recognition(w), .role = w->role,
         .alternatives = r->alts + a, .n_alternatives = w->n_alts,
         .reasons = r->reasons + k, .n_reasons = w->n_reasons};
     if (w->span_tokens > 0) {
