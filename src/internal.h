@@ -98,6 +98,11 @@ typedef struct gm__token {
   uint32_t norm, norm_len;   /* the normalised form, in gm__tokens.norm */
   uint16_t sep;              /* GM__SEP_* before this token */
   uint16_t flags;            /* GM__TOK_* */
+  uint32_t probe;            /* 1 + the parser's probe cache slot of the
+                                normalised form once the matcher has
+                                hashed it alone, else 0: gm__token_word
+                                then needs no second hash (in the
+                                struct's padding) */
 } gm__token;
 
 typedef struct gm__tokens {

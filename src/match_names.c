@@ -75,6 +75,27 @@ static inline int county_abbreviation(const gm__pipeline *p, size_t a,
          memcmp(gm__token_norm(&p->tokens, j), "co", 2) == 0;
 }
 
+/* The cache slot of a key of len bytes whose gm__hash is h, or NULL
+ * when there is no cache or the key is too long for it. */
+static gm__probe_slot *probe_slot(const gm__pipeline *p, uint64_t h,
+                                  size_t len)
+{
+  if (!p->probes || len > GM__PROBE_KEY)
+    return NULL;
+  return &p->probes[(h >> 32) & (GM__PROBE_SLOTS - 1)];
+}
+
+/* Token j's probe cache slot, from p->key_hash when the key is j's
+ * normalised form alone: gm__token_word asks for the word of a
+ * mention's first token, and hashing it again cost more than its
+ * lookup. */
+static void remember_probe(gm__pipeline *p, size_t j, size_t len)
+{
+  gm__probe_slot *slot = probe_slot(p, p->key_hash, len);
+
+  p->tokens.v[j].probe = slot ? (uint32_t)(slot - p->probes) + 1 : 0;
+}
+
 /* The key of tokens [a, j) grown to [a, j + 1) in p->key, and its hash
  * in p->key_hash (j == a: the first token): matching tries ever longer
  * keys from one token, and building and hashing each anew was most of
@@ -99,8 +120,12 @@ static int extend_key(gm__pipeline *p, size_t a, size_t j)
   d[len] = '\0';
   /* gm__hash(a + b) = gm__hash_more(gm__hash(a), b): the first word
    * hashed alone, each next one with its space added to the key's. */
-  p->key_hash = j > a ? gm__hash_more(p->key_hash, d - 1, len + 1)
-                      : gm__hash(d, len);
+  if (j > a) {
+    p->key_hash = gm__hash_more(p->key_hash, d - 1, len + 1);
+  } else {
+    p->key_hash = gm__hash(d, len);
+    remember_probe(p, j, len);
+  }
   k->len += len + (j > a);
   return 0;
 }
@@ -113,16 +138,6 @@ static int build_key(gm__pipeline *p, size_t a, size_t b)
     if (extend_key(p, a, j))
       return GM_ENOMEM;
   return 0;
-}
-
-/* The cache slot of a key of len bytes whose gm__hash is h, or NULL
- * when there is no cache or the key is too long for it. */
-static gm__probe_slot *probe_slot(const gm__pipeline *p, uint64_t h,
-                                  size_t len)
-{
-  if (!p->probes || len > GM__PROBE_KEY)
-    return NULL;
-  return &p->probes[(h >> 32) & (GM__PROBE_SLOTS - 1)];
 }
 
 /* gm_gazetteer_postings for p->key, through the parser's cache of
@@ -381,7 +396,9 @@ const gaz_word *gm__token_word(const gm__pipeline *p, size_t i)
 {
   const char *key = gm__token_norm(&p->tokens, i);
   size_t len = p->tokens.v[i].norm_len;
-  gm__probe_slot *slot = probe_slot(p, gm__hash(key, len), len);
+  uint32_t probe = p->tokens.v[i].probe;
+  gm__probe_slot *slot = probe ? &p->probes[probe - 1]
+                               : probe_slot(p, gm__hash(key, len), len);
 
   if (!slot || slot->len != len || memcmp(slot->key, key, len) != 0)
     return gm__gaz_word(p->gaz, key, len);
