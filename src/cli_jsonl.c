@@ -312,35 +312,42 @@ static char unescaped(char c)
   return 0;
 }
 
-/* The string at s->at (its opening quote), decoded into out when out is
- * not NULL (room for its raw bytes and a NUL); its length in *n. 0, or
- * -1 for cJSON. */
-static int read_string(scan *s, char *out, size_t *n)
+/* Past the string at s->at (its opening quote): 0, or -1 for cJSON. */
+static int skip_string(scan *s)
 {
   const char *p = s->at + 1, *quote, *escape;
-  size_t o = 0;
 
   for (;;) {
     if (!(quote = memchr(p, '"', (size_t)(s->end - p))))
       return -1;
-    escape = memchr(p, '\\', (size_t)(quote - p));
-    if (out)
-      memcpy(out + o, p, (size_t)((escape ? escape : quote) - p));
-    o += (size_t)((escape ? escape : quote) - p);
-    if (!escape)
+    if (!(escape = memchr(p, '\\', (size_t)(quote - p))))
       break;
     if (!unescaped(escape[1])) /* escape < quote: escape[1] is there */
       return -1;
-    if (out)
-      out[o] = unescaped(escape[1]);
-    o++;
     p = escape + 2;
   }
-  if (out)
-    out[o] = '\0';
-  *n = o;
   s->at = quote + 1;
   return 0;
+}
+
+/* The bytes from p to quote, a string skip_string has passed (so its
+ * escapes are good), decoded into out with a NUL; its length. Its end
+ * known, the copy needs no second search for the quote. */
+static size_t copy_string(const char *p, const char *quote, char *out)
+{
+  const char *escape;
+  size_t o = 0;
+
+  while ((escape = memchr(p, '\\', (size_t)(quote - p)))) {
+    memcpy(out + o, p, (size_t)(escape - p));
+    o += (size_t)(escape - p);
+    out[o++] = unescaped(escape[1]);
+    p = escape + 2;
+  }
+  memcpy(out + o, p, (size_t)(quote - p));
+  o += (size_t)(quote - p);
+  out[o] = '\0';
+  return o;
 }
 
 static int is_digit(const scan *s)
@@ -392,14 +399,12 @@ static int skip_value(scan *s, int depth);
 /* An array or object's members after its opening bracket. */
 static int skip_members(scan *s, int object, int depth)
 {
-  size_t n;
-
   if (next_is(s, object ? '}' : ']'))
     return 0;
   do {
     skip_space(s);
     if (object && (s->at == s->end || *s->at != '"' ||
-                   read_string(s, NULL, &n) || !next_is(s, ':')))
+                   skip_string(s) || !next_is(s, ':')))
       return -1;
     skip_space(s);
     if (skip_value(s, depth))
@@ -410,12 +415,10 @@ static int skip_members(scan *s, int object, int depth)
 
 static int skip_value(scan *s, int depth)
 {
-  size_t n;
-
   if (s->at == s->end)
     return -1;
   switch (*s->at) {
-  case '"': return read_string(s, NULL, &n);
+  case '"': return skip_string(s);
   case '{':
   case '[':
     if (depth >= FAST_DEPTH)
@@ -489,7 +492,9 @@ static int fast_field(const fields *f, int i, char **out, size_t *n)
     return *s.at == '-' || (*s.at >= '0' && *s.at <= '9') ? -1 : 0;
   if (!(*out = malloc((size_t)(s.end - s.at))))
     return -2;
-  return read_string(&s, *out, n); /* read before: it succeeds */
+  /* find_fields ended the field just past its closing quote */
+  *n = copy_string(s.at + 1, s.end - 1, *out);
+  return 0;
 }
 
 /* A good record as cJSON's path makes it: 1; 0 when cJSON must read it
