@@ -77,10 +77,12 @@ static const char *const org_heads[] = {
     "chiefs", "staff", "security", "cooperation", "development", "trade",
     "international", "national", "global", "world", "museum", "hospital",
     /* commands and units of an army, named for where they serve:
-     * "Dept. of Kansas", "Dist. of Minnesota", "Army of the Potomac",
-     * "First Cavalry of Colorado" */
-    "dept", "dist", "div", "army", "armies", "cavalry", "infantry",
-    "artillery", "regiment", "brigade", NULL};
+     * "Dept. of Kansas", "District of Arizona", "Division of the
+     * Mississippi", "Army of the Potomac", "First Cavalry of Colorado";
+     * a district in lower case ("the district of Kandahar") is no head,
+     * as no head is */
+    "dept", "dist", "district", "div", "division", "army", "armies",
+    "cavalry", "infantry", "artillery", "regiment", "brigade", NULL};
 /* Capitalised words that follow a place without being part of a name:
  * "Toronto Saturday", "Kyiv March 3". */
 static const char *const calendar_words[] = {

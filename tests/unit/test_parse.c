@@ -836,6 +836,9 @@ static void test_army_command_names(void)
   const char *volunteer = "Captain Barry, of the California Volunteer "
                           "Cavalry, is at Hart's Mill.";
   const char *place = "Captain Barry rode from California to Hart's Mill.";
+  const char *district = "Colonel Bowie, Commanding District of Arizona, "
+                         "Tucson.";
+  const char *division = "HEADQUARTERS DIVISION OF WEST MISSISSIPPI, May 25.";
 
   ok(has_reason(dept, 36, "inside_organisation_name") == 1,
      "Dept. of Kansas: inside an organisation's name");
@@ -844,6 +847,8 @@ static void test_army_command_names(void)
   ok(parse_at(forces, 13) == 0, "U. S. FORCES: no place");
   ok(parse_at(volunteer, 22) == 0, "California Volunteer Cavalry: no place");
   ok(parse_at(place, 24) != 0, "from California: a place");
+  ok(parse_at(district, 38) == 0, "District of Arizona: no place");
+  ok(parse_at(division, 25) == 0, "DIVISION OF WEST MISSISSIPPI: no place");
 }
 
 /* A country named in an organisation's name is no mention, but says
