@@ -59,6 +59,12 @@ static const char *const org_after[] = {
     "sun", "standard", "guardian", "examiner", "courier", "dispatch",
     "register", "ltd", "plc", "llc", "agency", "ministry",
     "airport", "station", "bridge", "park", "mall", "theatre", "theater",
+    /* venues and buildings named for where they stand: "Copacabana
+     * Palace", "Shanghai Tower", "Sydney Festival", "Honolulu Academy" */
+    "palace", "tower", "festival", "academy", "centre", "center", "castle",
+    "highway", "resort", "zoo", "library", "gallery", "hall", "plaza",
+    "market", "garden", "gardens", "temple", "mosque", "cemetery",
+    "monument", "arena", "pier",
     /* armed forces: "Thirty-ninth New York Volunteers", "Texas National
      * Guard", "U. S. Forces", "California Volunteer Cavalry" */
     "army", "navy", "marines", "guard", "guards", "troops", "militia",

@@ -821,6 +821,24 @@ static void test_organisation_word_after_country(void)
   ok(parse_at(country, 13) != 0, "in Malaysia: a place");
 }
 
+/* A venue or building named for where it stands ("the Sydney
+ * Festival", "Copacabana Palace") is a name of its own, as a hotel's or
+ * an airport's is; the city on its own stays a place. */
+static void test_venue_names(void)
+{
+  const char *festival = "The Sydney Festival will run until January 27.";
+  const char *palace = "Luxury hotels like Copacabana Palace offer English "
+                       "speaking staff.";
+  const char *city = "The festival will run in Sydney until January 27.";
+
+  ok(has_reason(festival, 4, "organisation_word_after") == 1,
+     "Sydney Festival: a venue's word after");
+  ok(parse_at(festival, 4) == 0, "Sydney Festival: no place");
+  ok(has_reason(palace, 19, "organisation_word_after") == 1,
+     "Copacabana Palace: a building's word after");
+  ok(parse_at(city, 25) != 0, "in Sydney: a place");
+}
+
 /* An army's commands and units are organisations named for where they
  * serve: "Dept. of Kansas" (its head written short, passed though its
  * period may start a sentence: "DEPT. OF THE MISSOURI"), "U. S.
@@ -982,6 +1000,7 @@ int main(void)
   test_listed_with_same_kind();
   test_listed_after_suffix();
   test_organisation_word_after_country();
+  test_venue_names();
   test_army_command_names();
   test_organisation_names_country();
   test_county_abbreviation();
