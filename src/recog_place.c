@@ -24,7 +24,8 @@
 static const char *const strong_preps[] = {
     "in", "near", "from", "outside", "into", "across", "toward", "towards",
     "around", "throughout", "via", "between", "within", "inside", "through",
-    "at", "to", "nearby", "outskirts", "across", NULL};
+    "at", "to", "nearby", "outskirts", "across", "beyond", "below", "above",
+    "past", "along", "opposite", "off", "up", NULL};
 static const char *const weak_preps[] = {
     "of", "north", "south", "east", "west", "northern", "southern",
     "eastern", "western", "central", "northeastern", "northwestern",

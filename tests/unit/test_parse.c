@@ -419,6 +419,22 @@ static void test_recognition_cues(void)
      "from MT: no handle after it");
 }
 
+/* Where a text puts a place: "beyond Strasburg", "up Grand River", "off
+ * Hilo" are prepositions of place too; "against" is not ("protests
+ * against Morsi"). */
+static void test_place_prepositions(void)
+{
+  const char *beyond = "He was seen 6 miles beyond Strasburg in search of "
+                       "him.";
+  const char *against = "Protests against Morsi went on.";
+
+  ok(has_reason(beyond, 27, "place_preposition") == 1,
+     "beyond Strasburg: a preposition of place");
+  ok(parse_at(beyond, 27) != 0, "beyond Strasburg: a place");
+  ok(has_reason(against, 17, "place_preposition") == 0,
+     "against Morsi: no preposition of place");
+}
+
 /* A given name before a capitalised word makes a person's name only when
  * that word is no common word: "Troy Smith" is a man, "Troy Police" are
  * a town's. */
@@ -977,6 +993,7 @@ int main(void)
   test_sure_choices_weigh_more();
   test_recognition_cues();
   test_feature_names();
+  test_place_prepositions();
   test_given_name_then_capital();
   test_after_given_name();
   test_named();
