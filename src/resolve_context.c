@@ -35,6 +35,7 @@
 #define MAX_LISTED 4           /* list neighbours a group keeps */
 #define DISTANCE_CAP_KM 500.0  /* farther says nothing more */
 #define CONTEXT_ROUNDS 2       /* after the context-free one */
+#define FAR_FROM_SEAT_KM 161.0 /* see holds_a_far_anchor */
 
 struct gm__group {
   const gm__work *first;   /* a representative mention */
@@ -96,6 +97,7 @@ struct gm__context {
   struct {
     char country[2];
     uint32_t admin1;       /* string offset (interned) */
+    uint32_t group;        /* the group that names it, or GM_NO_ENTRY */
   } admin1[MAX_CONTEXT];
   size_t n_admin1;
   /* A bit for each list member's hash (country_bit, admin1_bit): a clear
@@ -244,13 +246,16 @@ static int has_country(const context *c, const char *cc)
   return 0;
 }
 
-static int has_admin1(const context *c, const gaz_entry *e)
+/* Whether the context names e's admin-1 unit, leaving out the choice of
+ * group skip (GM_NO_ENTRY: none; see round_features). */
+static int has_admin1(const context *c, const gaz_entry *e, uint32_t skip)
 {
   if (!e->admin1 ||   /* offset 0: the empty string */
       !(c->admin1_mask & admin1_bit(e->country, e->admin1)))
     return 0;
   for (size_t i = 0; i < c->n_admin1; i++)
-    if (memcmp(c->admin1[i].country, e->country, 2) == 0 &&
+    if (c->admin1[i].group != skip &&
+        memcmp(c->admin1[i].country, e->country, 2) == 0 &&
         gm__gaz_same_str(c->admin1[i].admin1, e->admin1))
       return 1;
   return 0;
@@ -428,6 +433,50 @@ static int holds_an_anchor(const gm__pipeline *p, const anchor *anchors,
   for (size_t i = 0; i < n; i++) {
     const gaz_entry *a = gm__gaz_entry(p->gaz, anchors[i].entry);
     if (anchors[i].group != gi && a && gm__entry_inside(p, a, e))
+      return 1;
+  }
+  return 0;
+}
+
+static size_t n_candidates(const group *g);
+
+/* Group g's candidate that is the seat of a unit of its name in country
+ * cc, located (its point known), or NULL. */
+static gm__candidate *seat_in(const gm__pipeline *p, const group *g,
+                              const char *cc)
+{
+  for (size_t k = 0; k < n_candidates(g); k++) {
+    gm__candidate *s = &g->cands[k];
+    if (s->usable && s->fixed.seat && memcmp(s->entry->country, cc, 2) == 0) {
+      if (!(s->known & KNOWN_POINT))
+        locate(p, s->entry, s);
+      return s;
+    }
+  }
+  return NULL;
+}
+
+/* Whether admin-1 unit e, which a candidate of group gi is the seat of
+ * (Quebec City of Quebec, Lviv of its oblast), holds an anchor of
+ * another group FAR_FROM_SEAT_KM or more from that seat: the text names
+ * places across the unit, not around its city (Montreal beside a bare
+ * "Quebec"), and means the unit. Towns around their seat (Lviv among
+ * the oblast's towns) leave the bare name the city's. On the sphere
+ * (arc_km), as near_named_admin2: a threshold needs no PROJ call. */
+static int holds_a_far_anchor(const gm__pipeline *p, const group *g,
+                              const anchor *anchors, size_t n, uint32_t gi,
+                              const gaz_entry *e)
+{
+  const gm__candidate *seat = NULL;
+
+  for (size_t i = 0; i < n; i++) {
+    const gaz_entry *a = gm__gaz_entry(p->gaz, anchors[i].entry);
+    if (anchors[i].group == gi || !a || !gm__entry_inside(p, a, e))
+      continue;
+    /* Found only now: most units hold none of the anchors. */
+    if (!seat && !(seat = seat_in(p, g, e->country)))
+      return 0;
+    if (arc_km(chord_km(seat->xyz, anchors[i].xyz)) >= FAR_FROM_SEAT_KM)
       return 1;
   }
   return 0;
@@ -699,16 +748,25 @@ static void round_features(const gm__pipeline *p, const context *c,
   if (c) {
     if (!gm__gaz_is_country(e) && e->country[0] && has_country(c, e->country))
       set(k, GM__RF_country_context, 1);
-    if (!gm__gaz_is_admin1(e) && has_admin1(c, e))
+    /* A seat's own unit, when the group chose it, is no context for
+     * the seat: counted, it made a unit chosen in one round the seat in
+     * the next (seat_of_same_named_unit decides between the two). */
+    if (!gm__gaz_is_admin1(e) &&
+        has_admin1(c, e, gs[gi].has_seat ? gi : GM_NO_ENTRY))
       set(k, GM__RF_admin1_context, 1);
     /* Countries and continents are too large for a point's distance to
      * mean anything; admin units and places are not. Beyond 500 km
      * distance says nothing more. */
     if (c->n_anchors && !gm__gaz_is_country(e) && !GM__FCODE_IS(e, "CONT")) {
-      /* Not when the name is also a seat's: a bare "Lviv" among the
-       * oblast's towns is still the city (seat_of_same_named_unit). */
-      int holds = gm__gaz_is_admin1(e) && !gs[gi].has_seat &&
-                  holds_an_anchor(p, c->anchors, c->n_anchors, gi, e);
+      /* When the name is also a seat's, only places far from the seat:
+       * a bare "Lviv" among the oblast's towns is still the city
+       * (seat_of_same_named_unit), "Quebec" beside Montreal the
+       * province. */
+      int holds = gm__gaz_is_admin1(e) &&
+                  (gs[gi].has_seat
+                       ? holds_a_far_anchor(p, &gs[gi], c->anchors,
+                                            c->n_anchors, gi, e)
+                       : holds_an_anchor(p, c->anchors, c->n_anchors, gi, e));
       double km = holds ? 0
                         : nearest_anchor_km(p, c->anchors, c->n_anchors, gi,
                                             e, cand);
@@ -1170,30 +1228,32 @@ static void add_country(context *c, const gaz_entry *e)
 
 /* Admin-1 unit e into the context's units (the caller checks there is
  * room). */
-static void add_admin1(context *c, const gaz_entry *e)
+static void add_admin1(context *c, const gaz_entry *e, uint32_t group)
 {
+  c->admin1[c->n_admin1].group = group;
   memcpy(c->admin1[c->n_admin1].country, e->country, 2);
   c->admin1[c->n_admin1++].admin1 = e->admin1;
   c->admin1_mask |= admin1_bit(e->country, e->admin1);
 }
 
-/* The countries and admin-1 units e names (a composite region: its
- * members'). */
-static void add_regions(const gm__pipeline *p, context *c, const gaz_entry *e)
+/* The countries and admin-1 units e, group's choice (GM_NO_ENTRY: the
+ * caller's), names (a composite region: its members'). */
+static void add_regions(const gm__pipeline *p, context *c, const gaz_entry *e,
+                        uint32_t group)
 {
   const gaz_region *r;
 
   if (gm__gaz_is_country(e) && c->n_countries < MAX_CONTEXT) {
     add_country(c, e);
   } else if (gm__gaz_is_admin1(e) && c->n_admin1 < MAX_CONTEXT) {
-    add_admin1(c, e);
+    add_admin1(c, e, group);
   } else if ((r = composite_of(p, e))) {
     for (size_t m = 0; m < r->n_members; m++) {
       const gaz_entry *me = member_entry(p, r, m);
       if (!me)
         continue;
       if (gm__gaz_is_admin1(me) && c->n_admin1 < MAX_CONTEXT)
-        add_admin1(c, me);
+        add_admin1(c, me, group);
       else if (gm__gaz_is_country(me) && c->n_countries < MAX_CONTEXT)
         add_country(c, me);
     }
@@ -1264,7 +1324,7 @@ static void collect_context(const gm__pipeline *p, group *gs, size_t n,
     count_resolved(c, e, gs[i].sure);
     gs[i].counted = gs[i].entry;
     gs[i].counted_sure = gs[i].sure;
-    add_regions(p, c, e);
+    add_regions(p, c, e, (uint32_t)i);
   }
   /* Anchors: the most confidently recognised places (not regions). */
   for (size_t i = 0; i < n; i++) {
@@ -1278,7 +1338,7 @@ static void collect_context(const gm__pipeline *p, group *gs, size_t n,
     if (!e)
       continue;
     count_resolved(c, e, 1);
-    add_regions(p, c, e);
+    add_regions(p, c, e, GM_NO_ENTRY);
     add_anchor(p, c, e, entry, GM_NO_ENTRY);
   }
 }

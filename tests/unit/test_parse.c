@@ -151,8 +151,10 @@ static void test_near_named_admin2(void)
 }
 
 /* An admin-1 unit is as near as can be to the document's places it
- * holds, whatever the distance from its point; not when its name is also
- * its seat's, which the bare name means. */
+ * holds, whatever the distance from its point; when its name is also
+ * its seat's, which the bare name means, only places far (161 km or
+ * more) from the seat count: Montreal makes "Quebec" the province,
+ * Lévis, across the river from Quebec City, leaves it the city. */
 static void test_unit_holds_places(void)
 {
   ok(parse_at("Two regiments left Savannah. The enemy means to draw troops "
@@ -161,6 +163,12 @@ static void test_unit_holds_places(void)
   ok(parse_at("The group bought a mansion in the centre of Lviv. It also runs "
               "hotels in Nikolaev and Pochaev.", 44) == 702550,
      "Lviv beside a town of its oblast: still the city");
+  ok(parse_at("Students marched through Montreal on Monday. Quebec will hold "
+              "an election in the spring.", 45) == 6115047,
+     "Quebec beside Montreal: the province");
+  ok(parse_at("Ferries run from Levis across the river. Quebec will hold a "
+              "festival in the spring.", 41) == 6325494,
+     "Quebec beside Levis: the city");
 }
 
 /* The end (bytes) of the mention starting at `at`; 0 when none does. */
