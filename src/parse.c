@@ -248,7 +248,8 @@ int gm_parse(gm_parser *ps, const char *text, size_t len, gm_result **out,
                : fail(rc, err);
   gm__recognise(p, text);
   p->n_context_entries = 0;
-  if ((rc = gm__resolve(p)) || (rc = make_result(p, 0, out)))
+  if ((rc = gm__organisation_regions(p)) || (rc = gm__resolve(p)) ||
+      (rc = make_result(p, 0, out)))
     return fail(rc, err);
   return 0;
 }
@@ -277,7 +278,7 @@ static int context_from_text(gm__pipeline *p, const char *text,
   if ((rc = gm__match_names(p, text)))
     return rc == GM_ELIMIT ? 0 : rc;   /* too many names: no context */
   gm__recognise(p, text);
-  if ((rc = gm__resolve(p)))
+  if ((rc = gm__organisation_regions(p)) || (rc = gm__resolve(p)))
     return rc;
   for (size_t i = 0; i < p->n_work; i++) {
     const gm__work *w = &p->work[i];

@@ -171,8 +171,10 @@ typedef struct gm__pipeline {
    * alt_reason_start[k] (pointers are made with the result) */
   gm_reason *alt_reasons;
   size_t n_alt_reasons, cap_alt_reasons;
-  /* Resolving caller-given spans: the article's other places, found by
-   * a parse of the whole text, as context only. */
+  /* Places and regions the resolver takes as context only: the regions
+   * named inside organisations' names, and, resolving caller-given
+   * spans, the article's other places, found by a parse of the whole
+   * text. */
   gm__placed *context_entries;
   size_t n_context_entries, cap_context_entries;
   size_t *alt_reason_start;
@@ -216,6 +218,10 @@ const gaz_word *gm__token_word(const gm__pipeline *p, size_t i);
  * one to the region after it ("Northern Italy"). */
 int gm__compass_word(const char *norm);
 void gm__recognise(gm__pipeline *p, const char *text);
+/* Append to p->context_entries the regions named inside organisations'
+ * names ("U. S. Forces", "DISTRICT OF FLORIDA"): no mentions, but they
+ * say where the text is, for the resolver as for the recogniser. */
+int gm__organisation_regions(gm__pipeline *p);
 int gm__resolve(gm__pipeline *p);
 
 /* Append a reason to a mention (ignored past GM__MAX_REASONS). */

@@ -1448,6 +1448,55 @@ static int names_region_of_text(const gm__work *w)
   return logit > 0;
 }
 
+/* The region a match names for the resolver when the recogniser
+ * dropped it only for the organisation whose name holds it: of its
+ * countries and admin-1 units, the one whose places hold the most people
+ * (Florida the state in "DISTRICT OF FLORIDA", not Uruguay's department),
+ * if they outnumber the people of each place of the name; else
+ * GM_NO_ENTRY. A school or a club is named for its town as often as for
+ * its region: "Leon Central School" is in Leon, New York, and León,
+ * Mexico (1.6 M) outnumbers Nicaragua's León department. */
+static uint32_t region_of_organisation(const gm__pipeline *p,
+                                       const gm__work *w)
+{
+  uint32_t best = GM_NO_ENTRY, size = 0, town = 0;
+
+  if (w->keep || !names_region_of_text(w))
+    return GM_NO_ENTRY;
+  for (size_t k = 0; k < w->n_postings; k++) {
+    const gaz_entry *e = gm__gaz_entry(p->gaz, w->postings[k].entry);
+    uint32_t s;
+    if (!e)
+      continue;
+    if (e->fclass == 'P' && e->population > town)
+      town = e->population;
+    if (!(gm__gaz_is_country(e) || gm__gaz_is_admin1(e)))
+      continue;
+    s = gm__gaz_places_population(p->gaz, e);
+    if (s > size) {
+      size = s;
+      best = w->postings[k].entry;
+    }
+  }
+  return size > town ? best : GM_NO_ENTRY;
+}
+
+int gm__organisation_regions(gm__pipeline *p)
+{
+  for (size_t i = 0; i < p->n_work; i++) {
+    const gm__work *w = &p->work[i];
+    uint32_t entry = region_of_organisation(p, w);
+    if (entry == GM_NO_ENTRY)
+      continue;
+    if (gm__grow(&p->context_entries, &p->cap_context_entries,
+                 p->n_context_entries + 1, sizeof *p->context_entries))
+      return GM_ENOMEM;
+    p->context_entries[p->n_context_entries++] = (gm__placed){
+        .entry = entry, .start = p->tokens.v[w->tok_start].start};
+  }
+  return 0;
+}
+
 static void collect_regions(const gm__pipeline *p, doc_regions *d)
 {
   d->n_countries = d->n_admin1 = 0;

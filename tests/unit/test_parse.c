@@ -906,6 +906,22 @@ static void test_organisation_names_country(void)
      "Point Isabel after U. S. Forces: the country is in the document");
 }
 
+/* The region named inside an organisation's name is context for the
+ * resolver too: Baldwin under the District of Florida's heading is the
+ * Florida town, not Michigan's larger one. */
+static void test_organisation_names_region(void)
+{
+  const char *heading = "HEADQUARTERS DISTRICT OF FLORIDA, February 20. "
+                        "Colonel Noble will hold Baldwin with two "
+                        "regiments.";
+  gm_entry e;
+
+  ok(parse_at(heading, 25) == 0, "DISTRICT OF FLORIDA: no place");
+  ok(entry_at(heading, 71, &e) == 1 && !strcmp(e.country, "US") &&
+         !strcmp(e.admin1, "FL"),
+     "Baldwin under the District of Florida: Baldwin, Florida");
+}
+
 /* Whether the mention starting at `at` is a county (an admin-2 unit) of
  * the US state `state`: counties have no GeoNames id to compare. */
 static int us_county_at(const char *text, size_t at, const char *state)
@@ -1028,6 +1044,7 @@ int main(void)
   test_venue_names();
   test_army_command_names();
   test_organisation_names_country();
+  test_organisation_names_region();
   test_county_abbreviation();
   test_smaller_namesake_unit();
   test_alternate_name_only();
