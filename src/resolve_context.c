@@ -247,14 +247,16 @@ static int has_country(const context *c, const char *cc)
 }
 
 /* Whether the context names e's admin-1 unit, leaving out the choice of
- * group skip (GM_NO_ENTRY: none; see round_features). */
+ * group skip (GM_NO_ENTRY: none; see round_features). The units the
+ * caller or the text gives as context alone (group GM_NO_ENTRY) are
+ * never left out. */
 static int has_admin1(const context *c, const gaz_entry *e, uint32_t skip)
 {
   if (!e->admin1 ||   /* offset 0: the empty string */
       !(c->admin1_mask & admin1_bit(e->country, e->admin1)))
     return 0;
   for (size_t i = 0; i < c->n_admin1; i++)
-    if (c->admin1[i].group != skip &&
+    if ((skip == GM_NO_ENTRY || c->admin1[i].group != skip) &&
         memcmp(c->admin1[i].country, e->country, 2) == 0 &&
         gm__gaz_same_str(c->admin1[i].admin1, e->admin1))
       return 1;
