@@ -151,7 +151,10 @@ int gm_gazetteer_open(const char *path, gm_gazetteer **out, gm_error *err)
   *out = NULL;
   if (!path)
     return gm__error(err, GM_EINVAL, "no gazetteer path given");
-  if (!(g = calloc(1, sizeof *g)) || !(g->path = strdup(path))) {
+  if (!(g = calloc(1, sizeof *g)) || !(g->path = strdup(path)) ||
+      !(g->filter = calloc(1, sizeof *g->filter))) {
+    if (g)
+      free(g->path);
     free(g);
     return gm__error(err, GM_ENOMEM, "%s: out of memory", path);
   }
@@ -194,8 +197,34 @@ void gm_gazetteer_close(gm_gazetteer *g)
     return;
   if (g->base)
     munmap((void *)g->base, g->size);
+  if (g->filter)
+    free(g->filter->bits);
+  free(g->filter);
   free(g->path);
   free(g);
+}
+
+void gm__gaz_filter_build(const gm_gazetteer *g)
+{
+  gm__gaz_filter *f = g->filter;
+  const gaz_slot *slots = (const gaz_slot *)g->sec[GAZ_SEC_SLOTS];
+  int idle = GM__GAZ_FILTER_IDLE;
+  uint64_t *bits;
+
+  if (!__atomic_compare_exchange_n(&f->state, &idle,
+                                   GM__GAZ_FILTER_BUILDING, 0,
+                                   __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+    return;
+  if (!(bits = calloc((size_t)1 << (GM__GAZ_FILTER_BITS - 6),
+                      sizeof *bits)))
+    return;   /* stays "building": nobody tries again */
+  for (size_t i = 0; i < g->n[GAZ_SEC_SLOTS]; i++)
+    if (slots[i].key) {
+      uint32_t b = slots[i].hash >> (32 - GM__GAZ_FILTER_BITS);
+      bits[b >> 6] |= (uint64_t)1 << (b & 63);
+    }
+  f->bits = bits;
+  __atomic_store_n(&f->state, GM__GAZ_FILTER_READY, __ATOMIC_RELEASE);
 }
 
 int gm_gazetteer_verify(const gm_gazetteer *g, gm_error *err)
@@ -395,6 +424,8 @@ int gm__gaz_postings(const gm_gazetteer *g, const char *key, size_t key_len,
   *postings = NULL;
   *n = 0;
   *is_prefix = 0;
+  if (gm__gaz_surely_absent(g, h))
+    return 0;
   for (size_t i = h & mask, probes = 0; probes <= mask;
        i = (i + 1) & mask, probes++) {
     const gaz_slot *slot = &slots[i];

@@ -12,6 +12,21 @@
 #include "gaz_format.h"
 #include "geomention.h"
 
+/* The keys' filter: a bit for each key's hash (the top
+ * GM__GAZ_FILTER_BITS bits of its 32), so that a clear bit says a key is
+ * absent without reading the slots, a cache miss on a file this large.
+ * Most keys a text asks for are absent ("the president", "in March"),
+ * more than the matcher's probe cache remembers. Built by the first
+ * caller of gm__gaz_filter_build, while the others go on without it:
+ * state goes from idle to building to ready (or stays building when
+ * there is no room), and only a ready filter is read. */
+#define GM__GAZ_FILTER_BITS 22   /* 512 KiB */
+typedef struct gm__gaz_filter {
+  int state;                     /* GM__GAZ_FILTER_*, atomic */
+  uint64_t *bits;
+} gm__gaz_filter;
+enum { GM__GAZ_FILTER_IDLE, GM__GAZ_FILTER_BUILDING, GM__GAZ_FILTER_READY };
+
 struct gm_gazetteer {
   char *path;
   const unsigned char *base;   /* the mapping */
@@ -19,6 +34,7 @@ struct gm_gazetteer {
   const gaz_header *header;
   const unsigned char *sec[GAZ_SEC_MAX_];  /* by section id */
   size_t n[GAZ_SEC_MAX_];                   /* records in each */
+  gm__gaz_filter *filter;      /* never NULL once open */
 };
 
 /* The entry at i, or NULL when i is out of range. Inline: the matcher,
@@ -123,6 +139,24 @@ static inline int gm__gaz_is_admin1(const gaz_entry *e)
 static inline int gm__gaz_is_admin2(const gaz_entry *e)
 {
   return e->fclass == 'A' && GM__FCODE_IS(e, "ADM2");
+}
+
+/* Build g's keys' filter, unless another caller has (or is building
+ * it): a scan of every slot, which pays only over many lookups, so
+ * the matcher asks for it after many (GM__FILTER_AFTER). Without room,
+ * lookups go on without it. */
+void gm__gaz_filter_build(const gm_gazetteer *g);
+
+/* Whether g's keys' filter is built and says that no key has hash h
+ * (gm__hash's low 32 bits). 0 says nothing. */
+static inline int gm__gaz_surely_absent(const gm_gazetteer *g, uint32_t h)
+{
+  const gm__gaz_filter *f = g->filter;
+  uint32_t b = h >> (32 - GM__GAZ_FILTER_BITS);
+
+  return __atomic_load_n(&f->state, __ATOMIC_ACQUIRE) ==
+             GM__GAZ_FILTER_READY &&
+         !(f->bits[b >> 6] >> (b & 63) & 1);
 }
 
 /* gm_gazetteer_postings for a key whose gm__hash the caller has. */

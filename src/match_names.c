@@ -150,6 +150,8 @@ static int postings(gm__pipeline *p, const gm_posting **post, size_t *n,
   gm__probe_slot *slot = probe_slot(p, p->key_hash, len);
   int rc;
 
+  if (++p->gaz_probes == GM__FILTER_AFTER)
+    gm__gaz_filter_build(p->gaz);
   if (!slot)
     return gm__gaz_postings(p->gaz, key, len, p->key_hash, post, n, prefix);
   if (slot->len == len && memcmp(slot->key, key, len) == 0) {

@@ -104,6 +104,11 @@ typedef struct gm__probe_slot {
   char key[GM__PROBE_KEY];
 } gm__probe_slot;                 /* 48 bytes */
 
+/* The names a parser looks up before it has the gazetteer build its
+ * keys' filter (gm__gaz_filter_build): a scan of the whole index pays
+ * on a long run, not on an article or two. */
+#define GM__FILTER_AFTER 262144
+
 /* One remembered geodesic distance between two entries (resolver): the
  * parser's gazetteer does not change, so neither does the distance, and
  * the same pairs come back article after article (a town and the city
@@ -165,6 +170,7 @@ typedef struct gm__pipeline {
   gm__buf key;                    /* matcher's key under construction */
   uint64_t key_hash;              /* gm__hash of key */
   gm__probe_slot *probes;         /* GM__PROBE_SLOTS, or NULL */
+  size_t gaz_probes;              /* names looked up (postings) */
   gm_alternative *alts;
   size_t n_alts, cap_alts;
   /* explain_alternatives: the alternatives' reasons, alts[k]'s from

@@ -192,6 +192,50 @@ static void test_good(const char *path)
   ok(1, "gm_gazetteer_close(NULL) is a no-op");
 }
 
+/* ------------------------------------------------- the keys' filter */
+
+static int remember_key(void *arg, const char *key, size_t len)
+{
+  uint32_t *hashes = arg;
+  if (hashes[0] < 255)
+    hashes[++hashes[0]] = (uint32_t)gm__hash(key, len);
+  return 0;
+}
+
+/* Built, the filter passes every indexed key and turns away nearly every
+ * other one; before, it says nothing. */
+static void test_filter(const char *path)
+{
+  gm_gazetteer *g = NULL;
+  gm_error err = {0, ""};
+  uint32_t keys[256] = {0};
+  unsigned before = 0, after = 0, lost = 0;
+  const unsigned n_absent = 1000;
+
+  if (!ok(gm_gazetteer_open(path, &g, &err) == 0, "open for the filter"))
+    return;
+  gm_gazetteer_each_name(g, remember_key, keys);
+  for (unsigned i = 0; i < n_absent; i++) {
+    char key[32];
+    int len = snprintf(key, sizeof key, "no such place %u", i);
+    before += gm__gaz_surely_absent(g, (uint32_t)gm__hash(key, (size_t)len));
+  }
+  gm__gaz_filter_build(g);
+  gm__gaz_filter_build(g);   /* a second call leaves it as it is */
+  for (unsigned i = 0; i < n_absent; i++) {
+    char key[32];
+    int len = snprintf(key, sizeof key, "no such place %u", i);
+    after += gm__gaz_surely_absent(g, (uint32_t)gm__hash(key, (size_t)len));
+  }
+  for (uint32_t i = 1; i <= keys[0]; i++)
+    lost += gm__gaz_surely_absent(g, keys[i]);
+  ok(keys[0] >= 10 && before == 0 && after >= n_absent - 10 && lost == 0,
+     "filter: %u keys, none turned away (%u); of %u absent keys %u turned "
+     "away before the build, %u after",
+     keys[0], lost, n_absent, before, after);
+  gm_gazetteer_close(g);
+}
+
 /* --------------------------------------------------- refused at open */
 
 static void test_not_files(void)
@@ -837,6 +881,7 @@ int main(void)
       !(good = fx_read(small, &good_len)))
     return tap_done();
   test_good(small);
+  test_filter(small);
   test_not_files();
   test_foreign();
   test_truncated();
