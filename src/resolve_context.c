@@ -847,10 +847,14 @@ static double round_score(const gm__pipeline *p, const context *c,
 static size_t feature_reasons(const double *f, gm_reason *out, size_t max)
 {
   size_t n = 0;
-  for (int i = 0; i < GM__N_RESOLVE_FEATURES && n < max; i++)
-    if (f[i] != 0)
+  /* The bound tested at a nonzero feature only: most are zero. */
+  for (int i = 0; i < GM__N_RESOLVE_FEATURES; i++)
+    if (f[i] != 0) {
+      if (n == max)
+        break;
       out[n++] = (gm_reason){gm__resolve_feature_names[i], f[i],
                              f[i] * gm__resolve_feature_weights[i]};
+    }
   return n;
 }
 
