@@ -105,9 +105,13 @@ typedef struct gm__probe_slot {
 } gm__probe_slot;                 /* 48 bytes */
 
 /* The names a parser looks up before it has the gazetteer build its
- * keys' filter (gm__gaz_filter_build): a scan of the whole index pays
- * on a long run, not on an article or two. */
-#define GM__FILTER_AFTER 262144
+ * keys' filter (gm__gaz_filter_build): the scan of the whole index
+ * (about 11 ms, most of it first touches of the mapped slots) pays only
+ * over some 30 MB of text. After 262,144 names (about 6 MB of news) it
+ * cost TUD-Loc's and WoTR's texts repeated ten times (6 and 4 MB) 5-10 %
+ * of their time, for 1-2 % gained on the 100 MB archive; after 2^20
+ * (about 25 MB) runs that short never build it. */
+#define GM__FILTER_AFTER 1048576
 
 /* One remembered geodesic distance between two entries (resolver): the
  * parser's gazetteer does not change, so neither does the distance, and
