@@ -397,12 +397,57 @@ static int cmp_u64(const void *a, const void *b)
   return (x > y) - (x < y);
 }
 
+/* Whether names[0..n) (sorted by cmp_name) give entry the key at off. */
+static int has_name(const bname *names, size_t n, uint32_t off,
+                    uint32_t entry)
+{
+  size_t lo = 0, hi = n;
+
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (names[mid].key < off ||
+        (names[mid].key == off && names[mid].entry < entry))
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo < n && names[lo].key == off && names[lo].entry == entry;
+}
+
+/* Drop the alternate names "the X" of entries that X names too
+ * (GeoNames' "The Netherlands", Natural Earth's "The Scottish
+ * Borders"): the article is no part of the name where the corpora mark
+ * it ("the [[Netherlands]]"), and matched with it the mention's span
+ * takes a word too many. A name the article begins and no other names
+ * ("The Hague", "The Dalles") stays. */
+static void drop_article_names(gm__builder *b)
+{
+  const uint32_t dropped = UINT32_MAX;
+  size_t kept = 0;
+
+  /* Marked first, removed after: has_name searches the whole array. */
+  for (size_t i = 0; i < b->n_names; i++) {
+    bname *nm = &b->names[i];
+    const char *s = gm__b_str(b, nm->key);
+    uint32_t rest;
+    if (nm->how == GM_HOW_ALTERNATE && strncmp(s, "the ", 4) == 0 &&
+        (rest = gm__b_find_str(b, s + 4, strlen(s + 4))) &&
+        has_name(b->names, b->n_names, rest, nm->entry))
+      nm->how = dropped;
+  }
+  for (size_t i = 0; i < b->n_names; i++)
+    if (b->names[i].how != dropped)
+      b->names[kept++] = b->names[i];
+  b->n_names = kept;
+}
+
 static int build_index(gm__builder *b, index_tables *t)
 {
   size_t i = 0, k = 0;
 
   if (b->n_names > 1)   /* names is NULL when there are none */
     qsort(b->names, b->n_names, sizeof *b->names, cmp_name);
+  drop_article_names(b);
   t->keys = calloc(b->n_names ? b->n_names : 1, sizeof *t->keys);
   t->postings = calloc(b->n_names ? b->n_names : 1, sizeof *t->postings);
   if (!t->keys || !t->postings)

@@ -906,6 +906,21 @@ static void test_organisation_names_country(void)
      "Point Isabel after U. S. Forces: the country is in the document");
 }
 
+/* "The Netherlands", an alternate name beside "Netherlands", is not
+ * kept in the index (gaz_build.c, drop_article_names): the mention is
+ * "Netherlands", as the corpora mark it, not "the Netherlands". "The
+ * Hague", which no name "Hague" of its own backs, keeps its article. */
+static void test_article_before_name(void)
+{
+  const char *text = "The Netherlands exported more tulips in May.";
+  const char *hague = "The court in The Hague ruled on Monday.";
+
+  ok(end_at(text, 0) == 0, "'The Netherlands': no mention from 'The'");
+  ok(parse_at(text, 4) == 2750405 && end_at(text, 4) == 15,
+     "'Netherlands' alone is the mention");
+  ok(end_at(hague, 13) == 22, "'The Hague' keeps its article");
+}
+
 /* The region named inside an organisation's name is context for the
  * resolver too: Baldwin under the District of Florida's heading is the
  * Florida town, not Michigan's larger one. */
@@ -1045,6 +1060,7 @@ int main(void)
   test_army_command_names();
   test_organisation_names_country();
   test_organisation_names_region();
+  test_article_before_name();
   test_county_abbreviation();
   test_smaller_namesake_unit();
   test_alternate_name_only();
