@@ -415,11 +415,11 @@ static int has_name(const bname *names, size_t n, uint32_t off,
 }
 
 /* Drop the alternate names "the X" of entries that X names too
- * (GeoNames' "The Netherlands", Natural Earth's "The Scottish
- * Borders"): the article is no part of the name where the corpora mark
- * it ("the [[Netherlands]]"), and matched with it the mention's span
- * takes a word too many. A name the article begins and no other names
- * ("The Hague", "The Dalles") stays. */
+ * ("The Netherlands", "The Big Apple" beside "Big Apple"): the article
+ * is no part of the name where the corpora mark it ("The
+ * [[Netherlands]]"), and matched with it the mention's span takes a word
+ * too many. An entry's own name keeps its article ("The Hague", whose
+ * "Hague" is the alternate). */
 static void drop_article_names(gm__builder *b)
 {
   const uint32_t dropped = UINT32_MAX;

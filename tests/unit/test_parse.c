@@ -908,8 +908,8 @@ static void test_organisation_names_country(void)
 
 /* "The Netherlands", an alternate name beside "Netherlands", is not
  * kept in the index (gaz_build.c, drop_article_names): the mention is
- * "Netherlands", as the corpora mark it, not "the Netherlands". "The
- * Hague", which no name "Hague" of its own backs, keeps its article. */
+ * "Netherlands", as the corpora mark it, not "The Netherlands". "The
+ * Hague", the city's own name, keeps its article. */
 static void test_article_before_name(void)
 {
   const char *text = "The Netherlands exported more tulips in May.";
