@@ -379,6 +379,8 @@ static int check_config(config *c)
     return cli_usage("--alternatives and --explain go with --mentions");
   if (c->split && c->output)
     return cli_usage("--split writes two files: give it no --output");
+  /* GeoJSON cites places with their confidence, never why. */
+  c->popt.without_reasons = !c->mentions;
   if (c->resume && c->mentions)
     return cli_usage("--resume: not with --mentions, which writes as it goes");
   if (c->resume && !c->split && (!c->output || !strcmp(c->output, "-")))

@@ -142,6 +142,12 @@ static double recognition(const gm__work *w)
   return 1 / (1 + exp(-w->recog_logit));
 }
 
+/* The reasons mention w carries into the result. */
+static size_t n_reasons_of(const gm__pipeline *p, const gm__work *w)
+{
+  return p->opt.without_reasons ? 0 : w->n_reasons;
+}
+
 /* Copy the pipeline's findings into one result with three arrays. */
 static int make_result(const gm__pipeline *p, int spans, gm_result **out)
 {
@@ -155,7 +161,7 @@ static int make_result(const gm__pipeline *p, int spans, gm_result **out)
       continue;
     n++;
     n_alts += w->n_alts;
-    n_reasons += w->n_reasons;
+    n_reasons += n_reasons_of(p, w);
     /* Mentions of one sense share their alternatives (gm__resolve):
      * each copy has its own reasons. */
     for (size_t j = 0; j < w->n_alts; j++)
@@ -183,12 +189,13 @@ static int make_result(const gm__pipeline *p, int spans, gm_result **out)
       alt->reasons = r->alt_reasons + ak;
       ak += alt->n_reasons;
     }
-    memcpy(r->reasons + k, w->reasons, w->n_reasons * sizeof *r->reasons);
+    memcpy(r->reasons + k, w->reasons,
+           n_reasons_of(p, w) * sizeof *r->reasons);
     *m = (gm_mention){
         .entry = w->entry, .confidence = w->confidence,
         .recognition = recognition(w), .role = w->role,
         .alternatives = r->alts + a, .n_alternatives = w->n_alts,
-        .reasons = r->reasons + k, .n_reasons = w->n_reasons};
+        .reasons = r->reasons + k, .n_reasons = n_reasons_of(p, w)};
     if (w->span_tokens > 0) {
       const gm__token *last = &p->tokens.v[w->tok_start + w->span_tokens - 1];
       m->start = p->tokens.v[w->tok_start].start;
@@ -203,7 +210,7 @@ static int make_result(const gm__pipeline *p, int spans, gm_result **out)
       m->sentence_cp_end = s->cp_end;
     }
     a += w->n_alts;
-    k += w->n_reasons;
+    k += n_reasons_of(p, w);
   }
   *out = r;
   return 0;

@@ -1485,6 +1485,25 @@ static gm__candidate *kept_candidate(group *g, const gm__work *w, size_t i)
   return &g->cands[i];
 }
 
+/* Mention w's resolution signals for its chosen entry into r, and how
+ * many: none when the caller reads no reasons (without_reasons), which
+ * saves computing the features once more. */
+static size_t sense_reasons(gm__pipeline *p, const context *c, group *gs,
+                            const gm__work *w, const gaz_entry *cont,
+                            gm_reason *r)
+{
+  double f[GM__N_RESOLVE_FEATURES];
+  size_t i;
+
+  if (p->opt.without_reasons)
+    return 0;
+  i = posting_of(w, w->entry);
+  features(p, c, gs, w->group, gm__gaz_entry(p->gaz, w->entry),
+           i < w->n_postings ? w->postings[i].how : GM_HOW_NAME, cont,
+           kept_candidate(&gs[w->group], w, i), f);
+  return feature_reasons(f, r, GM__MAX_REASONS);
+}
+
 /* Mention w's resolution reasons and alternatives. The group's other
  * mentions with the same postings, container and role get the same ones
  * (a function of those, the group and the context): they are computed
@@ -1496,9 +1515,8 @@ static int explain_sense(gm__pipeline *p, const context *c, group *gs,
   group *g = &gs[w->group];
   const gaz_entry *cont = container_of(p, gs, w);
   int demonym = w->role == GM_ROLE_DEMONYM, rc;
-  double f[GM__N_RESOLVE_FEATURES];
   gm_reason r[GM__MAX_REASONS];
-  size_t n_r, i;
+  size_t n_r;
 
   if (g->explained && g->ex_postings == w->postings &&
       g->ex_n_postings == w->n_postings && g->ex_container == cont &&
@@ -1511,11 +1529,7 @@ static int explain_sense(gm__pipeline *p, const context *c, group *gs,
     w->n_alts = g->ex_n_alts;
     return 0;
   }
-  i = posting_of(w, w->entry);
-  features(p, c, gs, w->group, gm__gaz_entry(p->gaz, w->entry),
-           i < w->n_postings ? w->postings[i].how : GM_HOW_NAME, cont,
-           kept_candidate(g, w, i), f);
-  n_r = feature_reasons(f, r, GM__MAX_REASONS);
+  n_r = sense_reasons(p, c, gs, w, cont, r);
   for (size_t k = 0; k < n_r; k++)
     gm__reason(w, r[k].signal, r[k].value, r[k].weight);
   if ((rc = alternatives(p, c, gs, w->group, w)))

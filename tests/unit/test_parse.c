@@ -18,7 +18,8 @@
  * "Ford Motor Co." no county; an army's commands ("Dept. of Kansas",
  * "U. S. Forces") are organisations, not places; a word that names a
  * place only as another name ("Google", Topeka; "CT", Connecticut) is no
- * place without a cue.
+ * place without a cue; without_reasons leaves out the reasons and
+ * changes nothing else.
  */
 #include <string.h>
 
@@ -1004,6 +1005,61 @@ static void test_alternate_name_only(void)
   ok(mention_at(zone, 45, &m) == 1, "Arkansas is still a place");
 }
 
+/* Whether mentions a and b agree in all but their reasons. */
+static int same_but_reasons(const gm_mention *a, const gm_mention *b)
+{
+  if (a->start != b->start || a->end != b->end || a->entry != b->entry ||
+      a->confidence != b->confidence || a->recognition != b->recognition ||
+      a->role != b->role || a->n_alternatives != b->n_alternatives)
+    return 0;
+  for (size_t k = 0; k < a->n_alternatives; k++)
+    if (a->alternatives[k].entry != b->alternatives[k].entry ||
+        a->alternatives[k].score != b->alternatives[k].score)
+      return 0;
+  return 1;
+}
+
+/* without_reasons drops the reasons and nothing else: the same places,
+ * confidences and alternatives to the bit. */
+static void test_without_reasons(void)
+{
+  static const char text[] =
+      "Shelling near Donetsk and Kramatorsk was reported on Tuesday. "
+      "Officials in Paris, Texas, and in Kyiv said the talks in Geneva "
+      "would go on. Springfield and Portland were named too.";
+  gm_parser *bare;
+  gm_result *with = NULL, *without = NULL;
+  gm_error err;
+  size_t same = 0, reasons = 0, bare_reasons = 0;
+
+  if (gm_parser_new(gaz, &(gm_parse_options){.without_reasons = 1}, &bare,
+                    &err)) {
+    ok(0, "parser without reasons: %s", err.message);
+    return;
+  }
+  if (gm_parse(parser, text, sizeof text - 1, &with, &err) ||
+      gm_parse(bare, text, sizeof text - 1, &without, &err))
+    ok(0, "parse: %s", err.message);
+  else if (ok(gm_result_count(with) == gm_result_count(without) &&
+                  gm_result_count(with) >= 8,
+              "as many mentions either way (%zu, %zu)",
+              gm_result_count(with), gm_result_count(without)))
+    for (size_t i = 0; i < gm_result_count(with); i++) {
+      const gm_mention *a = gm_result_mention(with, i);
+      const gm_mention *b = gm_result_mention(without, i);
+      same += same_but_reasons(a, b);
+      reasons += a->n_reasons;
+      bare_reasons += b->n_reasons;
+    }
+  ok(same == gm_result_count(with), "%zu of %zu mentions alike but reasons",
+     same, gm_result_count(with));
+  ok(reasons > 0 && bare_reasons == 0, "reasons %zu by default, %zu without",
+     reasons, bare_reasons);
+  gm_result_free(with);
+  gm_result_free(without);
+  gm_parser_free(bare);
+}
+
 int main(void)
 {
   const char *path = getenv("GEOMENTION_GAZETTEER");
@@ -1064,6 +1120,7 @@ int main(void)
   test_county_abbreviation();
   test_smaller_namesake_unit();
   test_alternate_name_only();
+  test_without_reasons();
   gm_parser_free(all_matches);
   gm_parser_free(parser);
   gm_gazetteer_close(gaz);
