@@ -86,7 +86,8 @@ typedef gm__group group;
  * group, or an admin-2 unit another group's name can mean. */
 typedef struct anchor {
   double lat, lon;
-  double xyz[3];           /* on the ellipsoid, km: see chord_km */
+  double xyz[3];           /* on the ellipsoid, km: see
+                              gm__geo_ecef_km */
   uint32_t group;
   uint32_t entry;
 } anchor;
@@ -155,7 +156,8 @@ struct gm__candidate {
                               once rather than every round */
   fixed_score fixed;
   double cos_lat;          /* when known & KNOWN_POINT */
-  double xyz[3];           /* when known & KNOWN_POINT: see ecef_km */
+  double xyz[3];           /* when known & KNOWN_POINT: see
+                              gm__geo_ecef_km */
   double admin2_signal;    /* when known & KNOWN_ADMIN2: see
                               near_named_admin2 */
   unsigned known;
@@ -192,36 +194,6 @@ static int is_region_kind(const gaz_entry *e)
 
 static double lat_of(const gaz_entry *e) { return e->lat_e7 / 1e7; }
 static double lon_of(const gaz_entry *e) { return e->lon_e7 / 1e7; }
-
-/* A point of the WGS84 ellipsoid in Earth-centred coordinates, km. */
-static void ecef_km(double lat, double lon, double xyz[3])
-{
-  const double a = 6378.137, f = 1 / 298.257223563, e2 = f * (2 - f);
-  double sp = sin(lat * M_PI / 180), cp = cos(lat * M_PI / 180);
-  double n = a / sqrt(1 - e2 * sp * sp);
-
-  xyz[0] = n * cp * cos(lon * M_PI / 180);
-  xyz[1] = n * cp * sin(lon * M_PI / 180);
-  xyz[2] = n * (1 - e2) * sp;
-}
-
-/* The straight line between two points of the ellipsoid: never longer
- * than the geodesic between them. */
-static double chord_km(const double a[3], const double b[3])
-{
-  double dx = a[0] - b[0], dy = a[1] - b[1], dz = a[2] - b[2];
-  return sqrt(dx * dx + dy * dy + dz * dz);
-}
-
-/* The great-circle distance on the mean sphere (6371.0088 km) whose
- * chord is chord_km: within about 0.5 % of the geodesic, which is all a
- * signal on a log scale needs and costs no PROJ call. */
-static double arc_km(double chord_km)
-{
-  static const double r = 6371.0088;
-  double half = chord_km / (2 * r);
-  return 2 * r * asin(half < 1 ? half : 1);
-}
 
 static uint64_t country_bit(const char *cc)
 {
@@ -337,7 +309,7 @@ static void locate(const gm__pipeline *p, const gaz_entry *e,
     memcpy(cand->xyz, slot->xyz, sizeof cand->xyz);
   } else {
     cand->cos_lat = cos(lat_of(e) * M_PI / 180);
-    ecef_km(lat_of(e), lon_of(e), cand->xyz);
+    gm__geo_ecef_km(lat_of(e), lon_of(e), cand->xyz);
     if (slot) {
       slot->entry = a;
       slot->cos_lat = cand->cos_lat;
@@ -377,7 +349,7 @@ static double anchor_km(const gm__pipeline *p, const anchor *an,
 
   if (!(cand->known & KNOWN_POINT))
     locate(p, e, cand);
-  if (chord_km(cand->xyz, an->xyz) > DISTANCE_CAP_KM + 1e-3)
+  if (gm__geo_chord_km(cand->xyz, an->xyz) > DISTANCE_CAP_KM + 1e-3)
     return DISTANCE_CAP_KM;
   if (p->km_memo) {
     set = &p->km_memo[(((a * 0x9E3779B1u) ^ (b * 0x85EBCA77u)) >>
@@ -464,7 +436,7 @@ static gm__candidate *seat_in(const gm__pipeline *p, const group *g,
  * places across the unit, not around its city (Montreal beside a bare
  * "Quebec"), and means the unit. Towns around their seat (Lviv among
  * the oblast's towns) leave the bare name the city's. On the sphere
- * (arc_km), as near_named_admin2: a threshold needs no PROJ call. */
+ * (gm__geo_arc_km), as near_named_admin2: a threshold needs no PROJ call. */
 static int holds_a_far_anchor(const gm__pipeline *p, const group *g,
                               const anchor *anchors, size_t n, uint32_t gi,
                               const gaz_entry *e)
@@ -478,7 +450,8 @@ static int holds_a_far_anchor(const gm__pipeline *p, const group *g,
     /* Found only now: most units hold none of the anchors. */
     if (!seat && !(seat = seat_in(p, g, e->country)))
       return 0;
-    if (arc_km(chord_km(seat->xyz, anchors[i].xyz)) >= FAR_FROM_SEAT_KM)
+    if (gm__geo_arc_km(gm__geo_chord_km(seat->xyz, anchors[i].xyz)) >=
+        FAR_FROM_SEAT_KM)
       return 1;
   }
   return 0;
@@ -498,7 +471,7 @@ static double nearest_anchor_km(const gm__pipeline *p, const anchor *anchors,
  * of other groups' names is, on the distance signal's scale turned round
  * (0 at DISTANCE_CAP_KM and beyond, or with none). Remembered in cand:
  * unlike the chosen places, the units are the same in every round. On
- * the sphere (arc_km), not PROJ's ellipsoid: there are many more
+ * the sphere (gm__geo_arc_km), not PROJ's ellipsoid: there are many more
  * counties than chosen places near a candidate, and a PROJ call for each
  * nearest one cost 9 % of a parse. */
 static double near_named_admin2(const gm__pipeline *p, const context *c,
@@ -507,7 +480,8 @@ static double near_named_admin2(const gm__pipeline *p, const context *c,
 {
   if (!(cand->known & KNOWN_ADMIN2)) {
     const anchor *an = nearest_anchor(p, c->admin2, c->n_admin2, gi, e, cand);
-    double km = an ? arc_km(chord_km(cand->xyz, an->xyz)) : -1;
+    double km =
+        an ? gm__geo_arc_km(gm__geo_chord_km(cand->xyz, an->xyz)) : -1;
     cand->admin2_signal = km >= 0 && km < DISTANCE_CAP_KM
                               ? c->far_signal - log1p(km / 20.0)
                               : 0;
