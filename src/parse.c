@@ -74,7 +74,6 @@ void gm_parser_free(gm_parser *ps)
   free(ps->p.group_slots);
   free(ps->p.context);
   free(ps->p.sense_reasons);
-  free(ps->p.km_memo);
   free(ps->p.point_memo);
   free(ps->p.fixed_memo);
   free(ps->p.kinds_memo);

@@ -23,12 +23,6 @@
 #define GM__MAX_REASONS 24
 #define GM__MAX_ALTERNATIVES GM_MAX_ALTERNATIVES
 #define GM__MAX_NAME_TOKENS 8
-/* 2^16 PROJ distances remembered per parser (1 MiB). 2^18 was 10 % faster
- * on bench/'s archives, which repeat the dev corpora in cycles with more
- * distinct pairs than 2^16, and no faster on text that does not repeat;
- * its pages, touched one by one over a batch, were 15 MB of the 2 GB
- * archive's peak RSS (171 against 156 MB). */
-#define GM__KM_SLOT_BITS 16
 #define GM__POINT_SLOT_BITS 14
 #define GM__FIXED_SLOT_BITS 13
 
@@ -113,17 +107,6 @@ typedef struct gm__probe_slot {
  * (about 25 MB) runs that short never build it. */
 #define GM__FILTER_AFTER 1048576
 
-/* One remembered geodesic distance between two entries (resolver): the
- * parser's gazetteer does not change, so neither does the distance, and
- * the same pairs come back article after article (a town and the city
- * the news about it also names). */
-typedef struct gm__km_slot {
-  uint32_t a;                     /* entry indexes, a <= b */
-  uint32_t b1;                    /* b + 1; 0: an empty slot, so that a
-                                     table fresh from calloc is empty */
-  double km;
-} gm__km_slot;
-
 /* One remembered entry position (resolver): cos(lat) and the point on
  * the ellipsoid, as the distance signal uses them; a function of the
  * entry alone. */
@@ -201,8 +184,6 @@ typedef struct gm__pipeline {
   gm__context *context;           /* NULL until the first article */
   gm_reason *sense_reasons;       /* each group's resolution reasons */
   size_t n_sense_reasons, cap_sense_reasons;
-  gm__km_slot *km_memo;           /* 2^GM__KM_SLOT_BITS, or NULL:
-                                     PROJ's distances, two slots a set */
   gm__point_slot *point_memo;     /* 2^GM__POINT_SLOT_BITS, or NULL:
                                      entry positions, direct-mapped */
   gm__fixed_slot *fixed_memo;     /* 2^GM__FIXED_SLOT_BITS, or NULL:

@@ -10,9 +10,10 @@
  *              a list's members are of one kind (places, states)
  *   document   countries and admin-1 units the document names (by code:
  *              a composite region counts as its members)
- *   space      geodesic distance (PROJ) to the other groups' choices,
- *              and distance on the sphere to the admin-2 units
- *              (counties) their names can mean
+ *   space      geodesic distance to the other groups' choices and to
+ *              the admin-2 units (counties) their names can mean, from
+ *              the chord (gm__geo_arc_km: within 2 m of PROJ's WGS84
+ *              geodesic under the 500 km cap)
  *   caller     --country, --bbox, --near
  * Three rounds: context-free; then with the document's regions and the
  * first round's places as anchors; then with the second round's places.
@@ -321,49 +322,21 @@ static void locate(const gm__pipeline *p, const gaz_entry *e,
 
 /* The geodesic distance between entry e and anchor an, or
  * DISTANCE_CAP_KM when it is surely farther: past the cap the distance
- * signal says nothing more, and when even the chord (1 m of margin for
- * rounding) is longer than the cap, so is the geodesic. PROJ's answers
- * are remembered for the parser's life: the rounds, the final scores and
- * the next articles ask for the same pairs, and a PROJ call costs more
- * than all the rest of a candidate's score. The chord is cheaper to
- * compute again than to look up, so only PROJ's answers take room; a
- * pair's two slots (the newer first) keep a pair that a third pushes out
- * of the one slot it had before. A pair is remembered in either order:
- * PROJ's inverse geodesic puts its two points in a canonical order first
- * (GeographicLib's symmetric inverse), so that A to B and B to A are the
- * same number to the bit (checked on every pair of the 10 MB archive);
- * a town is a candidate in one article and an anchor in the next. */
+ * signal says nothing more, and the chord is never longer than the
+ * geodesic. Under the cap, from the chord on the mean sphere
+ * (gm__geo_arc_km): within 1.6 m of PROJ's WGS84 geodesic there, which
+ * tests/unit/test_geo_distance.c checks, at a small part of a PROJ
+ * call's cost (a PROJ call cost more than all the rest of a candidate's
+ * score, and a memo of its answers helped only text that repeats). */
 static double anchor_km(const gm__pipeline *p, const anchor *an,
                         const gaz_entry *e, gm__candidate *cand)
 {
-  uint32_t a = entry_index(p, e);
-  uint32_t b = an->entry;
-  gm__km_slot *set = NULL;
-  double km;
-
-  if (a > b) {
-    uint32_t t = a;
-    a = b;
-    b = t;
-  }
+  double chord;
 
   if (!(cand->known & KNOWN_POINT))
     locate(p, e, cand);
-  if (gm__geo_chord_km(cand->xyz, an->xyz) > DISTANCE_CAP_KM + 1e-3)
-    return DISTANCE_CAP_KM;
-  if (p->km_memo) {
-    set = &p->km_memo[(((a * 0x9E3779B1u) ^ (b * 0x85EBCA77u)) >>
-                       (32 - GM__KM_SLOT_BITS + 1)) * 2];
-    for (int k = 0; k < 2; k++)
-      if (set[k].a == a && set[k].b1 == b + 1)
-        return set[k].km;
-  }
-  km = gm__geo_distance_km(lat_of(e), lon_of(e), an->lat, an->lon);
-  if (set) {
-    set[1] = set[0];
-    set[0] = (gm__km_slot){.a = a, .b1 = b + 1, .km = km};
-  }
-  return km;
+  chord = gm__geo_chord_km(cand->xyz, an->xyz);
+  return chord > DISTANCE_CAP_KM ? DISTANCE_CAP_KM : gm__geo_arc_km(chord);
 }
 
 /* The nearest to e of anchors[0..n) of a group other than gi, by a flat
@@ -435,8 +408,8 @@ static gm__candidate *seat_in(const gm__pipeline *p, const group *g,
  * another group FAR_FROM_SEAT_KM or more from that seat: the text names
  * places across the unit, not around its city (Montreal beside a bare
  * "Quebec"), and means the unit. Towns around their seat (Lviv among
- * the oblast's towns) leave the bare name the city's. On the sphere
- * (gm__geo_arc_km), as near_named_admin2: a threshold needs no PROJ call. */
+ * the oblast's towns) leave the bare name the city's. From the chord
+ * (gm__geo_arc_km), as every distance here. */
 static int holds_a_far_anchor(const gm__pipeline *p, const group *g,
                               const anchor *anchors, size_t n, uint32_t gi,
                               const gaz_entry *e)
@@ -470,10 +443,8 @@ static double nearest_anchor_km(const gm__pipeline *p, const anchor *anchors,
 /* The near_named_admin2 signal of e: how near the nearest admin-2 unit
  * of other groups' names is, on the distance signal's scale turned round
  * (0 at DISTANCE_CAP_KM and beyond, or with none). Remembered in cand:
- * unlike the chosen places, the units are the same in every round. On
- * the sphere (gm__geo_arc_km), not PROJ's ellipsoid: there are many more
- * counties than chosen places near a candidate, and a PROJ call for each
- * nearest one cost 9 % of a parse. */
+ * unlike the chosen places, the units are the same in every round.
+ * From the chord (gm__geo_arc_km), as anchor_km. */
 static double near_named_admin2(const gm__pipeline *p, const context *c,
                                 uint32_t gi, const gaz_entry *e,
                                 gm__candidate *cand)
@@ -1544,13 +1515,10 @@ int gm__resolve(gm__pipeline *p)
   p->n_alts = 0;
   p->n_alt_reasons = 0;
   p->n_sense_reasons = 0;
-  /* Room for remembered distances, all empty (without room, they are
-   * computed each time). calloc: a table this large comes as fresh
-   * zero pages, and only the pages a parse touches cost anything. */
-  if (!p->km_memo)
-    p->km_memo = calloc((size_t)1 << GM__KM_SLOT_BITS, sizeof *p->km_memo);
-  /* A slot is a cache line, when the table starts on one: a large
-   * calloc'd block starts 16 bytes past a page. */
+  /* Room for remembered features and points, all empty (without room,
+   * they are computed each time). A fixed slot is a cache line, when the
+   * table starts on one: a large calloc'd block starts 16 bytes past a
+   * page. */
   if (!p->fixed_memo &&
       (p->fixed_memo = aligned_alloc(64, sizeof *p->fixed_memo
                                              << GM__FIXED_SLOT_BITS)))
