@@ -40,8 +40,11 @@ int gm_parser_new(const gm_gazetteer *gaz, const gm_parse_options *opt,
   if (opt && opt->country && strlen(opt->country) != 2)
     return gm__error(err, GM_EINVAL, "parser: country '%s' is not ISO alpha-2",
                      opt->country);
-  /* The resolver measures distances: PROJ now, or a message now. */
-  if ((rc = gm__proj_load(err)))
+  /* PROJ measures the distance to the caller's point (near_prior), or
+   * the message comes now. The resolver's own distances need no PROJ
+   * (gm__geo_arc_km), and a process that never loads it starts in half
+   * the time. */
+  if (opt && opt->has_near && (rc = gm__proj_load(err)))
     return rc;
   if (!(ps = calloc(1, sizeof *ps)))
     return gm__error(err, GM_ENOMEM, "parser: out of memory");
@@ -385,6 +388,10 @@ int gm_resolve_spans(gm_parser *ps, const char *text, size_t len,
   int rc;
 
   *out = NULL;
+  /* PROJ decides whether a span is put at the text's nearest place
+   * (locate_by_context). */
+  if ((rc = gm__proj_load(err)))
+    return rc;
   p->text = text;
   p->text_len = len;
   p->spans = 1;

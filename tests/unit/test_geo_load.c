@@ -5,7 +5,8 @@
  * Built twice (tests/unit/meson.build):
  *   geo_load          against the library: neither libproj nor libgeos_c
  *                     is in the process at start, nor after
- *                     gm_gazetteer_open + gm_lookup; the first distances,
+ *                     gm_gazetteer_open + gm_lookup, nor after a parse
+ *                     without --near; the first distances,
  *                     asked by several threads at once, load PROJ and are
  *                     WGS84 geodesics; a lookup with --near and a local
  *                     projection then work; the first geometry loads GEOS.
@@ -245,6 +246,26 @@ static void geometry(void)
   gm__geo_free(geo);
 }
 
+/* A parse whose caller gives no point to be near: the resolver's
+ * distances are its own (gm__geo_arc_km), so PROJ stays out. */
+static void parse_without_near(gm_gazetteer *gaz)
+{
+  static const char text[] = "Shelling near Donetsk and Kramatorsk.";
+  gm_parser *ps;
+  gm_result *r;
+  gm_error err;
+
+  if (!ok(gm_parser_new(gaz, NULL, &ps, &err) == 0, "a parser")) {
+    diag("%s", err.message);
+    return;
+  }
+  if (ok(gm_parse(ps, text, sizeof text - 1, &r, &err) == 0,
+         "a parse without --near"))
+    ok(gm_result_count(r) == 2, "finds %zu places", gm_result_count(r));
+  gm_result_free(r);
+  gm_parser_free(ps);
+}
+
 int main(void)
 {
   const char *path = getenv("GEOMENTION_GAZETTEER");
@@ -267,6 +288,8 @@ int main(void)
      "lookup Kyiv: 703448 among the candidates, no distance");
   ok(!proj_loaded(), "no libproj after open + lookup");
   ok(!geos_loaded(), "no libgeos after open + lookup");
+  parse_without_near(gaz);
+  ok(!proj_loaded(), "no libproj after a parse without --near");
 
   first_use_from_threads();
   ok(proj_loaded(), "libproj is loaded after the first distance");
