@@ -698,11 +698,49 @@ static int counted_place(const gaz_entry *e)
          strcmp(e->fcode, "PPLX") != 0 && strcmp(e->fcode, "PPLH") != 0;
 }
 
+/* The code of the admin-1 unit that is place e's admin-2 unit, "GB.I2"
+ * for Manchester (ENG, I2): Natural Earth's admin-1 units of some
+ * countries (Great Britain's counties and districts, the provinces and
+ * departments of Italy, Spain, France and the Philippines) are GeoNames'
+ * admin-2, and carry its code. 0 when e has no admin-2 code or no unit
+ * has that one. */
+static uint32_t finer_unit_code(gm__builder *b, const gaz_entry *e)
+{
+  const char *a2 = gm__b_str(b, e->admin2);
+  char s[96];
+  int len;
+
+  if (!e->country[0] || !a2[0])
+    return 0;
+  len = snprintf(s, sizeof s, "%.2s.%s", e->country, a2);
+  if (len < 0 || (size_t)len >= sizeof s)
+    return 0;
+  return gm__b_find_str(b, s, (size_t)len);
+}
+
+/* Add the places' population to the admin-1 units whose code no place
+ * carries as its admin1 (carried[k] clear), by their admin-2 code
+ * (finer_unit_code). Only to those: elsewhere the codes of the two
+ * levels may coincide (France's region 84, whose places carry it, and
+ * its department 84, Vaucluse, left unsized). */
+static void sum_finer_units(gm__builder *b, const gm__map32 *slot,
+                            const uint8_t *carried, uint64_t *sums)
+{
+  for (size_t i = 0; i < b->n_entries; i++) {
+    const gaz_entry *e = &b->entries[i];
+    uint32_t code, k;
+    if (counted_place(e) && (code = finer_unit_code(b, e)) &&
+        gm__map32_get(slot, code, &k) && !carried[k - 1])
+      sums[k - 1] += e->population;
+  }
+}
+
 /* Sum the places' population by unit code (slot: interned code -> index
- * in sums + 1). */
+ * in sums + 1), then size the finer admin-1 units (sum_finer_units). */
 static int sum_by_code(gm__builder *b, gm__map32 *slot, uint64_t **sums)
 {
   size_t n = 0, cap = 0;
+  uint8_t *carried;
 
   for (size_t i = 0; i < b->n_entries; i++) {
     uint32_t code, k;
@@ -718,16 +756,23 @@ static int sum_by_code(gm__builder *b, gm__map32 *slot, uint64_t **sums)
       return GM_ENOMEM;
     (*sums)[n++] = 0;
   }
+  if (!(carried = calloc(n ? n : 1, 1)))
+    return GM_ENOMEM;
   for (size_t i = 0; i < b->n_entries; i++) {
     const gaz_entry *e = &b->entries[i];
     uint32_t code, k;
-    if (!counted_place(e))
+    if (e->fclass != 'P')
       continue;
     for (int level = 0; level <= 2; level++)
       if (level_code(b, e, level, 0, &code) == 0 && code &&
-          gm__map32_get(slot, code, &k))
-        (*sums)[k - 1] += e->population;
+          gm__map32_get(slot, code, &k)) {
+        carried[k - 1] = 1;
+        if (counted_place(e))
+          (*sums)[k - 1] += e->population;
+      }
   }
+  sum_finer_units(b, slot, carried, *sums);
+  free(carried);
   return 0;
 }
 

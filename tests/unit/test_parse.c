@@ -982,6 +982,11 @@ static void test_smaller_namesake_unit(void)
      "Punjab alone: Pakistan's (27 M in its places), not India's (8 M)");
   ok(us_county_at(county, 20, "CA"),
      "Orange County alone: California's (3.1 M), not Florida's (0.9 M)");
+  /* Natural Earth's admin-1 units that are GeoNames' admin-2 carry no
+   * place's admin1 code: they are sized by their places' admin2. */
+  ok(parse_at("Fans in Manchester cheered.", 8) == 3333169,
+     "Manchester alone: Greater Manchester's district (GB.I2, sized by "
+     "its places' admin-2 code), not Jamaica's parish");
 }
 
 /* "Google" is only another name of Topeka (for a month of 2010) and a
