@@ -802,12 +802,12 @@ void gm__json_mention_span(gm__json *j, const char *text,
 {
   gm__json_key(j, "text");
   gm__json_string(j, text + m->start, m->end - m->start);
-  gm__json_key(j, "start");
+  gm__json_next_key(j, ",\"start\":");
   gm__json_uint(j, m->cp_start);
-  gm__json_key(j, "end");
+  gm__json_next_key(j, ",\"end\":");
   gm__json_uint(j, m->cp_end);
-  gm__json_key(j, "byte_start");
+  gm__json_next_key(j, ",\"byte_start\":");
   gm__json_uint(j, m->start);
-  gm__json_key(j, "byte_end");
+  gm__json_next_key(j, ",\"byte_end\":");
   gm__json_uint(j, m->end);
 }

@@ -416,15 +416,15 @@ static void article_properties(gm__json *j, const gm__article *a)
 {
   gm__json_key(j, "id");
   gm__json_cstring(j, a->id);
-  gm__json_key(j, "title");
+  gm__json_next_key(j, ",\"title\":");
   gm__json_cstring(j, a->title);
-  gm__json_key(j, "url");
+  gm__json_next_key(j, ",\"url\":");
   gm__json_cstring(j, a->url);
-  gm__json_key(j, "date");
+  gm__json_next_key(j, ",\"date\":");
   gm__json_cstring(j, a->date);
-  gm__json_key(j, "source");
+  gm__json_next_key(j, ",\"source\":");
   gm__json_cstring(j, a->source);
-  gm__json_key(j, "line");
+  gm__json_next_key(j, ",\"line\":");
   if (a->line)
     gm__json_uint(j, a->line);
   else
@@ -464,18 +464,18 @@ static void mention_properties(gm__json *j, const char *text,
                                const gm_mention *m, size_t index,
                                rendered_before *done)
 {
-  gm__json_key(j, "mention");
+  gm__json_next_key(j, ",\"mention\":");
   gm__json_uint(j, index + 1);
-  gm__json_key(j, "role");
+  gm__json_next_key(j, ",\"role\":");
   gm__json_cstring(j, gm__role_name(m->role));
-  gm__json_key(j, "confidence");
+  gm__json_next_key(j, ",\"confidence\":");
   gm__json_real(j, m->confidence, 4);
   gm__json_mention_span(j, text, m);
-  gm__json_key(j, "sentence");
+  gm__json_next_key(j, ",\"sentence\":");
   sentence_string(j, text, m, done);
-  gm__json_key(j, "sentence_start");
+  gm__json_next_key(j, ",\"sentence_start\":");
   gm__json_uint(j, m->sentence_cp_start);
-  gm__json_key(j, "sentence_end");
+  gm__json_next_key(j, ",\"sentence_end\":");
   gm__json_uint(j, m->sentence_cp_end);
 }
 

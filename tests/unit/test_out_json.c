@@ -555,6 +555,67 @@ static void keys(void)
   ok(bad == 0, "%zu of %zu keys at every fill of a buffer", n - bad, n);
 }
 
+/* gm__json_next_key gives gm__json_key's bytes wherever it is called:
+ * after a member (its literal copied, at every fill of the buffer around
+ * where the room runs out), first in its object, where its comma must
+ * not go, after a key, at the top level and after a failure. */
+static void next_keys(void)
+{
+  static const char name[] = "abcdefghijklmnopqrstuvwxyz_0123456789";
+  size_t bad = 0, n = 0;
+
+  for (size_t cap = 16; cap <= 80; cap += 32)
+    for (size_t fill = 0; fill < cap; fill++)
+      for (size_t k = 0; k < sizeof name; k++)
+        for (int first = 0; first <= 1; first++) {
+          gm__json j = {0}, want = {0};
+          char comma_key[sizeof name + 4], filler[96];
+          snprintf(comma_key, sizeof comma_key, ",\"%.*s\":", (int)k, name);
+          memset(filler, 'x', fill);
+          if (!(j.out.data = malloc(cap)))
+            continue;
+          j.out.cap = cap;
+          j.out.data[0] = '\0';
+          gm__json_object(&j);
+          gm__json_object(&want);
+          if (!first) {
+            gm__json_key(&j, "f");
+            gm__json_string(&j, filler, fill);
+            gm__json_key(&want, "f");
+            gm__json_string(&want, filler, fill);
+          }
+          gm__json_next_key(&j, comma_key);
+          gm__json_uint(&j, 7);
+          gm__json_end(&j);
+          comma_key[k + 2] = '\0';
+          gm__json_key(&want, comma_key + 2);
+          gm__json_uint(&want, 7);
+          gm__json_end(&want);
+          bad += j.status || want.status || j.out.len != want.out.len ||
+                 strcmp(j.out.data, want.out.data) != 0;
+          n++;
+          gm__json_free(&j);
+          gm__json_free(&want);
+        }
+  ok(bad == 0, "%zu of %zu next keys as gm__json_key's", n - bad, n);
+
+  gm__json j = {0};
+  gm__json_next_key(&j, ",\"top\":");
+  gm__json_uint(&j, 1);
+  gm__json_object(&j);
+  gm__json_next_key(&j, ",\"a\":");
+  gm__json_next_key(&j, ",\"b\":");
+  gm__json_uint(&j, 2);
+  gm__json_end(&j);
+  gm__json_end(&j); /* one too many: GM_EINVAL, sticky */
+  gm__json_next_key(&j, ",\"after\":");
+  ok(j.status == GM_EINVAL &&
+         strcmp(j.out.data, "\"top\":1{\"a\":\"b\":2}") == 0,
+     "next keys at the top, first, after a key, after a failure: %s",
+     j.out.data);
+  gm__json_free(&j);
+}
+
 /* Keys out of place and after a failure, as before_item has them: no
  * comma at the top level, none after a key, nothing once failed. */
 static void keys_out_of_place(void)
@@ -649,6 +710,7 @@ int main(void)
   strings_random();
   keys();
   keys_out_of_place();
+  next_keys();
   repeats();
   return tap_done();
 }
