@@ -392,11 +392,20 @@ static void process(pipeline *p, gm_parser *parser, batch_item *it,
  * buffers move while they grow. */
 static void process_chunk(pipeline *p, gm_parser *parser, chunk *c)
 {
-  size_t at = 0, kept = 0;
+  size_t at = 0, kept = 0, bytes = 0;
 
   c->rendered.len = 0;
   c->kept.len = 0;
   c->kept_index.len = 0;
+  /* The chunk's output guessed at once, while the buffer is empty (the
+   * guess article by article in process stays, for a chunk that renders
+   * more): guessed only article by article, a buffer came from the shelf
+   * once the chunk's output passed KEEP_BUFFER, and what the chunk's
+   * buffer held was copied into it, after copies as it grew. On the 10
+   * MB archive those copies were 19M of the 2,988M instructions. */
+  for (size_t i = 0; i < c->n; i++)
+    bytes += c->items[i].a.len;
+  shelf_reserve(&p->shelf, &c->rendered, RENDERED_PER_BYTE * bytes);
   for (size_t i = 0; i < c->n; i++)
     process(p, parser, &c->items[i], c);
   c->held = c->rendered.len + c->kept.len + c->kept_index.len;
