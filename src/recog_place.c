@@ -149,6 +149,15 @@ static const char *const ordinals[] = {
     "eighth", "ninth", "tenth", "eleventh", "twelfth", "thirteenth",
     "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth",
     "nineteenth", "twentieth", "thirtieth", "fortieth", "fiftieth", NULL};
+/* Verbs of saying: a name right before one ("Xinhua reported", "Brent
+ * told CTV") is the speaker, a news agency's, a company's or a person's
+ * name. Not a country's or a region's ("Ukraine says", "the US said"):
+ * the corpora mark those, a government speaking for its land; nor a
+ * preposition's object ("crew based at Heathrow said", "a dispatch from
+ * Danville says"), which is not the speaker. */
+static const char *const speech_verbs[] = {
+    "said", "says", "told", "tells", "reported", "announced", "stated",
+    "added", "warned", "wrote", "writes", NULL};
 static const char *const function_words[] = {"for", "and", "of", "in", "the",
                                              "on", "de", "du", "la", "del",
                                              NULL};
@@ -161,7 +170,7 @@ static const char *const *const cue_lists[] = {
     strong_preps, weak_preps,     titles,         admin_suffixes,
     city_suffixes, org_after,     org_heads,      calendar_words,
     compass_words, function_words, feature_heads, feature_prefixes,
-    local_nouns, ordinals};
+    local_nouns, ordinals, speech_verbs};
 /* A word's lists as bits (cues_of), in cue_lists' order: a match asks
  * about the same word before and after it up to five times, and one
  * lookup answers them all. */
@@ -170,9 +179,9 @@ enum {
   ADMIN_SUFFIX = 1 << 3, CITY_SUFFIX = 1 << 4, ORG_AFTER = 1 << 5,
   ORG_HEAD = 1 << 6, CALENDAR_WORD = 1 << 7, COMPASS_WORD = 1 << 8,
   FUNCTION_WORD = 1 << 9, FEATURE_HEAD = 1 << 10, FEATURE_PREFIX = 1 << 11,
-  LOCAL_NOUN = 1 << 12, ORDINAL = 1 << 13
+  LOCAL_NOUN = 1 << 12, ORDINAL = 1 << 13, SPEECH_VERB = 1 << 14
 };
-_Static_assert(ORDINAL ==
+_Static_assert(SPEECH_VERB ==
                    1 << (sizeof cue_lists / sizeof *cue_lists - 1),
                "one bit per list of cue_lists, in its order");
 #define CUE_SLOTS 1024   /* a power of two, over twice the words */
@@ -983,6 +992,9 @@ static void recognise_one(gm__pipeline *p, gm__work *w, int *shout)
              !(next_cues & CALENDAR_WORD)) {
     feature(w, F_capitalised_word_after, 1);
   }
+  if ((next_cues & SPEECH_VERB) && !is_cap(&t->v[after]) && !k.region &&
+      !(prev_cues & STRONG_PREP))
+    feature(w, F_before_speech_verb, 1);
   if (inside_org_name(p, w->tok_start, s->tok_start))
     feature(w, F_inside_organisation_name, 1);
   if (dateline(p, w))

@@ -67,6 +67,7 @@
   X(after_ordinal, -1.883) \
   X(listed_before_place, 0.640) \
   X(alternate_name_only, -3.701) \
-  X(alternate_region_name_only, -0.814)
+  X(alternate_region_name_only, -0.814) \
+  X(before_speech_verb, -3.365)
 
 #endif

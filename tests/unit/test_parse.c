@@ -864,6 +864,29 @@ static void test_venue_names(void)
   ok(parse_at(city, 25) != 0, "in Sydney: a place");
 }
 
+/* A name right before a verb of saying is the speaker: a news
+ * agency's ("Xinhua reported"), which a gazetteer also holds as a
+ * town's. A country speaks for its government and stays a place
+ * ("Ukraine says"), as does a preposition's object ("a dispatch from
+ * Danville says"). */
+static void test_speaker_names(void)
+{
+  const char *agency = "Floods hit Hunan province after heavy rain, Xinhua "
+                       "reported.";
+  const char *country = "Ukraine says the rebels have the missiles.";
+  const char *dispatch = "A dispatch just from Danville says the road is "
+                         "clear.";
+
+  ok(has_reason(agency, 44, "before_speech_verb") == 1,
+     "Xinhua reported: before a verb of saying");
+  ok(parse_at(agency, 44) == 0, "Xinhua reported: no place");
+  ok(parse_at(agency, 11) != 0, "Hunan province: a place");
+  ok(has_reason(country, 0, "before_speech_verb") == 0,
+     "Ukraine says: a country is no speaker's name");
+  ok(parse_at(country, 0) != 0, "Ukraine says: a place");
+  ok(parse_at(dispatch, 21) != 0, "from Danville says: a place");
+}
+
 /* An army's commands and units are organisations named for where they
  * serve: "Dept. of Kansas" (its head written short, passed though its
  * period may start a sentence: "DEPT. OF THE MISSOURI"), "U. S.
@@ -1118,6 +1141,7 @@ int main(void)
   test_listed_after_suffix();
   test_organisation_word_after_country();
   test_venue_names();
+  test_speaker_names();
   test_army_command_names();
   test_organisation_names_country();
   test_organisation_names_region();
