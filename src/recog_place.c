@@ -153,8 +153,8 @@ static const char *const ordinals[] = {
  * told CTV") is the speaker, a news agency's, a company's or a person's
  * name. Not a country's or a region's ("Ukraine says", "the US said"):
  * the corpora mark those, a government speaking for its land; nor a
- * preposition's object ("crew based at Heathrow said", "a dispatch from
- * Danville says"), which is not the speaker. */
+ * preposition's object ("crew based at Heathrow said", "ladies of West
+ * Liberty wrote"), which is not the speaker. */
 static const char *const speech_verbs[] = {
     "said", "says", "told", "tells", "reported", "announced", "stated",
     "added", "warned", "wrote", "writes", NULL};
@@ -993,7 +993,7 @@ static void recognise_one(gm__pipeline *p, gm__work *w, int *shout)
     feature(w, F_capitalised_word_after, 1);
   }
   if ((next_cues & SPEECH_VERB) && !is_cap(&t->v[after]) && !k.region &&
-      !(prev_cues & STRONG_PREP))
+      !(prev_cues & (STRONG_PREP | WEAK_PREP)))
     feature(w, F_before_speech_verb, 1);
   if (inside_org_name(p, w->tok_start, s->tok_start))
     feature(w, F_inside_organisation_name, 1);
@@ -1276,13 +1276,15 @@ static void find_lists(gm__pipeline *p)
 }
 
 /* One sense per discourse for people too: a name that is a person's once
- * ("Michael Steele", "Mr Obama") is a person's wherever it recurs. */
+ * ("Michael Steele", "Mr Obama") is a person's wherever it recurs, and so
+ * is a speaker's ("Xinhua reported": "the news agency Xinhua"). */
 static int person_evidence(const gm__pipeline *p, const gm__work *w)
 {
   (void)p;
   return has_feature(w, F_after_given_name) ||
          has_feature(w, F_after_title) ||
-         has_feature(w, F_given_name_then_capital);
+         has_feature(w, F_given_name_then_capital) ||
+         has_feature(w, F_before_speech_verb);
 }
 
 /* A name that stands where places stand ("in X", "X, Y") somewhere in

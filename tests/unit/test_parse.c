@@ -866,9 +866,9 @@ static void test_venue_names(void)
 
 /* A name right before a verb of saying is the speaker: a news
  * agency's ("Xinhua reported"), which a gazetteer also holds as a
- * town's. A country speaks for its government and stays a place
- * ("Ukraine says"), as does a preposition's object ("a dispatch from
- * Danville says"). */
+ * town's, and so everywhere in the text, as a person's name is. A
+ * country speaks for its government and stays a place ("Ukraine says"),
+ * as does a preposition's object ("a dispatch from Danville says"). */
 static void test_speaker_names(void)
 {
   const char *agency = "Floods hit Hunan province after heavy rain, Xinhua "
@@ -876,6 +876,10 @@ static void test_speaker_names(void)
   const char *country = "Ukraine says the rebels have the missiles.";
   const char *dispatch = "A dispatch just from Danville says the road is "
                          "clear.";
+  const char *of = "The ladies of West Liberty wrote to the governor.";
+  const char *elsewhere = "The state news agency Xinhua gave no toll. "
+                          "Landslides buried homes in Hunan province, "
+                          "Xinhua reported.";
 
   ok(has_reason(agency, 44, "before_speech_verb") == 1,
      "Xinhua reported: before a verb of saying");
@@ -885,6 +889,12 @@ static void test_speaker_names(void)
      "Ukraine says: a country is no speaker's name");
   ok(parse_at(country, 0) != 0, "Ukraine says: a place");
   ok(parse_at(dispatch, 21) != 0, "from Danville says: a place");
+  ok(has_reason(of, 14, "before_speech_verb") == 0,
+     "ladies of West Liberty wrote: the speaker is the ladies");
+  ok(parse_at(of, 14) != 0, "of West Liberty: a place");
+  ok(has_reason(elsewhere, 22, "person_elsewhere") == 1,
+     "news agency Xinhua: a speaker elsewhere in the text");
+  ok(parse_at(elsewhere, 22) == 0, "news agency Xinhua: no place");
 }
 
 /* An army's commands and units are organisations named for where they
