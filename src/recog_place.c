@@ -158,6 +158,13 @@ static const char *const ordinals[] = {
 static const char *const speech_verbs[] = {
     "said", "says", "told", "tells", "reported", "announced", "stated",
     "added", "warned", "wrote", "writes", NULL};
+/* Nouns of a kind of organisation: a name right after one in lower case
+ * is that organisation's, in apposition ("state news agency Xinhua",
+ * "the tour operator Hayes & Jarvis", "sister brand Vauxhall"). */
+static const char *const org_kinds[] = {
+    "agency", "airline", "carrier", "broadcaster", "newspaper", "daily",
+    "company", "firm", "network", "magazine", "brand", "retailer",
+    "operator", "maker", "publisher", "insurer", "lender", "group", NULL};
 static const char *const function_words[] = {"for", "and", "of", "in", "the",
                                              "on", "de", "du", "la", "del",
                                              NULL};
@@ -170,7 +177,7 @@ static const char *const *const cue_lists[] = {
     strong_preps, weak_preps,     titles,         admin_suffixes,
     city_suffixes, org_after,     org_heads,      calendar_words,
     compass_words, function_words, feature_heads, feature_prefixes,
-    local_nouns, ordinals, speech_verbs};
+    local_nouns, ordinals, speech_verbs, org_kinds};
 /* A word's lists as bits (cues_of), in cue_lists' order: a match asks
  * about the same word before and after it up to five times, and one
  * lookup answers them all. */
@@ -179,9 +186,10 @@ enum {
   ADMIN_SUFFIX = 1 << 3, CITY_SUFFIX = 1 << 4, ORG_AFTER = 1 << 5,
   ORG_HEAD = 1 << 6, CALENDAR_WORD = 1 << 7, COMPASS_WORD = 1 << 8,
   FUNCTION_WORD = 1 << 9, FEATURE_HEAD = 1 << 10, FEATURE_PREFIX = 1 << 11,
-  LOCAL_NOUN = 1 << 12, ORDINAL = 1 << 13, SPEECH_VERB = 1 << 14
+  LOCAL_NOUN = 1 << 12, ORDINAL = 1 << 13, SPEECH_VERB = 1 << 14,
+  ORG_KIND = 1 << 15
 };
-_Static_assert(SPEECH_VERB ==
+_Static_assert(ORG_KIND ==
                    1 << (sizeof cue_lists / sizeof *cue_lists - 1),
                "one bit per list of cue_lists, in its order");
 #define CUE_SLOTS 1024   /* a power of two, over twice the words */
@@ -995,6 +1003,8 @@ static void recognise_one(gm__pipeline *p, gm__work *w, int *shout)
   if ((next_cues & SPEECH_VERB) && !is_cap(&t->v[after]) && !k.region &&
       !(prev_cues & (STRONG_PREP | WEAK_PREP)))
     feature(w, F_before_speech_verb, 1);
+  if ((prev_cues & ORG_KIND) && !is_cap(&t->v[before]) && is_cap(first))
+    feature(w, F_after_organisation_kind, 1);
   if (inside_org_name(p, w->tok_start, s->tok_start))
     feature(w, F_inside_organisation_name, 1);
   if (dateline(p, w))

@@ -68,6 +68,7 @@
   X(listed_before_place, 0.640) \
   X(alternate_name_only, -3.701) \
   X(alternate_region_name_only, -0.814) \
-  X(before_speech_verb, -3.560)
+  X(before_speech_verb, -3.560) \
+  X(after_organisation_kind, -1.393)
 
 #endif

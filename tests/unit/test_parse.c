@@ -897,6 +897,24 @@ static void test_speaker_names(void)
   ok(parse_at(elsewhere, 22) == 0, "news agency Xinhua: no place");
 }
 
+/* A name right after a kind of organisation in lower case is that
+ * organisation's ("the tour operator Hayes & Jarvis"); the same name
+ * after a preposition stays a place. */
+static void test_organisation_kind_before(void)
+{
+  const char *operator = "A report by the tour operator Hayes & Jarvis this "
+                         "week suggested that resurgence is continuing.";
+  const char *town = "A report by the tour operator in Hayes suggested "
+                     "that resurgence is continuing.";
+
+  ok(has_reason(operator, 30, "after_organisation_kind") == 1,
+     "tour operator Hayes: after a kind of organisation");
+  ok(parse_at(operator, 30) == 0, "tour operator Hayes: no place");
+  ok(has_reason(town, 33, "after_organisation_kind") == 0,
+     "operator in Hayes: no kind of organisation right before");
+  ok(parse_at(town, 33) != 0, "operator in Hayes: a place");
+}
+
 /* An army's commands and units are organisations named for where they
  * serve: "Dept. of Kansas" (its head written short, passed though its
  * period may start a sentence: "DEPT. OF THE MISSOURI"), "U. S.
@@ -1152,6 +1170,7 @@ int main(void)
   test_organisation_word_after_country();
   test_venue_names();
   test_speaker_names();
+  test_organisation_kind_before();
   test_army_command_names();
   test_organisation_names_country();
   test_organisation_names_region();
