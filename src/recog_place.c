@@ -504,6 +504,15 @@ static int possessive_feature(const gm__tokens *t, size_t end)
   return (token_cues(t, end + 1) & FEATURE_HEAD) != 0;
 }
 
+/* "according to Xinhua", "according to Fairfax Media": token i is the
+ * "to" of "according to", which names a source, not a place. */
+static int according_to(const gm__tokens *t, size_t i)
+{
+  return i > 0 && strcmp(gm__token_norm(t, i), "to") == 0 &&
+         t->v[i].sep == GM__SEP_SPACE &&
+         strcmp(gm__token_norm(t, i - 1), "according") == 0;
+}
+
 /* "W. T. SHERMAN", "Huey P. Newton": a name right after an initial (one
  * capital letter and its period) is a surname. Unlike a title's, this
  * evidence is not spread over the document (person_evidence): a town
@@ -940,14 +949,16 @@ static void recognise_one(gm__pipeline *p, gm__work *w, int *shout)
   }
 
   /* the words around it */
-  if (before >= 0 && !is_cap(&t->v[before]) && (prev_cues & STRONG_PREP)) {
+  int preposition = before >= 0 && (prev_cues & STRONG_PREP) &&
+                    !according_to(t, (size_t)before);
+  if (preposition && !is_cap(&t->v[before])) {
     feature(w, F_place_preposition, 1);
     w->cues |= GM__CUE_AFTER_PREPOSITION;
   }
   /* "Measles Flare Up In Mecklenburg County", "In Kashmir": a heading's
    * or a sentence's first word; the fit weighs it apart from the
    * running text's "in", and it is no capitalised word of a longer name */
-  else if (before >= 0 && (prev_cues & STRONG_PREP))
+  else if (preposition)
     feature(w, F_capitalised_preposition, 1);
   else if (prev_cues & WEAK_PREP)
     feature(w, F_place_modifier, 1);

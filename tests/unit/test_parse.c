@@ -915,6 +915,23 @@ static void test_organisation_kind_before(void)
   ok(parse_at(town, 33) != 0, "operator in Hayes: a place");
 }
 
+/* The "to" of "according to" names a source, not where something
+ * goes: no preposition of place ("according to Xinhua"), as the same
+ * word's "to" is after a verb of motion ("diverted to Xinhua"). */
+static void test_according_to(void)
+{
+  const char *source = "Landslides buried a section of the river, "
+                       "according to Xinhua.";
+  const char *motion = "The flight was diverted to Xinhua.";
+
+  ok(has_reason(source, 55, "place_preposition") == 0,
+     "according to Xinhua: no preposition of place");
+  ok(parse_at(source, 55) == 0, "according to Xinhua: no place");
+  ok(has_reason(motion, 27, "place_preposition") == 1,
+     "diverted to Xinhua: a preposition of place");
+  ok(parse_at(motion, 27) != 0, "diverted to Xinhua: a place");
+}
+
 /* An army's commands and units are organisations named for where they
  * serve: "Dept. of Kansas" (its head written short, passed though its
  * period may start a sentence: "DEPT. OF THE MISSOURI"), "U. S.
@@ -1171,6 +1188,7 @@ int main(void)
   test_venue_names();
   test_speaker_names();
   test_organisation_kind_before();
+  test_according_to();
   test_army_command_names();
   test_organisation_names_country();
   test_organisation_names_region();
