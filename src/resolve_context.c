@@ -93,6 +93,14 @@ typedef struct anchor {
   uint32_t entry;
 } anchor;
 
+/* The least box, on the ellipsoid's axes, that holds a list of anchors'
+ * points (box_of): a chord is no shorter than its span along any axis,
+ * so a point more than DISTANCE_CAP_KM outside the box is farther than
+ * that from every anchor in it (beyond_cap). */
+typedef struct anchor_box {
+  double lo[3], hi[3];
+} anchor_box;
+
 struct gm__context {
   char countries[MAX_CONTEXT][2];
   size_t n_countries;
@@ -108,12 +116,14 @@ struct gm__context {
   uint64_t country_mask, admin1_mask;
   anchor anchors[MAX_ANCHORS];
   size_t n_anchors;
+  anchor_box anchors_box;   /* of anchors, set with them */
   /* Every admin-2 unit (county) the document's names can mean, whatever
    * sense their groups take: "Hempstead County" puts the Washington
    * beside it in Arkansas even while "Washington County" is still one
    * of thirty. Set once per document (find_admin2), not per round. */
   anchor admin2[MAX_ADMIN2];
   size_t n_admin2;
+  anchor_box admin2_box;    /* of admin2, set with them */
   struct {
     char country[2];
     double groups;        /* resolved groups in this country, each
@@ -339,6 +349,45 @@ static double anchor_km(const gm__pipeline *p, const anchor *an,
   return chord > DISTANCE_CAP_KM ? DISTANCE_CAP_KM : gm__geo_arc_km(chord);
 }
 
+/* The box of anchors[0..n) (empty for none: every point is beyond it). */
+static void box_of(const anchor *anchors, size_t n, anchor_box *b)
+{
+  for (int a = 0; a < 3; a++) {
+    b->lo[a] = INFINITY;
+    b->hi[a] = -INFINITY;
+  }
+  for (size_t i = 0; i < n; i++)
+    for (int a = 0; a < 3; a++) {
+      if (anchors[i].xyz[a] < b->lo[a])
+        b->lo[a] = anchors[i].xyz[a];
+      if (anchors[i].xyz[a] > b->hi[a])
+        b->hi[a] = anchors[i].xyz[a];
+    }
+}
+
+/* Whether point xyz is surely farther than DISTANCE_CAP_KM from every
+ * anchor in box b: the distance signals' answer for all of them is then
+ * the cap's, whichever is nearest, and none need be looked at (most
+ * candidates of a name lie far from the places the text is about). The
+ * 1 km to spare covers the rounding of a chord. */
+static int beyond_cap(const anchor_box *b, const double xyz[3])
+{
+  for (int a = 0; a < 3; a++)
+    if (xyz[a] - b->hi[a] > DISTANCE_CAP_KM + 1 ||
+        b->lo[a] - xyz[a] > DISTANCE_CAP_KM + 1)
+      return 1;
+  return 0;
+}
+
+/* Whether anchors[0..n) has one of a group other than gi. */
+static int has_other_group(const anchor *anchors, size_t n, uint32_t gi)
+{
+  for (size_t i = 0; i < n; i++)
+    if (anchors[i].group != gi)
+      return 1;
+  return 0;
+}
+
 /* The nearest to e of anchors[0..n) of a group other than gi, by a flat
  * approximation, or NULL: one distance to compute per candidate, not one
  * per anchor. */
@@ -433,10 +482,16 @@ static int holds_a_far_anchor(const gm__pipeline *p, const group *g,
 /* Its geodesic distance in km, or -1 (DISTANCE_CAP_KM when surely
  * farther, see anchor_km). */
 static double nearest_anchor_km(const gm__pipeline *p, const anchor *anchors,
-                                size_t n, uint32_t gi, const gaz_entry *e,
-                                gm__candidate *cand)
+                                size_t n, const anchor_box *box, uint32_t gi,
+                                const gaz_entry *e, gm__candidate *cand)
 {
-  const anchor *an = nearest_anchor(p, anchors, n, gi, e, cand);
+  const anchor *an;
+
+  if (!(cand->known & KNOWN_POINT))
+    locate(p, e, cand);
+  if (beyond_cap(box, cand->xyz))
+    return has_other_group(anchors, n, gi) ? DISTANCE_CAP_KM : -1;
+  an = nearest_anchor(p, anchors, n, gi, e, cand);
   return an ? anchor_km(p, an, e, cand) : -1;
 }
 
@@ -450,9 +505,14 @@ static double near_named_admin2(const gm__pipeline *p, const context *c,
                                 gm__candidate *cand)
 {
   if (!(cand->known & KNOWN_ADMIN2)) {
-    const anchor *an = nearest_anchor(p, c->admin2, c->n_admin2, gi, e, cand);
-    double km =
-        an ? gm__geo_arc_km(gm__geo_chord_km(cand->xyz, an->xyz)) : -1;
+    const anchor *an = NULL;
+    double km;
+    /* Beyond the cap, or none: 0 either way. */
+    if (!(cand->known & KNOWN_POINT))
+      locate(p, e, cand);
+    if (!beyond_cap(&c->admin2_box, cand->xyz))
+      an = nearest_anchor(p, c->admin2, c->n_admin2, gi, e, cand);
+    km = an ? gm__geo_arc_km(gm__geo_chord_km(cand->xyz, an->xyz)) : -1;
     cand->admin2_signal = km >= 0 && km < DISTANCE_CAP_KM
                               ? c->far_signal - log1p(km / 20.0)
                               : 0;
@@ -715,8 +775,8 @@ static void round_features(const gm__pipeline *p, const context *c,
                                             c->n_anchors, gi, e)
                        : holds_an_anchor(p, c->anchors, c->n_anchors, gi, e));
       double km = holds ? 0
-                        : nearest_anchor_km(p, c->anchors, c->n_anchors, gi,
-                                            e, cand);
+                        : nearest_anchor_km(p, c->anchors, c->n_anchors,
+                                            &c->anchors_box, gi, e, cand);
       if (km >= 0)
         set(k, GM__RF_distance_to_other_places,
             km < DISTANCE_CAP_KM ? log1p(km / 20.0) : c->far_signal);
@@ -1292,6 +1352,7 @@ static void collect_context(const gm__pipeline *p, group *gs, size_t n,
     add_regions(p, c, e, GM_NO_ENTRY);
     add_anchor(p, c, e, entry, GM_NO_ENTRY);
   }
+  box_of(c->anchors, c->n_anchors, &c->anchors_box);
 }
 
 /* Keep alternative k's resolution signals (for explain_alternatives):
@@ -1532,6 +1593,7 @@ int gm__resolve(gm__pipeline *p)
   for (size_t i = 0; i < n; i++)
     choose(p, NULL, gs, (uint32_t)i, 1);
   find_admin2(p, gs, n, c);
+  box_of(c->admin2, c->n_admin2, &c->admin2_box);
   for (int round = 0; round < CONTEXT_ROUNDS; round++) {
     int changed = 0;
     collect_context(p, gs, n, c);
