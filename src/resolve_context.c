@@ -839,6 +839,12 @@ static double round_score(const gm__pipeline *p, const context *c,
 
   now.n = 0;
   round_features(p, c, gs, gi, e, cand, container, &k);
+  /* Most candidates have no fixed feature among a round's. */
+  if (a->n_tail == 0) {
+    for (j = 0; j < now.n; j++)
+      s += now.weighted[j];
+    return s;
+  }
   /* The rest in feature order (no feature is in both). */
   while (i < a->n_tail || j < now.n)
     if (j == now.n || (i < a->n_tail && a->tail_index[i] < now.index[j]))
