@@ -238,10 +238,11 @@ static int has_admin1(const context *c, const gaz_entry *e, uint32_t skip)
   if (!e->admin1 ||   /* offset 0: the empty string */
       !(c->admin1_mask & admin1_bit(e->country, e->admin1)))
     return 0;
+  /* The unit's string first: it tells most units apart alone. */
   for (size_t i = 0; i < c->n_admin1; i++)
-    if ((skip == GM_NO_ENTRY || c->admin1[i].group != skip) &&
+    if (gm__gaz_same_str(c->admin1[i].admin1, e->admin1) &&
         memcmp(c->admin1[i].country, e->country, 2) == 0 &&
-        gm__gaz_same_str(c->admin1[i].admin1, e->admin1))
+        (skip == GM_NO_ENTRY || c->admin1[i].group != skip))
       return 1;
   return 0;
 }
