@@ -94,11 +94,13 @@ typedef struct anchor {
 } anchor;
 
 /* The least box, on the ellipsoid's axes, that holds a list of anchors'
- * points (box_of): a chord is no shorter than its span along any axis,
- * so a point more than DISTANCE_CAP_KM outside the box is farther than
- * that from every anchor in it (beyond_cap). */
+ * points (box_of), as its middle and how far a point may lie from it
+ * along each axis and still be within DISTANCE_CAP_KM of one of them:
+ * a chord is no shorter than its span along any axis, so a point
+ * farther out than that is farther than the cap from every anchor in it
+ * (beyond_cap). */
 typedef struct anchor_box {
-  double lo[3], hi[3];
+  double mid[3], reach[3];
 } anchor_box;
 
 struct gm__context {
@@ -350,34 +352,34 @@ static double anchor_km(const gm__pipeline *p, const anchor *an,
   return chord > DISTANCE_CAP_KM ? DISTANCE_CAP_KM : gm__geo_arc_km(chord);
 }
 
-/* The box of anchors[0..n) (empty for none: every point is beyond it). */
+/* The box of anchors[0..n) (for none, one no point is within). The
+ * 1 km to spare in its reach covers the rounding of a chord and of the
+ * box's own arithmetic. */
 static void box_of(const anchor *anchors, size_t n, anchor_box *b)
 {
   for (int a = 0; a < 3; a++) {
-    b->lo[a] = INFINITY;
-    b->hi[a] = -INFINITY;
-  }
-  for (size_t i = 0; i < n; i++)
-    for (int a = 0; a < 3; a++) {
-      if (anchors[i].xyz[a] < b->lo[a])
-        b->lo[a] = anchors[i].xyz[a];
-      if (anchors[i].xyz[a] > b->hi[a])
-        b->hi[a] = anchors[i].xyz[a];
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < n; i++) {
+      if (anchors[i].xyz[a] < lo)
+        lo = anchors[i].xyz[a];
+      if (anchors[i].xyz[a] > hi)
+        hi = anchors[i].xyz[a];
     }
+    b->mid[a] = n ? (lo + hi) / 2 : 0;
+    b->reach[a] = n ? (hi - lo) / 2 + DISTANCE_CAP_KM + 1 : -1;
+  }
 }
 
 /* Whether point xyz is surely farther than DISTANCE_CAP_KM from every
  * anchor in box b: the distance signals' answer for all of them is then
  * the cap's, whichever is nearest, and none need be looked at (most
- * candidates of a name lie far from the places the text is about). The
- * 1 km to spare covers the rounding of a chord. */
+ * candidates of a name lie far from the places the text is about). All
+ * three axes without a branch each: one is as likely as another. */
 static int beyond_cap(const anchor_box *b, const double xyz[3])
 {
-  for (int a = 0; a < 3; a++)
-    if (xyz[a] - b->hi[a] > DISTANCE_CAP_KM + 1 ||
-        b->lo[a] - xyz[a] > DISTANCE_CAP_KM + 1)
-      return 1;
-  return 0;
+  return (fabs(xyz[0] - b->mid[0]) > b->reach[0]) |
+         (fabs(xyz[1] - b->mid[1]) > b->reach[1]) |
+         (fabs(xyz[2] - b->mid[2]) > b->reach[2]);
 }
 
 /* Whether anchors[0..n) has one of a group other than gi. */
