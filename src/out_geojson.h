@@ -106,7 +106,9 @@ int gm__places_mention(gm__places *pl, const gm__article *a,
                        const char *text, size_t len, const gm_mention *m,
                        size_t index);
 /* GM_EIO when a write to f or a read of the temporary file failed;
- * GM_EGEOMETRY, GM_ENOMEM with err. */
+ * GM_EGEOMETRY, GM_ENOMEM with err. Each layer once (--split: one call
+ * a layer): per place, writing frees the temporary file's bytes it has
+ * read; GM_EINVAL for a layer written before. */
 int gm__places_write(gm__places *pl, FILE *f, const gm_gazetteer *g,
                      const gm__geojson_options *opt, gm_error *err);
 void gm__places_free(gm__places *pl);

@@ -55,6 +55,35 @@ def identical(t, d, path, tmpdir):
              " ".join(str(len(o)) for o in outs))
 
 
+def given_back(t, d, tmpdir):
+    """Runs of a few MB, whose sections hold whole MiB blocks: writing
+    gives each block back once it has read past it, and what it reads
+    next is never in one (a block given back too soon reads as zeros)."""
+    rng = random.Random(12)
+    recs = [{"id": f"g{i}",
+             "text": " ".join(rng.choice(ARTICLES)
+                              for _ in range(rng.choice([3, 5, 7])))}
+            for i in range(4000)]
+    path = os.path.join(d, "long.jsonl")
+    write(path, jsonl(recs))
+    for extra in ([], ["--jobs", "1"], ["--split", "SPLIT"]):
+        outs = []
+        for budget in (None, 5000000, 8000000):
+            if "--split" in extra:
+                prefix = os.path.join(d, f"long-{budget}")
+                p = parse(["--split", prefix, path], budget, tmpdir)
+                got = b"".join(open(f"{prefix}.{layer}.geojson", "rb").read()
+                               for layer in ("places", "regions"))
+            else:
+                out = os.path.join(d, f"long-{budget}.json")
+                p = parse(["-o", out] + extra + [path], budget, tmpdir)
+                got = open(out, "rb").read()
+            outs.append(got if p.returncode == 0 else p.stderr)
+        t.ok(all(o == outs[0] for o in outs) and len(outs[0]) > 10000000,
+             f"spilled runs of MBs byte-identical {' '.join(extra)}",
+             " ".join(str(len(o)) for o in outs))
+
+
 def spill_fails(t, d, path):
     """A temporary directory that cannot be written: exit 1, named."""
     p = parse(["-o", os.path.join(d, "never.json"), path], 0,
@@ -73,6 +102,7 @@ def main():
     os.makedirs(tmpdir)
     path = archive(d)
     identical(t, d, path, tmpdir)
+    given_back(t, d, tmpdir)
     t.ok(os.listdir(tmpdir) == [], "the spill file is unlinked: TMPDIR "
          "is empty afterwards", os.listdir(tmpdir))
     spill_fails(t, d, path)
