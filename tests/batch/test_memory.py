@@ -34,22 +34,29 @@ def parse(args, budget, tmpdir):
                           capture_output=True)
 
 
+def outputs(d, name, path, extra, budgets, tmpdir):
+    """The output of parse path (its two layers' files joined for
+    --split) under each spill budget, or its stderr when it failed."""
+    outs = []
+    for budget in budgets:
+        if "--split" in extra:
+            prefix = os.path.join(d, f"{name}-{budget}")
+            p = parse(["--split", prefix, path], budget, tmpdir)
+            got = b"".join(open(f"{prefix}.{layer}.geojson", "rb").read()
+                           for layer in ("places", "regions"))
+        else:
+            out = os.path.join(d, f"{name}-{budget}.json")
+            p = parse(["-o", out] + extra + [path], budget, tmpdir)
+            got = open(out, "rb").read()
+        outs.append(got if p.returncode == 0 else p.stderr)
+    return outs
+
+
 def identical(t, d, path, tmpdir):
     forms = ([], ["--per", "mention"], ["--max-citations", "2"],
              ["--seq", "--layer", "places"], ["--split", "SPLIT"])
     for extra in forms:
-        outs = []
-        for budget in (None, 0, 700, 20000):
-            if "--split" in extra:
-                prefix = os.path.join(d, f"split-{budget}")
-                p = parse(["--split", prefix, path], budget, tmpdir)
-                got = b"".join(open(f"{prefix}.{layer}.geojson", "rb").read()
-                               for layer in ("places", "regions"))
-            else:
-                out = os.path.join(d, f"out-{budget}.json")
-                p = parse(["-o", out] + extra + [path], budget, tmpdir)
-                got = open(out, "rb").read()
-            outs.append(got if p.returncode == 0 else p.stderr)
+        outs = outputs(d, "out", path, extra, (None, 0, 700, 20000), tmpdir)
         t.ok(all(o == outs[0] for o in outs) and len(outs[0]) > 10000,
              f"budget default, 0, 700, 20000 byte-identical {' '.join(extra)}",
              " ".join(str(len(o)) for o in outs))
@@ -67,18 +74,8 @@ def given_back(t, d, tmpdir):
     path = os.path.join(d, "long.jsonl")
     write(path, jsonl(recs))
     for extra in ([], ["--jobs", "1"], ["--split", "SPLIT"]):
-        outs = []
-        for budget in (None, 5000000, 8000000):
-            if "--split" in extra:
-                prefix = os.path.join(d, f"long-{budget}")
-                p = parse(["--split", prefix, path], budget, tmpdir)
-                got = b"".join(open(f"{prefix}.{layer}.geojson", "rb").read()
-                               for layer in ("places", "regions"))
-            else:
-                out = os.path.join(d, f"long-{budget}.json")
-                p = parse(["-o", out] + extra + [path], budget, tmpdir)
-                got = open(out, "rb").read()
-            outs.append(got if p.returncode == 0 else p.stderr)
+        outs = outputs(d, "long", path, extra, (None, 5000000, 8000000),
+                       tmpdir)
         t.ok(all(o == outs[0] for o in outs) and len(outs[0]) > 10000000,
              f"spilled runs of MBs byte-identical {' '.join(extra)}",
              " ".join(str(len(o)) for o in outs))
