@@ -722,7 +722,7 @@ static uint32_t finer_unit_code(gm__builder *b, const gaz_entry *e)
  * carries as its admin1 (carried[k] clear), by their admin-2 code
  * (finer_unit_code). Only to those: elsewhere the codes of the two
  * levels may coincide (France's region 84, whose places carry it, and
- * its department 84, Vaucluse, left unsized). */
+ * its department 84, Vaucluse, left to its polygon: size_by_polygon). */
 static void sum_finer_units(gm__builder *b, const gm__map32 *slot,
                             const uint8_t *carried, uint64_t *sums)
 {
@@ -781,6 +781,80 @@ static uint32_t clamp_u32(uint64_t v)
   return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
 }
 
+/* The slot of country code cc in a table of 26 * 26, or -1. */
+static int country_slot(const char *cc)
+{
+  if (cc[0] < 'A' || cc[0] > 'Z' || cc[1] < 'A' || cc[1] > 'Z')
+    return -1;
+  return (cc[0] - 'A') * 26 + (cc[1] - 'A');
+}
+
+/* Add place e's population to each unit of its country in the lists
+ * (head, next: region index + 1) whose polygon holds it. */
+static int add_inside(gm__builder *b, const gaz_entry *e,
+                      const uint32_t *head, const uint32_t *next,
+                      gm__geo_prepared *const *prep, uint64_t *sums)
+{
+  int slot = country_slot(e->country);
+
+  for (uint32_t r = slot < 0 ? 0 : head[slot]; r; r = next[r - 1]) {
+    int in = gm__geo_prepared_contains(b->geo, prep[r - 1], e->lon_e7 / 1e7,
+                                       e->lat_e7 / 1e7);
+    if (in < 0)
+      return in;
+    if (in)
+      sums[r - 1] += e->population;
+  }
+  return 0;
+}
+
+/* Size the admin-1 units that no place's code sized (out[entry] 0) by
+ * the places of their country inside their polygons: London's boroughs,
+ * Northern Ireland's districts, Cebu and Davao are Natural Earth's units
+ * whose codes match neither GeoNames' admin-1 nor its admin-2 codes, and
+ * without a size neither smaller_namesake_unit nor an organisation's
+ * region ("Enfield Council") can weigh them. Only those: a unit sized by
+ * code keeps the size its codes give. One pass over the places, each
+ * tested against its own country's units only: a layered dump may hold
+ * millions. */
+static int size_by_polygon(gm__builder *b, uint32_t *out, size_t *sized)
+{
+  uint32_t head[26 * 26] = {0};
+  uint32_t *next = calloc(b->n_regions + 1, sizeof *next);
+  uint64_t *sums = calloc(b->n_regions + 1, sizeof *sums);
+  gm__geo_prepared **prep = calloc(b->n_regions + 1, sizeof *prep);
+  int rc = next && sums && prep ? 0 : GM_ENOMEM;
+
+  *sized = 0;
+  for (size_t r = 0; rc == 0 && r < b->n_regions; r++) {
+    const bregion *reg = &b->regions[r];
+    int slot = country_slot(b->entries[reg->entry].country);
+    if (reg->kind != GM_REGION_ADMIN1 || !reg->geom || out[reg->entry] ||
+        slot < 0)
+      continue;
+    if (!(prep[r] = gm__geo_prepare(b->geo, reg->geom)))
+      rc = GM_EGEOMETRY;
+    next[r] = head[slot];
+    head[slot] = (uint32_t)r + 1;
+  }
+  for (size_t i = 0; rc == 0 && i < b->n_entries; i++)
+    if (counted_place(&b->entries[i]))
+      rc = add_inside(b, &b->entries[i], head, next, prep, sums);
+  for (size_t r = 0; prep && r < b->n_regions; r++) {
+    if (!prep[r])
+      continue;
+    gm__geo_prepared_free(b->geo, prep[r]);
+    if (rc == 0) {
+      out[b->regions[r].entry] = clamp_u32(sums[r]);
+      *sized += sums[r] > 0;
+    }
+  }
+  free(next);
+  free(sums);
+  free(prep);
+  return rc;
+}
+
 /* The size of a unit for the resolver (smaller_namesake_unit): GeoNames
  * gives populations to places only (a layered dump's units have their
  * own, the bundled ones none), so a unit's is the sum of its places':
@@ -795,7 +869,7 @@ int gm__b_sum_places(gm__builder *b)
   gm__map32 slot = {0};
   uint64_t *sums = NULL;
   uint32_t *out = calloc(b->n_entries ? b->n_entries : 1, sizeof *out);
-  size_t sized = 0;
+  size_t sized = 0, by_polygon = 0;
   int rc = out ? sum_by_code(b, &slot, &sums) : GM_ENOMEM;
 
   for (size_t i = 0; rc == 0 && i < b->n_entries; i++) {
@@ -805,6 +879,8 @@ int gm__b_sum_places(gm__builder *b)
         code && gm__map32_get(&slot, code, &k))
       out[i] = clamp_u32(sums[k - 1]);
   }
+  if (rc == 0)
+    rc = size_by_polygon(b, out, &by_polygon);
   for (size_t i = 0; rc == 0 && i < b->n_regions; i++) {
     const bregion *r = &b->regions[i];
     uint64_t sum = 0;
@@ -825,8 +901,9 @@ int gm__b_sum_places(gm__builder *b)
   }
   free(b->places_population);
   b->places_population = out;
-  gm__b_progress(b, "%zu units sized by the population of their places",
-                 sized);
+  gm__b_progress(b, "%zu units sized by the population of their places "
+                    "(%zu by their polygons)",
+                 sized, by_polygon);
   return 0;
 }
 

@@ -1004,6 +1004,13 @@ static void test_organisation_names_region(void)
   ok(entry_at(heading, 71, &e) == 1 && !strcmp(e.country, "US") &&
          !strcmp(e.admin1, "FL"),
      "Baldwin under the District of Florida: Baldwin, Florida");
+  /* Enfield's borough (GB-ENF) carries a code no place carries at either
+   * level: only the places inside its polygon give it a size, without
+   * which it could not outnumber the places called Enfield. */
+  ok(parse_at("Pupils from an Edmonton school planted flowers in Hertford "
+              "Road. Enfield Council said the project helps the community.",
+              15) == 2650209,
+     "Edmonton beside Enfield Council: London's, not Alberta's");
 }
 
 /* Whether the mention starting at `at` is a county (an admin-2 unit) of
