@@ -165,6 +165,13 @@ static const char *const org_kinds[] = {
     "agency", "airline", "carrier", "broadcaster", "newspaper", "daily",
     "company", "firm", "network", "magazine", "brand", "retailer",
     "operator", "maker", "publisher", "insurer", "lender", "group", NULL};
+/* Words that open a sports club's name before its city's: "Real
+ * Madrid", "Atletico Madrid", "Deportivo La Coruna", "Olympique
+ * Marseille", "Dynamo Kyiv". Capitalised before a name they make it the
+ * club's. */
+static const char *const club_prefixes[] = {
+    "real", "atletico", "deportivo", "sporting", "olympique",
+    "dynamo", "dinamo", "racing", "athletic", "inter", NULL};
 static const char *const function_words[] = {"for", "and", "of", "in", "the",
                                              "on", "de", "du", "la", "del",
                                              NULL};
@@ -177,7 +184,7 @@ static const char *const *const cue_lists[] = {
     strong_preps, weak_preps,     titles,         admin_suffixes,
     city_suffixes, org_after,     org_heads,      calendar_words,
     compass_words, function_words, feature_heads, feature_prefixes,
-    local_nouns, ordinals, speech_verbs, org_kinds};
+    local_nouns, ordinals, speech_verbs, org_kinds, club_prefixes};
 /* A word's lists as bits (cues_of), in cue_lists' order: a match asks
  * about the same word before and after it up to five times, and one
  * lookup answers them all. */
@@ -187,9 +194,9 @@ enum {
   ORG_HEAD = 1 << 6, CALENDAR_WORD = 1 << 7, COMPASS_WORD = 1 << 8,
   FUNCTION_WORD = 1 << 9, FEATURE_HEAD = 1 << 10, FEATURE_PREFIX = 1 << 11,
   LOCAL_NOUN = 1 << 12, ORDINAL = 1 << 13, SPEECH_VERB = 1 << 14,
-  ORG_KIND = 1 << 15
+  ORG_KIND = 1 << 15, CLUB_PREFIX = 1 << 16
 };
-_Static_assert(ORG_KIND ==
+_Static_assert(CLUB_PREFIX ==
                    1 << (sizeof cue_lists / sizeof *cue_lists - 1),
                "one bit per list of cue_lists, in its order");
 #define CUE_SLOTS 1024   /* a power of two, over twice the words */
@@ -970,6 +977,8 @@ static void recognise_one(gm__pipeline *p, gm__work *w, int *shout)
     const gaz_word *word = word_of(p, (size_t)before);
     if (prev_cues & FEATURE_PREFIX)
       feature(w, F_in_feature_name, 1);
+    else if (prev_cues & CLUB_PREFIX)
+      feature(w, F_after_club_prefix, 1);
     /* a given name that is mostly a common word ("Even Portugal", "Free
      * Tibet", "Will") starts a sentence or a slogan as often as a name */
     else if (word && (word->flags & (GAZ_WORD_GIVEN_F | GAZ_WORD_GIVEN_M)) &&

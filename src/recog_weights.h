@@ -69,6 +69,7 @@
   X(alternate_name_only, -3.701) \
   X(alternate_region_name_only, -0.814) \
   X(before_speech_verb, -3.560) \
-  X(after_organisation_kind, -1.393)
+  X(after_organisation_kind, -1.393) \
+  X(after_club_prefix, -2.376)
 
 #endif

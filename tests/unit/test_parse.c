@@ -915,6 +915,24 @@ static void test_organisation_kind_before(void)
   ok(parse_at(town, 33) != 0, "operator in Hayes: a place");
 }
 
+/* A club's name opens with a word of its kind before its city's ("Real
+ * Madrid", "Atletico Madrid"): the club, not the city; the city named
+ * on its own stays a place. */
+static void test_club_names(void)
+{
+  const char *club = "He was at the ceremony in Paris as Real Madrid had "
+                     "traveled to Japan.";
+  const char *city = "He was at the ceremony in Paris as Madrid had "
+                     "traveled to Japan.";
+
+  ok(has_reason(club, 40, "after_club_prefix") == 1,
+     "Real Madrid: after a club's word");
+  ok(parse_at(club, 40) == 0, "Real Madrid: no place");
+  ok(has_reason(city, 35, "after_club_prefix") == 0,
+     "as Madrid: no club's word before");
+  ok(parse_at(city, 35) != 0, "as Madrid: a place");
+}
+
 /* The "to" of "according to" names a source, not where something
  * goes: no preposition of place ("according to Xinhua"), as the same
  * word's "to" is after a verb of motion ("diverted to Xinhua"). */
@@ -1195,6 +1213,7 @@ int main(void)
   test_venue_names();
   test_speaker_names();
   test_organisation_kind_before();
+  test_club_names();
   test_according_to();
   test_army_command_names();
   test_organisation_names_country();
