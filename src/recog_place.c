@@ -47,6 +47,9 @@ static const char *const admin_suffixes[] = {
     "state", "district", "governorate", "prefecture", "municipality",
     "territory", "raion", "rayon", "canton", "department", "voivodeship",
     "krai", "republic", "emirate", "parish", "borough", NULL};
+/* In lower case after a name they say what it is ("Kramatorsk city");
+ * capitalised, as a feature's head, they end a longer name that the
+ * gazetteer lacks ("Black Rock City", "the Bay Area"). */
 static const char *const city_suffixes[] = {"city", "town", "village",
                                             "port", "area", NULL};
 static const char *const org_after[] = {
@@ -1005,12 +1008,12 @@ static void recognise_one(gm__pipeline *p, gm__work *w, int *shout)
      * standards of TR-News, TUD-Loc and GeoCorpora all mark them. */
     if (is_cap(&t->v[after]))
       w->span_tokens = w->tok_end - w->tok_start + 1;
-  } else if (next_cues & CITY_SUFFIX) {
+  } else if ((next_cues & CITY_SUFFIX) && !is_cap(&t->v[after])) {
     feature(w, F_city_suffix, 1);
     w->cues |= GM__CUE_CITY_SUFFIX;
   } else if (org_word_after(p, w, after)) {
     feature(w, F_organisation_word_after, 1);
-  } else if (((next_cues & FEATURE_HEAD) &&
+  } else if (((next_cues & (FEATURE_HEAD | CITY_SUFFIX)) &&
               is_cap(&t->v[after])) ||
              possessive_feature(t, w->tok_end)) {
     feature(w, F_in_feature_name, 1);

@@ -933,6 +933,28 @@ static void test_club_names(void)
   ok(parse_at(city, 35) != 0, "as Madrid: a place");
 }
 
+/* A capitalised city word after a name makes one longer name that the
+ * gazetteer lacks ("Black Rock City", "the Bay Area"; its own names,
+ * "Mexico City", are matched whole first): no mention of the shorter
+ * name, as with a feature's head ("Mississippi River"). In lower case it
+ * says what the place is ("near Black Rock town"). */
+static void test_city_word_names(void)
+{
+  const char *city = "A pop-up metropolis formed in the desert: Black "
+                     "Rock City, whose population may top 60,000.";
+  const char *town = "A pop-up metropolis formed in the desert near Black "
+                     "Rock town, whose population may top 60,000.";
+  const char *area = "An earthquake struck the Bay Area this morning.";
+
+  ok(has_reason(city, 42, "in_feature_name") == 1,
+     "Black Rock City: part of a longer name");
+  ok(parse_at(city, 42) == 0, "Black Rock City: Black Rock is no place");
+  ok(parse_at(area, 25) == 0, "the Bay Area: Bay is no place");
+  ok(has_reason(town, 46, "city_suffix") == 1,
+     "Black Rock town: a city word in lower case");
+  ok(parse_at(town, 46) != 0, "Black Rock town: a place");
+}
+
 /* The "to" of "according to" names a source, not where something
  * goes: no preposition of place ("according to Xinhua"), as the same
  * word's "to" is after a verb of motion ("diverted to Xinhua"). */
@@ -1214,6 +1236,7 @@ int main(void)
   test_speaker_names();
   test_organisation_kind_before();
   test_club_names();
+  test_city_word_names();
   test_according_to();
   test_army_command_names();
   test_organisation_names_country();
