@@ -759,6 +759,24 @@ static int org_word_after(const gm__pipeline *p, const gm__work *w,
          (token_cues(t, (size_t)after) & ORG_AFTER);
 }
 
+/* "WASHINGTON Barack Obama pardoned", "DETROIT The U.S. Transportation
+ * Department": a dateline whose dash the text lost. A name in capitals
+ * that opens a line before a word in mixed case; words of two letters
+ * or more, as codes and initials ("U.S. Secretary", "U. S. Navy",
+ * "DRC Malaria Team") open lines too; and no initial after it, which
+ * signs a letter ("DAVID D. PORTON,"). */
+static int dateline_without_dash(const gm__tokens *t, const gm__work *w)
+{
+  const gm__token *next = &t->v[w->tok_end];
+
+  for (size_t i = w->tok_start; i < w->tok_end; i++)
+    if (!(t->v[i].flags & GM__TOK_ALLCAPS) || t->v[i].end - t->v[i].start < 2)
+      return 0;
+  return t->v[w->tok_end - 1].end - t->v[w->tok_start].start >= 4 &&
+         (next->flags & GM__TOK_CAP) && !(next->flags & GM__TOK_ALLCAPS) &&
+         next->end - next->start >= 2;
+}
+
 /* "TORRINGTON — Mayor Ryan Bingham", "BERLIN (AP) —", "HUNTSVILLE, May
  * 9, 1864.": a name that opens a line, followed by a dash or a bracket
  * after a space (in capitals), or by a comma and a date (in capitals or
@@ -782,6 +800,8 @@ static int dateline(const gm__pipeline *p, const gm__work *w)
            (last->flags & GM__TOK_ALLCAPS) && p->text[last->end] == ' ' &&
            !(sep & ~(unsigned)(GM__SEP_SPACE | GM__SEP_HYPHEN |
                                GM__SEP_BRACKET));
+  if (sep == GM__SEP_SPACE)
+    return dateline_without_dash(t, w);
   return sep == (GM__SEP_COMMA | GM__SEP_SPACE) &&
          (token_cues(t, w->tok_end) & CALENDAR_WORD) &&
          is_cap(&t->v[w->tok_end]);

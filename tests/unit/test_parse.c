@@ -699,8 +699,9 @@ static void test_capitalised_preposition(void)
 }
 
 /* A name in capitals opening a line before a dash, an agency's bracket
- * or a comma and a date is a dateline; not mid-line, and not before a
- * comma without a date (a signature). */
+ * or a comma and a date is a dateline, as before a word in mixed case
+ * (the dash lost); not mid-line, and not before a comma without a date
+ * (a signature). */
 static void test_dateline(void)
 {
   const char *news = "TORRINGTON \xe2\x80\x94 Mayor Ryan Bingham is "
@@ -714,6 +715,10 @@ static void test_dateline(void)
   const char *letter = "NINTH MINNESOTA VOLUNTEERS,\nMemphis, June 15, "
                        "1864.\nSIR: I have the honor.";
   const char *dash = "Report.\nMemphis \xe2\x80\x94 Mayor Smith spoke.";
+  const char *dashless = "WASHINGTON Barack Obama pardoned his last turkey.";
+  const char *code = "U.S. Secretary of State Rex Tillerson met him.";
+  const char *signed_by = "With best wishes, I remain,\n\nDAVID D. PORTON,"
+                          "\n\nRear-Admiral.";
 
   ok(has_reason(news, 0, "dateline") == 1, "TORRINGTON \xe2\x80\x94: a dateline");
   ok(parse_at(news, 0) > 0, "TORRINGTON \xe2\x80\x94: a place");
@@ -728,6 +733,15 @@ static void test_dateline(void)
   ok(parse_at(letter, 28) > 0, "Memphis, June 15: a place");
   ok(has_reason(dash, 8, "dateline") == 0,
      "Memphis \xe2\x80\x94: the dash's form stays in capitals");
+  /* the dash lost: capitals before mixed case; not a code ("U.S.
+   * Secretary") nor a signature's initial ("DAVID D. PORTON") */
+  ok(has_reason(dashless, 0, "dateline") == 1,
+     "WASHINGTON Barack Obama: a dateline without its dash");
+  ok(parse_at(dashless, 0) > 0, "WASHINGTON Barack Obama: a place");
+  ok(has_reason(code, 0, "dateline") == 0,
+     "U.S. Secretary opening a line: no dateline");
+  ok(has_reason(signed_by, 29, "dateline") == 0,
+     "DAVID D. PORTON: a signature, no dateline");
 }
 
 /* A lower-case "in" after an organisation's name says where it is,
