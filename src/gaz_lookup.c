@@ -184,21 +184,6 @@ double gm__feature_score(const double *f)
   return s;
 }
 
-void gm__sparse_add(gm__sparse_features *s, int i, double v)
-{
-  size_t k;
-
-  if (v == 0 || s->n >= GM__SPARSE_FEATURES)
-    return;
-  for (k = s->n; k > 0 && s->index[k - 1] > i; k--) {
-    s->index[k] = s->index[k - 1];
-    s->weighted[k] = s->weighted[k - 1];
-  }
-  s->index[k] = (uint8_t)i;
-  s->weighted[k] = v * gm__resolve_feature_weights[i];
-  s->n++;
-}
-
 /* The resolver's context-free features and the caller's priors, with
  * the resolver's weights; --near without a radius counts in 25 km. */
 static double lookup_score(const gm_gazetteer *g, const gm_posting *p,

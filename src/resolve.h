@@ -43,21 +43,4 @@ void gm__candidate_features(const gm_gazetteer *g, const gm_posting *p,
 /* The weighted sum of a feature vector. */
 double gm__feature_score(const double *f);
 
-/* A feature vector by its nonzero features only, in feature order, each
- * with its weighted value (value x weight): a round's own features, which
- * the resolver adds to a candidate's fixed ones in feature order. Added
- * up so, they give gm__feature_score's number to the bit: the same
- * products added in the same order, without the zeros (adding a zero
- * changes no sum that does not start at -0). */
-#define GM__SPARSE_FEATURES 12
-typedef struct gm__sparse_features {
-  uint8_t n;                               /* at most GM__SPARSE_FEATURES */
-  uint8_t index[GM__SPARSE_FEATURES];
-  double weighted[GM__SPARSE_FEATURES];
-} gm__sparse_features;
-
-/* Feature i with value v into s (any order; a zero is left out; past
- * GM__SPARSE_FEATURES, left out too). */
-void gm__sparse_add(gm__sparse_features *s, int i, double v);
-
 #endif

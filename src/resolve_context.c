@@ -681,21 +681,39 @@ static void candidate_fixed(const gm__pipeline *p, const group *g, size_t k,
                              .fixed = *out};
 }
 
-/* Where round_features puts what it finds: into a whole vector, or as a
- * short list of the nonzero ones. */
+/* Where round_features puts what it finds: into a whole vector, or
+ * added straight to a score (sum) that began with a candidate's fixed
+ * head, its fixed tail (tail, next: the first not yet added) merged in
+ * on the way. round_features sets its features in feature order, so
+ * each one's product is added at its place in the order, after the
+ * fixed ones before it: the additions of gm__feature_score, less its
+ * zeros (adding a zero changes no sum that does not start at -0). */
 typedef struct feature_sink {
   double *dense;
-  gm__sparse_features *sparse;
+  const fixed_score *tail;
+  int next;
+  double sum;
 } feature_sink;
+
+/* The fixed tail's features before feature i into k's sum. */
+static inline void add_tail_before(feature_sink *k, int i)
+{
+  const fixed_score *t = k->tail;
+
+  while (k->next < t->n_tail && t->tail_index[k->next] < i)
+    k->sum += t->tail[k->next++];
+}
 
 /* inline: round_features calls it up to nine times a candidate a round,
  * and gcc -O2 left it a call, its branch on the sink with it. */
 static inline void set(feature_sink *k, int i, double v)
 {
-  if (k->dense)
+  if (k->dense) {
     k->dense[i] = v;
-  else
-    gm__sparse_add(k->sparse, i, v);
+  } else if (v != 0) {
+    add_tail_before(k, i);
+    k->sum += v * gm__resolve_feature_weights[i];
+  }
 }
 
 /* Which kind of entry e is, as a list's members share it: a place (0),
@@ -733,6 +751,21 @@ static int listed_like(const gm__pipeline *p, const group *gs, uint32_t gi,
   }
   return 0;
 }
+
+/* round_features sets its features in this order, which a sum of them
+ * as they come (feature_sink) takes to be the features' own. */
+_Static_assert(GM__RF_inside_following_region <
+                       GM__RF_outside_following_region &&
+                   GM__RF_outside_following_region <
+                       GM__RF_inside_listed_region &&
+                   GM__RF_inside_listed_region < GM__RF_country_context &&
+                   GM__RF_country_context < GM__RF_admin1_context &&
+                   GM__RF_admin1_context < GM__RF_distance_to_other_places &&
+                   GM__RF_distance_to_other_places <
+                       GM__RF_near_named_admin2 &&
+                   GM__RF_near_named_admin2 < GM__RF_country_share &&
+                   GM__RF_country_share < GM__RF_listed_with_same_kind,
+               "round features are set in feature order");
 
 /* A round's features of e for group gi: "X, Y" with the container's
  * current sense, and the document's context c (when there is one). None
@@ -834,27 +867,14 @@ static double round_score(const gm__pipeline *p, const context *c,
                           const group *gs, uint32_t gi, const gaz_entry *e,
                           const gaz_entry *container, gm__candidate *cand)
 {
-  const fixed_score *a = &cand->fixed;
-  gm__sparse_features now;   /* only n: its lists are read up to it */
-  feature_sink k = {.sparse = &now};
-  double s = a->head;
-  size_t i = 0, j = 0;
+  feature_sink k = {.tail = &cand->fixed, .sum = cand->fixed.head};
 
-  now.n = 0;
-  round_features(p, c, gs, gi, e, cand, container, &k);
-  /* Most candidates have no fixed feature among a round's. */
-  if (a->n_tail == 0) {
-    for (j = 0; j < now.n; j++)
-      s += now.weighted[j];
-    return s;
-  }
-  /* The rest in feature order (no feature is in both). */
-  while (i < a->n_tail || j < now.n)
-    if (j == now.n || (i < a->n_tail && a->tail_index[i] < now.index[j]))
-      s += a->tail[i++];
-    else
-      s += now.weighted[j++];
-  return s;
+  /* Without a context, a container or a list's region (most groups'
+   * first round) there is none of a round's features to find. */
+  if (c || container || gs[gi].list_region)
+    round_features(p, c, gs, gi, e, cand, container, &k);
+  add_tail_before(&k, GM__N_RESOLVE_FEATURES);
+  return k.sum;
 }
 
 /* Append the nonzero features to a reason list: value and contribution. */
