@@ -1079,9 +1079,8 @@ static size_t n_candidates(const group *g)
 }
 
 /* Group gi's best candidate under container cont: its entry, with its
- * score in *best and, when sum is not NULL, the sum of exp(score - best)
- * over the candidates in *sum; each candidate's score into scores when
- * given. With within, a
+ * score in *best; each candidate's score into scores when given. With
+ * within, a
  * container whose inside the codes tell ("X, Maine") takes the best
  * candidate inside it when there is one, however the others score: the
  * text says where this X is, which no document-wide signal outweighs.
@@ -1089,8 +1088,7 @@ static size_t n_candidates(const group *g)
  * not: the same name elsewhere in the text may mean another X.) */
 static uint32_t best_candidate(const gm__pipeline *p, const context *c,
                                group *gs, uint32_t gi, const gaz_entry *cont,
-                               int within, double *scores, double *best,
-                               double *sum)
+                               int within, double *scores, double *best)
 {
   group *g = &gs[gi];
   const gm__work *w = g->first;
@@ -1099,8 +1097,6 @@ static uint32_t best_candidate(const gm__pipeline *p, const context *c,
   double top = -INFINITY, in_best = -INFINITY;
   uint32_t chosen = GM_NO_ENTRY, in_chosen = GM_NO_ENTRY;
   int inside_wanted = within && is_region_kind(cont);
-
-  double total = 0;   /* of exp(score - top), top the best score so far */
 
   for (size_t i = 0; i < n; i++) {
     const gaz_entry *e;
@@ -1115,13 +1111,8 @@ static uint32_t best_candidate(const gm__pipeline *p, const context *c,
     if (scores)
       scores[i] = s;
     if (s > top) {
-      /* The first candidate: 0 * exp(-inf) + 1, without the call. */
-      if (sum)
-        total = top == -INFINITY ? 1 : total * exp(top - s) + 1;
       top = s;
       chosen = w->postings[i].entry;
-    } else if (sum) {
-      total += exp(s - top);
     }
     if (inside_wanted && s > in_best && gm__entry_inside(p, e, cont)) {
       in_best = s;
@@ -1130,26 +1121,53 @@ static uint32_t best_candidate(const gm__pipeline *p, const context *c,
   }
   *best = top;
   if (in_chosen != GM_NO_ENTRY && in_chosen != chosen) {
-    if (sum)
-      total *= exp(top - in_best);
     *best = in_best;
     chosen = in_chosen;
   }
-  if (sum)
-    *sum = total;
   return chosen;
 }
 
-/* Group gi's sense under the context c (NULL: none yet) and its score;
- * with counted, how sure it is too (g->sure), which only a context
- * collected from this round's choices reads: the last round's would be
- * computed for nothing, an exp() a candidate. */
-static void choose(gm__pipeline *p, const context *c, group *gs, uint32_t gi,
-                   int counted)
+/* How sure group g's choice is: its probability among the candidates,
+ * the softmax of their scores as the last round left them in g->scores
+ * (choose), from the sum of exp(score - top), top the best score so far.
+ * Only a context collected from a round's choices reads it, so it is
+ * computed once that context is sure to be (sure_of_groups): after a
+ * round that changed no choice there is none, and its exp() a candidate
+ * would be for nothing. */
+static double sure_of(const group *g)
+{
+  double top = -INFINITY, total = 0;
+
+  for (size_t i = 0; i < n_candidates(g); i++) {
+    double s;
+    if (!g->cands[i].usable)
+      continue;
+    s = g->scores[i];
+    if (s > top) {
+      /* The first candidate: 0 * exp(-inf) + 1, without the call. */
+      total = top == -INFINITY ? 1 : total * exp(top - s) + 1;
+      top = s;
+    } else {
+      total += exp(s - top);
+    }
+  }
+  return total > 0 ? 1 / total : 0;
+}
+
+/* Every group's sure (sure_of), for the context of the next round. */
+static void sure_of_groups(group *gs, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    gs[i].sure = sure_of(&gs[i]);
+}
+
+/* Group gi's sense under the context c (NULL: none yet) and its score,
+ * and every candidate's score in g->scores. */
+static void choose(gm__pipeline *p, const context *c, group *gs, uint32_t gi)
 {
   group *g = &gs[gi];
   const gaz_entry *cont = container_of(p, gs, g->first);
-  double best, sum = 0;
+  double best;
   uint32_t chosen;
 
   /* One candidate: no round changes the choice, nor how sure it is
@@ -1160,15 +1178,12 @@ static void choose(gm__pipeline *p, const context *c, group *gs, uint32_t gi,
     g->scored_container = cont;
     return;
   }
-  chosen = best_candidate(p, c, gs, gi, cont, 0, g->scores, &best,
-                          counted ? &sum : NULL);
+  chosen = best_candidate(p, c, gs, gi, cont, 0, g->scores, &best);
 
   /* Set after the loop: country_share discounts the group's own
    * current choice. */
   g->entry = chosen;
   g->score = best;
-  if (counted)
-    g->sure = sum > 0 ? 1 / sum : 0;
   g->scored_container = cont;
   g->scored = 1;
 }
@@ -1620,7 +1635,8 @@ int gm__resolve(gm__pipeline *p)
   if ((rc = score_space(p, gs, n)))
     return rc;
   for (size_t i = 0; i < n; i++)
-    choose(p, NULL, gs, (uint32_t)i, 1);
+    choose(p, NULL, gs, (uint32_t)i);
+  sure_of_groups(gs, n);
   find_admin2(p, gs, n, c);
   box_of(c->admin2, c->n_admin2, &c->admin2_box);
   for (int round = 0; round < CONTEXT_ROUNDS; round++) {
@@ -1628,13 +1644,15 @@ int gm__resolve(gm__pipeline *p)
     collect_context(p, gs, n, c);
     for (size_t i = 0; i < n; i++) {
       uint32_t before = gs[i].entry;
-      choose(p, c, gs, (uint32_t)i, round + 1 < CONTEXT_ROUNDS);
+      choose(p, c, gs, (uint32_t)i);
       changed |= gs[i].entry != before;
     }
     /* A round that changed no choice leaves the context as it found it,
      * so the next would repeat it exactly. */
     if (!changed)
       break;
+    if (round + 1 < CONTEXT_ROUNDS)
+      sure_of_groups(gs, n);
   }
   for (size_t i = 0; rc == 0 && i < p->n_work; i++) {
     gm__work *w = &p->work[i];
@@ -1653,8 +1671,7 @@ int gm__resolve(gm__pipeline *p)
     e = gm__gaz_entry(p->gaz, w->entry);
     if (cont && (cont != g->scored_container ||
                  (e && is_region_kind(cont) && !gm__entry_inside(p, e, cont))))
-      w->entry =
-          best_candidate(p, c, gs, w->group, cont, 1, NULL, &best, NULL);
+      w->entry = best_candidate(p, c, gs, w->group, cont, 1, NULL, &best);
     e = gm__gaz_entry(p->gaz, w->entry);
     if (!e)
       continue;
