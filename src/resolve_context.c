@@ -37,6 +37,7 @@
 #define DISTANCE_CAP_KM 500.0  /* farther says nothing more */
 #define CONTEXT_ROUNDS 2       /* after the context-free one */
 #define FAR_FROM_SEAT_KM 161.0 /* see holds_a_far_anchor */
+#define ADMIN1_MASK_WORDS 8    /* of 64 bits: see context's admin1_mask */
 
 struct gm__group {
   const gm__work *first;   /* a representative mention */
@@ -114,8 +115,10 @@ struct gm__context {
   size_t n_admin1;
   /* A bit for each list member's hash (country_bit, admin1_bit): a clear
    * bit says "not in the list" without reading it, which is the answer
-   * for most candidates, round after round. */
-  uint64_t country_mask, admin1_mask;
+   * for most candidates, round after round. The units' has 512 bits: a
+   * text that lists states puts dozens of units in the list, and with 64
+   * bits most candidates then read all of it for nothing. */
+  uint64_t country_mask, admin1_mask[ADMIN1_MASK_WORDS];
   anchor anchors[MAX_ANCHORS];
   size_t n_anchors;
   anchor_box anchors_box;   /* of anchors, set with them */
@@ -214,11 +217,19 @@ static uint64_t country_bit(const char *cc)
          << (((unsigned char)cc[0] * 7u + (unsigned char)cc[1]) & 63);
 }
 
-static uint64_t admin1_bit(const char *cc, uint32_t admin1)
+/* The bit of admin-1 unit admin1 of country cc in admin1_mask, as its
+ * number: the country is mixed in before the multiply, as the unit's
+ * code ("05") is one interned string in many countries. */
+static uint32_t admin1_bit(const char *cc, uint32_t admin1)
 {
-  uint32_t h = ((unsigned char)cc[0] * 7u + (unsigned char)cc[1]) ^
-               (admin1 * 0x9E3779B1u);
-  return (uint64_t)1 << (h >> 26);
+  uint32_t key = admin1 ^ ((uint32_t)(unsigned char)cc[0] << 24) ^
+                 ((uint32_t)(unsigned char)cc[1] << 16);
+  return (key * 0x9E3779B1u) >> (32 - 9);
+}
+
+static int in_admin1_mask(const context *c, uint32_t bit)
+{
+  return (c->admin1_mask[bit >> 6] >> (bit & 63)) & 1;
 }
 
 static int has_country(const context *c, const char *cc)
@@ -238,7 +249,7 @@ static int has_country(const context *c, const char *cc)
 static int has_admin1(const context *c, const gaz_entry *e, uint32_t skip)
 {
   if (!e->admin1 ||   /* offset 0: the empty string */
-      !(c->admin1_mask & admin1_bit(e->country, e->admin1)))
+      !in_admin1_mask(c, admin1_bit(e->country, e->admin1)))
     return 0;
   /* The unit's string first: it tells most units apart alone. */
   for (size_t i = 0; i < c->n_admin1; i++)
@@ -1285,10 +1296,12 @@ static void add_country(context *c, const gaz_entry *e)
  * room). */
 static void add_admin1(context *c, const gaz_entry *e, uint32_t group)
 {
+  uint32_t bit = admin1_bit(e->country, e->admin1);
+
   c->admin1[c->n_admin1].group = group;
   memcpy(c->admin1[c->n_admin1].country, e->country, 2);
   c->admin1[c->n_admin1++].admin1 = e->admin1;
-  c->admin1_mask |= admin1_bit(e->country, e->admin1);
+  c->admin1_mask[bit >> 6] |= (uint64_t)1 << (bit & 63);
 }
 
 /* The countries and admin-1 units e, group's choice (GM_NO_ENTRY: the
@@ -1369,7 +1382,8 @@ static void collect_context(const gm__pipeline *p, group *gs, size_t n,
   /* Every list is read only up to its count: emptying the counts
    * empties the context (a memset of its 5 KB cost more, every round). */
   c->n_countries = c->n_admin1 = c->n_anchors = 0;
-  c->country_mask = c->admin1_mask = 0;
+  c->country_mask = 0;
+  memset(c->admin1_mask, 0, sizeof c->admin1_mask);
   c->n_resolved_countries = c->n_resolved = 0;
   for (size_t i = 0; i < n; i++) {
     const gaz_entry *e = gm__gaz_entry(p->gaz, gs[i].entry);
