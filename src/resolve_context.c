@@ -115,9 +115,9 @@ struct gm__context {
   size_t n_admin1;
   /* A bit for each list member's hash (country_bit, admin1_bit): a clear
    * bit says "not in the list" without reading it, which is the answer
-   * for most candidates, round after round. The units' has 512 bits: a
-   * text that lists states puts dozens of units in the list, and with 64
-   * bits most candidates then read all of it for nothing. */
+   * for most candidates, round after round. The units' mask has 512
+   * bits: a text that lists states puts dozens of units in the list, and
+   * with 64 bits most candidates then read all of it for nothing. */
   uint64_t country_mask, admin1_mask[ADMIN1_MASK_WORDS];
   anchor anchors[MAX_ANCHORS];
   size_t n_anchors;
