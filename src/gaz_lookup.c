@@ -139,7 +139,16 @@ uint32_t gm__max_population(const gm_gazetteer *g, const gm_posting *p,
  * smaller lose rather than the largest gain, so that no unit rises above
  * a place it was below. A unit of no known places (Natural Earth's units
  * finer than GeoNames' admin-1, whose codes no place carries) has no
- * size to compare. */
+ * size to compare.
+ * Session 17 tried a unit's size against places too: small_unit, the
+ * decades by which a unit's PLACESPOP falls short of a million (the
+ * City of London 2.1, an English district ~0.5), since the admin-1
+ * kind prior stands in for a state's size. Fitted alone it settled at
+ * -0.60 (fit, rebuild, fit: -0.34, -0.50, -0.60), and it moved almost
+ * nothing: Ju2016 acc@161 0.1552 -> 0.1560 (Newport x3), TUD-Loc 0.9506
+ * -> 0.9502 (Tindouf: a vast, empty province is "small" in people),
+ * the rest identical; London, Ontario still loses to the City of London
+ * (kind_admin1 6.97, less 1.04). Not kept. */
 static void smaller_namesake(const gm_gazetteer *g, const gm_posting *p,
                              size_t n, const gaz_entry *e, unsigned how,
                              int kind, double *f)
