@@ -141,6 +141,22 @@ struct gm__context {
 };
 typedef gm__context context;
 
+/* What round_features asks of a group alone, the same for each of its
+ * candidates: found once a group's round (round_group_of), not once a
+ * candidate. */
+typedef struct round_group {
+  const gaz_entry *list_admin1;  /* the region after its list, when an
+                                    admin-1 unit, else NULL */
+  uint32_t admin1_skip;          /* has_admin1's skip */
+  unsigned listed_levels;        /* its list neighbours' kinds, as bits
+                                    (listed_levels) */
+  /* country_share's discount of the group's own current choice: its
+   * country (NULL: none), how sure it is, the total less it. */
+  const char *own_country;
+  double own_sure;
+  double total;
+} round_group;
+
 /* A candidate's fixed features (fixed_features) as its score in a round
  * uses them. A score adds the weighted features up in feature order
  * (gm__feature_score), and every fixed feature but a few comes before
@@ -541,9 +557,9 @@ static double near_named_admin2(const gm__pipeline *p, const context *c,
  * but guessed (Middlesex, New Jersey, beside "London" and "St. Thomas")
  * must not outvote a sure one. */
 static double country_share(const context *c, const gaz_entry *e,
-                            const gaz_entry *own, double own_sure)
+                            const round_group *rg)
 {
-  double same = 0, total = c->n_resolved;
+  double same = 0;
 
   if (!e->country[0])
     return 0;
@@ -551,12 +567,9 @@ static double country_share(const context *c, const gaz_entry *e,
     if (memcmp(c->resolved[i].country, e->country, 2) == 0)
       same = c->resolved[i].groups;
   /* Not the group itself: its own current choice is in the counts. */
-  if (own && own->country[0]) {
-    total -= own_sure;
-    if (memcmp(own->country, e->country, 2) == 0)
-      same -= own_sure;
-  }
-  return total > 1e-9 && same > 0 ? same / total : 0;
+  if (rg->own_country && memcmp(rg->own_country, e->country, 2) == 0)
+    same -= rg->own_sure;
+  return rg->total > 1e-9 && same > 0 ? same / rg->total : 0;
 }
 
 /* Whether region e holds one of the places x can name: "Springfield,
@@ -738,8 +751,9 @@ static int kind_level(const gaz_entry *e)
   return gm__entry_is_region(e) ? 3 : 0;
 }
 
-/* Whether e is of the kind of the current choice (as the context counts
- * it) of a group listed beside group gi: the members of a list are alike
+/* The kinds (kind_level, as bits) of the current choices (as the context
+ * counts them) of the groups listed beside group gi; a candidate of gi
+ * of one of them gets listed_with_same_kind: the members of a list are alike
  * ("Hong Kong, New York and Tokyo" are cities; "Montana and Wyoming"
  * states). Any, not the share of them: the share (plain, or each
  * neighbour weighing as much as its choice is sure), its weight refitted
@@ -750,17 +764,42 @@ static int kind_level(const gaz_entry *e)
  * "Oregon, Washington Territory, California, Salt Lake, and Denver",
  * which "any" gets wrong (California, Missouri), California's one
  * neighbour is Salt Lake. */
-static int listed_like(const gm__pipeline *p, const group *gs, uint32_t gi,
-                       const gaz_entry *e)
+static unsigned listed_levels(const gm__pipeline *p, const group *gs,
+                              uint32_t gi)
 {
-  int level = kind_level(e);
+  unsigned levels = 0;
 
   for (size_t k = 0; k < gs[gi].n_listed; k++) {
     const gaz_entry *r = gm__gaz_entry(p->gaz, gs[gs[gi].listed[k]].counted);
-    if (r && kind_level(r) == level)
-      return 1;
+    if (r)
+      levels |= 1u << kind_level(r);
   }
-  return 0;
+  return levels;
+}
+
+/* Group gi's round_group under context c (NULL: none). */
+static round_group round_group_of(const gm__pipeline *p, const context *c,
+                                  const group *gs, uint32_t gi)
+{
+  const group *g = &gs[gi];
+  round_group rg = {.admin1_skip = g->has_seat ? gi : GM_NO_ENTRY};
+
+  if (g->list_region) {
+    const gaz_entry *r = gm__gaz_entry(p->gaz, gs[g->list_region->group].entry);
+    if (r && gm__gaz_is_admin1(r))
+      rg.list_admin1 = r;
+  }
+  if (c) {
+    const gaz_entry *own = gm__gaz_entry(p->gaz, g->counted);
+    rg.listed_levels = listed_levels(p, gs, gi);
+    rg.total = c->n_resolved;
+    if (own && own->country[0]) {
+      rg.own_country = own->country;
+      rg.own_sure = g->counted_sure;
+      rg.total -= g->counted_sure;
+    }
+  }
+  return rg;
 }
 
 /* round_features sets its features in this order, which a sum of them
@@ -782,7 +821,8 @@ _Static_assert(GM__RF_inside_following_region <
  * current sense, and the document's context c (when there is one). None
  * is one of fixed_features'. */
 static void round_features(const gm__pipeline *p, const context *c,
-                           const group *gs, uint32_t gi, const gaz_entry *e,
+                           const group *gs, uint32_t gi,
+                           const round_group *rg, const gaz_entry *e,
                            gm__candidate *cand, const gaz_entry *container,
                            feature_sink *k)
 {
@@ -792,13 +832,9 @@ static void round_features(const gm__pipeline *p, const context *c,
     set(k, GM__RF_outside_following_region, 1);
   /* The state after a list holds its places: not a hard container
    * (best_candidate's), as a list may end with the only name it holds. */
-  if (gs[gi].list_region) {
-    const gaz_entry *r =
-        gm__gaz_entry(p->gaz, gs[gs[gi].list_region->group].entry);
-    if (r && gm__gaz_is_admin1(r) && !gm__entry_is_region(e) &&
-        gm__entry_inside(p, e, r))
-      set(k, GM__RF_inside_listed_region, 1);
-  }
+  if (rg->list_admin1 && !gm__entry_is_region(e) &&
+      gm__entry_inside(p, e, rg->list_admin1))
+    set(k, GM__RF_inside_listed_region, 1);
   if (c) {
     if (!gm__gaz_is_country(e) && e->country[0] && has_country(c, e->country))
       set(k, GM__RF_country_context, 1);
@@ -806,7 +842,7 @@ static void round_features(const gm__pipeline *p, const context *c,
      * the seat: counted, it made a unit chosen in one round the seat in
      * the next (seat_of_same_named_unit decides between the two). */
     if (!gm__gaz_is_admin1(e) &&
-        has_admin1(c, e, gs[gi].has_seat ? gi : GM_NO_ENTRY))
+        has_admin1(c, e, rg->admin1_skip))
       set(k, GM__RF_admin1_context, 1);
     /* Countries and continents are too large for a point's distance to
      * mean anything; admin units and places are not. Beyond 500 km
@@ -834,10 +870,8 @@ static void round_features(const gm__pipeline *p, const context *c,
       if (v != 0)
         set(k, GM__RF_near_named_admin2, v);
     }
-    set(k, GM__RF_country_share,
-        country_share(c, e, gm__gaz_entry(p->gaz, gs[gi].counted),
-                      gs[gi].counted_sure));
-    if (gs[gi].n_listed && listed_like(p, gs, gi, e))
+    set(k, GM__RF_country_share, country_share(c, e, rg));
+    if (rg->listed_levels && (rg->listed_levels & (1u << kind_level(e))))
       set(k, GM__RF_listed_with_same_kind, 1);
   }
 }
@@ -852,11 +886,12 @@ static void features(const gm__pipeline *p, const context *c,
 {
   feature_sink k = {.dense = f};
   gm__candidate fresh = {.known = 0};
+  round_group rg = round_group_of(p, c, gs, gi);
 
   for (int i = 0; i < GM__N_RESOLVE_FEATURES; i++)
     f[i] = 0;
   fixed_features(p, &gs[gi], e, how, f);
-  round_features(p, c, gs, gi, e, cand ? cand : &fresh, container, &k);
+  round_features(p, c, gs, gi, &rg, e, cand ? cand : &fresh, container, &k);
 }
 
 /* The score of entry e for group gi: the weighted sum of its features.
@@ -875,15 +910,16 @@ static double score(const gm__pipeline *p, const context *c, const group *gs,
  * before the first round) and this round's others: each round computes
  * only what can have changed. */
 static double round_score(const gm__pipeline *p, const context *c,
-                          const group *gs, uint32_t gi, const gaz_entry *e,
+                          const group *gs, uint32_t gi,
+                          const round_group *rg, const gaz_entry *e,
                           const gaz_entry *container, gm__candidate *cand)
 {
   feature_sink k = {.tail = &cand->fixed, .sum = cand->fixed.head};
 
   /* Without a context, a container or a list's region (most groups'
    * first round) there is none of a round's features to find. */
-  if (c || container || gs[gi].list_region)
-    round_features(p, c, gs, gi, e, cand, container, &k);
+  if (c || container || rg->list_admin1)
+    round_features(p, c, gs, gi, rg, e, cand, container, &k);
   add_tail_before(&k, GM__N_RESOLVE_FEATURES);
   return k.sum;
 }
@@ -1108,6 +1144,7 @@ static uint32_t best_candidate(const gm__pipeline *p, const context *c,
   double top = -INFINITY, in_best = -INFINITY;
   uint32_t chosen = GM_NO_ENTRY, in_chosen = GM_NO_ENTRY;
   int inside_wanted = within && is_region_kind(cont);
+  round_group rg = round_group_of(p, c, gs, gi);
 
   for (size_t i = 0; i < n; i++) {
     const gaz_entry *e;
@@ -1116,7 +1153,7 @@ static uint32_t best_candidate(const gm__pipeline *p, const context *c,
       continue;
     e = g->cands[i].entry;
     s = g->cands[i].fixed.n_tail <= FIXED_TAIL
-            ? round_score(p, c, gs, gi, e, cont, &g->cands[i])
+            ? round_score(p, c, gs, gi, &rg, e, cont, &g->cands[i])
             : score(p, c, gs, gi, e, w->postings[i].how, cont, &g->cands[i],
                     f);
     if (scores)
@@ -1470,6 +1507,7 @@ static int alternatives(gm__pipeline *p, const context *c, group *gs,
    * one the candidates' fixed features still do (round_score). */
   int same = same_candidates(&gs[gi], w);
   int reuse = same && gs[gi].scored && gs[gi].scored_container == cont;
+  round_group rg = round_group_of(p, c, gs, gi);
 
   if (max > GM__MAX_ALTERNATIVES)
     max = GM__MAX_ALTERNATIVES;
@@ -1482,7 +1520,7 @@ static int alternatives(gm__pipeline *p, const context *c, group *gs,
     /* w's postings are its group's first mention's: the same name. */
     x = exp((reuse ? gs[gi].scores[i]
              : same && gs[gi].cands[i].fixed.n_tail <= FIXED_TAIL
-                 ? round_score(p, c, gs, gi, e, cont, &gs[gi].cands[i])
+                 ? round_score(p, c, gs, gi, &rg, e, cont, &gs[gi].cands[i])
                  : score(p, c, gs, gi, e, w->postings[i].how, cont,
                          same ? &gs[gi].cands[i] : NULL, f)) -
             gs[gi].score);
