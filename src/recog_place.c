@@ -1365,6 +1365,12 @@ static uint64_t name_key(const gm__pipeline *p, const gm__work *w)
          (unsigned char)p->tokens.norm.data[x->norm];
 }
 
+/* Key k's bit in a set of name keys (spread_evidence's). */
+static uint64_t key_bit(uint64_t k)
+{
+  return (uint64_t)1 << ((k * 0x9E3779B97F4A7C15ull) >> 58);
+}
+
 /* Give feature f to every match without the evidence that shares its
  * name with one that has it, as one reason whose value is 1 or, when
  * `counted`, log2(1 + the number of such names). Quadratic only in the
@@ -1385,11 +1391,12 @@ static void spread_evidence(gm__pipeline *p,
                             int f, int counted)
 {
   size_t marked[64], n_marked = 0, asked = 0, m = 0;
-  uint64_t key[64];
+  uint64_t key[64], keys = 0;
 
   for (; asked < p->n_work && n_marked < 64; asked++)
     if (evidence(p, &p->work[asked])) {
       key[n_marked] = name_key(p, &p->work[asked]);
+      keys |= key_bit(key[n_marked]);
       marked[n_marked++] = asked;
     }
   for (size_t j = 0; n_marked && j < p->n_work; j++) {
@@ -1401,6 +1408,9 @@ static void spread_evidence(gm__pipeline *p,
                   : evidence(p, &p->work[j]))
       continue;
     kj = name_key(p, &p->work[j]);
+    /* A bit clear in keys: no marked name has its key (most names). */
+    if (!(keys & key_bit(kj)))
+      continue;
     for (size_t k = 0; k < n_marked && (counted || n == 0); k++)
       n += key[k] == kj &&
            gm__same_name(p, &p->work[marked[k]], &p->work[j]) != 0;
