@@ -78,7 +78,7 @@ void gm_parser_free(gm_parser *ps)
   free(ps->p.context);
   free(ps->p.sense_reasons);
   free(ps->p.point_memo);
-  free(ps->p.fixed_memo);
+  free(ps->p.fixed_block);
   free(ps->p.kinds_memo);
   free(ps->p.probes);
   free(ps);

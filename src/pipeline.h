@@ -192,7 +192,8 @@ typedef struct gm__pipeline {
                                      entry positions, direct-mapped */
   gm__fixed_slot *fixed_memo;     /* 2^GM__FIXED_SLOT_BITS, or NULL:
                                      candidates' fixed features, a
-                                     cache line each (2 MiB) */
+                                     cache line each (2 MiB), in: */
+  void *fixed_block;              /* its allocation */
   gm__log_slot log_memo[1 << GM__LOG_SLOT_BITS];   /* direct-mapped */
   gm__kinds_slot *kinds_memo;     /* 2^GM__KINDS_SLOT_BITS, or NULL:
                                      what posting lists can name */
