@@ -115,7 +115,8 @@ typedef struct gm__probe_slot {
  * the ellipsoid, as the distance signal uses them; a function of the
  * entry alone. */
 typedef struct gm__point_slot {
-  uint32_t entry;                 /* GM_NO_ENTRY: empty */
+  uint32_t entry_1;               /* its entry's index + 1; 0: empty
+                                     (calloc'd) */
   double cos_lat;
   double xyz[3];
 } gm__point_slot;

@@ -345,14 +345,14 @@ static void locate(const gm__pipeline *p, const gaz_entry *e,
   uint32_t a = entry_index(p, e);
   gm__point_slot *slot = p->point_memo ? point_slot(p, e) : NULL;
 
-  if (slot && slot->entry == a) {
+  if (slot && slot->entry_1 == a + 1) {
     cand->cos_lat = slot->cos_lat;
     memcpy(cand->xyz, slot->xyz, sizeof cand->xyz);
   } else {
     cand->cos_lat = cos(lat_of(e) * M_PI / 180);
     gm__geo_ecef_km(lat_of(e), lon_of(e), cand->xyz);
     if (slot) {
-      slot->entry = a;
+      slot->entry_1 = a + 1;
       slot->cos_lat = cand->cos_lat;
       memcpy(slot->xyz, cand->xyz, sizeof slot->xyz);
     }
@@ -1673,21 +1673,20 @@ int gm__resolve(gm__pipeline *p)
   p->n_alt_reasons = 0;
   p->n_sense_reasons = 0;
   /* Room for remembered features and points, all empty (without room,
-   * they are computed each time). The fixed slots are calloc'd: the
-   * kernel's zero pages are empty slots, and a short text touches a few
-   * of their 2 MiB (a memset of all cost a fresh process on a 2 KB
-   * article 0.9 of its 6.6 ms). A fixed slot is a cache line when the table starts on one,
-   * and a large calloc'd block starts 16 bytes past a page: the table
-   * starts at the block's first whole line. */
+   * they are computed each time). Both are calloc'd: the kernel's zero
+   * pages are empty slots, and a short text touches few of them (a
+   * memset of the fixed slots' 2 MiB cost a fresh process on a 2 KB
+   * article 0.9 of its 6.6 ms). A fixed slot is a cache line when the
+   * table starts on one, and a large calloc'd block starts 16 bytes past
+   * a page: the table starts at the block's first whole line. */
   if (!p->fixed_block &&
       (p->fixed_block = calloc(1, (sizeof *p->fixed_memo
                                    << GM__FIXED_SLOT_BITS) + 63)))
     p->fixed_memo =
         (gm__fixed_slot *)(((uintptr_t)p->fixed_block + 63) & ~(uintptr_t)63);
-  if (!p->point_memo &&
-      (p->point_memo = malloc(sizeof *p->point_memo << GM__POINT_SLOT_BITS)))
-    for (size_t i = 0; i < (size_t)1 << GM__POINT_SLOT_BITS; i++)
-      p->point_memo[i].entry = GM_NO_ENTRY;
+  if (!p->point_memo)
+    p->point_memo =
+        calloc((size_t)1 << GM__POINT_SLOT_BITS, sizeof *p->point_memo);
   if ((rc = score_space(p, gs, n)))
     return rc;
   for (size_t i = 0; i < n; i++)
