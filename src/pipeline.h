@@ -159,8 +159,11 @@ typedef struct gm__pipeline {
   size_t n_sentences, cap_sentences;
   gm__work *work;
   size_t n_work, cap_work;
-  gm__buf key;                    /* matcher's key under construction */
-  uint64_t key_hash;              /* gm__hash of key */
+  gm__buf key;                    /* matcher's key of two or more tokens */
+  const char *key_text;           /* the key: key.data, or a one-token
+                                     key's normalised form in tokens */
+  size_t key_len;
+  uint64_t key_hash;              /* gm__hash of the key */
   gm__probe_slot *probes;         /* GM__PROBE_SLOTS, or NULL */
   size_t gaz_probes;              /* names looked up (postings) */
   gm_alternative *alts;
