@@ -40,23 +40,29 @@ static int abbreviated(const gm__pipeline *p, const char *text, size_t last)
          k->end < p->text_len && text[k->end] == '.';
 }
 
-/* Codes are usable only for regions (US, UAE, Calif.) and only when
- * written as codes are: in capitals, or abbreviated with a period. Codes
- * of places are airport and station codes, which news text never uses. */
-static size_t usable(const gm_gazetteer *g, const gm_posting *p, size_t n,
-                     int code_like)
+/* Whether some posting of tokens [a, j] is usable. Codes are usable
+ * only for regions (US, UAE, Calif.) and only when written as codes are:
+ * in capitals, or abbreviated with a period. Codes of places are airport
+ * and station codes, which news text never uses. The first posting that
+ * is no code settles it: the surface is read only for a list of codes
+ * alone, and a common name's hundreds of postings are not counted. */
+static int any_usable(const gm__pipeline *p, const char *text,
+                      const gm_posting *post, size_t n, size_t a, size_t j)
 {
-  size_t k = 0;
+  int code_like = -1;   /* not read yet */
+
   for (size_t i = 0; i < n; i++) {
     const gaz_entry *e;
-    if (p[i].how != GM_HOW_CODE) {
-      k++;
-      continue;
-    }
-    e = gm__gaz_entry(g, p[i].entry);
-    k += code_like && e && e->region >= 0;
+    if (post[i].how != GM_HOW_CODE)
+      return 1;
+    if (code_like < 0)
+      code_like = surface_is_caps(&p->tokens, a, j + 1) ||
+                  abbreviated(p, text, j);
+    e = gm__gaz_entry(p->gaz, post[i].entry);
+    if (code_like && e && e->region >= 0)
+      return 1;
   }
-  return k;
+  return 0;
 }
 
 /* Whether token j, after a name's first word, is "Co." written for
@@ -333,9 +339,7 @@ int gm__match_names(gm__pipeline *p, const char *text)
       if ((rc = extend_key(p, i, j)) ||
           (rc = postings(p, &post, &n, &prefix)))
         return rc;
-      if (n && usable(p->gaz, post, n,
-                      surface_is_caps(t, i, j + 1) ||
-                          abbreviated(p, text, j))) {
+      if (any_usable(p, text, post, n, i, j)) {
         best = post;
         best_n = n;
         best_end = j + 1;
