@@ -90,11 +90,43 @@ static int seat_of(const gaz_entry *c, const gaz_entry *u)
           gm__gaz_same_str(c->admin1, u->admin1));
 }
 
+/* A city large enough for an admin unit to be named after it. */
+static int large_city(const gaz_entry *c)
+{
+  return c->fclass == 'P' &&
+         (c->population >= 50000 || GM__FCODE_IS(c, "PPLA"));
+}
+
+static int by_own_name(unsigned how)
+{
+  return how == GM_HOW_NAME || how == GM_HOW_ASCII;
+}
+
+/* Is large city c, matched as how_c, the city admin unit u, matched as
+ * how_u, is named after and mostly made of: both by their own names, and
+ * half or more of the people of u's places (PLACESPOP) in c? Natural
+ * Earth's units finer than GeoNames' admin-1 (England's unitary
+ * authorities and metropolitan boroughs: Bristol, Leeds, Plymouth,
+ * Newport) carry codes no place has, so no PPLA is their seat. Own names
+ * only: "New York" is New York City's alternate name, and which of the
+ * two it means is the corpora's split (bench/fit-resolver). */
+static int city_of_unit(const gm_gazetteer *g, const gaz_entry *c,
+                        unsigned how_c, const gaz_entry *u, unsigned how_u)
+{
+  uint32_t size = gm__gaz_places_population(g, u);
+
+  return by_own_name(how_c) && by_own_name(how_u) && size > 0 &&
+         (uint64_t)c->population * 2 >= size;
+}
+
 /* For admin unit e: is it named after another large city of its country
- * (New York)? For city e: is an admin unit named after it, of which it is
- * the seat (Kyiv, Donetsk, Paris, Gaza: the bare name means the city)? */
+ * (New York), or after the city it is mostly made of (Bristol)? For
+ * city e: is an admin unit named after it, of which it is the seat
+ * (Kyiv, Donetsk, Paris, Gaza: the bare name means the city)? e is
+ * matched as how. */
 static void named_after_city(const gm_gazetteer *g, const gm_posting *p,
-                             size_t n, const gaz_entry *e, double *f)
+                             size_t n, const gaz_entry *e, unsigned how,
+                             double *f)
 {
   /* Only admin units and seats can have either: most candidates skip the
    * walk over their name's postings, which runs every round. */
@@ -110,10 +142,18 @@ static void named_after_city(const gm_gazetteer *g, const gm_posting *p,
       f[GM__RF_seat_of_same_named_unit] = 1;
       return;
     }
-    if (gm__gaz_is_admin1(e) && o->fclass == 'P' && !seat_of(o, e) &&
-        memcmp(o->country, e->country, 2) == 0 &&
-        (o->population >= 50000 || GM__FCODE_IS(o, "PPLA")))
-      f[GM__RF_named_after_its_city] = 1;
+    if (!gm__gaz_is_admin1(e) || !large_city(o) || seat_of(o, e) ||
+        memcmp(o->country, e->country, 2) != 0)
+      continue;
+    if (city_of_unit(g, o, p[i].how, e, how)) {
+      /* The bare name means the city, as with a seat; the unit, not the
+       * city, bears it, so the city gains nothing on its namesakes
+       * abroad. */
+      f[GM__RF_named_after_its_city] = 0;
+      f[GM__RF_unit_of_same_named_city] = 1;
+      return;
+    }
+    f[GM__RF_named_after_its_city] = 1;
   }
 }
 
@@ -169,6 +209,24 @@ static void smaller_namesake(const gm_gazetteer *g, const gm_posting *p,
   }
 }
 
+/* For admin-1 unit e, the decades by which its people (the population
+ * of its places, PLACESPOP) fall short of the largest place of its name
+ * (max_population). The kind prior stands in for a unit's size, and
+ * some units are smaller than a city of their name: Jamaica's parish of
+ * Manchester (60,153 in its places) beside Manchester (395,515), its
+ * Portland (22,263) beside Portland, Oregon (652,503). 0 for a unit of
+ * no known places. */
+static void unit_below_namesake_city(const gm_gazetteer *g,
+                                     const gaz_entry *e,
+                                     uint32_t max_population, double *f)
+{
+  uint32_t size = gm__gaz_places_population(g, e);
+
+  if (size > 0 && max_population > size)
+    f[GM__RF_unit_below_namesake_city] =
+        log10((double)max_population / size);
+}
+
 void gm__candidate_features(const gm_gazetteer *g, const gm_posting *p,
                             size_t n, const gaz_entry *e, unsigned how,
                             uint32_t max_population, double *f)
@@ -179,10 +237,12 @@ void gm__candidate_features(const gm_gazetteer *g, const gm_posting *p,
     f[GM__RF_most_populous] = 1;
   else if (e->fclass != 'P')
     smaller_namesake(g, p, n, e, how, kind_feature(e), f);
+  if (gm__gaz_is_admin1(e))
+    unit_below_namesake_city(g, e, max_population, f);
   /* A code names no unit's seat: IND is Indianapolis's airport, not the
    * seat-of-Indiana reading of "Ind." */
   if (how != GM_HOW_CODE)
-    named_after_city(g, p, n, e, f);
+    named_after_city(g, p, n, e, how, f);
 }
 
 double gm__feature_score(const double *f)

@@ -35,7 +35,8 @@ uint32_t gm__max_population(const gm_gazetteer *g, const gm_posting *p,
  * populous candidate (max_population: the largest), whether e is a city
  * that an admin unit is named after and has as its seat (Kyiv, Donetsk,
  * Moscow: the bare name means the city), and whether e is an admin unit
- * named after another city of its country (New York). */
+ * named after another city of its country (New York), or after the city
+ * it is mostly made of (Bristol), or smaller than a place of its name. */
 void gm__candidate_features(const gm_gazetteer *g, const gm_posting *p,
                             size_t n, const gaz_entry *e, unsigned how,
                             uint32_t max_population, double *f);

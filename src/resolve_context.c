@@ -602,6 +602,7 @@ static void fixed_features(const gm__pipeline *p, const group *g,
     /* "Donetsk region": the suffix says which, not the city's name. */
     f[GM__RF_named_after_its_city] = 0;
     f[GM__RF_seat_of_same_named_unit] = 0;
+    f[GM__RF_unit_of_same_named_city] = 0;
     if (gm__entry_is_region(e) && !gm__gaz_is_country(e))
       f[GM__RF_admin_suffix_region] = 1;
     else

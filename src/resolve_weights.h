@@ -11,9 +11,10 @@
  * the next fit). The caller's priors (country_prior, bbox_*, near_prior)
  * are pinned: no corpus gives them; so is seat_of_same_named_unit (the
  * contract, not the corpora: a bare "Kyiv" is the city, see
- * bench/fit-resolver); so is inside_listed_region (the weight of
- * inside_following_region, the same evidence: see bench/fit-resolver);
- * so is kind_region_point (a GeoNames region without an outline, which
+ * bench/fit-resolver), and unit_of_same_named_city, the same contract
+ * borne by a unit whose city is no seat by the codes (Bristol); so is
+ * inside_listed_region (the weight of inside_following_region, the same
+ * evidence: see bench/fit-resolver); so is kind_region_point (a GeoNames region without an outline, which
  * only a layered dump brings: the default gazetteer has none to fit it
  * on).
  */
@@ -39,9 +40,11 @@
   X(log_population, 0.437) \
   X(most_populous, 1.113) \
   X(smaller_namesake_unit, -1.983) \
+  X(unit_below_namesake_city, -1.717) \
   X(admin_suffix_region, 3.354) \
   X(admin_suffix_not_region, -2.354) \
   X(seat_of_same_named_unit, 4.000) \
+  X(unit_of_same_named_city, -4.000) \
   X(named_after_its_city, -0.936) \
   X(city_suffix_place, 1.354) \
   X(inside_following_region, 3.707) \

@@ -1113,9 +1113,23 @@ static void test_smaller_namesake_unit(void)
      "Orange County alone: California's (3.1 M), not Florida's (0.9 M)");
   /* Natural Earth's admin-1 units that are GeoNames' admin-2 carry no
    * place's admin1 code: they are sized by their places' admin2. */
-  ok(parse_at("Fans in Manchester cheered.", 8) == 3333169,
-     "Manchester alone: Greater Manchester's district (GB.I2, sized by "
-     "its places' admin-2 code), not Jamaica's parish");
+  ok(parse_at("Floods hit the Manchester region on Monday.", 15) == 3333169,
+     "the Manchester region: Greater Manchester's district (GB.I2, sized "
+     "by its places' admin-2 code), not Jamaica's parish");
+}
+
+/* A bare name of a city is the city, not the unit named after it, also
+ * where the codes make the city no seat of the unit: England's unitary
+ * authorities and metropolitan boroughs (unit_of_same_named_city). Nor
+ * does a smaller unit of the name elsewhere take its place: Jamaica's
+ * parish of Manchester (unit_below_namesake_city). The suffix still
+ * asks for the unit (test_smaller_namesake_unit). */
+static void test_unit_of_same_named_city(void)
+{
+  ok(parse_at("Fans in Manchester cheered.", 8) == 2643123,
+     "Manchester alone: the city, not its district nor Jamaica's parish");
+  ok(parse_at("Floods hit Bristol on Monday.", 11) == 2654675,
+     "Bristol alone: the city, not the unit (GB.B7)");
 }
 
 /* "Google" is only another name of Topeka (for a month of 2010) and a
@@ -1258,6 +1272,7 @@ int main(void)
   test_article_before_name();
   test_county_abbreviation();
   test_smaller_namesake_unit();
+  test_unit_of_same_named_city();
   test_alternate_name_only();
   test_without_reasons();
   gm_parser_free(all_matches);
