@@ -19,7 +19,9 @@
  *   writes each place's pieces together, places in order (a run holds
  *   blocks [place][ids bytes][citation bytes] sorted by place, the
  *   regions' blocks first, then the places', so that writing a layer
- *   reads its own section of each run alone), while per-mention output
+ *   reads its own section of each run alone: the half's pieces are put
+ *   in that order by a counting sort of their arrivals, a place and an
+ *   offset each, not by walking the chains), while per-mention output
  *   appends the pieces as they came; with threads, a spill thread writes
  *   one half while adding fills the other;
  * - writing walks the places in order of first mention with one cursor
@@ -91,13 +93,21 @@ typedef struct piece {
   uint32_t len;
 } piece;
 
-/* A place's chains in the half handed to the spill thread, and their
- * payload bytes (counted as they were appended: walking each chain to
- * count it before writing it went through the half's memory twice). */
+/* A piece as it came: its place and stream, and where it is in its half
+ * (a half is less than 4 GiB: a piece that does not fit is one alone). */
+typedef struct arrival {
+  uint32_t chain;            /* place * N_STREAMS + stream */
+  uint32_t at;
+} arrival;
+
+/* A place's chains in the half handed to the spill thread: their
+ * pieces and payload bytes (counted as they were appended: walking each
+ * chain to count it before writing it went through the half's memory
+ * twice). */
 typedef struct chains {
   uint32_t place;
   int layer;                 /* the place's: the run's section */
-  uint64_t head[N_STREAMS];
+  uint32_t pieces[N_STREAMS];
   uint64_t len[N_STREAMS];
 } chains;
 
@@ -128,6 +138,7 @@ typedef struct place {
   uint64_t ids_len;          /* bytes of its ids joined so far */
   uint64_t head[N_STREAMS], tail[N_STREAMS]; /* pending: offset + 1 */
   uint64_t pending_bytes[N_STREAMS]; /* the chains' payload bytes */
+  uint32_t pending_pieces[N_STREAMS]; /* and pieces */
   gm__geometry geometry;     /* while writing */
 } place;
 
@@ -333,6 +344,8 @@ struct gm__places {
   size_t threads;            /* for the geometries when writing, and
                                 more than 1: a spill thread */
   gm__buf pending;           /* pieces */
+  arrival *arrivals;         /* per place: pending's pieces in order */
+  size_t n_arrivals, arrivals_cap;
   size_t n_handed;           /* halves handed to spilling so far */
   /*
    * The spiller's while it is busy: the half it writes and its places'
@@ -342,6 +355,12 @@ struct gm__places {
   gm__buf spilling;
   chains *spilling_chains;
   size_t n_spilling_chains, spilling_chains_cap;
+  arrival *spilling_arrivals;
+  size_t n_spilling_arrivals, spilling_arrivals_cap;
+  uint32_t *run_order;       /* the half's pieces in the run's order */
+  size_t run_order_cap;
+  uint32_t *next_in_order;   /* a place's and stream's next there */
+  size_t next_in_order_cap;
   background spiller;        /* writes spilling to the spill file */
   gm__buf scratch;           /* an article's mentions rendered */
   gm__json id_json;          /* an article id escaped, and its length */
@@ -422,6 +441,10 @@ void gm__places_free(gm__places *pl)
   gm__buf_free(&pl->pending);
   gm__buf_free(&pl->spilling);
   free(pl->spilling_chains);
+  free(pl->arrivals);
+  free(pl->spilling_arrivals);
+  free(pl->run_order);
+  free(pl->next_in_order);
   gm__buf_free(&pl->scratch);
   gm__json_free(&pl->id_json);
   free(pl);
@@ -705,7 +728,7 @@ static int find_place(gm__places *pl, uint32_t entry, uint32_t *out)
       *out = pl->slot[j];
       return 0;
     }
-  if (pl->n_places >= NONE - 1)
+  if (pl->n_places >= UINT32_MAX / N_STREAMS) /* an arrival's chain */
     return GM_ELIMIT;
   if (gm__grow(&pl->places, &pl->places_cap, pl->n_places + 1,
                sizeof *pl->places))
@@ -771,10 +794,15 @@ static int append_piece(gm__places *pl, uint32_t pi, int stream, char sep,
   if ((rc = pending_reserve(pl, sizeof h + k + len)))
     return rc;
   at = pl->pending.len;
+  if (at > UINT32_MAX) /* past an arrival's reach: a piece of GiBs */
+    return GM_ELIMIT;
   /* room as gm__buf_append would make it: a piece larger than the half
    * still grows it */
   if (gm__grow(&pl->pending.data, &pl->pending.cap,
-               at + sizeof h + k + len + 1, 1))
+               at + sizeof h + k + len + 1, 1) ||
+      (!pl->per_mention &&
+       gm__grow(&pl->arrivals, &pl->arrivals_cap, pl->n_arrivals + 1,
+                sizeof *pl->arrivals)))
     return GM_ENOMEM;
   to = pl->pending.data + at;
   memcpy(to, &h, sizeof h);
@@ -783,6 +811,8 @@ static int append_piece(gm__places *pl, uint32_t pi, int stream, char sep,
   pl->pending.len = at + sizeof h + k + len;
   if (pl->per_mention)
     return 0;
+  pl->arrivals[pl->n_arrivals++] =
+      (arrival){pi * N_STREAMS + (uint32_t)stream, (uint32_t)at};
   if (p->tail[stream])
     memcpy(pl->pending.data + p->tail[stream] - 1 + offsetof(piece, next),
            &(uint64_t){at + 1}, sizeof(uint64_t));
@@ -790,6 +820,7 @@ static int append_piece(gm__places *pl, uint32_t pi, int stream, char sep,
     p->head[stream] = at + 1;
   p->tail[stream] = at + 1;
   p->pending_bytes[stream] += k + len;
+  p->pending_pieces[stream]++;
   return 0;
 }
 
@@ -979,23 +1010,60 @@ static int spill_write(gm__places *pl, const void *s, size_t len)
   return 0;
 }
 
-/* The payloads of one chain of the pieces in data, in order. Each
- * piece's header is a cache miss (the pieces of a chain lie anywhere in
- * the half): nearly all of spill_half's own time. Asking for the next
- * piece before copying this one, and for the first pieces of the chains
- * four places on, did not change it measurably (perf, 100 MB, --jobs 2):
- * a piece's copy is too short to cover the next miss. To hide them the
- * spill would need every piece's place known ahead, as an index in
- * arrival order sorted by place, rather than chains. */
-static int spill_chain(gm__places *pl, const char *data, uint64_t at)
+/*
+ * The offsets of the half's pieces in the order the run holds them (its
+ * chains', places in run order, each place's ids then citations, each
+ * chain in arrival order): a counting sort of the half's arrivals.
+ * Walking the chains instead made each piece's header a cache miss that
+ * the next piece's address waited for (the pieces of a chain lie
+ * anywhere in the half): nearly all of the spill's own time, and
+ * prefetching along the chains did not hide it. In run order every
+ * piece's address is known ahead, so the copy asks for them in advance.
+ * (Sorting by a pass through the half's headers, without arrivals, cost
+ * more than the chains: each header's address waits for the last's.)
+ */
+static int run_order(gm__places *pl, size_t *n_pieces)
 {
+  size_t n = 0, places = 1;
+
+  for (size_t i = 0; i < pl->n_spilling_chains; i++)
+    if (pl->spilling_chains[i].place >= places)
+      places = (size_t)pl->spilling_chains[i].place + 1;
+  if (gm__grow(&pl->next_in_order, &pl->next_in_order_cap,
+               places * N_STREAMS, sizeof *pl->next_in_order))
+    return GM_ENOMEM;
+  for (size_t i = 0; i < pl->n_spilling_chains; i++)
+    for (int s = 0; s < N_STREAMS; s++) {
+      const chains *ch = &pl->spilling_chains[i];
+      pl->next_in_order[(size_t)ch->place * N_STREAMS + s] = (uint32_t)n;
+      n += ch->pieces[s];
+    }
+  if (gm__grow(&pl->run_order, &pl->run_order_cap, n ? n : 1,
+               sizeof *pl->run_order))
+    return GM_ENOMEM;
+  for (size_t k = 0; k < pl->n_spilling_arrivals; k++) {
+    const arrival *a = &pl->spilling_arrivals[k];
+    pl->run_order[pl->next_in_order[a->chain]++] = a->at;
+  }
+  *n_pieces = n;
+  return 0;
+}
+
+/* Pieces asked for ahead of their copy: enough to cover a miss. */
+#define PIECES_AHEAD 8
+
+/* The payloads of pieces [from, to) of the run's order. */
+static int spill_pieces(gm__places *pl, size_t from, size_t to, size_t n)
+{
+  const char *data = pl->spilling.data;
   int rc = 0;
 
-  while (at && !rc) {
+  for (size_t k = from; k < to && !rc; k++) {
     piece h;
-    memcpy(&h, data + at - 1, sizeof h);
-    rc = spill_write(pl, data + at - 1 + sizeof h, h.len);
-    at = h.next;
+    if (k + PIECES_AHEAD < n)
+      __builtin_prefetch(data + pl->run_order[k + PIECES_AHEAD]);
+    memcpy(&h, data + pl->run_order[k], sizeof h);
+    rc = spill_write(pl, data + pl->run_order[k] + sizeof h, h.len);
   }
   return rc;
 }
@@ -1004,11 +1072,12 @@ static int spill_chain(gm__places *pl, const char *data, uint64_t at)
  * order. */
 static int spill_run(gm__places *pl)
 {
-  const char *data = pl->spilling.data;
+  size_t n, k = 0;
   run *r;
   int rc = 0;
 
-  if (gm__grow(&pl->runs, &pl->runs_cap, pl->n_runs + 1, sizeof *pl->runs))
+  if (gm__grow(&pl->runs, &pl->runs_cap, pl->n_runs + 1, sizeof *pl->runs) ||
+      run_order(pl, &n))
     return GM_ENOMEM;
   r = &pl->runs[pl->n_runs++];
   *r = (run){pl->spill_end, UINT64_MAX};
@@ -1019,8 +1088,10 @@ static int spill_run(gm__places *pl)
       r->places = pl->spill_end;
     memcpy(b.len, ch->len, sizeof b.len);
     rc = spill_write(pl, &b, sizeof b);
-    for (int s = 0; s < N_STREAMS && !rc; s++)
-      rc = spill_chain(pl, data, ch->head[s]);
+    for (int s = 0; s < N_STREAMS && !rc; s++) {
+      rc = spill_pieces(pl, k, k + ch->pieces[s], n);
+      k += ch->pieces[s];
+    }
   }
   if (r->places == UINT64_MAX) /* regions alone */
     r->places = pl->spill_end;
@@ -1082,13 +1153,28 @@ static int take_chains(gm__places *pl)
       ch = &pl->spilling_chains[pl->n_spilling_chains++];
       ch->place = (uint32_t)i;
       ch->layer = p->layer;
-      memcpy(ch->head, p->head, sizeof p->head);
+      memcpy(ch->pieces, p->pending_pieces, sizeof p->pending_pieces);
       memcpy(ch->len, p->pending_bytes, sizeof p->pending_bytes);
       memset(p->head, 0, sizeof p->head);
       memset(p->tail, 0, sizeof p->tail);
       memset(p->pending_bytes, 0, sizeof p->pending_bytes);
+      memset(p->pending_pieces, 0, sizeof p->pending_pieces);
     }
   return 0;
+}
+
+/* The pending pieces' arrivals become the spilling half's. */
+static void swap_arrivals(gm__places *pl)
+{
+  arrival *a = pl->spilling_arrivals;
+  size_t cap = pl->spilling_arrivals_cap;
+
+  pl->spilling_arrivals = pl->arrivals;
+  pl->spilling_arrivals_cap = pl->arrivals_cap;
+  pl->n_spilling_arrivals = pl->n_arrivals;
+  pl->arrivals = a;
+  pl->arrivals_cap = cap;
+  pl->n_arrivals = 0;
 }
 
 /*
@@ -1114,6 +1200,7 @@ static int spill(gm__places *pl)
   t = pl->spilling;
   pl->spilling = pl->pending;
   pl->pending = t;
+  swap_arrivals(pl);
   pl->n_handed++;
   return spill_status(pl, bg_hand(&pl->spiller));
 }
@@ -1721,6 +1808,21 @@ static int write_features(gm__writer *w, gm__places *pl)
   return sink_close(&out, rc);
 }
 
+/* The arrivals and the spill's sorting, for a spill no more: everything
+ * is on file. */
+static void free_run_orders(gm__places *pl)
+{
+  free(pl->arrivals);
+  free(pl->spilling_arrivals);
+  free(pl->run_order);
+  free(pl->next_in_order);
+  pl->arrivals = pl->spilling_arrivals = NULL;
+  pl->run_order = pl->next_in_order = NULL;
+  pl->n_arrivals = pl->n_spilling_arrivals = 0;
+  pl->arrivals_cap = pl->spilling_arrivals_cap = 0;
+  pl->run_order_cap = pl->next_in_order_cap = 0;
+}
+
 /* Writing shares the pending memory out as windows on the runs: the
  * whole budget's, both halves' (the spilling half is given back). */
 static int windows_reserve(gm__places *pl)
@@ -1728,6 +1830,7 @@ static int windows_reserve(gm__places *pl)
   size_t room = pending_room(pl);
 
   gm__buf_free(&pl->spilling);
+  free_run_orders(pl);
   if (pl->pending.cap >= room)
     return 0;
   gm__buf_free(&pl->pending);
