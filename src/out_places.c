@@ -1019,8 +1019,14 @@ static int spill_write(gm__places *pl, const void *s, size_t len)
  * anywhere in the half): nearly all of the spill's own time, and
  * prefetching along the chains did not hide it. In run order every
  * piece's address is known ahead, so the copy asks for them in advance.
- * (Sorting by a pass through the half's headers, without arrivals, cost
- * more than the chains: each header's address waits for the last's.)
+ * Measured on the 300 MB archive at --jobs 2, alternated with the chain
+ * walk: the spill thread's user CPU 0.39-0.45 -> 0.18-0.22 s (three
+ * pairs), its CPU 0.6 -> 0.4 s (three bench/batch pairs); peak RSS
+ * 142 -> 145 MB in the same runs (both halves' arrivals and the order,
+ * 8 + 8 + 4 bytes a piece, ~54,000 pieces a half). Sorting by a
+ * pass through the half's headers instead, without arrivals, cost more
+ * than the chains (user CPU 0.59-0.66 s): each header's address waits
+ * for the last's.
  */
 static int run_order(gm__places *pl, size_t *n_pieces)
 {
