@@ -14,9 +14,9 @@
  * bench/fit-resolver), and unit_of_same_named_city, the same contract
  * borne by a unit whose city is no seat by the codes (Bristol); so is
  * inside_listed_region (the weight of inside_following_region, the same
- * evidence: see bench/fit-resolver); so is kind_region_point (a GeoNames region without an outline, which
- * only a layered dump brings: the default gazetteer has none to fit it
- * on).
+ * evidence: see bench/fit-resolver); so is kind_region_point (a
+ * GeoNames region without an outline, which only a layered dump brings:
+ * the default gazetteer has none to fit it on).
  */
 #ifndef GM_RESOLVE_WEIGHTS_H
 #define GM_RESOLVE_WEIGHTS_H
