@@ -34,6 +34,9 @@ int cli_count(const char *s, unsigned long long min, unsigned long long max,
 /* A country given on the command line: an ISO 3166-1 alpha-2 code, two
  * ASCII letters, upper-cased into out. 0, or -1 when it is not. */
 int cli_country(const char *s, char out[3]);
+/* EXIT_OK when cc (NULL: none given) is a country the gazetteer holds,
+ * else a usage error naming it: --country XX must not be ignored. */
+int cli_check_country(const gm_gazetteer *gaz, const char *cc);
 
 /* The gazetteer to use: --gazetteer FILE, else $GEOMENTION_GAZETTEER,
  * else geomention.gmz beside the executable (a build tree), else the
@@ -43,14 +46,21 @@ const char *cli_gazetteer_path(const char *option);
 int cli_open_gazetteer(const char *option, gm_gazetteer **out);
 
 /* Output written to a temporary name beside path and renamed by
- * cli_output_close when complete; path NULL or "-" is stdout. */
+ * cli_output_close when complete; path NULL or "-" is stdout. A symlink
+ * path is followed (the file it leads to is replaced: target), a device
+ * or FIFO written as it is, an inherited descriptor (/dev/stdout)
+ * written through; a directory is refused at once. */
 typedef struct cli_output {
   FILE *f;
   char *path, *tmp;
+  char *target; /* where the temporary goes when path is a symlink */
   int err; /* errno of a write that failed before the close, its reason */
 } cli_output;
 
 int cli_output_open(cli_output *o, const char *path);
+/* The descriptor path names when it is an inherited one (/dev/stdout,
+ * /dev/stderr, /dev/fd/N, /proc/self/fd/N), else -1. */
+int cli_output_descriptor(const char *path);
 /* Flush, check, rename; on failure remove the temporary. Exit status. */
 int cli_output_close(cli_output *o, int ok);
 /* Close o and remove its temporary without a word: for a command that

@@ -69,6 +69,31 @@ int cli_country(const char *s, char out[3])
   return 0;
 }
 
+int cli_check_country(const gm_gazetteer *gaz, const char *cc)
+{
+  char id[16];
+  uint32_t index;
+  gm_gazetteer_info info;
+  gm_entry e;
+
+  if (!cc)
+    return EXIT_OK;
+  snprintf(id, sizeof id, "country:%s", cc);
+  if (gm_gazetteer_find_region(gaz, id, &index) == 0)
+    return EXIT_OK;
+  /* A country the gazetteer has no polygon for, or one built from
+   * GeoNames dumps alone: any entry in it will do. A scan, but only for
+   * those and for a code that is wrong. */
+  gm_gazetteer_get_info(gaz, &info);
+  for (uint32_t i = 0; i < info.n_entries; i++)
+    if (gm_gazetteer_entry(gaz, i, &e) == 0 && !strcmp(e.country, cc))
+      return EXIT_OK;
+  /* A prior on no country would steer nothing, silently: "UK" is the
+   * usual slip (the United Kingdom is GB). */
+  return cli_usage("--country: no country %s in the gazetteer (ISO 3166-1 "
+                   "alpha-2 codes: UA, US, GB for the United Kingdom)", cc);
+}
+
 const char *cli_gazetteer_path(const char *option)
 {
   static char beside[PATH_MAX];
@@ -188,9 +213,66 @@ static void remove_stale_temps(const char *path)
   closedir(d);
 }
 
+/* The descriptor a path names when it is one the process inherited
+ * (/dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N), else -1.
+ * stat() sees through such a path to the file behind the descriptor, so
+ * without this a temporary renamed "over" /dev/stdout would replace the
+ * /dev/stdout symlink itself whenever standard output is a regular file. */
+int cli_output_descriptor(const char *path)
+{
+  static const char *const dirs[] = {"/dev/fd/", "/proc/self/fd/"};
+  unsigned long long fd;
+
+  if (!strcmp(path, "/dev/stdout"))
+    return 1;
+  if (!strcmp(path, "/dev/stderr"))
+    return 2;
+  for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++)
+    if (!strncmp(path, dirs[i], strlen(dirs[i])) &&
+        cli_count(path + strlen(dirs[i]), 0, INT_MAX, &fd) == 0)
+      return (int)fd;
+  return -1;
+}
+
+/* Write through a copy of inherited descriptor fd, at its own offset and
+ * mode (a `>>` redirection keeps appending), as a shell would. */
+static int output_descriptor(cli_output *o, const char *path, int fd)
+{
+  int copy = dup(fd);
+
+  o->path = strdup(path);
+  if (copy < 0 || !o->path || !(o->f = fdopen(copy, "w"))) {
+    cli_warn("%s: cannot write: %s", path,
+             o->path ? strerror(errno) : "out of memory");
+    if (copy >= 0)
+      close(copy);
+    free(o->path);
+    o->path = NULL;
+    return EXIT_FAILURE_;
+  }
+  return EXIT_OK;
+}
+
+/* A device or pipe (/dev/full, a FIFO) is written as it is: a temporary
+ * beside it renamed over it would replace the device with a regular
+ * file. */
+static int output_device(cli_output *o, const char *path)
+{
+  o->path = strdup(path);
+  if (!o->path || !(o->f = fopen(path, "w"))) {
+    cli_warn("%s: cannot open: %s", path, o->path ? strerror(errno)
+                                                  : "out of memory");
+    free(o->path);
+    o->path = NULL;
+    return EXIT_FAILURE_;
+  }
+  return EXIT_OK;
+}
+
 int cli_output_open(cli_output *o, const char *path)
 {
   struct stat st;
+  const char *place = path;
   int fd;
 
   memset(o, 0, sizeof *o);
@@ -198,28 +280,29 @@ int cli_output_open(cli_output *o, const char *path)
     o->f = stdout;
     return EXIT_OK;
   }
-  /* A device or pipe (/dev/full, /dev/stdout, a FIFO) is written as it
-   * is: a temporary beside it renamed over it would replace the device
-   * with a regular file. */
-  if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
-    o->path = strdup(path);
-    if (!o->path || !(o->f = fopen(path, "w"))) {
-      cli_warn("%s: cannot open: %s", path, o->path ? strerror(errno)
-                                                    : "out of memory");
-      free(o->path);
-      o->path = NULL;
-      return EXIT_FAILURE_;
-    }
-    return EXIT_OK;
+  if ((fd = cli_output_descriptor(path)) >= 0)
+    return output_descriptor(o, path, fd);
+  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+    /* said now, not after a batch of hours when the rename fails */
+    cli_warn("%s: cannot write: %s", path, strerror(EISDIR));
+    return EXIT_FAILURE_;
   }
+  if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+    return output_device(o, path);
+  /* A symlink stays one: the file it leads to is replaced, with the
+   * temporary beside that file (the same file system, so the rename
+   * holds). A dangling link is replaced as a missing file would be. */
+  if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) &&
+      (o->target = realpath(path, NULL)))
+    place = o->target;
   o->path = strdup(path);
-  o->tmp = malloc(strlen(path) + 40);
+  o->tmp = malloc(strlen(place) + 40);
   if (!o->path || !o->tmp) {
     cli_warn("out of memory");
     goto fail;
   }
-  remove_stale_temps(path);
-  sprintf(o->tmp, "%s.tmp-%ld-XXXXXX", path, (long)getpid());
+  remove_stale_temps(place);
+  sprintf(o->tmp, "%s.tmp-%ld-XXXXXX", place, (long)getpid());
   fd = mkstemp(o->tmp);
   if (fd < 0 || !(o->f = fdopen(fd, "w"))) {
     /* named as given: the temporary's name is ours, not the user's */
@@ -236,7 +319,8 @@ int cli_output_open(cli_output *o, const char *path)
 fail:
   free(o->tmp);
   free(o->path);
-  o->tmp = o->path = NULL;
+  free(o->target);
+  o->tmp = o->path = o->target = NULL;
   return EXIT_FAILURE_;
 }
 
@@ -251,8 +335,9 @@ static void output_end(cli_output *o, int renamed)
   }
   free(o->tmp);
   free(o->path);
+  free(o->target);
   o->f = NULL;
-  o->tmp = o->path = NULL;
+  o->tmp = o->path = o->target = NULL;
 }
 
 int cli_output_close(cli_output *o, int ok)
@@ -275,7 +360,8 @@ int cli_output_close(cli_output *o, int ok)
     cli_warn("%s: write failed: %s", name, strerror(errno));
     status = EXIT_FAILURE_;
   }
-  if (o->tmp && ok && status == EXIT_OK && rename(o->tmp, o->path) != 0) {
+  if (o->tmp && ok && status == EXIT_OK &&
+      rename(o->tmp, o->target ? o->target : o->path) != 0) {
     cli_warn("%s: cannot rename into place: %s", o->path, strerror(errno));
     status = EXIT_FAILURE_;
   }

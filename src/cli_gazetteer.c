@@ -18,13 +18,15 @@ static void say(void *arg, const char *what)
 
 /* The gazetteer is written beside out and renamed over it (the header
  * last, by a seek): a device or FIFO there would be replaced by a regular
- * file — /dev/full among them — and the build "succeed". 0, or -1 when
- * out is something other than a regular file (reported). */
+ * file — /dev/full among them — and the build "succeed", and an inherited
+ * descriptor (/dev/stdout) may append, where the seek goes astray. 0, or
+ * -1 when out is something other than a regular file (reported). */
 static int check_output(const char *out)
 {
   struct stat st;
 
-  if (stat(out, &st) == 0 && !S_ISREG(st.st_mode)) {
+  if (cli_output_descriptor(out) >= 0 ||
+      (stat(out, &st) == 0 && !S_ISREG(st.st_mode))) {
     cli_warn("%s: not a regular file (a gazetteer is written beside it "
              "and renamed into place)", out);
     return -1;

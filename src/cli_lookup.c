@@ -85,6 +85,10 @@ int cmd_lookup(int argc, char **argv)
     return cli_usage("lookup: expected one NAME");
   if ((status = cli_open_gazetteer(gaz_path, &g)))
     return status;
+  if ((status = cli_check_country(g, opt.country))) {
+    gm_gazetteer_close(g);
+    return status;
+  }
   if (gm_lookup(g, argv[optind], strlen(argv[optind]), &opt, &c, &n, &err)) {
     cli_warn("%s", err.message);
     gm_gazetteer_close(g);

@@ -708,34 +708,50 @@ static int write_output(run *r, const config *c, cli_output *out,
   return EXIT_OK;
 }
 
-/* --split: both files are written before either is renamed into place. */
-static int write_split(run *r, const config *c)
+/* --split: both files are opened before the input is read (a missing
+ * directory is said at once, not after the batch), and both written
+ * before either is renamed into place. */
+static int open_split(const config *c, cli_output out[2])
 {
   static const char *layer_names[] = {"places", "regions"};
   const char *ext = c->geo.frame ? "geojsons" : "geojson";
-  cli_output out[2] = {{0}};
-  int status = EXIT_OK, opened = 0;
 
-  for (; opened < 2 && status == EXIT_OK; opened++) {
+  for (int i = 0; i < 2; i++) {
     size_t n = strlen(c->split) + 32;
     char *path = malloc(n);
+    int status;
     if (!path) {
       cli_warn("out of memory");
       status = EXIT_FAILURE_;
-      break;
+    } else {
+      snprintf(path, n, "%s.%s.%s", c->split, layer_names[i], ext);
+      status = cli_output_open(&out[i], path);
+      free(path);
     }
-    snprintf(path, n, "%s.%s.%s", c->split, layer_names[opened], ext);
-    status = cli_output_open(&out[opened], path);
-    free(path);
-    if (status == EXIT_OK)
-      status = write_output(r, c, &out[opened],
-                            opened ? GM__LAYER_REGIONS : GM__LAYER_PLACES);
-    if (status == EXIT_OK && (fflush(out[opened].f) || ferror(out[opened].f)))
+    if (status) {
+      if (i)
+        cli_output_discard(&out[0]);
+      return status;
+    }
+  }
+  return EXIT_OK;
+}
+
+/* Write both layers into the open outputs (unless the batch failed) and
+ * close them: renamed into place only when both were written. */
+static int write_split(run *r, const config *c, cli_output out[2], int status)
+{
+  for (int i = 0; i < 2 && status != EXIT_FAILURE_; i++) {
+    int written = write_output(r, c, &out[i],
+                               i ? GM__LAYER_REGIONS : GM__LAYER_PLACES);
+    if (written)
+      status = written;
+    else if (fflush(out[i].f) || ferror(out[i].f))
       status = EXIT_FAILURE_; /* reported by cli_output_close */
   }
-  for (int i = 0; i < opened; i++) {
-    int closed = cli_output_close(&out[i], status == EXIT_OK);
-    if (closed && status == EXIT_OK)
+  for (int i = 0; i < 2; i++) {
+    int closed = cli_output_close(&out[i], status != EXIT_FAILURE_);
+    if (closed && status != EXIT_FAILURE_)
       status = closed;
   }
   return status;
@@ -746,7 +762,7 @@ static int start(run *r, const config *c)
   gm_error err = {0};
   int status = cli_open_gazetteer(c->gaz_path, &r->gaz);
 
-  if (status)
+  if (status || (status = cli_check_country(r->gaz, c->popt.country)))
     return status;
   r->jobs = c->jobs;
   if (!(r->parsers = calloc((size_t)c->jobs, sizeof *r->parsers))) {
@@ -782,11 +798,10 @@ static int run_all(run *r, const config *c, int argc, char **argv)
   int status, closed;
 
   if (c->split) {
-    if ((status = read_inputs(r, c, argc, argv)) != EXIT_FAILURE_) {
-      int written = write_split(r, c);
-      status = written ? written : status;
-    }
-    return status;
+    cli_output split[2];
+    if ((status = open_split(c, split)))
+      return status;
+    return write_split(r, c, split, read_inputs(r, c, argc, argv));
   }
   if ((status = cli_output_open(&out, c->output)))
     return status;

@@ -191,7 +191,9 @@ int cmd_resolve(int argc, char **argv)
     return cli_usage("resolve: unexpected argument '%s'", argv[optind]);
   if ((status = cli_open_gazetteer(gaz_path, &r.gaz)))
     return status;
-  if (gm_parser_new(r.gaz, &popt, &r.parser, &err)) {
+  if ((status = cli_check_country(r.gaz, popt.country))) {
+    /* said */
+  } else if (gm_parser_new(r.gaz, &popt, &r.parser, &err)) {
     cli_warn("%s", err.message);
     status = EXIT_FAILURE_;
   } else if (!(status = cli_output_open(&out, output))) {
