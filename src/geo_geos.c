@@ -972,11 +972,26 @@ static GEOSGeometry *snap(gm__geo *g, const GEOSGeometry *geom, double grid)
 {
   GEOSGeometry *fast = GEOSGeom_setPrecision_r(g->ctx, geom, grid,
                                                GEOS_PREC_NO_TOPO);
+  GEOSGeometry *snapped;
+  int valid;
 
   if (fast && GEOSisValid_r(g->ctx, fast) == 1)
     return fast;
+  snapped = GEOSGeom_setPrecision_r(g->ctx, geom, grid,
+                                    GEOS_PREC_VALID_OUTPUT);
+  if (snapped || !fast) {
+    gm__geo_destroy(g, fast);
+    return snapped;
+  }
+  /* GEOS 3.11's snap-rounding can throw on a coarse grid (Kazakhstan in
+   * full detail at --precision 0: "side location conflict"); the rounded
+   * positions, repaired and snap-rounded again, are noded already. */
+  fast = repair(g, fast, &valid);
+  snapped = fast ? GEOSGeom_setPrecision_r(g->ctx, fast, grid,
+                                           GEOS_PREC_VALID_OUTPUT)
+                 : NULL;
   gm__geo_destroy(g, fast);
-  return GEOSGeom_setPrecision_r(g->ctx, geom, grid, GEOS_PREC_VALID_OUTPUT);
+  return snapped;
 }
 
 /* Twice the signed area: positive when the ring turns counter-clockwise. */

@@ -129,9 +129,14 @@ static int by_west(const void *a, const void *b)
 /*
  * Sort the intervals, and find the widest stretch of longitude that none
  * of them covers. The box is the rest of the circle. Only when that gap
- * is strictly wider than the one across the antimeridian does the box
- * wrap, so ordinary features keep ordinary boxes.
+ * is strictly wider than the one across the antimeridian, and than
+ * GAP_MIN, does the box wrap, so ordinary features keep ordinary boxes.
  */
+/* Narrower than a tenth of --precision 10's grid: no gap but two pieces
+ * that meet, their shared edge a last bit apart after snapping. Without
+ * it Antarctica (at --precision 2 --simplify 10) got the box
+ * [-174.42,-90,-174.42,-60.52]: the whole circle but for 1e-14 degrees. */
+#define GAP_MIN 1e-11
 int gm__extent_bbox(gm__extent *e, double bbox[4])
 {
   double reach, gap, west, east;
@@ -148,7 +153,7 @@ int gm__extent_bbox(gm__extent *e, double bbox[4])
   gap = (west + 360) - reach; /* the gap across the antimeridian */
   reach = e->lon[0][1];
   for (size_t i = 1; i < e->n; i++) {
-    if (e->lon[i][0] - reach > gap) {
+    if (e->lon[i][0] - reach > gap && e->lon[i][0] - reach > GAP_MIN) {
       gap = e->lon[i][0] - reach;
       west = e->lon[i][0];
       east = reach;
