@@ -19,6 +19,8 @@ enum {
 };
 
 extern const char *cli_program;
+/* The subcommand running ("parse", "lookup", ...), for usage messages. */
+extern const char *cli_command;
 
 /* "geomention: message" on stderr. */
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -15,6 +15,7 @@
 #include "cli.h"
 
 const char *cli_program = "geomention";
+const char *cli_command;
 
 void cli_warn(const char *fmt, ...)
 {
@@ -33,7 +34,9 @@ int cli_usage(const char *fmt, ...)
   va_start(ap, fmt);
   vfprintf(stderr, fmt, ap);
   va_end(ap);
-  fprintf(stderr, "\nTry '%s --help' for more information.\n", cli_program);
+  /* the command's own --help lists its options; the top one does not */
+  fprintf(stderr, "\nTry '%s%s%s --help' for more information.\n",
+          cli_program, cli_command ? " " : "", cli_command ? cli_command : "");
   return EXIT_USAGE;
 }
 

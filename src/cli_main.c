@@ -77,6 +77,7 @@ int main(int argc, char **argv)
         cmd = &commands[i];
         shift = 1;
       }
+    cli_command = cmd->name;
     status = cmd->run(argc - shift, argv + shift);
   }
   /* A command that failed has said why; after any other, what it printed

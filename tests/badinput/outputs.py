@@ -17,6 +17,8 @@ Usage: outputs.py WORKDIR [ROW-SUBSTRING] (env as badinput.py's).
   failed).
 - `--country XX` names no country: a usage error (exit 2), not a prior
   that silently steers nothing.
+- A usage error points at the command's own --help, which lists its
+  options (was: `geomention --help`, which lists only the commands).
 """
 import json
 import os
@@ -139,6 +141,13 @@ def known_country():
         "not Ukraine's: %r" % feature["properties"]
 
 
+def usage_points_at_command_help(args, command):
+    def row():
+        rc, out, err = bi.run(args, stdin=subprocess.DEVNULL)
+        return bi.expect(rc, err, 2, r"Try 'geomention %s --help'" % command)
+    return ("usage error: " + " ".join(args), row)
+
+
 ROWS = [
     ("-o through a symlink: the target written, the link kept",
      through_symlink),
@@ -153,6 +162,10 @@ ROWS = [
     unknown_country(["parse", "--country", "XX", bi.EXAMPLE]),
     unknown_country(["lookup", "--country", "XX", "Kyiv"]),
     unknown_country(["resolve", "--country", "XX", "--spans", "/dev/null"]),
+    usage_points_at_command_help(["parse", "--jobs", "0"], "parse"),
+    usage_points_at_command_help(["lookup"], "lookup"),
+    usage_points_at_command_help(["resolve"], "resolve"),
+    usage_points_at_command_help(["gazetteer", "bogus"], "gazetteer"),
 ]
 
 
