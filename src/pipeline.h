@@ -76,6 +76,13 @@ typedef struct gm__work {
   size_t alt_start, n_alts;       /* into gm__pipeline.alts */
 } gm__work;
 
+/* Whether a posting's name is its entry's own (GeoNames' name or its
+ * ASCII form), not an alternate name, a code or a demonym. */
+static inline int gm__by_own_name(unsigned how)
+{
+  return how == GM_HOW_NAME || how == GM_HOW_ASCII;
+}
+
 /* Cues the recogniser finds that the resolver uses too. */
 enum {
   GM__CUE_ADMIN_SUFFIX = 1 << 0,  /* "Donetsk region", "Kent county" */

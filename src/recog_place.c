@@ -444,7 +444,7 @@ static int region_abbreviation(const gm__pipeline *p, const gm__work *w)
     unsigned how = w->postings[i].how;
     if (!e || !gm__entry_is_region(e))
       continue;
-    if (how == GM_HOW_NAME || how == GM_HOW_ASCII)
+    if (gm__by_own_name(how))
       return 0;
     if (how == GM_HOW_ALTERNATE ||
         (how == GM_HOW_CODE && (len >= 3 || caps)))
@@ -615,22 +615,21 @@ static kinds kinds_of_postings(const gm__pipeline *p, const gm__work *w)
 
   for (size_t i = 0; i < w->n_postings; i++) {
     const gaz_entry *e = gm__gaz_entry(p->gaz, w->postings[i].entry);
+    unsigned how = w->postings[i].how;
     if (!e)
       continue;
-    if (w->postings[i].how != GM_HOW_DEMONYM)
+    if (how != GM_HOW_DEMONYM)
       k.demonym_only = 0;
     else
       k.demonym = 1;
-    if (w->postings[i].how == GM_HOW_CODE)
+    if (how == GM_HOW_CODE)
       k.code = 1;
-    if (w->postings[i].how == GM_HOW_NAME || w->postings[i].how == GM_HOW_ASCII ||
-        (w->postings[i].how == GM_HOW_CODE && gm__entry_is_region(e)))
+    if (gm__by_own_name(how) ||
+        (how == GM_HOW_CODE && gm__entry_is_region(e)))
       k.primary = 1;
     if (gm__entry_is_region(e))
       k.region = 1;
-    if ((w->postings[i].how == GM_HOW_NAME ||
-         w->postings[i].how == GM_HOW_ASCII) &&
-        e->fclass == 'P' &&
+    if (gm__by_own_name(how) && e->fclass == 'P' &&
         (GM__FCODE_IS(e, "PPLC") || GM__FCODE_IS(e, "PPLA")))
       k.capital = 1;
     if (gm__gaz_is_country(e))
@@ -639,9 +638,8 @@ static kinds kinds_of_postings(const gm__pipeline *p, const gm__work *w)
       k.continent = 1;
     if (e->population > k.max_population)
       k.max_population = e->population;
-    if ((w->postings[i].how == GM_HOW_NAME ||
-         w->postings[i].how == GM_HOW_ASCII) &&
-        !gm__entry_is_region(e) && e->population > k.named_population)
+    if (gm__by_own_name(how) && !gm__entry_is_region(e) &&
+        e->population > k.named_population)
       k.named_population = e->population;
   }
   return k;
