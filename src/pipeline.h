@@ -60,6 +60,9 @@ typedef struct gm__work {
   int keep;                       /* recognised as a place mention */
   gm_role role;
   unsigned cues;                  /* GM__CUE_* found around it */
+  int region_or_demonym;          /* a posting names a region or is a
+                                     demonym: the match may say which
+                                     country or unit the text is about */
   gm_reason reasons[GM__MAX_REASONS];
   size_t n_reasons;
   uint64_t recog_features;        /* bit f: reasons holds the recogniser's

@@ -858,6 +858,7 @@ static void recognise_one(gm__pipeline *p, gm__work *w, int *shout)
   w->role = k.demonym && is_cap(first) ? GM_ROLE_DEMONYM
             : k.region                 ? GM_ROLE_REGION
                                        : GM_ROLE_PLACE;
+  w->region_or_demonym = k.region || k.demonym;
   if (w->role == GM_ROLE_DEMONYM)
     k.demonym_only = 1;
 
@@ -1607,7 +1608,9 @@ static void collect_regions(const gm__pipeline *p, doc_regions *d)
   d->country_bits = d->admin1_bits = 0;
   for (size_t i = 0; i < p->n_work; i++) {
     const gm__work *w = &p->work[i];
-    if (!names_region_of_text(w))
+    /* a country or an admin-1 unit is a region: a name of towns alone
+     * (most) needs no pass over its postings */
+    if (!w->region_or_demonym || !names_region_of_text(w))
       continue;
     for (size_t k = 0; k < w->n_postings; k++) {
       const gaz_entry *e = gm__gaz_entry(p->gaz, w->postings[k].entry);
