@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <stddef.h>                   /* offsetof */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -218,6 +219,29 @@ void batch_reader_close(batch_reader *r)
   free(r);
 }
 
+/*
+ * An article emptied: every field zero, the reason an empty string. The
+ * reason's other 639 bytes are left: every reader stops at its NUL.
+ * Clearing them for every record, with the two gm_errors (516 bytes
+ * each) the reader cleared beside it, was 94 % of batch_reader_next_raw's
+ * own time and 8 % of the merging thread's (perf, 300 MB at --jobs 2).
+ */
+static void article_reset(batch_article *a)
+{
+  size_t after = offsetof(batch_article, reason) + sizeof a->reason;
+
+  memset(a, 0, offsetof(batch_article, reason));
+  a->reason[0] = '\0';
+  memset((char *)a + after, 0, sizeof *a - after);
+}
+
+/* No error yet, without clearing the message's 512 bytes (article_reset). */
+static void error_reset(gm_error *err)
+{
+  err->code = 0;
+  err->message[0] = '\0';
+}
+
 void batch_article_clear(batch_article *a)
 {
   free(a->id);
@@ -225,7 +249,7 @@ void batch_article_clear(batch_article *a)
   free(a->url);
   free(a->date);
   free(a->text);
-  memset(a, 0, sizeof *a);
+  article_reset(a);
 }
 
 /* ---------------------------------------------------------------- UTF-8 */
@@ -394,10 +418,12 @@ static int text_article(batch_reader *r, const char *path, batch_article *a)
  * lines: 1, 0 at its end. */
 static int next_line(batch_reader *r, batch_article *a, gm__buf *lines)
 {
-  gm_error err = {0};
+  gm_error err;
   char *line;
   size_t len;
   int rc;
+
+  error_reset(&err);
 
   while ((rc = gm__lines_next(r->lines, &line, &len, &err)) == 1)
     if (!cli_jsonl_blank(line, len))
@@ -488,10 +514,11 @@ int batch_reader_next_raw(batch_reader *r, batch_article *a, gm__buf *lines)
 {
   int rc = 0;
 
-  memset(a, 0, sizeof *a);
+  article_reset(a);
   for (;;) {
     const char *path;
-    gm_error err = {0};
+    gm_error err;
+    error_reset(&err);
     if (r->lines && (rc = next_line(r, a, lines)) != 0)
       break;
     if (r->next_file == r->n_files)
