@@ -38,6 +38,7 @@
 #define CONTEXT_ROUNDS 2       /* after the context-free one */
 #define FAR_FROM_SEAT_KM 161.0 /* see holds_a_far_anchor */
 #define ADMIN1_MASK_WORDS 8    /* of 64 bits: see context's admin1_mask */
+#define COUNTRY_SLOTS (26 * 26) /* two capital letters: see country_slot */
 
 struct gm__group {
   const gm__work *first;   /* a representative mention */
@@ -119,6 +120,13 @@ struct gm__context {
    * bits: a text that lists states puts dozens of units in the list, and
    * with 64 bits most candidates then read all of it for nothing. */
   uint64_t country_mask, admin1_mask[ADMIN1_MASK_WORDS];
+  /* By a country's slot (country_slot): whether countries holds it, and
+   * where resolved does (its index + 1; 0: nowhere). has_country and
+   * country_share ask for every candidate in every round, and a walk of
+   * the lists cost more than the rest of country_share; a code of other
+   * characters still walks them. Equal to the lists (forget_countries). */
+  uint8_t named_country[COUNTRY_SLOTS];
+  uint8_t resolved_at[COUNTRY_SLOTS];
   anchor anchors[MAX_ANCHORS];
   size_t n_anchors;
   anchor_box anchors_box;   /* of anchors, set with them */
@@ -163,18 +171,32 @@ typedef struct round_group {
  * every feature a round sets (round_features): those are added up once,
  * into head, and a round's score starts from it, then adds the rest
  * (tail) and its own in feature order: the same additions in the same
- * order, so the same number to the bit. */
+ * order, so the same number to the bit. Beside them, what the rounds ask
+ * of the candidate's entry (entry_facts): kept in the fixed memo's slot
+ * with them, they cost nothing where the memo knows the candidate, and
+ * asked of the entry, as every candidate's round did, they cost more
+ * than the rest of round_features' tests. */
 #define FIXED_TAIL 4
 typedef struct fixed_score {
   double head;                 /* the sum of the features before
                                   FIRST_ROUND_FEATURE, weighted */
   double tail[FIXED_TAIL];     /* the others, weighted, in feature order */
   uint8_t tail_index[FIXED_TAIL];
+  int16_t country;             /* the entry's country_slot */
   uint8_t n_tail;              /* > FIXED_TAIL: too many to keep; the
                                   score is computed whole (score()) */
-  uint8_t seat;                /* seat_of_same_named_unit is set
-                                  (has_seat) */
+  uint8_t facts;               /* FACT_* bits */
 } fixed_score;
+
+/* A candidate's facts (fixed_score): its fixed features' seat pin, and
+ * what kind of entry it is. */
+enum {
+  FACT_SEAT = 1,       /* seat_of_same_named_unit is set (has_seat) */
+  FACT_COUNTRY = 2,    /* gm__gaz_is_country */
+  FACT_ADMIN1 = 4,     /* gm__gaz_is_admin1 */
+  FACT_REGION = 8,     /* gm__entry_is_region */
+  FACT_CONTINENT = 16  /* feature code CONT */
+};
 
 /* The lowest feature round_features sets: features below it are added
  * before any of a round's. */
@@ -248,14 +270,58 @@ static int in_admin1_mask(const context *c, uint32_t bit)
   return (c->admin1_mask[bit >> 6] >> (bit & 63)) & 1;
 }
 
-static int has_country(const context *c, const char *cc)
+/* Country cc's slot in the context's tables by country, or -1 for a code
+ * that is not two capital letters (GeoNames' all are). */
+static int country_slot(const char *cc)
 {
-  if (!(c->country_mask & country_bit(cc)))
+  unsigned a = (unsigned char)cc[0] - 'A', b = (unsigned char)cc[1] - 'A';
+
+  return a < 26 && b < 26 ? (int)(a * 26 + b) : -1;
+}
+
+/* The kind of entry e as FACT_* bits. */
+static unsigned kind_facts(const gaz_entry *e)
+{
+  return (gm__gaz_is_country(e) ? FACT_COUNTRY : 0) |
+         (gm__gaz_is_admin1(e) ? FACT_ADMIN1 : 0) |
+         (gm__entry_is_region(e) ? FACT_REGION : 0) |
+         (GM__FCODE_IS(e, "CONT") ? FACT_CONTINENT : 0);
+}
+
+/* Entry e's facts into s, beside its seat pin (fixed_from_dense's). */
+static void entry_facts(const gaz_entry *e, fixed_score *s)
+{
+  s->country = (int16_t)country_slot(e->country);
+  s->facts = (uint8_t)((s->facts & FACT_SEAT) | kind_facts(e));
+}
+
+/* Whether the context names country cc, of slot slot (country_slot). */
+static int has_country(const context *c, const char *cc, int slot)
+{
+  if (slot >= 0)
+    return c->named_country[slot];
+  if (!cc[0] || !(c->country_mask & country_bit(cc)))
     return 0;
   for (size_t i = 0; i < c->n_countries; i++)
     if (memcmp(c->countries[i], cc, 2) == 0)
       return 1;
   return 0;
+}
+
+/* Where country cc, of slot slot (country_slot), is in the context's
+ * resolved counts, or n_resolved_countries when it is not. */
+static inline size_t resolved_index(const context *c, const char *cc,
+                                    int slot)
+{
+  size_t i;
+
+  if (slot >= 0)
+    return c->resolved_at[slot] ? c->resolved_at[slot] - 1u
+                                : c->n_resolved_countries;
+  for (i = 0; i < c->n_resolved_countries; i++)
+    if (memcmp(c->resolved[i].country, cc, 2) == 0)
+      break;
+  return i;
 }
 
 /* Whether the context names e's admin-1 unit, leaving out the choice of
@@ -480,7 +546,8 @@ static gm__candidate *seat_in(const gm__pipeline *p, const group *g,
 {
   for (size_t k = 0; k < n_candidates(g); k++) {
     gm__candidate *s = &g->cands[k];
-    if (s->usable && s->fixed.seat && memcmp(s->entry->country, cc, 2) == 0) {
+    if (s->usable && (s->fixed.facts & FACT_SEAT) &&
+        memcmp(s->entry->country, cc, 2) == 0) {
       if (!(s->known & KNOWN_POINT))
         locate(p, s->entry, s);
       return s;
@@ -564,15 +631,15 @@ static double near_named_admin2(const gm__pipeline *p, const context *c,
  * but guessed (Middlesex, New Jersey, beside "London" and "St. Thomas")
  * must not outvote a sure one. */
 static double country_share(const context *c, const gaz_entry *e,
-                            const round_group *rg)
+                            int slot, const round_group *rg)
 {
   double same = 0;
+  size_t i;
 
   if (!e->country[0])
     return 0;
-  for (size_t i = 0; i < c->n_resolved_countries; i++)
-    if (memcmp(c->resolved[i].country, e->country, 2) == 0)
-      same = c->resolved[i].groups;
+  if ((i = resolved_index(c, e->country, slot)) < c->n_resolved_countries)
+    same = c->resolved[i].groups;
   /* Not the group itself: its own current choice is in the counts. */
   if (rg->own_country && memcmp(rg->own_country, e->country, 2) == 0)
     same -= rg->own_sure;
@@ -648,7 +715,7 @@ static void fixed_from_dense(fixed_score *s, const double *f)
     head += f[i] * gm__resolve_feature_weights[i];
   s->head = head;
   s->n_tail = 0;
-  s->seat = f[GM__RF_seat_of_same_named_unit] != 0;
+  s->facts = f[GM__RF_seat_of_same_named_unit] != 0 ? FACT_SEAT : 0;
   for (int i = FIRST_ROUND_FEATURE; i < GM__N_RESOLVE_FEATURES; i++) {
     if (f[i] == 0)
       continue;
@@ -706,6 +773,7 @@ static void candidate_fixed(const gm__pipeline *p, const group *g, size_t k,
   memset(f, 0, sizeof f);
   fixed_features(p, g, e, w->postings[k].how, f);
   fixed_from_dense(out, f);
+  entry_facts(e, out);
   if (slot)
     *slot = (gm__fixed_slot){.postings = w->postings,
                              .n_postings = (uint32_t)w->n_postings,
@@ -748,15 +816,16 @@ static inline void set(feature_sink *k, int i, double v)
   }
 }
 
-/* Which kind of entry e is, as a list's members share it: a place (0),
- * a country, an admin-1 unit, another region. */
-static int kind_level(const gaz_entry *e)
+/* Which kind of entry of kind facts (kind_facts) is, as a list's
+ * members share it: a place (0), a country, an admin-1 unit, another
+ * region. */
+static int kind_level(unsigned facts)
 {
-  if (gm__gaz_is_country(e))
+  if (facts & FACT_COUNTRY)
     return 1;
-  if (gm__gaz_is_admin1(e))
+  if (facts & FACT_ADMIN1)
     return 2;
-  return gm__entry_is_region(e) ? 3 : 0;
+  return facts & FACT_REGION ? 3 : 0;
 }
 
 /* The kinds (kind_level, as bits) of the current choices (as the context
@@ -780,7 +849,7 @@ static unsigned listed_levels(const gm__pipeline *p, const group *gs,
   for (size_t k = 0; k < gs[gi].n_listed; k++) {
     const gaz_entry *r = gm__gaz_entry(p->gaz, gs[gs[gi].listed[k]].counted);
     if (r)
-      levels |= 1u << kind_level(r);
+      levels |= 1u << kind_level(kind_facts(r));
   }
   return levels;
 }
@@ -834,33 +903,35 @@ static void round_features(const gm__pipeline *p, const context *c,
                            gm__candidate *cand, const gaz_entry *container,
                            feature_sink *k)
 {
+  unsigned facts = cand->fixed.facts;
+
   if (container && gm__entry_inside(p, e, container))
     set(k, GM__RF_inside_following_region, 1);
   else if (container)
     set(k, GM__RF_outside_following_region, 1);
   /* The state after a list holds its places: not a hard container
    * (best_candidate's), as a list may end with the only name it holds. */
-  if (rg->list_admin1 && !gm__entry_is_region(e) &&
+  if (rg->list_admin1 && !(facts & FACT_REGION) &&
       gm__entry_inside(p, e, rg->list_admin1))
     set(k, GM__RF_inside_listed_region, 1);
   if (c) {
-    if (!gm__gaz_is_country(e) && e->country[0] && has_country(c, e->country))
+    if (!(facts & FACT_COUNTRY) &&
+        has_country(c, e->country, cand->fixed.country))
       set(k, GM__RF_country_context, 1);
     /* A seat's own unit, when the group chose it, is no context for
      * the seat: counted, it made a unit chosen in one round the seat in
      * the next (seat_of_same_named_unit decides between the two). */
-    if (!gm__gaz_is_admin1(e) &&
-        has_admin1(c, e, rg->admin1_skip))
+    if (!(facts & FACT_ADMIN1) && has_admin1(c, e, rg->admin1_skip))
       set(k, GM__RF_admin1_context, 1);
     /* Countries and continents are too large for a point's distance to
      * mean anything; admin units and places are not. Beyond 500 km
      * distance says nothing more. */
-    if (c->n_anchors && !gm__gaz_is_country(e) && !GM__FCODE_IS(e, "CONT")) {
+    if (c->n_anchors && !(facts & (FACT_COUNTRY | FACT_CONTINENT))) {
       /* When the name is also a seat's, only places far from the seat:
        * a bare "Lviv" among the oblast's towns is still the city
        * (seat_of_same_named_unit), "Quebec" beside Montreal the
        * province. */
-      int holds = gm__gaz_is_admin1(e) &&
+      int holds = (facts & FACT_ADMIN1) &&
                   (gs[gi].has_seat
                        ? holds_a_far_anchor(p, &gs[gi], c->anchors,
                                             c->n_anchors, gi, e)
@@ -873,20 +944,22 @@ static void round_features(const gm__pipeline *p, const context *c,
             km < DISTANCE_CAP_KM ? log1p(km / 20.0) : c->far_signal);
     }
     /* A place near a county another name can mean. */
-    if (c->n_admin2 && !gm__entry_is_region(e)) {
+    if (c->n_admin2 && !(facts & FACT_REGION)) {
       double v = near_named_admin2(p, c, gi, e, cand);
       if (v != 0)
         set(k, GM__RF_near_named_admin2, v);
     }
-    set(k, GM__RF_country_share, country_share(c, e, rg));
-    if (rg->listed_levels && (rg->listed_levels & (1u << kind_level(e))))
+    set(k, GM__RF_country_share,
+        country_share(c, e, cand->fixed.country, rg));
+    if (rg->listed_levels && (rg->listed_levels & (1u << kind_level(facts))))
       set(k, GM__RF_listed_with_same_kind, 1);
   }
 }
 
 /* The features of entry e for group gi, into f (all of it written);
  * cand, when not NULL, is what the rounds keep of e as a candidate of
- * gi (its point, its distance to the admin-2 units), which it reuses. */
+ * gi (its point, its distance to the admin-2 units, its facts), which it
+ * reuses. */
 static void features(const gm__pipeline *p, const context *c,
                      const group *gs, uint32_t gi, const gaz_entry *e,
                      unsigned how, const gaz_entry *container,
@@ -899,6 +972,8 @@ static void features(const gm__pipeline *p, const context *c,
   for (int i = 0; i < GM__N_RESOLVE_FEATURES; i++)
     f[i] = 0;
   fixed_features(p, &gs[gi], e, how, f);
+  if (!cand)
+    entry_facts(e, &fresh.fixed);
   round_features(p, c, gs, gi, &rg, e, cand ? cand : &fresh, container, &k);
 }
 
@@ -1299,7 +1374,7 @@ static int score_space(gm__pipeline *p, group *gs, size_t n)
       g->cands[k].entry = e;
       g->n_usable++;
       candidate_fixed(p, g, k, e, slots[k], &g->cands[k].fixed);
-      g->has_seat |= g->cands[k].fixed.seat;
+      g->has_seat |= g->cands[k].fixed.facts & FACT_SEAT;
       g->cands[k].known = 0;
     }
     total += n_candidates(g);
@@ -1312,15 +1387,17 @@ static int score_space(gm__pipeline *p, group *gs, size_t n)
 static void count_resolved(context *c, const gaz_entry *e, double sure)
 {
   size_t i;
+  int slot;
 
   if (!e->country[0])
     return;
-  for (i = 0; i < c->n_resolved_countries; i++)
-    if (memcmp(c->resolved[i].country, e->country, 2) == 0)
-      break;
+  slot = country_slot(e->country);
+  i = resolved_index(c, e->country, slot);
   if (i == MAX_CONTEXT)
     return;
   if (i == c->n_resolved_countries) {
+    if (slot >= 0)
+      c->resolved_at[slot] = (uint8_t)(i + 1);
     memcpy(c->resolved[i].country, e->country, 2);
     c->resolved[i].groups = 0;
     c->n_resolved_countries++;
@@ -1333,6 +1410,10 @@ static void count_resolved(context *c, const gaz_entry *e, double sure)
  * room). */
 static void add_country(context *c, const gaz_entry *e)
 {
+  int slot = country_slot(e->country);
+
+  if (slot >= 0)
+    c->named_country[slot] = 1;
   memcpy(c->countries[c->n_countries++], e->country, 2);
   c->country_mask |= country_bit(e->country);
 }
@@ -1421,11 +1502,26 @@ static void find_admin2(const gm__pipeline *p, const group *gs, size_t n,
   }
 }
 
+/* Clear the context's tables by country of its lists' countries, as the
+ * lists are emptied. */
+static void forget_countries(context *c)
+{
+  int slot;
+
+  for (size_t i = 0; i < c->n_countries; i++)
+    if ((slot = country_slot(c->countries[i])) >= 0)
+      c->named_country[slot] = 0;
+  for (size_t i = 0; i < c->n_resolved_countries; i++)
+    if ((slot = country_slot(c->resolved[i].country)) >= 0)
+      c->resolved_at[slot] = 0;
+}
+
 static void collect_context(const gm__pipeline *p, group *gs, size_t n,
                             context *c)
 {
   /* Every list is read only up to its count: emptying the counts
    * empties the context (a memset of its 5 KB cost more, every round). */
+  forget_countries(c);
   c->n_countries = c->n_admin1 = c->n_anchors = 0;
   c->country_mask = 0;
   memset(c->admin1_mask, 0, sizeof c->admin1_mask);
@@ -1670,8 +1766,8 @@ int gm__resolve(gm__pipeline *p)
   int rc;
 
   /* The context's room is the parser's, kept from one article to the
-   * next like the groups'. */
-  if (!p->context && !(p->context = malloc(sizeof *p->context)))
+   * next like the groups'; its lists empty (calloc) at first. */
+  if (!p->context && !(p->context = calloc(1, sizeof *p->context)))
     return GM_ENOMEM;
   c = p->context;
   if ((rc = make_groups(p, &gs, &n)))
