@@ -1002,8 +1002,10 @@ static double score(const gm__pipeline *p, const context *c, const group *gs,
 
 /* score(), the same number, from a candidate's fixed features (kept
  * before the first round) and this round's others: each round computes
- * only what can have changed. */
-static double round_score(const gm__pipeline *p, const context *c,
+ * only what can have changed. Inline: best_candidate calls it for every
+ * candidate of every round, and the call cost 6.1M of 517M instructions
+ * on 2.5 MB of WikToR. */
+static inline double round_score(const gm__pipeline *p, const context *c,
                           const group *gs, uint32_t gi,
                           const round_group *rg, const gaz_entry *e,
                           const gaz_entry *container, gm__candidate *cand)
