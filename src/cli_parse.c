@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "cli_batch.h"
@@ -368,6 +369,18 @@ static int input_option(config *c, int ch, const char *arg)
 }
 
 /* Options that cannot go together, and what the file name implies. */
+/* A path --resume can keep a checkpoint beside: a regular file, or none
+ * yet. An inherited descriptor (/dev/stdout, /dev/fd/N), a device or a
+ * FIFO has no "beside" to write PATH.checkpoint into. */
+static int regular_or_new(const char *path)
+{
+  struct stat st;
+
+  if (cli_output_descriptor(path) >= 0)
+    return 0;
+  return stat(path, &st) != 0 || S_ISREG(st.st_mode);
+}
+
 static int check_config(config *c)
 {
   if (c->mentions && c->geojson_options)
@@ -386,6 +399,9 @@ static int check_config(config *c)
   if (c->resume && !c->split && (!c->output || !strcmp(c->output, "-")))
     return cli_usage("--resume keeps its checkpoint beside the output: "
                      "give it --output FILE or --split PREFIX");
+  if (c->resume && !c->split && !regular_or_new(c->output))
+    return cli_usage("--resume keeps its checkpoint beside the output: "
+                     "%s is no regular file", c->output);
   if (c->split && c->geo.layers)
     return cli_usage("--split writes both layers: give it no --layer");
   if (c->geo.simplify_m > 0 && c->geo.full_geometry)

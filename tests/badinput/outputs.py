@@ -141,6 +141,17 @@ def known_country():
         "not Ukraine's: %r" % feature["properties"]
 
 
+def resume_to_descriptor():
+    """--resume -o /dev/fd/1: no place for the checkpoint beside it, said
+    as a usage error before anything is read (was: exit 1, "/dev/fd/1.
+    checkpoint: No such file or directory")."""
+    rc, out, err = bi.run(["parse", "-q", "--resume", "-o", "/dev/fd/1",
+                           bi.EXAMPLE], stdin=subprocess.DEVNULL)
+    return bi.expect(rc, err, 2, r"--resume keeps its checkpoint beside "
+                     r"the output: /dev/fd/1 is no regular file") or (
+        "wrote output on a usage error" if out else None)
+
+
 def usage_points_at_command_help(args, command):
     def row():
         rc, out, err = bi.run(args, stdin=subprocess.DEVNULL)
@@ -158,6 +169,7 @@ ROWS = [
     ("--split into a missing directory: refused before the input is read",
      split_missing_dir),
     ("gazetteer build -o /dev/fd/1: refused", gazetteer_to_descriptor),
+    ("--resume -o /dev/fd/1: a usage error", resume_to_descriptor),
     ("--country ua: accepted, upper-cased", known_country),
     unknown_country(["parse", "--country", "XX", bi.EXAMPLE]),
     unknown_country(["lookup", "--country", "XX", "Kyiv"]),
