@@ -698,16 +698,18 @@ static int read_inputs(run *r, const config *c, int argc, char **argv)
 
 static void summary(const run *r, const config *c)
 {
-  char dups[48] = "";
+  char dups[48] = "", places[48] = "";
 
   if (c->quiet)
     return;
   if (r->duplicates)
     snprintf(dups, sizeof dups, ", %zu duplicate ids", r->duplicates);
-  cli_warn("%zu articles read, %zu parsed, %zu rejected, %zu mentions, "
-           "%zu places%s",
-           r->read, r->parsed, r->rejected, r->n_mentions,
-           r->places ? gm__places_count(r->places) : 0, dups);
+  /* --mentions gathers no places: "0 places" would say none were found */
+  if (!c->mentions)
+    snprintf(places, sizeof places, ", %zu places",
+             r->places ? gm__places_count(r->places) : 0);
+  cli_warn("%zu articles read, %zu parsed, %zu rejected, %zu mentions%s%s",
+           r->read, r->parsed, r->rejected, r->n_mentions, places, dups);
 }
 
 /* Write one layer (or both) to out; an exit status. */

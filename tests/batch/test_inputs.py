@@ -3,6 +3,7 @@ happens to records that cannot be articles."""
 import gzip
 import json
 import os
+import re
 import sys
 
 from batchtest import ARTICLES, TAP, citations, jsonl, run, scratch, write
@@ -26,6 +27,11 @@ def tree(t, d):
     p = run(["parse", "-o", out, os.path.join(d, "tree")])
     t.ok(b"5 articles read, 5 parsed, 0 rejected" in p.stderr,
          "without --glob every visible file is an article", p.stderr)
+    t.ok(re.search(rb"rejected, \d+ mentions, [1-9]\d* places\n", p.stderr),
+         "the summary counts the places written", p.stderr)
+    p = run(["parse", "--mentions", "-o", out, os.path.join(d, "tree")])
+    t.ok(re.search(rb"rejected, [1-9]\d* mentions\n", p.stderr),
+         "--mentions gathers no places: its summary counts none", p.stderr)
 
 
 def json_lines(t, d):
