@@ -545,6 +545,22 @@ static void test_feature_names(void)
   ok(has_reason("The brigade reached Morton's camp at dawn.", 20,
                 "in_feature_name") == 0,
      "Morton's camp: no feature's name");
+  /* "Sea of Azov": the sea's name, which the gazetteer lacks, not the
+   * town Azov; but a valley that has its own name lies in the land
+   * after "of", and an island is the place it is named for */
+  const char *sea = "The port city of Mariupol, on the Sea of Azov, fell in May.";
+  ok(has_reason(sea, 41, "in_feature_name") == 1,
+     "Sea of Azov: Azov is in a sea's name");
+  ok(parse_at(sea, 41) == 0, "Sea of Azov: no mention of the town Azov");
+  ok(has_reason("Ships sailed from Azov to Rostov.", 18,
+                "in_feature_name") == 0,
+     "from Azov: no feature's name");
+  ok(has_reason("Apples grow in the Annapolis Valley of Nova Scotia.", 39,
+                "in_feature_name") == 0,
+     "Annapolis Valley of Nova Scotia: Nova Scotia is no part of it");
+  ok(has_reason("He lives on the Island of Montreal now.", 26,
+                "in_feature_name") == 0,
+     "Island of Montreal: Montreal is the island");
   /* and an armed force's is an organisation's name */
   ok(has_reason("He led the Thirty-ninth Kansas Volunteers home.", 24,
                 "organisation_word_after") == 1,
