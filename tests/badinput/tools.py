@@ -334,11 +334,7 @@ ROWS = [
 
 
 def main():
-    if not bi.GM or not os.path.exists(bi.GM):
-        print("1..0 # SKIP no GEOMENTION")
-        return 77
-    os.makedirs(bi.WORK, exist_ok=True)
-    return bi.tap(ROWS, known=set())
+    return bi.run_rows(ROWS)
 
 
 if __name__ == "__main__":
