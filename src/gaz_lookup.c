@@ -15,6 +15,7 @@
 #include "gaz_reader.h"
 #include "geo.h"
 #include "internal.h"
+#include "pipeline.h"
 #include "resolve.h"
 
 const char *const gm__resolve_feature_names[GM__N_RESOLVE_FEATURES] = {
@@ -97,11 +98,6 @@ static int large_city(const gaz_entry *c)
          (c->population >= 50000 || GM__FCODE_IS(c, "PPLA"));
 }
 
-static int by_own_name(unsigned how)
-{
-  return how == GM_HOW_NAME || how == GM_HOW_ASCII;
-}
-
 /* Is large city c, matched as how_c, the city admin unit u, matched as
  * how_u, is named after and mostly made of: both by their own names, and
  * half or more of the people of u's places (PLACESPOP) in c? Natural
@@ -115,7 +111,7 @@ static int city_of_unit(const gm_gazetteer *g, const gaz_entry *c,
 {
   uint32_t size = gm__gaz_places_population(g, u);
 
-  return by_own_name(how_c) && by_own_name(how_u) && size > 0 &&
+  return gm__by_own_name(how_c) && gm__by_own_name(how_u) && size > 0 &&
          (uint64_t)c->population * 2 >= size;
 }
 

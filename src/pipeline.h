@@ -86,6 +86,25 @@ static inline int gm__by_own_name(unsigned how)
   return how == GM_HOW_NAME || how == GM_HOW_ASCII;
 }
 
+/* The filters that spare a pass over the text's countries and admin-1
+ * units (recog_place.c's document_features, resolve_context.c's
+ * context): country cc's bit in a 64-bit set, and admin-1 unit admin1's
+ * place in a set of 2^bits, the country mixed in before the multiply as
+ * a unit's code ("05") is one interned string in many countries. */
+static inline uint64_t gm__country_bit(const char cc[2])
+{
+  return (uint64_t)1
+         << (((unsigned char)cc[0] * 7u + (unsigned char)cc[1]) & 63);
+}
+
+static inline uint32_t gm__admin1_bit(const char cc[2], uint32_t admin1,
+                                      unsigned bits)
+{
+  uint32_t key = admin1 ^ ((uint32_t)(unsigned char)cc[0] << 24) ^
+                 ((uint32_t)(unsigned char)cc[1] << 16);
+  return (key * 0x9E3779B1u) >> (32 - bits);
+}
+
 /* Cues the recogniser finds that the resolver uses too. */
 enum {
   GM__CUE_ADMIN_SUFFIX = 1 << 0,  /* "Donetsk region", "Kent county" */

@@ -1523,9 +1523,9 @@ static void take_periods(gm__pipeline *p, const char *text)
 typedef struct doc_regions {
   char countries[64][2];
   size_t n_countries, countries_named;
-  /* region_bit of the countries listed, and of the admin-1 units: a
-   * candidate whose bit is clear in one is in none of that list, found
-   * without a pass over it. Most candidates of a namesake-rich name lie
+  /* gm__country_bit of the countries listed, gm__admin1_bit of the
+   * admin-1 units (pipeline.h): a candidate whose bit is clear in one is
+   * in none of that list, found without a pass over it. Most candidates of a namesake-rich name lie
    * in none of the text's admin-1 units (document_features on 2.5 MB of
    * WikToR 10.39M -> 8.91M instructions, on the sample 1.68M -> 1.29M).
    * Keyed by the country alone, the admin-1 filter saved nothing on
@@ -1538,15 +1538,6 @@ typedef struct doc_regions {
   size_t n_admin1, admin1_named;
 } doc_regions;
 
-/* A country code's bit in a 64-bit set (doc_regions' filters), and an
- * admin-1 code's with it: its string offset, as one code is one string
- * of the gazetteer (gm__gaz_same_str). */
-static uint64_t region_bit(const char country[2], uint32_t admin1)
-{
-  uint64_t h = ((unsigned char)country[0] | (uint64_t)(unsigned char)country[1]
-                                                << 8 | (uint64_t)admin1 << 16);
-  return (uint64_t)1 << ((h * 0x9E3779B97F4A7C15ull) >> 58);
-}
 
 static void add_country(doc_regions *d, const gaz_entry *e)
 {
@@ -1554,7 +1545,7 @@ static void add_country(doc_regions *d, const gaz_entry *e)
     if (!memcmp(d->countries[c], e->country, 2))
       return;
   memcpy(d->countries[d->n_countries++], e->country, 2);
-  d->country_bits |= region_bit(e->country, 0);
+  d->country_bits |= gm__country_bit(e->country);
 }
 
 static void add_admin1(doc_regions *d, const gaz_entry *e)
@@ -1565,7 +1556,7 @@ static void add_admin1(doc_regions *d, const gaz_entry *e)
       return;
   memcpy(d->admin1[d->n_admin1].country, e->country, 2);
   d->admin1[d->n_admin1++].admin1 = e->admin1;
-  d->admin1_bits |= region_bit(e->country, e->admin1);
+  d->admin1_bits |= (uint64_t)1 << gm__admin1_bit(e->country, e->admin1, 6);
 }
 
 /* Whether w names a place or region, or would but for the
@@ -1685,10 +1676,10 @@ static void document_features(gm__pipeline *p)
       const gaz_entry *e = gm__gaz_entry(p->gaz, w->postings[k].entry);
       if (!e || !e->country[0])
         continue;
-      if (d.country_bits & region_bit(e->country, 0))
+      if (d.country_bits & gm__country_bit(e->country))
         for (size_t c = 0; c < d.n_countries && !in_country; c++)
           in_country = !memcmp(d.countries[c], e->country, 2);
-      if (d.admin1_bits & region_bit(e->country, e->admin1))
+      if (d.admin1_bits >> gm__admin1_bit(e->country, e->admin1, 6) & 1)
         for (size_t a = 0; a < d.n_admin1 && !in_admin1; a++)
           in_admin1 = !memcmp(d.admin1[a].country, e->country, 2) &&
                       e->admin1 &&

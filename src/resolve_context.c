@@ -38,6 +38,7 @@
 #define CONTEXT_ROUNDS 2       /* after the context-free one */
 #define FAR_FROM_SEAT_KM 161.0 /* see holds_a_far_anchor */
 #define ADMIN1_MASK_WORDS 8    /* of 64 bits: see context's admin1_mask */
+#define ADMIN1_MASK_BITS 9     /* 2^9 = 64 * ADMIN1_MASK_WORDS */
 #define COUNTRY_SLOTS (26 * 26) /* two capital letters: see country_slot */
 
 struct gm__group {
@@ -114,11 +115,12 @@ struct gm__context {
     uint32_t group;        /* the group that names it, or GM_NO_ENTRY */
   } admin1[MAX_CONTEXT];
   size_t n_admin1;
-  /* A bit for each list member's hash (country_bit, admin1_bit): a clear
-   * bit says "not in the list" without reading it, which is the answer
-   * for most candidates, round after round. The units' mask has 512
-   * bits: a text that lists states puts dozens of units in the list, and
-   * with 64 bits most candidates then read all of it for nothing. */
+  /* A bit for each list member's hash (gm__country_bit, gm__admin1_bit;
+   * pipeline.h): a clear bit says "not in the list" without reading it,
+   * which is the answer for most candidates, round after round. The
+   * units' mask has 512 bits: a text that lists states puts dozens of
+   * units in the list, and with 64 bits most candidates then read all of
+   * it for nothing. */
   uint64_t country_mask, admin1_mask[ADMIN1_MASK_WORDS];
   /* By a country's slot (country_slot): whether countries holds it, and
    * where resolved does (its index + 1; 0: nowhere). has_country and
@@ -249,22 +251,6 @@ static int is_region_kind(const gaz_entry *e)
 static double lat_of(const gaz_entry *e) { return e->lat_e7 / 1e7; }
 static double lon_of(const gaz_entry *e) { return e->lon_e7 / 1e7; }
 
-static uint64_t country_bit(const char *cc)
-{
-  return (uint64_t)1
-         << (((unsigned char)cc[0] * 7u + (unsigned char)cc[1]) & 63);
-}
-
-/* The bit of admin-1 unit admin1 of country cc in admin1_mask, as its
- * number: the country is mixed in before the multiply, as the unit's
- * code ("05") is one interned string in many countries. */
-static uint32_t admin1_bit(const char *cc, uint32_t admin1)
-{
-  uint32_t key = admin1 ^ ((uint32_t)(unsigned char)cc[0] << 24) ^
-                 ((uint32_t)(unsigned char)cc[1] << 16);
-  return (key * 0x9E3779B1u) >> (32 - 9);
-}
-
 static int in_admin1_mask(const context *c, uint32_t bit)
 {
   return (c->admin1_mask[bit >> 6] >> (bit & 63)) & 1;
@@ -300,7 +286,7 @@ static int has_country(const context *c, const char *cc, int slot)
 {
   if (slot >= 0)
     return c->named_country[slot];
-  if (!cc[0] || !(c->country_mask & country_bit(cc)))
+  if (!cc[0] || !(c->country_mask & gm__country_bit(cc)))
     return 0;
   for (size_t i = 0; i < c->n_countries; i++)
     if (memcmp(c->countries[i], cc, 2) == 0)
@@ -331,7 +317,8 @@ static inline size_t resolved_index(const context *c, const char *cc,
 static int has_admin1(const context *c, const gaz_entry *e, uint32_t skip)
 {
   if (!e->admin1 ||   /* offset 0: the empty string */
-      !in_admin1_mask(c, admin1_bit(e->country, e->admin1)))
+      !in_admin1_mask(c, gm__admin1_bit(e->country, e->admin1,
+                                        ADMIN1_MASK_BITS)))
     return 0;
   /* The unit's string first: it tells most units apart alone. */
   for (size_t i = 0; i < c->n_admin1; i++)
@@ -1435,14 +1422,14 @@ static void add_country(context *c, const gaz_entry *e)
   if (slot >= 0)
     c->named_country[slot] = 1;
   memcpy(c->countries[c->n_countries++], e->country, 2);
-  c->country_mask |= country_bit(e->country);
+  c->country_mask |= gm__country_bit(e->country);
 }
 
 /* Admin-1 unit e into the context's units (the caller checks there is
  * room). */
 static void add_admin1(context *c, const gaz_entry *e, uint32_t group)
 {
-  uint32_t bit = admin1_bit(e->country, e->admin1);
+  uint32_t bit = gm__admin1_bit(e->country, e->admin1, ADMIN1_MASK_BITS);
 
   c->admin1[c->n_admin1].group = group;
   memcpy(c->admin1[c->n_admin1].country, e->country, 2);
