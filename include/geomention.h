@@ -209,8 +209,9 @@ typedef struct gm_build_options {
 /*
  * Compile the sources (and any GeoNames dumps) into one gazetteer file at
  * out_path, written under a temporary name and renamed when complete (an
- * existing out_path that is not a regular file is refused: GM_EINVAL). The
- * same inputs always give the same bytes.
+ * existing out_path that is not a regular file is refused: GM_EINVAL; a
+ * symlink stays one, the file it leads to replaced). The same inputs
+ * always give the same bytes.
  */
 int gm_gazetteer_build(const gm_build_options *opt, const char *out_path,
                        gm_error *err);

@@ -874,7 +874,8 @@ int gm_gazetteer_build(const gm_build_options *opt, const char *out_path,
                        gm_error *err)
 {
   struct stat st;
-  char *tmp;
+  char *tmp, *target = NULL;
+  const char *place = out_path;
   FILE *f = NULL;
   int fd, rc;
 
@@ -884,9 +885,17 @@ int gm_gazetteer_build(const gm_build_options *opt, const char *out_path,
    * among them) and the build "succeed". */
   if (stat(out_path, &st) == 0 && !S_ISREG(st.st_mode))
     return gm__error(err, GM_EINVAL, "%s: not a regular file", out_path);
-  if (!(tmp = malloc(strlen(out_path) + 16)))
+  /* A symlink stays one, as the CLI's outputs do: the file it leads to is
+   * replaced, the temporary made beside that file (the same file system,
+   * so the rename holds). A dangling link is replaced like a missing file. */
+  if (lstat(out_path, &st) == 0 && S_ISLNK(st.st_mode) &&
+      (target = realpath(out_path, NULL)))
+    place = target;
+  if (!(tmp = malloc(strlen(place) + 16))) {
+    free(target);
     return gm__error(err, GM_ENOMEM, "out of memory");
-  sprintf(tmp, "%s.tmp-XXXXXX", out_path);
+  }
+  sprintf(tmp, "%s.tmp-XXXXXX", place);
   fd = mkstemp(tmp);
   if (fd >= 0)
     fchmod(fd, 0644);  /* mkstemp's 0600 would hide an installed file */
@@ -898,17 +907,19 @@ int gm_gazetteer_build(const gm_build_options *opt, const char *out_path,
       unlink(tmp);
     }
     free(tmp);
+    free(target);
     return rc;
   }
   rc = gm_gazetteer_write(opt, f, out_path, err);
   if (fclose(f) != 0 && rc == 0)
     rc = gm__error(err, GM_EIO, "%s: write failed: %s", out_path,
                    strerror(errno));
-  if (rc == 0 && rename(tmp, out_path) != 0)
+  if (rc == 0 && rename(tmp, place) != 0)
     rc = gm__error(err, GM_EIO, "%s: cannot rename into place: %s", out_path,
                    strerror(errno));
   if (rc)
     unlink(tmp);
   free(tmp);
+  free(target);
   return rc;
 }

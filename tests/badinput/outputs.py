@@ -36,29 +36,35 @@ def collection(data):
     return doc
 
 
-def through_symlink():
-    """-o LINK: the target in another directory holds the output, LINK is
-    still the same symlink, and no temporary is left in either place."""
+def through_symlink(name, args, check):
+    """ARGS -o LINK: the target in another directory holds what check()
+    accepts, LINK is still the same symlink, and no temporary is left in
+    either place."""
     real_dir, link_dir = bi.path("real"), bi.path("links")
     os.makedirs(real_dir, exist_ok=True)
     os.makedirs(link_dir, exist_ok=True)
-    target = os.path.join(real_dir, "places.geojson")
-    link = os.path.join(link_dir, "places.geojson")
+    target = os.path.join(real_dir, name)
+    link = os.path.join(link_dir, name)
     with open(target, "w") as f:
         f.write("old\n")
     if os.path.lexists(link):
         os.unlink(link)
-    os.symlink(os.path.join("..", "real", "places.geojson"), link)
-    rc, out, err = bi.run(["parse", "-q", "-o", link, bi.EXAMPLE])
+    os.symlink(os.path.join("..", "real", name), link)
+    rc, out, err = bi.run(args + ["-o", link])
     if rc != 0:
         return "exit %d: %s" % (rc, err)
     if not os.path.islink(link):
         return "the symlink was replaced by a regular file"
     with open(target, "rb") as f:
-        collection(f.read())
+        check(f.read())
     left = [n for d in (real_dir, link_dir) for n in os.listdir(d)
             if ".tmp-" in n]
     return "temporaries left: %r" % left if left else None
+
+
+def gazetteer_file(data):
+    if not data.startswith(b"GMGAZ"):
+        raise AssertionError("not a gazetteer: %r" % data[:8])
 
 
 def descriptor(append):
@@ -161,7 +167,15 @@ def usage_points_at_command_help(args, command):
 
 ROWS = [
     ("-o through a symlink: the target written, the link kept",
-     through_symlink),
+     lambda: through_symlink("places.geojson",
+                             ["parse", "-q", bi.EXAMPLE], collection)),
+    ("gazetteer build -o through a symlink: the link kept",
+     lambda: through_symlink("linked.gmz",
+                             ["gazetteer", "build", "-q", "--no-bundled",
+                              "--geonames", os.path.join(
+                                  bi.SRC, "tests", "data",
+                                  "geonames-small.txt")],
+                             gazetteer_file)),
     ("-o /dev/fd/1, stdout a regular file (>)", lambda: descriptor(False)),
     ("-o /dev/fd/1, stdout a regular file (>>): appended",
      lambda: descriptor(True)),

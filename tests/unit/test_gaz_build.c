@@ -502,6 +502,31 @@ static void test_packed(const char *small)
   free(text);
 }
 
+/* A symlink out_path stays a symlink and the file it leads to is
+ * replaced (the rename was over the link itself). */
+static void test_through_symlink(const gm_build_options *opt)
+{
+  char target[4200], link[4200];
+  gm_gazetteer *g = NULL;
+  gm_error err = {0, ""};
+  struct stat st;
+  int rc;
+
+  snprintf(target, sizeof target, "%s", fx_path("link-target.gmz"));
+  snprintf(link, sizeof link, "%s", fx_path("link.gmz"));
+  fx_write(target, "old", 3);
+  unlink(link);
+  rc = symlink("link-target.gmz", link) ? -1
+                                         : gm_gazetteer_build(opt, link, &err);
+  ok(rc == 0 && lstat(link, &st) == 0 && S_ISLNK(st.st_mode) &&
+         gm_gazetteer_open(target, &g, &err) == 0 && no_temporaries(),
+     "a build through a symlink replaces its target and keeps the link (%s)",
+     err.message);
+  gm_gazetteer_close(g);
+  unlink(link);
+  unlink(target);
+}
+
 static void test_failures(const char *small)
 {
   built b;
@@ -552,6 +577,7 @@ static void test_failures(const char *small)
      "an output that is a FIFO is refused and left as it was (%s)",
      err.message);
   unlink(out);
+  test_through_symlink(&opt);
 }
 
 int main(void)
