@@ -19,6 +19,10 @@
 
 #include <utf8proc.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "internal.h"
 
 #define NORM_OPTIONS                                                     \
@@ -465,6 +469,204 @@ static GM__ALWAYS_INLINE int push_ascii_word(gm__tokens *t, const char *s,
   return 0;
 }
 
+/* The ASCII letters and digits among sixteen bytes, one bit a byte (bit
+ * i for byte i), the bytes from 0x80 (UTF-8 beyond ASCII), and the '#'s
+ * (hashtags). */
+typedef struct ascii16 {
+  unsigned upper, lower, digit, high, hash;
+} ascii16;
+
+#ifdef __SSE2__
+/* The bits of the bytes of x in [lo, hi]: moved so that lo is the least
+ * signed byte, the range is what lies below lo's place plus its width
+ * (SSE2 compares signed bytes only). SSE2 is in every x86-64. */
+static inline unsigned in_range16(__m128i x, char lo, char hi)
+{
+  __m128i moved = _mm_add_epi8(x, _mm_set1_epi8((char)(0x80 - lo)));
+  __m128i limit = _mm_set1_epi8((char)(-128 + (hi - lo + 1)));
+
+  return (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(moved, limit));
+}
+#endif
+
+/* ascii16 of the sixteen bytes at s: at once with SSE2, else one by one
+ * through ascii_class (the same bits). */
+static inline ascii16 classify16(const char *s)
+{
+  ascii16 a;
+#ifdef __SSE2__
+  __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+
+  a.upper = in_range16(x, 'A', 'Z');
+  a.lower = in_range16(x, 'a', 'z');
+  a.digit = in_range16(x, '0', '9');
+  a.high = (unsigned)_mm_movemask_epi8(x);
+  a.hash = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('#')));
+#else
+  a.upper = a.lower = a.digit = a.high = a.hash = 0;
+  for (unsigned i = 0; i < 16; i++) {
+    unsigned c = (unsigned char)s[i];
+    unsigned k = c < 0x80 ? ascii_class[c] : 0;
+    a.upper |= (unsigned)(k == A_UPPER) << i;
+    a.lower |= (unsigned)(k == A_LOWER) << i;
+    a.digit |= (unsigned)(k == A_DIGIT) << i;
+    a.high |= (unsigned)(c >= 0x80) << i;
+    a.hash |= (unsigned)(c == '#') << i;
+  }
+#endif
+  return a;
+}
+
+/* The lower case of the sixteen ASCII bytes at s to d: OR-ing 0x20
+ * (lower_ascii's way), all sixteen at once; what lies past the word
+ * is overwritten by its NUL and the next token. */
+static inline void lower16(char *d, const char *s)
+{
+#ifdef __SSE2__
+  __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+  _mm_storeu_si128((__m128i *)(void *)d,
+                   _mm_or_si128(x, _mm_set1_epi8(0x20)));
+#else
+  const uint64_t bits = 0x2020202020202020ull;
+  uint64_t w[2];
+  memcpy(w, s, 16);
+  w[0] |= bits;
+  w[1] |= bits;
+  memcpy(d, w, 16);
+#endif
+}
+
+/* The bytes of a window of 32 from a word's start: letters, digits and
+ * the bytes from 0x80 as in ascii16, 32 bits each, and which bytes
+ * exist (all but past the text's end). */
+typedef struct window {
+  uint32_t upper, lower, digit, high, hash, exists;
+} window;
+
+/* The window of the text at pos, read at w: s + pos while 48 bytes are
+ * left (a word of up to sixteen bytes from any of the 32 can be read
+ * sixteen at a time), else a copy of the rest in pad, zeros after. */
+static inline window window_at(const char *s, size_t pos, size_t len,
+                               char pad[48], const char **w)
+{
+  ascii16 a, b;
+  window win;
+
+  if (len - pos >= 48) {
+    *w = s + pos;
+    win.exists = 0xFFFFFFFFu;
+  } else {
+    memset(pad, 0, 48);
+    memcpy(pad, s + pos, len - pos);
+    *w = pad;
+    win.exists = len - pos >= 32 ? 0xFFFFFFFFu
+                                 : ((uint32_t)1 << (len - pos)) - 1;
+  }
+  a = classify16(*w);
+  b = classify16(*w + 16);
+  win.upper = a.upper | b.upper << 16;
+  win.lower = a.lower | b.lower << 16;
+  win.digit = a.digit | b.digit << 16;
+  win.high = a.high | b.high << 16;
+  win.hash = a.hash | b.hash << 16;
+  return win;
+}
+
+/* Push the ASCII words from pos, and read the ASCII separators after
+ * each, while they lie in the 32 bytes from pos: the tokens and
+ * separators push_ascii_word and the scanner's loop would give, found by
+ * bit scans of window's bits rather than a byte at a time (most words of
+ * a news text). A word stops this where it would stop
+ * push_ascii_word's caller: when the window does not hold its end, a
+ * byte from 0x80 follows it, or '#' is before it; and from seventeen
+ * bytes, more than one lower16 writes. No token is being read at pos,
+ * and a word starts there. Returns the bytes read (0 when the first
+ * word is such a one), or GM_ENOMEM. */
+static ptrdiff_t push_window(gm__tokens *t, const char *s, size_t len,
+                             scan *z, size_t pos, size_t cp)
+{
+  char pad[48];
+  const char *w;
+  window win = window_at(s, pos, len, pad, &w);
+  /* The window's bits from i on, shifted down as words are read: bit 0
+   * is byte i. */
+  uint64_t upper = win.upper, lower = win.lower, digit = win.digit;
+  uint64_t word = (upper | lower | digit) & win.exists;
+  uint64_t between = ~(word | win.high) & win.exists;
+  /* where a word may start: not after a '#' (a hashtag's words are
+   * push_hashtag's) */
+  uint64_t starts = word & ~((uint64_t)win.hash << 1);
+  /* The tokens, their forms and the scanner's state in locals while the
+   * window is read: stores through t->v could change t's own fields for
+   * all the compiler knows, which it then read again for each word. */
+  gm__token *v;
+  char *norm;
+  size_t n_tokens = t->n, norm_len = t->norm.len;
+  scan y = *z;
+  uint32_t i = 0;
+
+  if (pos > 0 && s[pos - 1] == '#')
+    return 0;
+  /* Room for the most the window can push: sixteen one-byte words, and
+   * their forms of up to 33 bytes, the last written sixteen wide. */
+  if ((n_tokens + 16 > t->cap &&
+       gm__grow(&t->v, &t->cap, n_tokens + 16, sizeof *t->v)) ||
+      (norm_len + 64 > t->norm.cap &&
+       gm__grow(&t->norm.data, &t->norm.cap, norm_len + 64, 1)))
+    return GM_ENOMEM;
+  v = t->v;
+  norm = t->norm.data;
+  for (;;) {
+    /* the byte after the word: the lowest bit not in word (the bits
+     * above the window's are none) */
+    uint64_t after = ~word & (word + 1), in = after - 1, uppers = upper & in;
+    uint32_t n = (uint32_t)__builtin_ctzll(after), k;
+    /* ascii_start_flags, from the bits */
+    unsigned flags = GM__TOK_ASCII | (unsigned)(upper & 1) * GM__TOK_CAP |
+                     (unsigned)(lower & 1) * GM__TOK_LOWER;
+    /* An ASCII separator must follow inside the window (between has no
+     * bits past it); a word at the text's end is the scanner's. */
+    if (n > 16 || !(between & after))
+      break;
+    if (digit & in)
+      flags |= GM__TOK_DIGIT;
+    /* two or more letters, none lower case: two or more capitals */
+    if (!(lower & in) && (uppers & (uppers - 1)))
+      flags |= GM__TOK_ALLCAPS;
+    lower16(norm + norm_len, w + i);
+    norm[norm_len + n] = '\0';
+    v[n_tokens++] = (gm__token){
+        .start = pos + i, .end = pos + i + n, .cp_start = cp + i,
+        .cp_end = cp + i + n, .norm = (uint32_t)norm_len, .norm_len = n,
+        .sep = (uint16_t)y.sep, .flags = (uint16_t)flags};
+    norm_len += n + 1;
+    y.newlines = 0;
+    /* the separators after it, up to the next word or a byte from 0x80:
+     * mostly one space, which add_separator would make GM__SEP_SPACE */
+    k = n + (uint32_t)__builtin_ctzll(~(between >> n));
+    if (k == n + 1 && w[i + n] == ' ') {
+      y.sep = GM__SEP_SPACE;
+    } else {
+      y.sep = 0;
+      for (uint32_t b = i + n; b < i + k; b++)
+        add_separator(&y, ascii_class[(unsigned char)w[b]], (int32_t)w[b]);
+    }
+    i += k;
+    word >>= k;
+    upper >>= k;
+    lower >>= k;
+    digit >>= k;
+    between >>= k;
+    starts >>= k;
+    if (!(starts & 1))
+      break;
+  }
+  t->n = n_tokens;
+  t->norm.len = norm_len;
+  *z = y;
+  return (ptrdiff_t)i;
+}
+
 /* One character that is not ASCII at pos: its length in bytes (1 for a
  * byte that is not UTF-8), or a negative status. */
 static int scan_other(gm__tokens *t, const char *s, size_t len, scan *z,
@@ -516,10 +718,21 @@ int gm__tokenize(const char *s, size_t len, gm__tokens *t)
   while (pos < len) {
     unsigned c = (unsigned char)s[pos], k;
     size_t n;
-    /* ASCII, most of any news text, without utf8proc's tables, and the
-     * rest of an ASCII word in one tight loop. */
+    /* ASCII, most of any news text, without utf8proc's tables: the
+     * words and separators of 32 bytes at a time from their bits
+     * (push_window), else the rest of an ASCII word in one tight loop. */
     if (c < 0x80 && ((k = ascii_class[c]) & A_WORD)) {
       uint64_t sum;
+      if (!z.in_token) {
+        ptrdiff_t read = push_window(t, s, len, &z, pos, cp);
+        if (read < 0)
+          return (int)read;
+        if (read > 0) {
+          pos += (size_t)read;
+          cp += (size_t)read;
+          continue;
+        }
+      }
       size_t end = ascii_word_end(s, pos, len, &sum);
       unsigned after = end < len ? (unsigned char)s[end] : 0;
       /* The whole token, when nothing before or after it can join it
