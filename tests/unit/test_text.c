@@ -421,6 +421,66 @@ static void test_flags(void)
   }
 }
 
+/* ------------------------------------------------------- alignment */
+
+/* Whether tokens b are tokens a moved by k bytes and code points (the
+ * first's separator aside: spaces before it). */
+static int moved_by(const gm__tokens *a, const gm__tokens *b, size_t k)
+{
+  if (a->n != b->n)
+    return 0;
+  for (size_t i = 0; i < a->n; i++) {
+    const gm__token *x = &a->v[i], *y = &b->v[i];
+    unsigned spaces = i == 0 ? GM__SEP_SPACE : 0;
+    if (y->start != x->start + k || y->end != x->end + k ||
+        y->cp_start != x->cp_start + k || y->cp_end != x->cp_end + k ||
+        (y->sep & ~spaces) != (x->sep & ~spaces) || y->flags != x->flags ||
+        strcmp(gm__token_norm(a, i), gm__token_norm(b, i)) != 0)
+      return 0;
+  }
+  return 1;
+}
+
+/* The tokenizer reads ASCII 32 bytes at a time (push_window) and words
+ * of other kinds, at the text's end, after '#' or longer than sixteen
+ * bytes another way: the same text from any of 40 places past a run of
+ * spaces gives the same tokens, wherever the windows fall. */
+static void test_alignment(void)
+{
+  static const char *const texts[] = {
+      "Officials said shelling hit Kramatorsk, in the Donetsk region, on "
+      "Tuesday. KYIV (Reuters) -- U.S. St. Louis\n\nNew paragraph\r\n",
+      "#GazaUnderAttack and #Unity4Malaysia #sierraleone a#b ##NYC #x",
+      "Luhans\xca\xb9k, Kyiv\xe2\x80\x99s Zu\xcc\x88rich Krak\xc3\xb3w "
+      "abc\xd0\x9a\xd0\xb8 x\xff y\x80z \xc2\xa0nbsp",
+      "Mississippi-Missouri abcdefghijklmnopq ABCDEFGHIJKLMNOPQRSTUVWXYZ "
+      "0123456789012345 a1B2c3D4e5F6g7H8 I J KL M",
+      "a b c d e f g h i j k l m n o p q r s t u v w x y z A B C D E F G",
+      "ends with a word"};
+  size_t n = sizeof texts / sizeof *texts;
+  gm__tokens a = {0}, b = {0};
+  char s[512];
+
+  for (size_t j = 0; j < n; j++) {
+    size_t len = strlen(texts[j]), bad = 0;
+    int rc = gm__tokenize(texts[j], len, &a);
+    for (size_t k = 1; rc == 0 && k <= 40; k++) {
+      memset(s, ' ', k);
+      memcpy(s + k, texts[j], len);
+      /* no form may keep bytes the last text left behind */
+      if (b.norm.data)
+        memset(b.norm.data, 'X', b.norm.cap);
+      if (gm__tokenize(s, k + len, &b) != 0 || !moved_by(&a, &b, k))
+        bad++;
+    }
+    ok(rc == 0 && a.n > 0 && bad == 0,
+       "text %zu: the same %zu tokens after 1-40 spaces (%zu differ)", j,
+       a.n, bad);
+  }
+  gm__tokens_free(&a);
+  gm__tokens_free(&b);
+}
+
 /* ---------------------------------------------------- random inputs */
 
 static uint64_t rng = 0x9E3779B97F4A7C15ull;
@@ -493,6 +553,7 @@ int main(void)
   test_offsets_valid();
   test_offsets_invalid();
   test_flags();
+  test_alignment();
   test_random();
   return tap_done();
 }
