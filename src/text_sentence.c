@@ -94,11 +94,21 @@ int gm__sentences(gm__pipeline *p, const char *text, size_t len)
    * sentence: most tokens have none of them. */
   const unsigned may_start =
       GM__SEP_NEWLINE | GM__SEP_PARAGRAPH | GM__SEP_STOP;
+  const gm__token *v = t->v;
 
   p->n_sentences = 0;
   for (size_t i = 0; i < t->n; i++) {
     gm__sentence *s;
-    if ((i > 0 && !(t->v[i].sep & may_start)) || !starts_sentence(t, i))
+    /* Four tokens a step while none of them may start one: most of a
+     * sentence's, where a token a step cost ten instructions a token
+     * (3.0M of the fifth-line sample's 4.7M in this file). */
+    while (i > 0 && i + 4 <= t->n &&
+           !((v[i].sep | v[i + 1].sep | v[i + 2].sep | v[i + 3].sep) &
+             may_start))
+      i += 4;
+    if (i == t->n)
+      break;
+    if ((i > 0 && !(v[i].sep & may_start)) || !starts_sentence(t, i))
       continue;
     if (gm__grow(&p->sentences, &p->cap_sentences, p->n_sentences + 1,
                  sizeof *p->sentences))
