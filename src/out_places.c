@@ -1774,20 +1774,35 @@ static int by_cost(const void *a, const void *b)
   return x->place < y->place ? -1 : x->place > y->place;
 }
 
-/* q->order: the places, costliest first. */
+/*
+ * q->order: the places, costliest first. Only regions cost anything, and
+ * they are few: the places that cost nothing follow them in place order,
+ * which is where sorting them all (by_cost's tie) put them. Sorting every
+ * place was 6.1M instructions of the 10 MB archive's run (12,000 places),
+ * on the calling thread before the geometries' threads start.
+ */
 static int geometry_order(geometry_queue *q)
 {
-  size_t n = q->pl->n_places;
+  size_t n = q->pl->n_places, n_costly = 0, costly = 0, costless = 0;
   costed *c = malloc((n ? n : 1) * sizeof *c);
 
   if (!c || !(q->order = malloc((n ? n : 1) * sizeof *q->order))) {
     free(c);
     return GM_ENOMEM;
   }
-  for (size_t i = 0; i < n; i++)
+  for (size_t i = 0; i < n; i++) {
     c[i] = (costed){geometry_cost(q, (uint32_t)i), (uint32_t)i};
-  qsort(c, n, sizeof *c, by_cost);
+    n_costly += c[i].cost != 0;
+  }
+  /* The costly to the front of c (never past where they were read), the
+   * costless straight to their places after them. */
   for (size_t i = 0; i < n; i++)
+    if (c[i].cost)
+      c[costly++] = c[i];
+    else
+      q->order[n_costly + costless++] = (uint32_t)i;
+  qsort(c, n_costly, sizeof *c, by_cost);
+  for (size_t i = 0; i < n_costly; i++)
     q->order[i] = c[i].place;
   free(c);
   return 0;
