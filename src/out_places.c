@@ -80,6 +80,18 @@
  * with the code before (three pairs, a loaded machine): the tail after
  * the last worker 3.2-5.6 s -> 1.2-1.6 s, the writer's CPU 2.0-2.4 s ->
  * 0.4-0.6 s, and at one job (one pair) the kernel's CPU 3.5 -> 1.6 s.
+ *
+ * What the spill's own writing costs varies from run to run for the
+ * same reason, and so does a --jobs 2 run's CPU beside a --jobs 1 run's
+ * (batch20; the host's balloon takes back free pages it is told of):
+ * a program writing 430 MB in 1 MiB pwrites took 0.105 s of CPU into
+ * pages freed just before and 0.29-0.65 s into pages freed 8 s before.
+ * perf (cpu-clock, 2 kHz, the 100 MB archive, two alternated pairs)
+ * found 587 and 151 samples of --jobs 1 and 1,447 and 133 of --jobs 2
+ * in copy_folio_from_iter_atomic, the kernel's copy into the page cache
+ * (the spill's pwrites and the output's writes): in the pair where
+ * --jobs 2 took more CPU (+528 samples) the kernel took +1,000 and the
+ * user-mode samples, the parsing's, were 3.7 % fewer.
  */
 #define GIVE_BACK ((uint64_t)1 << 20)
 
