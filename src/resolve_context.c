@@ -25,6 +25,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "geo.h"
 #include "pipeline.h"
 #include "resolve.h"
@@ -492,7 +496,15 @@ static int has_other_group(const anchor *anchors, size_t n, uint32_t gi)
  * 15.9M -> 8.3M instructions, but the keeping cost 4.7M and gcc inlined
  * differently around it: gm_parse 526.1M -> 527.6M (sample 332.8M ->
  * 334.1M). Inline (session 19): called out of line, its 160k calls there
- * cost 4.7M of 511M instructions in their calls. */
+ * cost 4.7M of 511M instructions in their calls. Measured and not kept
+ * (session 20), on the fifth-line sample and 2.5 MB of WikToR (322.0M,
+ * 503.6M before): no test of each anchor's group, the search run over
+ * the anchors before and after the group's own (one run of them, since
+ * collect_context and find_admin2 add them group by group), 322.4M and
+ * 503.4M; that with two anchors a time in SSE2 (each lane the same
+ * operations in the same order), 328.0M and 515.3M: a search reads 4
+ * anchors on average there, and the vectors' setting up and the lanes'
+ * merging cost more than the halved loop saved. */
 static inline const anchor *nearest_anchor(const gm__pipeline *p,
                                     const anchor *anchors, size_t n,
                                     uint32_t gi, const gaz_entry *e,
@@ -709,21 +721,47 @@ static void fixed_features(const gm__pipeline *p, const group *g,
                                  o->near_km);
 }
 
+_Static_assert(GM__N_RESOLVE_FEATURES <= 64, "a feature a bit of 64");
+
+/* The features of vector f that are not zero, as bits (bit i: f[i] !=
+ * 0): a candidate has a few of the forty, and a test and a branch for
+ * each cost fixed_from_dense and feature_reasons more than the rest of
+ * their work. Two at a time with SSE2 (every x86-64 has it; cmpneq is
+ * C's !=, a NaN not zero). */
+static uint64_t nonzero_features(const double *f)
+{
+  uint64_t bits = 0;
+  int i = 0;
+
+#ifdef __SSE2__
+  for (; i + 2 <= GM__N_RESOLVE_FEATURES; i += 2)
+    bits |= (uint64_t)_mm_movemask_pd(_mm_cmpneq_pd(_mm_loadu_pd(f + i),
+                                                    _mm_setzero_pd()))
+            << i;
+#endif
+  for (; i < GM__N_RESOLVE_FEATURES; i++)
+    bits |= (uint64_t)(f[i] != 0) << i;
+  return bits;
+}
+
 /* f, a whole vector of fixed features, as s. */
 static void fixed_from_dense(fixed_score *s, const double *f)
 {
+  uint64_t bits = nonzero_features(f);
   double head = 0;
 
-  /* The zeros too, without a test each: a zero's product (+0 or -0)
-   * changes no sum that does not start at -0, and head starts at +0. */
-  for (int i = 0; i < FIRST_ROUND_FEATURE; i++)
+  /* The nonzero ones only, in feature order: a zero's product (+0 or
+   * -0) changes no sum that does not start at -0, and head starts at
+   * +0. */
+  for (; bits & ((1ull << FIRST_ROUND_FEATURE) - 1); bits &= bits - 1) {
+    int i = __builtin_ctzll(bits);
     head += f[i] * gm__resolve_feature_weights[i];
+  }
   s->head = head;
   s->n_tail = 0;
   s->facts = f[GM__RF_seat_of_same_named_unit] != 0 ? FACT_SEAT : 0;
-  for (int i = FIRST_ROUND_FEATURE; i < GM__N_RESOLVE_FEATURES; i++) {
-    if (f[i] == 0)
-      continue;
+  for (; bits; bits &= bits - 1) {
+    int i = __builtin_ctzll(bits);
     if (s->n_tail == FIXED_TAIL) {
       s->n_tail = FIXED_TAIL + 1;
       return;
@@ -1018,14 +1056,13 @@ static inline double round_score(const gm__pipeline *p, const context *c,
 static size_t feature_reasons(const double *f, gm_reason *out, size_t max)
 {
   size_t n = 0;
-  /* The bound tested at a nonzero feature only: most are zero. */
-  for (int i = 0; i < GM__N_RESOLVE_FEATURES; i++)
-    if (f[i] != 0) {
-      if (n == max)
-        break;
-      out[n++] = (gm_reason){gm__resolve_feature_names[i], f[i],
-                             f[i] * gm__resolve_feature_weights[i]};
-    }
+
+  for (uint64_t bits = nonzero_features(f); bits && n < max;
+       bits &= bits - 1) {
+    int i = __builtin_ctzll(bits);
+    out[n++] = (gm_reason){gm__resolve_feature_names[i], f[i],
+                           f[i] * gm__resolve_feature_weights[i]};
+  }
   return n;
 }
 
@@ -1603,7 +1640,12 @@ static const gaz_entry *usable_entry(const gm__pipeline *p, const group *g,
   return e && candidate_role(w, i, e) ? e : NULL;
 }
 
-/* Alternatives as probabilities (softmax of the scores), best first. */
+/* Alternatives as probabilities (softmax of the scores), best first.
+ * Measured and not kept (session 20): exp(0), 1 to the bit, taken
+ * without the call for the candidate whose score is the group's: the
+ * test for every candidate cost more than the calls it saved (319.4M ->
+ * 319.5M on the fifth-line sample, 499.7M -> 500.0M on 2.5 MB of
+ * WikToR). */
 static int alternatives(gm__pipeline *p, const context *c, group *gs,
                         uint32_t gi, gm__work *w)
 {
