@@ -20,6 +20,7 @@
  * Work per round is groups x candidates x a bounded number of anchors,
  * so it stays linear in the number of mentions.
  */
+#include <limits.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -835,16 +836,25 @@ typedef struct feature_sink {
   double *dense;
   const fixed_score *tail;
   int next;
+  int next_feature;   /* tail_index[next], or INT_MAX past the last
+                         (tail_at): one test a set() for most */
   double sum;
 } feature_sink;
+
+/* The feature of the fixed tail's t's member next, or INT_MAX past the
+ * last. */
+static inline int tail_at(const fixed_score *t, int next)
+{
+  return next < t->n_tail ? t->tail_index[next] : INT_MAX;
+}
 
 /* The fixed tail's features before feature i into k's sum. */
 static inline void add_tail_before(feature_sink *k, int i)
 {
-  const fixed_score *t = k->tail;
-
-  while (k->next < t->n_tail && t->tail_index[k->next] < i)
-    k->sum += t->tail[k->next++];
+  while (k->next_feature < i) {
+    k->sum += k->tail->tail[k->next++];
+    k->next_feature = tail_at(k->tail, k->next);
+  }
 }
 
 /* inline: round_features calls it up to nine times a candidate a round,
@@ -1042,7 +1052,9 @@ static inline double round_score(const gm__pipeline *p, const context *c,
                           const round_group *rg, const gaz_entry *e,
                           const gaz_entry *container, gm__candidate *cand)
 {
-  feature_sink k = {.tail = &cand->fixed, .sum = cand->fixed.head};
+  feature_sink k = {.tail = &cand->fixed,
+                    .next_feature = tail_at(&cand->fixed, 0),
+                    .sum = cand->fixed.head};
 
   /* Without a context, a container or a list's region (most groups'
    * first round) there is none of a round's features to find. */
