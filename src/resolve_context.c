@@ -735,6 +735,9 @@ static uint64_t nonzero_features(const double *f)
   int i = 0;
 
 #ifdef __SSE2__
+  /* Unrolled, its shifts constants: 3.1M of 499M instructions on 2.5 MB
+   * of WikToR. */
+#pragma GCC unroll 32
   for (; i + 2 <= GM__N_RESOLVE_FEATURES; i += 2)
     bits |= (uint64_t)_mm_movemask_pd(_mm_cmpneq_pd(_mm_loadu_pd(f + i),
                                                     _mm_setzero_pd()))
