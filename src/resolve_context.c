@@ -158,8 +158,14 @@ typedef gm__context context;
 
 /* What round_features asks of a group alone, the same for each of its
  * candidates: found once a group's round (round_group_of), not once a
- * candidate. */
+ * candidate; and its place, which a round's call for each candidate
+ * then passes as one argument rather than five. */
 typedef struct round_group {
+  const gm__pipeline *p;
+  const gm__context *c;          /* NULL: none yet */
+  const struct gm__group *gs;
+  uint32_t gi;                   /* the group: gs[gi] */
+  const gaz_entry *container;    /* the sense of its "X, Y"'s Y, or NULL */
   const gaz_entry *list_admin1;  /* the region after its list, when an
                                     admin-1 unit, else NULL */
   uint32_t admin1_skip;          /* has_admin1's skip */
@@ -910,12 +916,16 @@ static unsigned listed_levels(const gm__pipeline *p, const group *gs,
   return levels;
 }
 
-/* Group gi's round_group under context c (NULL: none). */
+/* Group gi's round_group under context c (NULL: none) and container
+ * (NULL: none). */
 static round_group round_group_of(const gm__pipeline *p, const context *c,
-                                  const group *gs, uint32_t gi)
+                                  const group *gs, uint32_t gi,
+                                  const gaz_entry *container)
 {
   const group *g = &gs[gi];
-  round_group rg = {.admin1_skip = g->has_seat ? gi : GM_NO_ENTRY};
+  round_group rg = {.p = p, .c = c, .gs = gs, .gi = gi,
+                    .container = container,
+                    .admin1_skip = g->has_seat ? gi : GM_NO_ENTRY};
 
   if (g->list_region) {
     const gaz_entry *r = gm__gaz_entry(p->gaz, gs[g->list_region->group].entry);
@@ -950,15 +960,20 @@ _Static_assert(GM__RF_inside_following_region <
                    GM__RF_country_share < GM__RF_listed_with_same_kind,
                "round features are set in feature order");
 
-/* A round's features of e for group gi: "X, Y" with the container's
- * current sense, and the document's context c (when there is one). None
- * is one of fixed_features'. */
-static void round_features(const gm__pipeline *p, const context *c,
-                           const group *gs, uint32_t gi,
-                           const round_group *rg, const gaz_entry *e,
-                           gm__candidate *cand, const gaz_entry *container,
-                           feature_sink *k)
+/* A round's features of e for group rg->gi: "X, Y" with the container's
+ * current sense, and the document's context (when there is one). None
+ * is one of fixed_features'. Measured and not kept (session 20): forced
+ * inline (GM__ALWAYS_INLINE) into its three callers, gm_parse 319.0M ->
+ * 328.0M on the fifth-line sample, 498.8M -> 515.4M on 2.5 MB of WikToR
+ * (why, not looked into). */
+static void round_features(const round_group *rg, const gaz_entry *e,
+                           gm__candidate *cand, feature_sink *k)
 {
+  const gm__pipeline *p = rg->p;
+  const context *c = rg->c;
+  const group *gs = rg->gs;
+  uint32_t gi = rg->gi;
+  const gaz_entry *container = rg->container;
   unsigned facts = cand->fixed.facts;
 
   if (container && gm__entry_inside(p, e, container))
@@ -1023,14 +1038,14 @@ static void features(const gm__pipeline *p, const context *c,
 {
   feature_sink k = {.dense = f};
   gm__candidate fresh = {.known = 0};
-  round_group rg = round_group_of(p, c, gs, gi);
+  round_group rg = round_group_of(p, c, gs, gi, container);
 
   for (int i = 0; i < GM__N_RESOLVE_FEATURES; i++)
     f[i] = 0;
   fixed_features(p, &gs[gi], e, how, f);
   if (!cand)
     entry_facts(e, &fresh.fixed);
-  round_features(p, c, gs, gi, &rg, e, cand ? cand : &fresh, container, &k);
+  round_features(&rg, e, cand ? cand : &fresh, &k);
 }
 
 /* The score of entry e for group gi: the weighted sum of its features.
@@ -1050,10 +1065,8 @@ static double score(const gm__pipeline *p, const context *c, const group *gs,
  * only what can have changed. Inline: best_candidate calls it for every
  * candidate of every round, and the call cost 6.1M of 517M instructions
  * on 2.5 MB of WikToR. */
-static inline double round_score(const gm__pipeline *p, const context *c,
-                          const group *gs, uint32_t gi,
-                          const round_group *rg, const gaz_entry *e,
-                          const gaz_entry *container, gm__candidate *cand)
+static inline double round_score(const round_group *rg, const gaz_entry *e,
+                                 gm__candidate *cand)
 {
   feature_sink k = {.tail = &cand->fixed,
                     .next_feature = tail_at(&cand->fixed, 0),
@@ -1061,8 +1074,8 @@ static inline double round_score(const gm__pipeline *p, const context *c,
 
   /* Without a context, a container or a list's region (most groups'
    * first round) there is none of a round's features to find. */
-  if (c || container || rg->list_admin1)
-    round_features(p, c, gs, gi, rg, e, cand, container, &k);
+  if (rg->c || rg->container || rg->list_admin1)
+    round_features(rg, e, cand, &k);
   add_tail_before(&k, GM__N_RESOLVE_FEATURES);
   return k.sum;
 }
@@ -1286,7 +1299,7 @@ static uint32_t best_candidate(const gm__pipeline *p, const context *c,
   double top = -INFINITY, in_best = -INFINITY;
   uint32_t chosen = GM_NO_ENTRY, in_chosen = GM_NO_ENTRY;
   int inside_wanted = within && is_region_kind(cont);
-  round_group rg = round_group_of(p, c, gs, gi);
+  round_group rg = round_group_of(p, c, gs, gi, cont);
 
   for (size_t i = 0; i < n; i++) {
     const gaz_entry *e;
@@ -1295,7 +1308,7 @@ static uint32_t best_candidate(const gm__pipeline *p, const context *c,
       continue;
     e = g->cands[i].entry;
     s = g->cands[i].fixed.n_tail <= FIXED_TAIL
-            ? round_score(p, c, gs, gi, &rg, e, cont, &g->cands[i])
+            ? round_score(&rg, e, &g->cands[i])
             : score(p, c, gs, gi, e, w->postings[i].how, cont, &g->cands[i],
                     f);
     if (scores)
@@ -1675,7 +1688,7 @@ static int alternatives(gm__pipeline *p, const context *c, group *gs,
    * one the candidates' fixed features still do (round_score). */
   int same = same_candidates(&gs[gi], w);
   int reuse = same && gs[gi].scored && gs[gi].scored_container == cont;
-  round_group rg = round_group_of(p, c, gs, gi);
+  round_group rg = round_group_of(p, c, gs, gi, cont);
 
   if (max > GM__MAX_ALTERNATIVES)
     max = GM__MAX_ALTERNATIVES;
@@ -1688,7 +1701,7 @@ static int alternatives(gm__pipeline *p, const context *c, group *gs,
     /* w's postings are its group's first mention's: the same name. */
     x = exp((reuse ? gs[gi].scores[i]
              : same && gs[gi].cands[i].fixed.n_tail <= FIXED_TAIL
-                 ? round_score(p, c, gs, gi, &rg, e, cont, &gs[gi].cands[i])
+                 ? round_score(&rg, e, &gs[gi].cands[i])
                  : score(p, c, gs, gi, e, w->postings[i].how, cont,
                          same ? &gs[gi].cands[i] : NULL, f)) -
             gs[gi].score);
