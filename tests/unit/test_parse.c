@@ -1148,6 +1148,33 @@ static void test_unit_of_same_named_city(void)
      "Bristol alone: the city, not the unit (GB.B7)");
 }
 
+/* A kind noun in lower case before a name, or before the list it
+ * begins, says what the names are, as a suffix after one does: the
+ * README example's "cities such as Kharkiv and Zaporizhzhia" are the
+ * cities (GeoNames spells the second "Zaporizhzhya", and on its name
+ * alone the oblast leads), "regions such as Donetsk and Luhansk" the
+ * oblasts, "the state of Georgia" the US state. A plural before "of"
+ * and one name is no cue ("the largest cities of Ukraine"). */
+static void test_kind_before_name(void)
+{
+  const char *cities = "Officials in Kyiv say they need more air-defence "
+                       "systems to protect cities such as Kharkiv and "
+                       "Zaporizhzhia, which are struck by drones.";
+  const char *regions = "Shelling hit regions such as Donetsk and Luhansk.";
+  const char *state = "Storms hit the state of Georgia on Monday.";
+  const char *country = "He visited the largest cities of Ukraine.";
+
+  ok(parse_at(cities, 83) == 706483, "cities such as Kharkiv: the city");
+  ok(parse_at(cities, 95) == 687700,
+     "cities such as Kharkiv and Zaporizhzhia: the city, not the oblast");
+  ok(parse_at(regions, 29) == 709716 && parse_at(regions, 41) == 702657,
+     "regions such as Donetsk and Luhansk: the oblasts, not the cities");
+  ok(parse_at(state, 24) == 4197000,
+     "the state of Georgia: the US state, not the country");
+  ok(parse_at(country, 33) == 690791,
+     "the largest cities of Ukraine: the country");
+}
+
 /* "Google" is only another name of Topeka (for a month of 2010) and a
  * word of the lexicon: after a list of countries it is the company. A
  * transliteration that is no word ("Kobane") keeps no such doubt. "CT"
@@ -1290,6 +1317,7 @@ int main(void)
   test_smaller_namesake_unit();
   test_unit_of_same_named_city();
   test_alternate_name_only();
+  test_kind_before_name();
   test_without_reasons();
   gm_parser_free(all_matches);
   gm_parser_free(parser);
