@@ -1409,7 +1409,7 @@ static int blank(unsigned sep)
 static unsigned kind_before(const gm__tokens *t, const gm__work *w,
                             int *plural_of)
 {
-  size_t link = w->tok_start - 1, noun;
+  size_t link = w->tok_start - 1, noun, len;
   const char *word;
   unsigned cues;
   int of;
@@ -1418,12 +1418,17 @@ static unsigned kind_before(const gm__tokens *t, const gm__work *w,
   if (w->tok_start < 2 || !blank(t->v[w->tok_start].sep) ||
       is_cap(&t->v[link]))
     return 0;
+  /* Most names follow no such word: compared with its length known,
+   * which the compiler does inline (strcmp was a call for every "in"). */
+  len = t->v[link].norm_len;
   word = gm__token_norm(t, link);
-  of = strcmp(word, "of") == 0;
-  if (strcmp(word, "as") == 0 && link >= 2 && blank(t->v[link].sep) &&
-      strcmp(gm__token_norm(t, link - 1), "such") == 0)
+  of = len == 2 && memcmp(word, "of", 2) == 0;
+  if (len == 2 && memcmp(word, "as", 2) == 0 && link >= 2 &&
+      blank(t->v[link].sep) && t->v[link - 1].norm_len == 4 &&
+      memcmp(gm__token_norm(t, link - 1), "such", 4) == 0)
     link--;
-  else if (!of && strcmp(word, "like") != 0 && strcmp(word, "including") != 0)
+  else if (!of && !(len == 4 && memcmp(word, "like", 4) == 0) &&
+           !(len == 9 && memcmp(word, "including", 9) == 0))
     return 0;
   /* "cities, including X"; not "the city, of X" */
   if (!blank(t->v[link].sep) &&
@@ -1445,7 +1450,9 @@ static unsigned kind_before(const gm__tokens *t, const gm__work *w,
  * region"), and gives the resolver the same cue: "cities such as Kharkiv
  * and Zaporizhzhia" are cities, though GeoNames spells the second city
  * "Zaporizhzhya" and the oblast leads on its name alone. A name with a
- * suffix of its own keeps it. */
+ * suffix of its own keeps it. A list is asked about only after a kind
+ * noun: a name listed after one without ("Kyiv and Kharkiv") has none
+ * before it either. */
 static void find_kinds(gm__pipeline *p)
 {
   unsigned kind = 0;
@@ -1454,12 +1461,12 @@ static void find_kinds(gm__pipeline *p)
   for (size_t i = next_capitalised(p, (size_t)-1); i < p->n_work;
        prev = i, i = next_capitalised(p, i)) {
     gm__work *x = &p->work[i];
-    if (prev >= p->n_work || !gm__listed_after(p, &p->work[prev], x)) {
-      size_t next = next_capitalised(p, i);
+    if (!kind || !gm__listed_after(p, &p->work[prev], x)) {
       int plural_of;
+      size_t next;
       kind = kind_before(&p->tokens, x, &plural_of);
-      if (plural_of &&
-          !(next < p->n_work && gm__listed_after(p, x, &p->work[next])))
+      if (plural_of && ((next = next_capitalised(p, i)) >= p->n_work ||
+                        !gm__listed_after(p, x, &p->work[next])))
         kind = 0;
     }
     if (!(x->cues & (GM__CUE_ADMIN_SUFFIX | GM__CUE_CITY_SUFFIX)))
