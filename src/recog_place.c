@@ -1452,7 +1452,15 @@ static unsigned kind_before(const gm__tokens *t, const gm__work *w,
  * "Zaporizhzhya" and the oblast leads on its name alone. A name with a
  * suffix of its own keeps it. A list is asked about only after a kind
  * noun: a name listed after one without ("Kyiv and Kharkiv") has none
- * before it either. */
+ * before it either.
+ * Tried, not kept (session 20): a weight of its own for a place after a
+ * city's kind noun (kind_before_place beside city_suffix_place, a cue
+ * bit of its own): bench/fit-resolver --only kind_before_place leaves it
+ * at 1.354, as the 139 ambiguous fitting mentions it marks (TR-News 12,
+ * TUD-Loc 7, GeoCorpora 2, WikToR 118) are 137 right first already; nor
+ * does the fit move city_suffix_place (1.354) or the admin suffix's
+ * pair (3.354 -> 3.283, -2.354 -> -2.283) with the cue. The README
+ * example's Zaporizhzhia stays the oblast. */
 static void find_kinds(gm__pipeline *p)
 {
   unsigned kind = 0;
