@@ -1175,6 +1175,28 @@ static void test_kind_before_name(void)
      "the largest cities of Ukraine: the country");
 }
 
+/* Two listed names that lean to different kinds, each toward the
+ * other's: the context rounds, each reading the round before's choices,
+ * swapped Kharkiv's and Zaporizhzhia's kinds (the oblasts one round,
+ * the cities the next) until Bakhmut's sentence, a place in the oblast
+ * next door, left Zaporizhzhia the oblast after the second round. A
+ * neighbour's kind counts as much as the neighbour is sure of it
+ * (listed_kinds): Zaporizhzhia's oblast, unsure, does not turn
+ * Kharkiv. */
+static void test_listed_kinds_settle(void)
+{
+  const char *text =
+      "Officials in Kyiv say they need more air-defence systems to protect "
+      "cities such as Kharkiv and Zaporizhzhia, which are struck by drones "
+      "almost every night. Aid groups working in Bakhmut before its fall "
+      "say that thousands of elderly people remain in villages close to "
+      "the front, without heating or running water.";
+
+  ok(parse_at(text, 83) == 706483, "listed beside Zaporizhzhia: Kharkiv the city");
+  ok(parse_at(text, 95) == 687700,
+     "listed beside Kharkiv, Bakhmut later: Zaporizhzhia the city");
+}
+
 /* "Google" is only another name of Topeka (for a month of 2010) and a
  * word of the lexicon: after a list of countries it is the company. A
  * transliteration that is no word ("Kobane") keeps no such doubt. "CT"
@@ -1318,6 +1340,7 @@ int main(void)
   test_unit_of_same_named_city();
   test_alternate_name_only();
   test_kind_before_name();
+  test_listed_kinds_settle();
   test_without_reasons();
   gm_parser_free(all_matches);
   gm_parser_free(parser);
