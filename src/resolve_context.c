@@ -1056,8 +1056,9 @@ static void round_features(const round_group *rg, const gaz_entry *e,
     }
     set(k, GM__RF_country_share,
         country_share(c, e, cand->fixed.country, rg));
-    if (rg->listed_kinds[kind_level(facts)] > 0)
-      set(k, GM__RF_listed_with_same_kind, rg->listed_kinds[kind_level(facts)]);
+    if (gs[gi].n_listed && rg->listed_kinds[kind_level(facts)] > 0)
+      set(k, GM__RF_listed_with_same_kind,
+          rg->listed_kinds[kind_level(facts)]);
   }
 }
 
@@ -1367,7 +1368,12 @@ static uint32_t best_candidate(const gm__pipeline *p, const context *c,
 /* How sure group g's choice is: its probability among the candidates,
  * the softmax of their scores as the last round left them in g->scores
  * (choose), from the sum of exp(score - top), top the best score so far;
- * and, from the same sum, how sure its kind is (g->kind_sure).
+ * and, from the same sum, how sure its kind is (g->kind_sure), for a
+ * list's member only (listed_kinds reads no other): gm_parse on the
+ * fifth-line sample 301.4M (build-m28) -> 303.1M instructions; for every
+ * group (and round_features' test for every candidate, not only a list
+ * member's), 305.3M; in a function apart for a list's members, with its
+ * own exp()s, 303.4M.
  * Only a context collected from a round's choices reads it, so it is
  * computed once that context is sure to be (sure_of_groups): after a
  * round that changed no choice there is none, and its exp() a candidate
@@ -1375,6 +1381,7 @@ static uint32_t best_candidate(const gm__pipeline *p, const context *c,
 static double sure_of(group *g)
 {
   double top = -INFINITY, total = 0, kinds[KIND_LEVELS] = {0};
+  int listed = g->n_listed > 0; /* only a list's members' is read */
 
   for (size_t i = 0; i < n_candidates(g); i++) {
     double s, v = 1;
@@ -1386,7 +1393,7 @@ static double sure_of(group *g)
       if (top != -INFINITY) {
         double f = exp(top - s);
         total *= f;
-        for (int l = 0; l < KIND_LEVELS; l++)
+        for (int l = 0; listed && l < KIND_LEVELS; l++)
           kinds[l] *= f;
       }
       top = s;
@@ -1394,9 +1401,10 @@ static double sure_of(group *g)
       v = exp(s - top);
     }
     total += v;
-    kinds[kind_level(g->cands[i].fixed.facts)] += v;
+    if (listed)
+      kinds[kind_level(g->cands[i].fixed.facts)] += v;
   }
-  for (int l = 0; l < KIND_LEVELS; l++)
+  for (int l = 0; listed && l < KIND_LEVELS; l++)
     g->kind_sure[l] = total > 0 ? kinds[l] / total : 0;
   return total > 0 ? 1 / total : 0;
 }

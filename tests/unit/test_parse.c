@@ -1192,7 +1192,8 @@ static void test_listed_kinds_settle(void)
       "say that thousands of elderly people remain in villages close to "
       "the front, without heating or running water.";
 
-  ok(parse_at(text, 83) == 706483, "listed beside Zaporizhzhia: Kharkiv the city");
+  ok(parse_at(text, 83) == 706483,
+     "listed beside Zaporizhzhia: Kharkiv the city");
   ok(parse_at(text, 95) == 687700,
      "listed beside Kharkiv, Bakhmut later: Zaporizhzhia the city");
 }
