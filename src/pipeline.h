@@ -50,6 +50,10 @@ typedef struct gm__work {
   size_t n_postings;
   size_t span_tokens;             /* tokens of the mention's text: the
                                      name plus a suffix ("Metcalfe County") */
+  size_t lead_tokens;             /* tokens of the mention's text before
+                                     the name ("Hottentots Holland
+                                     Mountains": recog_place.c's
+                                     take_feature_names) */
   int trailing_period;            /* the text ends with an abbreviation's
                                      period ("U.S.", "Ky.") */
   int partial;                    /* a caller's span of which only a part

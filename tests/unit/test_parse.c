@@ -534,9 +534,13 @@ static void test_feature_names(void)
      "Mississippi River: Mississippi is in a feature's name");
   ok(has_reason(fort, 29, "in_feature_name") == 1,
      "Fort Yuma: Yuma is in a fort's name");
+  /* (Fort Yuma is no mention of its own: Yuma alone, after "to" only
+   * through "Fort", is not kept: take_feature_names) */
   ok(has_reason(plain, 19, "in_feature_name") == 0,
      "to Mississippi and Memphis: no feature name");
-  ok(parse_at(river, 20) == 0, "Mississippi River: no mention of the state");
+  ok(parse_at(river, 20) == 4436296,
+     "Mississippi River: one mention of the river, answered by the state "
+     "(test_feature_name_spans)");
   ok(parse_at(fort, 29) == 0, "Fort Yuma: no mention of the town");
   ok(parse_at(plain, 19) == 4436296, "to Mississippi: the state");
   ok(has_reason("The brigade crossed at Morton's Ford at dawn.", 23,
@@ -975,11 +979,14 @@ static void test_city_word_names(void)
   const char *town = "A pop-up metropolis formed in the desert near Black "
                      "Rock town, whose population may top 60,000.";
   const char *area = "An earthquake struck the Bay Area this morning.";
+  gm_mention m;
 
   ok(has_reason(city, 42, "in_feature_name") == 1,
      "Black Rock City: part of a longer name");
   ok(parse_at(city, 42) == 0, "Black Rock City: Black Rock is no place");
-  ok(parse_at(area, 25) == 0, "the Bay Area: Bay is no place");
+  ok(mention_at(area, 25, &m) == 1 && m.end == 33,
+     "the Bay Area: one mention of the area, not of Bay "
+     "(test_feature_name_spans)");
   ok(has_reason(town, 46, "city_suffix") == 1,
      "Black Rock town: a city word in lower case");
   ok(parse_at(town, 46) != 0, "Black Rock town: a place");
@@ -1274,6 +1281,61 @@ static void test_without_reasons(void)
   gm_parser_free(bare);
 }
 
+/* --- Feature names the gazetteer lacks ("Panama Canal", "Baker Beach",
+ * "Hottentots Holland Nature Reserve"): one mention of the whole name,
+ * answered as a caller's span of that shape (session 21, acc21b). --- */
+
+/* Whether the mention starting at `at` ends at `end`, is a place and
+ * carries the confidence of a guess; its entry's GeoNames id in *id. */
+static int feature_name_at(const char *text, size_t at, size_t end,
+                           long *id)
+{
+  gm_mention m;
+  gm_entry e;
+
+  *id = 0;
+  if (mention_at(text, at, &m) != 1 || m.end != end ||
+      m.role != GM_ROLE_PLACE || m.confidence > 0.35 ||
+      gm_gazetteer_entry(gaz, m.entry, &e) != 0)
+    return 0;
+  *id = (long)e.geonameid;
+  return 1;
+}
+
+static void test_feature_name_spans(void)
+{
+  const char *canal = "Ships queued at the Panama Canal on Monday.";
+  const char *beach = "Crowds gathered on Baker Beach in San Francisco.";
+  const char *reserve = "Hikers crossed the Hottentots Holland Nature "
+                        "Reserve near Cape Town.";
+  long id;
+  gm_mention m;
+
+  ok(feature_name_at(canal, 20, 32, &id) && id == 3703430,
+     "the Panama Canal: one mention, answered by Panama, a guess");
+  ok(feature_name_at(beach, 19, 30, &id) && id == 5391959 &&
+         mention_at(beach, 19, &m) == 1 && m.n_reasons == 1 &&
+         strcmp(m.reasons[0].signal, "located_by_context") == 0,
+     "Baker Beach: put at San Francisco, as no Baker lies near");
+  ok(feature_name_at(reserve, 19, 52, &id) && id == 3369157,
+     "Hottentots Holland Nature Reserve: the word before and the two "
+     "after Holland, put at Cape Town");
+  ok(parse_at(reserve, 30) == 0, "and no mention of Holland");
+  ok(feature_name_at("The river is the Mississippi River, not the state.",
+                     17, 34, &id) && id == 4436296,
+     "Mississippi River: the state, the only place the text names");
+  /* not a longer name's part, nor a heading in title case */
+  ok(mention_at("The Panama Canal Authority raised its fees.", 4, &m) == 0,
+     "Panama Canal Authority: no mention");
+  ok(mention_at("Tremor Shakes Iceland Volcano, Still No Ash", 7, &m) == 0,
+     "Tremor Shakes Iceland Volcano: a heading, no feature's name");
+  ok(mention_at("Fog hit the California Bay Area on Monday.", 12, &m) == 0,
+     "California Bay Area: no mention of a California Bay");
+  ok(feature_name_at("An earthquake struck the Bay Area this morning.", 25,
+                     33, &id),
+     "the Bay Area: one mention, a guess (Bay, the only name in it)");
+}
+
 int main(void)
 {
   const char *path = getenv("GEOMENTION_GAZETTEER");
@@ -1343,6 +1405,7 @@ int main(void)
   test_kind_before_name();
   test_listed_kinds_settle();
   test_without_reasons();
+  test_feature_name_spans();
   gm_parser_free(all_matches);
   gm_parser_free(parser);
   gm_gazetteer_close(gaz);
