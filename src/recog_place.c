@@ -1917,6 +1917,10 @@ static void take_feature_names(gm__pipeline *p)
     if (w->tok_start < taken || !is_cap(&t->v[w->tok_start]))
       continue;
     end = feature_name_end(p, i);
+    /* a feature's prefix before the name gave it in_feature_name
+     * (recognise_one): most capitalised matches need no look back */
+    if (!end && !has_feature(w, F_in_feature_name))
+      continue;
     lead = feature_lead(p, i, end != 0);
     if (!end && !(lead && (token_cues(t, w->tok_start - 1) & FEATURE_PREFIX)))
       continue;
