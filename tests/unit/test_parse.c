@@ -1314,8 +1314,7 @@ static void test_feature_name_spans(void)
   ok(feature_name_at(canal, 20, 32, &id) && id == 3703430,
      "the Panama Canal: one mention, answered by Panama, a guess");
   ok(feature_name_at(beach, 19, 30, &id) && id == 5391959 &&
-         mention_at(beach, 19, &m) == 1 && m.n_reasons == 1 &&
-         strcmp(m.reasons[0].signal, "located_by_context") == 0,
+         has_reason(beach, 19, "located_by_context") == 1,
      "Baker Beach: put at San Francisco, as no Baker lies near");
   ok(feature_name_at(reserve, 19, 52, &id) && id == 3369157,
      "Hottentots Holland Nature Reserve: the word before and the two "
