@@ -91,25 +91,33 @@ static gm__probe_slot *probe_slot(const gm__pipeline *p, uint64_t h,
   return &p->probes[(h >> 32) & (GM__PROBE_SLOTS - 1)];
 }
 
-/* Token j's probe cache slot, from p->key_hash when the key is j's
- * normalised form alone: gm__token_word asks for the word of a
- * mention's first token, and hashing it again cost more than its
- * lookup. */
-static void remember_probe(gm__pipeline *p, size_t j, size_t len)
+/* Start the key at token a: its normalised form where the tokens hold
+ * it, and its hash in p->key_hash. Token a remembers the key's probe
+ * cache slot: gm__token_word asks for the word of a mention's first
+ * token, and hashing it again cost more than its lookup. Inline, apart
+ * from extend_key: most keys have one word, and in the CLI's build GCC
+ * kept extend_key out of line, its entry and exit 12.5M of its 70M
+ * instructions on the 10 MB archive (the whole one-thread run 1,996.9M
+ * -> 1,976.4M; bench/parse_speed's build had inlined it: gm_parse on the
+ * fifth-line sample 303.1M -> 303.3M). */
+static GM__ALWAYS_INLINE void start_key(gm__pipeline *p, size_t a)
 {
-  gm__probe_slot *slot = probe_slot(p, p->key_hash, len);
+  gm__probe_slot *slot;
 
-  p->tokens.v[j].probe = slot ? (uint32_t)(slot - p->probes) + 1 : 0;
+  p->key_text = gm__token_norm(&p->tokens, a);
+  p->key_len = p->tokens.v[a].norm_len;
+  p->key_hash = gm__hash(p->key_text, p->key_len);
+  slot = probe_slot(p, p->key_hash, p->key_len);
+  p->tokens.v[a].probe = slot ? (uint32_t)(slot - p->probes) + 1 : 0;
 }
 
 /* The key of tokens [a, j) grown to [a, j + 1) in p->key_text and
- * p->key_len, and its hash in p->key_hash (j == a: the first token):
+ * p->key_len, and its hash in p->key_hash (j > a; start_key began it):
  * matching tries ever longer keys from one token, and building and
- * hashing each anew was most of its work. A one-token key is the
- * token's normalised form where the tokens hold it; p->key gets a copy
- * only when a second token joins it (most keys have one: copying each
- * was 2M of the matcher's 34.9M instructions on the sample).
- * 0 or GM_ENOMEM. */
+ * hashing each anew was most of its work. p->key gets a copy of the
+ * first word only when a second one joins it (most keys have one:
+ * copying each was 2M of the matcher's 34.9M instructions on the
+ * sample). 0 or GM_ENOMEM. */
 static int extend_key(gm__pipeline *p, size_t a, size_t j)
 {
   int county = county_abbreviation(p, a, j);
@@ -118,13 +126,6 @@ static int extend_key(gm__pipeline *p, size_t a, size_t j)
   gm__buf *k = &p->key;
   char *d;
 
-  if (j == a) {
-    p->key_text = word;
-    p->key_len = len;
-    p->key_hash = gm__hash(word, len);
-    remember_probe(p, j, len);
-    return 0;
-  }
   /* Room for the key so far, a space, the word and the NUL the buffer
    * keeps. */
   if (gm__grow(&k->data, &k->cap, p->key_len + len + 2, 1))
@@ -150,7 +151,8 @@ static int extend_key(gm__pipeline *p, size_t a, size_t j)
  * 0 or GM_ENOMEM. */
 static int build_key(gm__pipeline *p, size_t a, size_t b)
 {
-  for (size_t j = a; j < b; j++)
+  start_key(p, a);
+  for (size_t j = a + 1; j < b; j++)
     if (extend_key(p, a, j))
       return GM_ENOMEM;
   return 0;
@@ -339,8 +341,11 @@ int gm__match_names(gm__pipeline *p, const char *text)
         break;
       if (j == i + 1 && common_noun_after_the(p, i))
         break;
-      if ((rc = extend_key(p, i, j)) ||
-          (rc = postings(p, &post, &n, &prefix)))
+      if (j == i)
+        start_key(p, i);
+      else if ((rc = extend_key(p, i, j)))
+        return rc;
+      if ((rc = postings(p, &post, &n, &prefix)))
         return rc;
       if (any_usable(p, text, post, n, i, j)) {
         best = post;
