@@ -112,6 +112,31 @@ static inline int same_bytes(const char *a, const char *b, size_t len)
   return memcmp(a, b, len) == 0;
 }
 
+/* memcpy(d, s, len) for the keys' words, as same_bytes compares them:
+ * each end loaded, then stored (d and s never overlap). */
+static inline void copy_bytes(char *d, const char *s, size_t len)
+{
+  if (len >= 8 && len <= 16) {
+    uint64_t x, u;
+    memcpy(&x, s, 8);
+    memcpy(&u, s + len - 8, 8);
+    memcpy(d, &x, 8);
+    memcpy(d + len - 8, &u, 8);
+  } else if (len >= 4 && len < 8) {
+    uint32_t x, u;
+    memcpy(&x, s, 4);
+    memcpy(&u, s + len - 4, 4);
+    memcpy(d, &x, 4);
+    memcpy(d + len - 4, &u, 4);
+  } else if (len > 0 && len < 4) {
+    d[0] = s[0];
+    d[len / 2] = s[len / 2];
+    d[len - 1] = s[len - 1];
+  } else if (len > 0) {
+    memcpy(d, s, len);
+  }
+}
+
 /* The cache slot of a key of len bytes whose gm__hash is h, or NULL
  * when there is no cache or the key is too long for it. */
 static gm__probe_slot *probe_slot(const gm__pipeline *p, uint64_t h,
@@ -162,12 +187,12 @@ static int extend_key(gm__pipeline *p, size_t a, size_t j)
   if (gm__grow(&k->data, &k->cap, p->key_len + len + 2, 1))
     return GM_ENOMEM;
   if (j == a + 1) {   /* the first word, from the tokens */
-    memcpy(k->data, p->key_text, p->key_len);
+    copy_bytes(k->data, p->key_text, p->key_len);
     k->len = p->key_len;
   }
   d = k->data + k->len;
   *d++ = ' ';
-  memcpy(d, word, len);
+  copy_bytes(d, word, len);
   d[len] = '\0';
   /* gm__hash(a + b) = gm__hash_more(gm__hash(a), b): the first word
    * hashed alone, each next one with its space added to the key's. */
@@ -214,7 +239,7 @@ static int postings(gm__pipeline *p, const gm_posting **post, size_t *n,
     return rc;
   *slot = (gm__probe_slot){.postings = *post, .n_postings = (uint32_t)*n,
                            .len = (uint8_t)len, .prefix = *prefix != 0};
-  memcpy(slot->key, key, len);
+  copy_bytes(slot->key, key, len);
   return 0;
 }
 
