@@ -52,6 +52,13 @@ int gm__writer_extend(gm__writer *w, const gm__geometry *geom);
 int gm__writer_head(gm__writer *w);
 /* Start a feature in w->json, up to the opened "properties" object. */
 void gm__feature_begin(gm__writer *w, const gm__geometry *geom);
+/* gm__feature_begin in two parts, for a writer that sends the geometry's
+ * bytes out itself rather than have them copied into w->json: the head
+ * up to the "geometry" key; then, once the caller has taken the head
+ * out of w->json (emptied it, the writer's state kept) and written the
+ * geometry, the opened "properties" object. */
+void gm__feature_head(gm__writer *w, const gm__geometry *geom);
+void gm__feature_properties(gm__writer *w);
 /* Close the feature and write it to the stream, framed. */
 int gm__feature_end(gm__writer *w);
 int gm__writer_tail(gm__writer *w);

@@ -346,7 +346,7 @@ int gm__writer_head(gm__writer *w)
   return rc;
 }
 
-void gm__feature_begin(gm__writer *w, const gm__geometry *geom)
+void gm__feature_head(gm__writer *w, const gm__geometry *geom)
 {
   gm__json *j = &w->json;
 
@@ -359,9 +359,19 @@ void gm__feature_begin(gm__writer *w, const gm__geometry *geom)
     write_bbox(j, geom->bbox, w->opt.precision);
   }
   gm__json_key(j, "geometry");
-  gm__json_raw(j, geom->json.data, geom->json.len);
-  gm__json_key(j, "properties");
-  gm__json_object(j);
+}
+
+void gm__feature_properties(gm__writer *w)
+{
+  gm__json_key(&w->json, "properties");
+  gm__json_object(&w->json);
+}
+
+void gm__feature_begin(gm__writer *w, const gm__geometry *geom)
+{
+  gm__feature_head(w, geom);
+  gm__json_raw(&w->json, geom->json.data, geom->json.len);
+  gm__feature_properties(w);
 }
 
 int gm__feature_end(gm__writer *w)
