@@ -1971,7 +1971,17 @@ int gm__resolve(gm__pipeline *p)
    *   (the fit moves main's own weights as far: kind_capital 0.48 ->
    *   0.00, most_populous 1.11 -> 1.58, admin1_context 3.83 -> 3.44);
    * - Gauss-Seidel surest group first (softmax of the context-free
-   *   round): TUD-Loc 4/0 (0.9488), WikToR 3/14, Ju2016 4/5.
+   *   round): TUD-Loc 4/0 (0.9488), WikToR 3/14, Ju2016 4/5;
+   * - these Jacobi rounds until none changes a choice, and on a
+   *   2-cycle (every choice that of two rounds before) the round of
+   *   the two whose choices' scores add up to more (one more round
+   *   when it is the earlier): the same answers at caps 16 and 32 on
+   *   all seven corpora; WikToR 3/19 (0.7417 -> 0.7424), TR-News,
+   *   TUD-Loc, WoTR, Ju2016 as many right->wrong as wrong->right, but
+   *   GeoCorpora 3/1 (0.9097 -> 0.9088: "NY" the city twice, Arizona);
+   *   most changes are "New York", whose city earns its own
+   *   admin1_context in the cycle; gm_parse +7.8M instructions on the
+   *   fifth-line sample, +14.0M on 2.5 MB of WikToR (+2.5 %, +2.9 %).
    * Odd round counts (3, 5) score better on WikToR (0.7427), Ju2016,
    * TR-News (0.9139) and worse on GeoCorpora (0.9088) and TUD-Loc's
    * mean (89.4 km): the parity, not the evidence. */
