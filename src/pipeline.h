@@ -43,6 +43,14 @@ typedef struct gm__placed {
   size_t start;                   /* byte offset */
 } gm__placed;
 
+/* A place a span may be put at (parse.c's nearest_place): its entry,
+ * where its text starts, and its rank among the candidates, which
+ * settles a tie of two at one start. */
+typedef struct gm__nearby {
+  size_t start;
+  uint32_t entry, rank;
+} gm__nearby;
+
 typedef struct gm__work {
   /* match */
   size_t tok_start, tok_end;      /* tokens [start, end) */
@@ -211,6 +219,11 @@ typedef struct gm__pipeline {
    * text. */
   gm__placed *context_entries;
   size_t n_context_entries, cap_context_entries;
+  /* The places a span not named may be put at (parse.c's
+   * locate_by_context): towns and the like, then regions, each by
+   * where its text starts. */
+  gm__nearby *nearby;
+  size_t cap_nearby;
   size_t *alt_reason_start;
   size_t cap_alt_reason_start;
   double *cand_scores;            /* resolver's work space: the last
