@@ -1575,8 +1575,9 @@ static const char *frame_after(const gm__writer *w)
  * geometry from where it was rendered: copied into w->json first, as
  * gm__feature_begin does, a region's polygons went through memory twice
  * on the way out (gm__json_raw's copy: 13.9M of the 10 MB archive's
- * --jobs 1 run of 1,956M instructions, callgrind; without it 1,943.9M). w->json is emptied
- * of the head, its state kept, and marked as having its value there.
+ * --jobs 1 run of 1,956M instructions, callgrind; without it 1,943.9M).
+ * w->json is emptied of the head, its state kept, and marked as having
+ * its value there.
  */
 static int place_geometry(gm__writer *w, const gm__geometry *geom, sink *out)
 {
