@@ -532,10 +532,6 @@ int gm_resolve_spans(gm_parser *ps, const char *text, size_t len,
   int rc;
 
   *out = NULL;
-  /* PROJ decides whether a span is put at the text's nearest place
-   * (locate_by_context). */
-  if ((rc = gm__proj_load(err)))
-    return rc;
   p->text = text;
   p->text_len = len;
   p->spans = 1;

@@ -266,6 +266,32 @@ static void parse_without_near(gm_gazetteer *gaz)
   gm_parser_free(ps);
 }
 
+/* Caller-given spans, one not a name: put at the text's nearest place
+ * or answered by the name inside by a distance from the chord, which
+ * needs no PROJ. */
+static void spans_without_near(gm_gazetteer *gaz)
+{
+  static const char text[] =
+      "A strike hit the Kramatorsk Machine Works near Donetsk.";
+  gm_span spans[] = {{17, 41}, {47, 54}};   /* the works, Donetsk */
+  gm_parser *ps;
+  gm_result *r;
+  gm_error err;
+
+  if (!ok(gm_parser_new(gaz, NULL, &ps, &err) == 0, "a parser")) {
+    diag("%s", err.message);
+    return;
+  }
+  if (ok(gm_resolve_spans(ps, text, sizeof text - 1, spans, 2, &r, &err) ==
+             0,
+         "spans resolved without --near"))
+    ok(gm_result_count(r) == 2 &&
+           gm_result_mention(r, 0)->entry != GM_NO_ENTRY,
+       "the works are put somewhere");
+  gm_result_free(r);
+  gm_parser_free(ps);
+}
+
 int main(void)
 {
   const char *path = getenv("GEOMENTION_GAZETTEER");
@@ -290,6 +316,8 @@ int main(void)
   ok(!geos_loaded(), "no libgeos after open + lookup");
   parse_without_near(gaz);
   ok(!proj_loaded(), "no libproj after a parse without --near");
+  spans_without_near(gaz);
+  ok(!proj_loaded(), "no libproj after caller-given spans without --near");
 
   first_use_from_threads();
   ok(proj_loaded(), "libproj is loaded after the first distance");
