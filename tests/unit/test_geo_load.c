@@ -248,17 +248,28 @@ static void geometry(void)
 
 /* A parse whose caller gives no point to be near: the resolver's
  * distances are its own (gm__geo_arc_km), so PROJ stays out. */
-static void parse_without_near(gm_gazetteer *gaz)
+/* A parser without options (no --near), or NULL, said. */
+static gm_parser *plain_parser(gm_gazetteer *gaz)
 {
-  static const char text[] = "Shelling near Donetsk and Kramatorsk.";
   gm_parser *ps;
-  gm_result *r;
   gm_error err;
 
   if (!ok(gm_parser_new(gaz, NULL, &ps, &err) == 0, "a parser")) {
     diag("%s", err.message);
-    return;
+    return NULL;
   }
+  return ps;
+}
+
+static void parse_without_near(gm_gazetteer *gaz)
+{
+  static const char text[] = "Shelling near Donetsk and Kramatorsk.";
+  gm_parser *ps = plain_parser(gaz);
+  gm_result *r;
+  gm_error err;
+
+  if (!ps)
+    return;
   if (ok(gm_parse(ps, text, sizeof text - 1, &r, &err) == 0,
          "a parse without --near"))
     ok(gm_result_count(r) == 2, "finds %zu places", gm_result_count(r));
@@ -274,14 +285,12 @@ static void spans_without_near(gm_gazetteer *gaz)
   static const char text[] =
       "A strike hit the Kramatorsk Machine Works near Donetsk.";
   gm_span spans[] = {{17, 41}, {47, 54}};   /* the works, Donetsk */
-  gm_parser *ps;
+  gm_parser *ps = plain_parser(gaz);
   gm_result *r;
   gm_error err;
 
-  if (!ok(gm_parser_new(gaz, NULL, &ps, &err) == 0, "a parser")) {
-    diag("%s", err.message);
+  if (!ps)
     return;
-  }
   if (ok(gm_resolve_spans(ps, text, sizeof text - 1, spans, 2, &r, &err) ==
              0,
          "spans resolved without --near"))
