@@ -515,7 +515,19 @@ static int has_other_group(const anchor *anchors, size_t n, uint32_t gi)
  * 503.4M; that with two anchors a time in SSE2 (each lane the same
  * operations in the same order), 328.0M and 515.3M: a search reads 4
  * anchors on average there, and the vectors' setting up and the lanes'
- * merging cost more than the halved loop saved. */
+ * merging cost more than the halved loop saved. An anchor farther in
+ * latitude alone than the nearest so far skipped before its longitude
+ * is looked at (session 22): gm_parse 308.4M -> 307.5M on the
+ * fifth-line sample, 490.4M -> 488.2M on 2.5 MB of WikToR. Measured and
+ * not kept (session 22): the anchors kept sorted by latitude and
+ * searched outwards from the candidate's (a binary search for the
+ * start, then north and south until dy * dy passes the nearest's d):
+ * the anchors read fell 1.21M -> 0.44M on WikToR, but the start's
+ * search and the call (gcc no longer inlined it) cost more, 311.0M and
+ * 493.6M; beyond_cap's box split into up to 4 boxes of up to 1,000 km
+ * (a text's places in a few clusters), 310.2M and 493.1M; 2 boxes of
+ * up to 2,000 or 4,000 km, 310.3M and 494.0M: the searches the boxes
+ * saved cost less than testing them for every candidate. */
 static inline const anchor *nearest_anchor(const gm__pipeline *p,
                                     const anchor *anchors, size_t n,
                                     uint32_t gi, const gaz_entry *e,
@@ -531,9 +543,14 @@ static inline const anchor *nearest_anchor(const gm__pipeline *p,
     double dx, dy, d;
     if (anchors[i].group == gi)
       continue;
+    dy = lat - anchors[i].lat;
+    /* d is no less than dy * dy (rounding is monotone): an anchor
+     * farther in latitude alone than the nearest so far is not
+     * nearer. */
+    if (dy * dy > flat)
+      continue;
     dx = fabs(lon - anchors[i].lon);
     dx = (dx > 180 ? 360 - dx : dx) * k;
-    dy = lat - anchors[i].lat;
     d = dx * dx + dy * dy;
     /* Strictly nearer: of equals, the first (every d is finite). */
     if (d < flat) {
