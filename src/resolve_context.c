@@ -62,15 +62,17 @@ struct gm__group {
                                     (as sure's) of each kind_level: how
                                     sure the choice's kind is */
   size_t size;
-  /* The last round's score of each candidate (posting), and the container
+  /* The last round's score of each candidate (as cands), and the container
    * it was scored with: the alternatives reuse them when the mention's
    * container is the same, rather than score every candidate again. */
   double *scores;
   const gaz_entry *scored_container;
   int scored;
-  /* What no round changes of each candidate (score_space). */
+  /* What no round changes of each candidate that can be its sense
+   * (score_space), in posting order. */
   gm__candidate *cands;
-  size_t n_usable;         /* candidates that can be its sense */
+  size_t n_usable;         /* candidates that can be its sense: cands
+                              and scores hold these only */
   int has_seat;            /* a candidate is the seat of a unit of the
                               same name (seat_of_same_named_unit) */
   const gm__work *contained;  /* the X of an "X, Y" that this group is
@@ -223,8 +225,8 @@ enum {
  * features (score_space) and, once the distance signal has needed them,
  * the forms of its position that signal uses. */
 struct gm__candidate {
-  const gaz_entry *entry;  /* when usable: the gazetteer's, looked up
-                              once rather than every round */
+  const gaz_entry *entry;  /* the gazetteer's, looked up once rather
+                              than every round */
   fixed_score fixed;
   double cos_lat;          /* when known & KNOWN_POINT */
   double xyz[3];           /* when known & KNOWN_POINT: see
@@ -232,8 +234,7 @@ struct gm__candidate {
   double admin2_signal;    /* when known & KNOWN_ADMIN2: see
                               near_named_admin2 */
   unsigned known;
-  int usable;              /* an entry that can be the group's sense
-                              (candidate_role): the rounds ask once */
+  uint32_t posting;        /* its posting in the group's first mention's */
 };
 enum { KNOWN_POINT = 1, KNOWN_ADMIN2 = 2 };
 
@@ -583,9 +584,9 @@ static size_t n_candidates(const group *g);
 static gm__candidate *seat_in(const gm__pipeline *p, const group *g,
                               const char *cc)
 {
-  for (size_t k = 0; k < n_candidates(g); k++) {
+  for (size_t k = 0; k < g->n_usable; k++) {
     gm__candidate *s = &g->cands[k];
-    if (s->usable && (s->fixed.facts & FACT_SEAT) &&
+    if ((s->fixed.facts & FACT_SEAT) &&
         memcmp(s->entry->country, cc, 2) == 0) {
       if (!(s->known & KNOWN_POINT))
         locate(p, s->entry, s);
@@ -1333,9 +1334,8 @@ static size_t n_candidates(const group *g)
 }
 
 /* Group gi's best candidate under container cont: its entry, with its
- * score in *best; each candidate's score into scores when given. With
- * within, a
- * container whose inside the codes tell ("X, Maine") takes the best
+ * score in *best; each candidate's score into scores (as g->cands) when
+ * given. With within, a container whose inside the codes tell ("X, Maine") takes the best
  * candidate inside it when there is one, however the others score: the
  * text says where this X is, which no document-wide signal outweighs.
  * (The group's sense, chosen under its first mention's container, does
@@ -1346,32 +1346,28 @@ static uint32_t best_candidate(const gm__pipeline *p, const context *c,
 {
   group *g = &gs[gi];
   const gm__work *w = g->first;
-  size_t n = n_candidates(g);
   double f[GM__N_RESOLVE_FEATURES];
   double top = -INFINITY, in_best = -INFINITY;
   uint32_t chosen = GM_NO_ENTRY, in_chosen = GM_NO_ENTRY;
   int inside_wanted = within && is_region_kind(cont);
   round_group rg = round_group_of(p, c, gs, gi, cont);
 
-  for (size_t i = 0; i < n; i++) {
-    const gaz_entry *e;
-    double s;
-    if (!g->cands[i].usable)
-      continue;
-    e = g->cands[i].entry;
-    s = g->cands[i].fixed.n_tail <= FIXED_TAIL
-            ? round_score(&rg, e, &g->cands[i])
-            : score(p, c, gs, gi, e, w->postings[i].how, cont, &g->cands[i],
-                    f);
+  for (size_t k = 0; k < g->n_usable; k++) {
+    gm__candidate *cand = &g->cands[k];
+    const gaz_entry *e = cand->entry;
+    const gm_posting *ps = &w->postings[cand->posting];
+    double s = cand->fixed.n_tail <= FIXED_TAIL
+                   ? round_score(&rg, e, cand)
+                   : score(p, c, gs, gi, e, ps->how, cont, cand, f);
     if (scores)
-      scores[i] = s;
+      scores[k] = s;
     if (s > top) {
       top = s;
-      chosen = w->postings[i].entry;
+      chosen = ps->entry;
     }
     if (inside_wanted && s > in_best && gm__entry_inside(p, e, cont)) {
       in_best = s;
-      in_chosen = w->postings[i].entry;
+      in_chosen = ps->entry;
     }
   }
   *best = top;
@@ -1400,11 +1396,8 @@ static double sure_of(group *g)
   double top = -INFINITY, total = 0, kinds[KIND_LEVELS] = {0};
   int listed = g->n_listed > 0; /* only a list's members' is read */
 
-  for (size_t i = 0; i < n_candidates(g); i++) {
-    double s, v = 1;
-    if (!g->cands[i].usable)
-      continue;
-    s = g->scores[i];
+  for (size_t i = 0; i < g->n_usable; i++) {
+    double s = g->scores[i], v = 1;
     if (s > top) {
       /* The first candidate: 0 * exp(-inf) + 1, without the call. */
       if (top != -INFINITY) {
@@ -1509,14 +1502,15 @@ static int score_space(gm__pipeline *p, group *gs, size_t n)
     request_lines(p, g, slots);
     for (size_t k = 0; k < n_candidates(g); k++) {
       const gaz_entry *e = gm__gaz_entry(p->gaz, w->postings[k].entry);
-      g->cands[k].usable = e && candidate_role(w, k, e);
-      if (!g->cands[k].usable)
+      gm__candidate *cand = &g->cands[g->n_usable];
+      if (!e || !candidate_role(w, k, e))
         continue;
-      g->cands[k].entry = e;
       g->n_usable++;
-      candidate_fixed(p, g, k, e, slots[k], &g->cands[k].fixed);
-      g->has_seat |= g->cands[k].fixed.facts & FACT_SEAT;
-      g->cands[k].known = 0;
+      cand->entry = e;
+      cand->posting = (uint32_t)k;
+      candidate_fixed(p, g, k, e, slots[k], &cand->fixed);
+      g->has_seat |= cand->fixed.facts & FACT_SEAT;
+      cand->known = 0;
     }
     total += n_candidates(g);
   }
@@ -1628,17 +1622,14 @@ static void find_admin2(const gm__pipeline *p, const group *gs, size_t n,
   c->n_admin2 = 0;
   for (size_t i = 0; i < n; i++) {
     const gm__work *w = gs[i].first;
-    for (size_t k = 0; k < n_candidates(&gs[i]); k++) {
-      const gaz_entry *e;
-      if (!gs[i].cands[k].usable)
-        continue;
-      e = gs[i].cands[k].entry;
+    for (size_t k = 0; k < gs[i].n_usable; k++) {
+      const gaz_entry *e = gs[i].cands[k].entry;
       if (!gm__gaz_is_admin2(e))
         continue;
       if (c->n_admin2 == MAX_ADMIN2)
         return;
-      set_anchor(p, &c->admin2[c->n_admin2++], e, w->postings[k].entry,
-                 (uint32_t)i);
+      set_anchor(p, &c->admin2[c->n_admin2++], e,
+                 w->postings[gs[i].cands[k].posting].entry, (uint32_t)i);
     }
   }
 }
@@ -1724,16 +1715,12 @@ static int same_candidates(const group *g, const gm__work *w)
          (w->role == GM_ROLE_DEMONYM) == (g->first->role == GM_ROLE_DEMONYM);
 }
 
-/* Posting i of mention w's entry when it can be w's sense, else NULL;
- * with same (same_candidates), as the group's candidates know it. */
-static const gaz_entry *usable_entry(const gm__pipeline *p, const group *g,
-                                     const gm__work *w, int same, size_t i)
+/* Posting i of mention w's entry when it can be w's sense, else NULL. */
+static const gaz_entry *usable_entry(const gm__pipeline *p, const gm__work *w,
+                                     size_t i)
 {
-  const gaz_entry *e;
+  const gaz_entry *e = gm__gaz_entry(p->gaz, w->postings[i].entry);
 
-  if (same)
-    return g->cands[i].usable ? g->cands[i].entry : NULL;
-  e = gm__gaz_entry(p->gaz, w->postings[i].entry);
   return e && candidate_role(w, i, e) ? e : NULL;
 }
 
@@ -1749,7 +1736,8 @@ static int alternatives(gm__pipeline *p, const context *c, group *gs,
   size_t max = p->opt.max_alternatives ? p->opt.max_alternatives : 3;
   const gaz_entry *cont = container_of(p, gs, w);
   gm_alternative top[GM__MAX_ALTERNATIVES];
-  size_t from[GM__MAX_ALTERNATIVES];   /* posting of each top entry */
+  size_t from[GM__MAX_ALTERNATIVES];   /* where the loop found each top
+                                          entry: its j */
   size_t n_top = 0;
   double sum = 0, f[GM__N_RESOLVE_FEATURES];
   /* The group's candidates (gs[gi].cands) are w's: the last round's
@@ -1757,6 +1745,9 @@ static int alternatives(gm__pipeline *p, const context *c, group *gs,
    * one the candidates' fixed features still do (round_score). */
   int same = same_candidates(&gs[gi], w);
   int reuse = same && gs[gi].scored && gs[gi].scored_container == cont;
+  size_t n = same ? gs[gi].n_usable
+                  : w->n_postings < MAX_CANDIDATES * 4 ? w->n_postings
+                                                       : MAX_CANDIDATES * 4;
   /* Only a score not reused reads it: found only then (most groups
    * reuse theirs, and finding it cost 4.8M of the 1,965M instructions
    * of a GeoJSON run over 10 MB). */
@@ -1767,18 +1758,22 @@ static int alternatives(gm__pipeline *p, const context *c, group *gs,
 
   if (max > GM__MAX_ALTERNATIVES)
     max = GM__MAX_ALTERNATIVES;
-  for (size_t i = 0; i < w->n_postings && i < MAX_CANDIDATES * 4; i++) {
-    const gaz_entry *e = usable_entry(p, &gs[gi], w, same, i);
+  /* The group's candidates, or else w's postings that can be its sense:
+   * the same entries in the same (posting) order either way. */
+  for (size_t j = 0; j < n; j++) {
+    gm__candidate *cand = same ? &gs[gi].cands[j] : NULL;
+    size_t i = cand ? cand->posting : j;
+    const gaz_entry *e = cand ? cand->entry : usable_entry(p, w, i);
     double x;
     size_t k;
     if (!e)
       continue;
     /* w's postings are its group's first mention's: the same name. */
-    x = exp((reuse ? gs[gi].scores[i]
-             : same && gs[gi].cands[i].fixed.n_tail <= FIXED_TAIL
-                 ? round_score(&rg, e, &gs[gi].cands[i])
-                 : score(p, c, gs, gi, e, w->postings[i].how, cont,
-                         same ? &gs[gi].cands[i] : NULL, f)) -
+    x = exp((reuse ? gs[gi].scores[j]
+             : cand && cand->fixed.n_tail <= FIXED_TAIL
+                 ? round_score(&rg, e, cand)
+                 : score(p, c, gs, gi, e, w->postings[i].how, cont, cand,
+                         f)) -
             gs[gi].score);
     sum += x;
     for (k = n_top; k > 0 && top[k - 1].score < x; k--)
@@ -1788,7 +1783,7 @@ static int alternatives(gm__pipeline *p, const context *c, group *gs,
       }
     if (k < max) {
       top[k] = (gm_alternative){.entry = w->postings[i].entry, .score = x};
-      from[k] = i;
+      from[k] = j;
       if (n_top < max)
         n_top++;
     }
@@ -1802,9 +1797,10 @@ static int alternatives(gm__pipeline *p, const context *c, group *gs,
     top[k].score /= sum;
     p->alts[at] = top[k];
     if (p->opt.explain_alternatives) {
-      const gm_posting *ps = &w->postings[from[k]];
+      gm__candidate *cand = same ? &gs[gi].cands[from[k]] : NULL;
+      const gm_posting *ps = &w->postings[cand ? cand->posting : from[k]];
       features(p, c, gs, gi, gm__gaz_entry(p->gaz, ps->entry), ps->how, cont,
-               same ? &gs[gi].cands[from[k]] : NULL, f);
+               cand, f);
       if (explain_alternative(p, at, f))
         return GM_ENOMEM;
     }
@@ -1838,9 +1834,13 @@ static size_t posting_of(const gm__work *w, uint32_t entry)
  * group g, or NULL when w's candidates are not g's or i is none of them. */
 static gm__candidate *kept_candidate(group *g, const gm__work *w, size_t i)
 {
-  if (!same_candidates(g, w) || i >= n_candidates(g) || !g->cands[i].usable)
+  if (!same_candidates(g, w))
     return NULL;
-  return &g->cands[i];
+  /* In posting order: past i, none is. */
+  for (size_t k = 0; k < g->n_usable && g->cands[k].posting <= i; k++)
+    if (g->cands[k].posting == i)
+      return &g->cands[k];
+  return NULL;
 }
 
 /* Mention w's resolution signals for its chosen entry into r, and how
