@@ -172,6 +172,8 @@ typedef struct round_group {
   const struct gm__group *gs;
   uint32_t gi;                   /* the group: gs[gi] */
   const gaz_entry *container;    /* the sense of its "X, Y"'s Y, or NULL */
+  int container_kind;            /* CONTAINER_*: what inside_container
+                                    asks of a candidate */
   const gaz_entry *list_admin1;  /* the region after its list, when an
                                     admin-1 unit, else NULL */
   uint32_t admin1_skip;          /* has_admin1's skip */
@@ -968,6 +970,45 @@ static void listed_kinds(const group *gs, uint32_t gi,
   }
 }
 
+/* What inside_container asks of a candidate for a container r, found
+ * once a round (container_kind), not once a candidate: gm__entry_inside's
+ * tests of r alone. */
+enum {
+  CONTAINER_NONE,       /* holds no entry by the codes */
+  CONTAINER_COUNTRY,    /* holds its country's entries */
+  CONTAINER_ADMIN1,     /* holds its unit's entries */
+  CONTAINER_COMPOSITE   /* holds its members' (gm__entry_inside) */
+};
+
+static int container_kind(const gm__pipeline *p, const gaz_entry *r)
+{
+  if (composite_of(p, r))
+    return CONTAINER_COMPOSITE;
+  if (!r->country[0])
+    return CONTAINER_NONE;
+  if (gm__gaz_is_country(r))
+    return CONTAINER_COUNTRY;
+  return gm__gaz_is_admin1(r) ? CONTAINER_ADMIN1 : CONTAINER_NONE;
+}
+
+/* gm__entry_inside(p, e, rg->container), from container_kind. */
+static int inside_container(const round_group *rg, const gaz_entry *e)
+{
+  const gaz_entry *r = rg->container;
+
+  switch (rg->container_kind) {
+  case CONTAINER_COMPOSITE:
+    return gm__entry_inside(rg->p, e, r);
+  case CONTAINER_COUNTRY:
+    return e != r && memcmp(e->country, r->country, 2) == 0;
+  case CONTAINER_ADMIN1:
+    return e != r && memcmp(e->country, r->country, 2) == 0 &&
+           gm__gaz_same_str(e->admin1, r->admin1);
+  default:
+    return 0;
+  }
+}
+
 /* Group gi's round_group under context c (NULL: none) and container
  * (NULL: none). */
 static round_group round_group_of(const gm__pipeline *p, const context *c,
@@ -978,6 +1019,9 @@ static round_group round_group_of(const gm__pipeline *p, const context *c,
   round_group rg = {.p = p, .c = c, .gs = gs, .gi = gi,
                     .container = container,
                     .admin1_skip = g->has_seat ? gi : GM_NO_ENTRY};
+
+  if (container)
+    rg.container_kind = container_kind(p, container);
 
   if (g->list_region) {
     const gaz_entry *r = gm__gaz_entry(p->gaz, gs[g->list_region->group].entry);
@@ -1028,7 +1072,7 @@ static void round_features(const round_group *rg, const gaz_entry *e,
   const gaz_entry *container = rg->container;
   unsigned facts = cand->fixed.facts;
 
-  if (container && gm__entry_inside(p, e, container))
+  if (container && inside_container(rg, e))
     set(k, GM__RF_inside_following_region, 1);
   else if (container)
     set(k, GM__RF_outside_following_region, 1);
