@@ -1802,18 +1802,25 @@ static void document_features(gm__pipeline *p)
   }
 }
 
-/* in_feature_name as the reason of a feature's name taken whole: the
- * signal is there, but it adds nothing (take_feature_names). */
-static void feature_name_reason(gm__work *w)
+/* A feature's name as one match (take_feature_names): in_feature_name,
+ * which said the name inside is no mention of its own, leaves its logit
+ * and reasons, and whole_feature_name takes its place, so that what the
+ * reasons weigh is the logit the match is kept by (bench/fit-recogniser
+ * fits on the reasons). */
+static void whole_feature_name(gm__work *w)
 {
   const char *signal = feature_names[F_in_feature_name];
 
   for (size_t i = 0; i < w->n_reasons; i++)
     if (w->reasons[i].signal == signal) {
-      w->reasons[i].weight = 0;
-      return;
+      w->recog_logit -= w->reasons[i].weight;
+      memmove(w->reasons + i, w->reasons + i + 1,
+              (w->n_reasons - i - 1) * sizeof *w->reasons);
+      w->n_reasons--;
+      w->recog_features &= ~((uint64_t)1 << F_in_feature_name);
+      break;
     }
-  gm__reason(w, signal, 1, 0);
+  feature(w, F_whole_feature_name, 1);
 }
 
 /* Capitalised words that may stand between a name and its feature's
@@ -1912,7 +1919,6 @@ static void take_feature_names(gm__pipeline *p)
     return;
   for (size_t i = 0; i < p->n_work; i++) {
     gm__work *w = &p->work[i];
-    double logit = w->recog_logit;
     size_t end, lead, start, s = p->sentences[w->sentence].tok_start;
     if (w->tok_start < taken || !is_cap(&t->v[w->tok_start]))
       continue;
@@ -1928,26 +1934,26 @@ static void take_feature_names(gm__pipeline *p)
     if (capital_before(p, i, start, s) &&
         !(token_cues(t, start - 1) & (FUNCTION_WORD | STRONG_PREP | WEAK_PREP)))
       continue;
-    if (has_feature(w, F_in_feature_name))
-      logit -= feature_weights[F_in_feature_name];
-    /* Taking every such run whatever the name's own logit ("James
-     * River", "Fort Yuma" after "to", which the name alone does not
-     * see) was measured (ev.sh against this rule): WoTR F1 0.7447 ->
-     * 0.7743, TUD-Loc 0.8448 -> 0.8460, but TR-News precision 0.9421 ->
-     * 0.9396 (F1 0.8824 -> 0.8813: "Peace River Valley", "Mile Hill",
-     * "Crescent Conservation Area", which it does not mark); not kept. */
-    if (logit <= 0)
-      continue;
-    feature_name_reason(w);
-    w->recog_logit = logit;
-    w->keep = 1;
-    w->partial = 1;
+    /* The name's own logit gated the run once (logit > 0 without
+     * in_feature_name): TUD-Loc missed "to Black Rock Desert", where
+     * "to" is no preposition of place. Taking every such run whatever
+     * that logit ("James River", "Fort Yuma" after "to") was measured
+     * (ev.sh against the gate): WoTR F1 0.7447 -> 0.7743, TUD-Loc
+     * 0.8448 -> 0.8460, but TR-News precision 0.9421 -> 0.9396 (F1
+     * 0.8824 -> 0.8813: "Peace River Valley", "Mile Hill", "Crescent
+     * Conservation Area", which it does not mark). Now the run is a
+     * feature of its own, whole_feature_name, weighed by the fit. */
+    whole_feature_name(w);
     if (end)
       w->span_tokens = end - w->tok_start;
     w->lead_tokens = lead;
     /* a feature's name is no abbreviation: a period after it ends the
      * sentence ("at Fort Baker."; with it WoTR's F1 0.7447 -> 0.7441) */
     w->trailing_period = 0;
+    w->keep = w->recog_logit > 0;
+    if (!w->keep)
+      continue;
+    w->partial = 1;
     taken = w->tok_start + w->span_tokens;
     for (size_t j = i + 1; j < p->n_work && p->work[j].tok_start < taken; j++)
       p->work[j].keep = 0;

@@ -70,6 +70,7 @@
   X(alternate_region_name_only, -0.814) \
   X(before_speech_verb, -3.560) \
   X(after_organisation_kind, -1.393) \
-  X(after_club_prefix, -2.376)
+  X(after_club_prefix, -2.376) \
+  X(whole_feature_name, 2.648)
 
 #endif

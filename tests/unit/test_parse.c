@@ -530,12 +530,12 @@ static void test_feature_names(void)
   const char *fort = "The regiment marched to Fort Yuma in May.";
   const char *plain = "Barges moved up to Mississippi and Memphis.";
 
-  ok(has_reason(river, 20, "in_feature_name") == 1,
+  /* in_feature_name gives way to whole_feature_name once the name
+   * inside is taken whole (take_feature_names) */
+  ok(has_reason(river, 20, "whole_feature_name") == 1,
      "Mississippi River: Mississippi is in a feature's name");
-  ok(has_reason(fort, 29, "in_feature_name") == 1,
+  ok(has_reason(fort, 24, "whole_feature_name") == 1,
      "Fort Yuma: Yuma is in a fort's name");
-  /* (Fort Yuma is no mention of its own: Yuma alone, after "to" only
-   * through "Fort", is not kept: take_feature_names) */
   ok(has_reason(plain, 19, "in_feature_name") == 0,
      "to Mississippi and Memphis: no feature name");
   ok(parse_at(river, 20) == 4436296,
@@ -981,9 +981,11 @@ static void test_city_word_names(void)
   const char *area = "An earthquake struck the Bay Area this morning.";
   gm_mention m;
 
-  ok(has_reason(city, 42, "in_feature_name") == 1,
+  ok(has_reason(city, 42, "whole_feature_name") == 1,
      "Black Rock City: part of a longer name");
-  ok(parse_at(city, 42) == 0, "Black Rock City: Black Rock is no place");
+  ok(mention_at(city, 42, &m) == 1 && m.end == 57,
+     "Black Rock City: one mention of the whole name, not of Black Rock "
+     "(test_whole_feature_name)");
   ok(mention_at(area, 25, &m) == 1 && m.end == 33,
      "the Bay Area: one mention of the area, not of Bay "
      "(test_feature_name_spans)");
@@ -1335,6 +1337,28 @@ static void test_feature_name_spans(void)
      "the Bay Area: one mention, a guess (Bay, the only name in it)");
 }
 
+/* --- whole_feature_name: a feature's name taken whole is weighed by
+ * a fitted feature of its own, not by its inner name's logit alone
+ * (session 22, acc22). --- */
+
+/* The run is kept where the name inside would not be on its own: after
+ * "to", which is no preposition of place for a fort, and after a colon
+ * (main's gate, the inner logit > 0, left both out). */
+static void test_whole_feature_name(void)
+{
+  const char *fort = "The regiment marched to Fort Yuma in May.";
+  const char *city = "A pop-up metropolis formed in the desert: Black "
+                     "Rock City, whose population may top 60,000.";
+  long id;
+
+  ok(feature_name_at(fort, 24, 33, &id) && id == 5322053,
+     "marched to Fort Yuma: one mention, answered by Yuma, a guess");
+  ok(has_reason(fort, 24, "in_feature_name") == 0,
+     "Fort Yuma: in_feature_name gave way to whole_feature_name");
+  ok(feature_name_at(city, 42, 57, &id),
+     "desert: Black Rock City: one mention of the whole name");
+}
+
 int main(void)
 {
   const char *path = getenv("GEOMENTION_GAZETTEER");
@@ -1405,6 +1429,7 @@ int main(void)
   test_listed_kinds_settle();
   test_without_reasons();
   test_feature_name_spans();
+  test_whole_feature_name();
   gm_parser_free(all_matches);
   gm_parser_free(parser);
   gm_gazetteer_close(gaz);
