@@ -882,7 +882,9 @@ static void test_organisation_word_after_country(void)
 
 /* A venue or building named for where it stands ("the Sydney
  * Festival", "Copacabana Palace") is a name of its own, as a hotel's or
- * an airport's is; the city on its own stays a place. */
+ * an airport's is; the city on its own stays a place. A building's
+ * name the corpora mark as a place is one mention of the whole name
+ * (test_whole_feature_name). */
 static void test_venue_names(void)
 {
   const char *festival = "The Sydney Festival will run until January 27.";
@@ -893,8 +895,8 @@ static void test_venue_names(void)
   ok(has_reason(festival, 4, "organisation_word_after") == 1,
      "Sydney Festival: a venue's word after");
   ok(parse_at(festival, 4) == 0, "Sydney Festival: no place");
-  ok(has_reason(palace, 19, "organisation_word_after") == 1,
-     "Copacabana Palace: a building's word after");
+  ok(has_reason(palace, 19, "whole_venue_name") == 1,
+     "Copacabana Palace: a building's name");
   ok(parse_at(city, 25) != 0, "in Sydney: a place");
 }
 
@@ -1343,13 +1345,15 @@ static void test_feature_name_spans(void)
 
 /* The run is kept where the name inside would not be on its own: after
  * "to", which is no preposition of place for a fort, and after a colon
- * (main's gate, the inner logit > 0, left both out). */
+ * (main's gate, the inner logit > 0, left both out); and a building's
+ * name ends in a head of venue_heads. */
 static void test_whole_feature_name(void)
 {
   const char *fort = "The regiment marched to Fort Yuma in May.";
   const char *city = "A pop-up metropolis formed in the desert: Black "
                      "Rock City, whose population may top 60,000.";
   long id;
+  gm_mention m;
 
   ok(feature_name_at(fort, 24, 33, &id) && id == 5322053,
      "marched to Fort Yuma: one mention, answered by Yuma, a guess");
@@ -1357,6 +1361,16 @@ static void test_whole_feature_name(void)
      "Fort Yuma: in_feature_name gave way to whole_feature_name");
   ok(feature_name_at(city, 42, 57, &id),
      "desert: Black Rock City: one mention of the whole name");
+  /* a building's head (venue_heads) ends such a name too; a
+   * festival's is no place's */
+  ok(feature_name_at("We landed at Copenhagen Airport on Monday.", 13, 31,
+                     &id) && id == 2618425,
+     "Copenhagen Airport: one mention, answered by Copenhagen, a guess");
+  ok(has_reason("We landed at Copenhagen Airport on Monday.", 13,
+                "organisation_word_after") == 0,
+     "Copenhagen Airport: organisation_word_after gave way");
+  ok(mention_at("The Sydney Festival will run until January 27.", 4, &m) == 0,
+     "Sydney Festival: no mention");
 }
 
 int main(void)
