@@ -1903,8 +1903,23 @@ static int capital_before(const gm__pipeline *p, size_t i, size_t a,
          (i == 0 || p->work[i - 1].tok_end < a);
 }
 
+/* Whether match i - 1 is token a - 1 alone, a capitalised feature's
+ * prefix joined to match i (at a) by a space in its sentence (s its
+ * first token): "Lake Erie", "Lake Nokomis", where the gazetteer holds
+ * "Lake" as a name of its own. */
+static int prefix_match_before(const gm__pipeline *p, size_t i, size_t a,
+                               size_t s)
+{
+  const gm__tokens *t = &p->tokens;
+
+  return i > 0 && a > s && t->v[a].sep == GM__SEP_SPACE &&
+         p->work[i - 1].tok_start == a - 1 && p->work[i - 1].tok_end == a &&
+         is_cap(&t->v[a - 1]) && (token_cues(t, a - 1) & FEATURE_PREFIX);
+}
+
 /* The tokens before match i that begin the feature's name it is part
- * of: a feature's prefix ("Fort Yuma", "Lake Nokomis"), or before a
+ * of: a feature's prefix ("Fort Yuma", "Lake Nokomis"; a match of its
+ * own or not), or before a
  * feature's head one capitalised word ("Hottentots Holland Mountains",
  * "Greater Toronto Area") that is no sentence's first (a heading's or a
  * sentence's verb: "Visit Panama Canal") and in no list of cues ("The",
@@ -1915,6 +1930,8 @@ static size_t feature_lead(const gm__pipeline *p, size_t i, int head)
   size_t a = p->work[i].tok_start, s = p->sentences[p->work[i].sentence].tok_start;
   unsigned cues;
 
+  if (prefix_match_before(p, i, a, s))
+    return 1;
   if (!capital_before(p, i, a, s))
     return 0;
   cues = token_cues(t, a - 1);
@@ -1982,6 +1999,8 @@ static void take_feature_names(gm__pipeline *p)
     if (!w->keep)
       continue;
     w->partial = 1;
+    if (lead && i > 0 && p->work[i - 1].tok_end > start)
+      p->work[i - 1].keep = 0;   /* the prefix matched alone */
     taken = w->tok_start + w->span_tokens;
     for (size_t j = i + 1; j < p->n_work && p->work[j].tok_start < taken; j++)
       p->work[j].keep = 0;

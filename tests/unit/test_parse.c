@@ -1345,8 +1345,8 @@ static void test_feature_name_spans(void)
 
 /* The run is kept where the name inside would not be on its own: after
  * "to", which is no preposition of place for a fort, and after a colon
- * (main's gate, the inner logit > 0, left both out); and a building's
- * name ends in a head of venue_heads. */
+ * (main's gate, the inner logit > 0, left both out); a building's
+ * name ends in a head of venue_heads; a prefix may be a match. */
 static void test_whole_feature_name(void)
 {
   const char *fort = "The regiment marched to Fort Yuma in May.";
@@ -1371,6 +1371,12 @@ static void test_whole_feature_name(void)
      "Copenhagen Airport: organisation_word_after gave way");
   ok(mention_at("The Sydney Festival will run until January 27.", 4, &m) == 0,
      "Sydney Festival: no mention");
+  /* a prefix the gazetteer holds as a name of its own ("Lake") */
+  ok(feature_name_at("By the late 1960s, Lake Erie had become polluted.", 19,
+                     28, &id),
+     "Lake Erie: one mention, though Lake is a match of its own");
+  ok(parse_at("By the late 1960s, Lake Erie had become polluted.", 24) == 0,
+     "Lake Erie: no mention of Erie");
 }
 
 int main(void)
