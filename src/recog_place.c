@@ -126,7 +126,7 @@ static const char *const feature_heads[] = {
     "reservation", "glacier", "volcano", "trail", "levels", NULL};
 /* Heads of org_after's words that end a building's or a venue's name
  * the corpora mark as a place ("Copenhagen Airport", "Pala Mesa
- * Resort", "Golden Gate Bridge", "Frith Street"): of org_after's words,
+ * Resort", "Golden Gate Bridge", "Tahrir Square"): of org_after's words,
  * those that ended a gold toponym in most of their capitalised runs in
  * TR-News, TUD-Loc (train, validation), GeoCorpora and WoTR (acc22;
  * not "center", "church", "festival", "hall", "market": mostly no
@@ -1919,11 +1919,11 @@ static int prefix_match_before(const gm__pipeline *p, size_t i, size_t a,
 
 /* The tokens before match i that begin the feature's name it is part
  * of: a feature's prefix ("Fort Yuma", "Lake Nokomis"; a match of its
- * own or not), or before a
- * feature's head one capitalised word ("Hottentots Holland Mountains",
- * "Greater Toronto Area") that is no sentence's first (a heading's or a
- * sentence's verb: "Visit Panama Canal") and in no list of cues ("The",
- * "In", "Mr", "North", "Monday", "University"). */
+ * own or not), or before a feature's head one capitalised word
+ * ("Hottentots Holland Mountains", "Greater Toronto Area") that is no
+ * sentence's first (a heading's or a sentence's verb: "Visit Panama
+ * Canal") and in no list of cues ("The", "In", "Mr", "North", "Monday",
+ * "University"). */
 static size_t feature_lead(const gm__pipeline *p, size_t i, int head)
 {
   const gm__tokens *t = &p->tokens;
@@ -1942,16 +1942,19 @@ static size_t feature_lead(const gm__pipeline *p, size_t i, int head)
 
 /* A name in a feature's longer name the gazetteer lacks ("the Panama
  * Canal", "Baker Beach", "Hottentots Holland Nature Reserve", "Fort
- * Yuma") becomes one mention of the whole name, kept when the name
- * would be kept but for being inside it: the corpora mark the whole
- * name. Only part of it is a name (w->partial), so it is answered as a
- * caller's span of that shape is (parse.c, locate_by_context): by the
- * name inside, or by the text's nearest place when that lies far from
- * it. The matches inside the run are no mentions of their own. Not in
- * a heading in title case, where every word is capitalised
- * ("Earthquake Shakes Iceland Volcano": a capitalised word before the
- * name that is no article or preposition, as "The" or "At" are), and
- * not for a caller's span, which is the mention as given. */
+ * Yuma", "Copenhagen Airport") becomes one match of the whole name,
+ * weighed as the name is but for being inside it and with
+ * whole_feature_name or whole_venue_name: the corpora mark the whole
+ * name. One not kept still spans the whole name (--all-matches shows
+ * it so, and the fit labels it so). Only part of it is a name
+ * (w->partial), so it is answered as a caller's span of that shape is
+ * (parse.c, locate_by_context): by the name inside, or by the text's
+ * nearest place when that lies far from it. The matches inside the
+ * run are no mentions of their own. Not in a heading in title case,
+ * where every word is capitalised ("Earthquake Shakes Iceland
+ * Volcano": a capitalised word before the name that is no article or
+ * preposition, as "The" or "At" are), and not for a caller's span,
+ * which is the mention as given. */
 static void take_feature_names(gm__pipeline *p)
 {
   const gm__tokens *t = &p->tokens;
