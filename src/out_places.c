@@ -44,6 +44,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "out_feature.h"
@@ -94,6 +95,18 @@
  * user-mode samples, the parsing's, were 3.7 % fewer.
  */
 #define GIVE_BACK ((uint64_t)1 << 20)
+/*
+ * The output file's blocks are reserved ahead of its writes, RESERVE_AHEAD
+ * bytes at a time (fallocate, the size kept): otherwise ext4 reserves and
+ * records each 4 KiB block as a write first reaches it (delayed
+ * allocation), a third of the writer's kernel time in --jobs 2's serial
+ * tail (perf: ext4_da_get_block_prep, the extent status tree, quota).
+ * A test program writing 1.2 GB in 1 MiB writes on this machine's ext4
+ * (three alternated pairs): 0.30-0.31 CPU s of the kernel -> 0.21-0.22 s
+ * with 64 MiB reserved at a time (0.21 s with the whole file at once).
+ * What is reserved past the end is given back when the sink closes.
+ */
+#define RESERVE_AHEAD ((uint64_t)64 << 20)
 
 enum { STREAM_IDS, STREAM_CITATIONS, N_STREAMS };
 
@@ -1296,17 +1309,76 @@ typedef struct sink {
   gm__buf fill;              /* being filled */
   gm__buf full;              /* handed to the writer */
   background writer;         /* writes full to w->f */
+  /* RESERVE_AHEAD: the writer's while it runs, like full. */
+  int reserving;             /* w->f is a regular file written at its end */
+  int reserved_some;         /* blocks were reserved: some past the end */
+  uint64_t file_at;          /* where the writes end (stdio may hold a
+                                few bytes of the head more) */
+  uint64_t reserved;         /* blocks reserved up to here */
 } sink;
+
+/*
+ * Reserving is only a saving: a file system that cannot (EOPNOTSUPP, or
+ * no room to reserve) is written as before, and so is anything but a
+ * regular file whose size is where writing stands (a pipe; a file written
+ * in its middle, whose blocks past the end could not be told apart).
+ */
+static void reserve_begin(sink *k)
+{
+  struct stat st;
+  int fd = fileno(k->w->f);
+  off_t at;
+
+  if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode) ||
+      (at = lseek(fd, 0, SEEK_CUR)) < 0 || at != st.st_size)
+    return;
+  k->reserving = 1;
+  k->file_at = k->reserved = (uint64_t)at;
+}
+
+/* The blocks for len more bytes reserved, unless they are. */
+static void reserve(sink *k, size_t len)
+{
+  uint64_t need;
+
+  k->file_at += len;
+  if (!k->reserving || k->file_at <= k->reserved)
+    return;
+  need = k->file_at - k->reserved;
+  if (need < RESERVE_AHEAD)
+    need = RESERVE_AHEAD;
+  if (fallocate(fileno(k->w->f), FALLOC_FL_KEEP_SIZE, (off_t)k->reserved,
+                (off_t)need))
+    k->reserving = 0;
+  else {
+    k->reserved += need;
+    k->reserved_some = 1;
+  }
+}
+
+/* The blocks reserved past the file's end given back: ext4 truncates
+ * them even when the size stays. The bytes stdio still holds are written
+ * later from that end, as any. */
+static void reserve_end(sink *k)
+{
+  struct stat st;
+  int fd = fileno(k->w->f);
+
+  if (k->reserved_some && !fstat(fd, &st))
+    (void)ftruncate(fd, st.st_size);
+}
 
 /* The writer's write. */
 static int sink_write(void *arg)
 {
   sink *k = arg;
-  int rc = k->full.len && fwrite(k->full.data, 1, k->full.len, k->w->f) !=
-                              k->full.len
-               ? GM_EIO
-               : 0;
+  int rc;
 
+  reserve(k, k->full.len);
+  rc = k->full.len && fwrite(k->full.data, 1, k->full.len, k->w->f) !=
+                          k->full.len
+           ? GM_EIO
+           : 0;
   k->full.len = 0;
   return rc;
 }
@@ -1328,6 +1400,7 @@ static int sink_open(sink *k, gm__writer *w, int threaded)
   if (gm__grow(&k->fill.data, &k->fill.cap, OUT_CHUNK + 4096, 1) ||
       gm__grow(&k->full.data, &k->full.cap, OUT_CHUNK + 4096, 1))
     return gm__error(w->err, GM_ENOMEM, "out of memory");
+  reserve_begin(k);
   if (threaded)
     bg_start(&k->writer);
   return 0;
@@ -1364,6 +1437,7 @@ static int sink_close(sink *k, int rc)
     rc = sink_flush(k);
   if (bg_stop(&k->writer) && !rc)
     rc = sink_failed(k);
+  reserve_end(k);
   gm__buf_free(&k->fill);
   gm__buf_free(&k->full);
   return rc;
