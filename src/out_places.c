@@ -1315,6 +1315,11 @@ typedef struct sink {
   uint64_t file_at;          /* where the writes end (stdio may hold a
                                 few bytes of the head more) */
   uint64_t reserved;         /* blocks reserved up to here */
+  /* GIVE_BACK: the spill's blocks read, given back by the writer. */
+  int spill_fd;              /* -1: nothing to give back */
+  int no_holes;              /* the spill's file system punches none */
+  gm__buf holes, holes_full; /* hole: offset and length (uint64_t each),
+                                with fill and with full */
 } sink;
 
 /*
@@ -1368,12 +1373,29 @@ static void reserve_end(sink *k)
     (void)ftruncate(fd, st.st_size);
 }
 
-/* The writer's write. */
+/* The spill's blocks [at, at + len) given back: see GIVE_BACK. */
+static void punch(sink *k, uint64_t at, uint64_t len)
+{
+  if (!k->no_holes &&
+      fallocate(k->spill_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+                (off_t)at, (off_t)len))
+    k->no_holes = 1;
+}
+
+/* The writer's write, after the holes handed over with it: the pages
+ * they free are the ones its writing then takes. */
 static int sink_write(void *arg)
 {
   sink *k = arg;
+  uint64_t hole[2];
   int rc;
 
+  for (size_t at = 0; at + sizeof hole <= k->holes_full.len;
+       at += sizeof hole) {
+    memcpy(hole, k->holes_full.data + at, sizeof hole);
+    punch(k, hole[0], hole[1]);
+  }
+  k->holes_full.len = 0;
   reserve(k, k->full.len);
   rc = k->full.len && fwrite(k->full.data, 1, k->full.len, k->w->f) !=
                           k->full.len
@@ -1395,7 +1417,7 @@ static int sink_failed(sink *k)
 
 static int sink_open(sink *k, gm__writer *w, int threaded)
 {
-  *k = (sink){.w = w};
+  *k = (sink){.w = w, .spill_fd = -1};
   bg_init(&k->writer, "gm-writer", sink_write, k);
   if (gm__grow(&k->fill.data, &k->fill.cap, OUT_CHUNK + 4096, 1) ||
       gm__grow(&k->full.data, &k->full.cap, OUT_CHUNK + 4096, 1))
@@ -1419,6 +1441,9 @@ static int sink_flush(sink *k)
   b = k->full;
   k->full = k->fill;
   k->fill = b;
+  b = k->holes_full;
+  k->holes_full = k->holes;
+  k->holes = b;
   return bg_hand(&k->writer) ? sink_failed(k) : 0;
 }
 
@@ -1440,6 +1465,8 @@ static int sink_close(sink *k, int rc)
   reserve_end(k);
   gm__buf_free(&k->fill);
   gm__buf_free(&k->full);
+  gm__buf_free(&k->holes);
+  gm__buf_free(&k->holes_full);
   return rc;
 }
 
@@ -1455,21 +1482,31 @@ typedef struct cursor {
   char *window;              /* the run's bytes from window_at */
   size_t cap, len;
   uint64_t window_at;
+  sink *out;                 /* which gives back what was read */
 } cursor;
 
-/* The spill file's whole GIVE_BACK blocks of c's run before offset at,
+/*
+ * The spill file's whole GIVE_BACK blocks of c's run before offset at,
  * which the layer's pass has read, given back. Only a saving: when the
  * file system cannot punch holes the pages stay until the file is
- * closed, as before, and the output is the same. */
-static void give_back(gm__places *pl, cursor *c, uint64_t at)
+ * closed, as before, and the output is the same.
+ *
+ * The holes are punched by the output's writer, before the write they
+ * are handed over with (sink_write), not here: freeing the pages was
+ * a fifth of this thread's CPU in --jobs 2's serial tail (perf), and
+ * since the output's blocks are reserved ahead (RESERVE_AHEAD) the
+ * writer waits for this thread at every buffer. A hole that cannot be
+ * noted (out of memory) is punched here.
+ */
+static void give_back(cursor *c, uint64_t at)
 {
   uint64_t to = at / GIVE_BACK * GIVE_BACK;
+  uint64_t hole[2] = {c->given, to - c->given};
 
-  if (pl->no_holes || to <= c->given)
+  if (to <= c->given)
     return;
-  if (fallocate(fileno(pl->spill), FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
-                (off_t)c->given, (off_t)(to - c->given)))
-    pl->no_holes = 1;
+  if (gm__buf_append(&c->out->holes, (const char *)hole, sizeof hole))
+    punch(c->out, hole[0], hole[1]);
   c->given = to;
 }
 
@@ -1486,7 +1523,7 @@ static int run_bytes(gm__writer *w, gm__places *pl, cursor *c, uint64_t at,
 
   if (!avail || (avail < want && avail < c->cap)) {
     size_t n = c->end - at < c->cap ? (size_t)(c->end - at) : c->cap;
-    give_back(pl, c, at);
+    give_back(c, at);
     c->window_at = at;
     c->len = 0;
     while (c->len < n) {
@@ -1551,7 +1588,7 @@ static int copy_spilled(gm__writer *w, gm__places *pl, cursor *c,
  * whole budget touched all its pages past ~128 runs, so the peak grew with
  * the archive (a 2 GB archive spills ~1,000 runs). */
 static int cursors_open(gm__writer *w, gm__places *pl, int layer,
-                        cursor **out)
+                        sink *k, cursor **out)
 {
   cursor *c = calloc(pl->n_runs ? pl->n_runs : 1, sizeof *c);
   size_t share;
@@ -1581,6 +1618,7 @@ static int cursors_open(gm__writer *w, gm__places *pl, int layer,
     c[r].given = (c[r].at + GIVE_BACK - 1) / GIVE_BACK * GIVE_BACK;
     c[r].window = pl->pending.data + r * share;
     c[r].cap = share;
+    c[r].out = k;
     rc = cursor_read(w, pl, &c[r]);
   }
   if (rc)
@@ -1723,7 +1761,7 @@ static int write_places(gm__writer *w, gm__places *pl, int layer, sink *out)
 {
   cursor *c = NULL;
   gm_entry e;
-  int rc = cursors_open(w, pl, layer, &c);
+  int rc = cursors_open(w, pl, layer, out, &c);
 
   if (rc)
     return rc;
@@ -1988,12 +2026,16 @@ static int write_features(gm__writer *w, gm__places *pl)
     return gm__error(w->err, GM_EINVAL, "a layer's places were written");
   if ((rc = sink_open(&out, w, pl->threads > 1)))
     return sink_close(&out, rc);
+  out.spill_fd = pl->spill ? fileno(pl->spill) : -1;
+  out.no_holes = pl->no_holes;
   for (size_t i = 0; i < 2 && !rc; i++)
     if (w->opt.layers & (unsigned)layers[i]) {
       pl->written |= (unsigned)layers[i];
       rc = write_places(w, pl, layers[i], &out);
     }
-  return sink_close(&out, rc);
+  rc = sink_close(&out, rc);
+  pl->no_holes = out.no_holes;
+  return rc;
 }
 
 /* The arrivals and the spill's sorting, for a spill no more: everything
