@@ -1503,7 +1503,9 @@ typedef struct cursor {
  * a fifth of this thread's CPU in --jobs 2's serial tail (perf), and
  * since the output's blocks are reserved ahead (RESERVE_AHEAD) the
  * writer waits for this thread at every buffer. A hole that cannot be
- * noted (out of memory) is punched here.
+ * noted (out of memory) is not punched (punched here, it would race with
+ * the writer's no_holes); nor are those noted after the last buffer: the
+ * spill is closed soon after.
  */
 static void give_back(cursor *c, uint64_t at)
 {
@@ -1512,8 +1514,7 @@ static void give_back(cursor *c, uint64_t at)
 
   if (to <= c->given)
     return;
-  if (gm__buf_append(&c->out->holes, (const char *)hole, sizeof hole))
-    punch(c->out, hole[0], hole[1]);
+  (void)gm__buf_append(&c->out->holes, (const char *)hole, sizeof hole);
   c->given = to;
 }
 
