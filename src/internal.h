@@ -118,6 +118,8 @@ typedef struct gm__tokens {
   gm__buf norm;              /* normalised tokens, each NUL-terminated */
   int32_t *scratch;          /* utf8proc work space */
   size_t scratch_cap;
+  struct gm__fold *fold;     /* the forms of U+0080-U+07FF, each found
+                                once (text_token.c), or NULL */
 } gm__tokens;
 
 /* Split text into word tokens (letters, marks, digits) and normalise each

@@ -177,34 +177,35 @@ static inline int lower_ascii(gm__tokens *t, const char *s, size_t len,
   return 0;
 }
 
-/* Append the normalised form of one token (valid UTF-8) to t->norm. */
-static int normalize_token(gm__tokens *t, const char *s, size_t len)
+/* The normalised form of the valid UTF-8 [s, s + len) as utf8proc gives
+ * it, every code point kept, in t->scratch's bytes; its length in *n (0
+ * when it held only default-ignorable characters, U+3164). 0 or a
+ * negative status. */
+static int utf8proc_form(gm__tokens *t, const char *s, size_t len,
+                         size_t *n)
 {
-  utf8proc_ssize_t n;
-  int ascii = 1;
+  utf8proc_ssize_t k;
 
-  for (size_t i = 0; i < len; i++)
-    ascii &= ((unsigned char)s[i] < 0x80);
-  if (ascii)
-    return lower_ascii(t, s, len, len);
   for (;;) {
-    n = utf8proc_decompose_custom((const utf8proc_uint8_t *)s,
+    k = utf8proc_decompose_custom((const utf8proc_uint8_t *)s,
                                   (utf8proc_ssize_t)len, t->scratch,
                                   (utf8proc_ssize_t)t->scratch_cap,
                                   NORM_OPTIONS, NULL, NULL);
-    if (n < 0)
+    if (k < 0)
       return GM_EFORMAT;
-    if ((size_t)n <= t->scratch_cap)
+    if ((size_t)k <= t->scratch_cap)
       break;
-    if (gm__grow(&t->scratch, &t->scratch_cap, (size_t)n, sizeof *t->scratch))
+    if (gm__grow(&t->scratch, &t->scratch_cap, (size_t)k, sizeof *t->scratch))
       return GM_ENOMEM;
   }
-  if (n == 0)   /* only default-ignorable characters (U+3164) */
+  *n = 0;
+  if (k == 0)
     return 0;
-  n = utf8proc_reencode(t->scratch, n, NORM_OPTIONS);
-  if (n < 0)
+  k = utf8proc_reencode(t->scratch, k, NORM_OPTIONS);
+  if (k < 0)
     return GM_EFORMAT;
-  return append_words(t, (const char *)t->scratch, (size_t)n);
+  *n = (size_t)k;
+  return 0;
 }
 
 /* The flags a token starts with: ASCII until a character says otherwise,
@@ -246,6 +247,118 @@ static void init_ascii_class(void)
     ascii_start_flags[c] = (unsigned char)start_flags(
         ascii_class[c] == A_UPPER, ascii_class[c] == A_LOWER);
   }
+}
+
+/* The form of one code point from U+0080 to U+07FF (two bytes of
+ * UTF-8), where it may stand for the character in any token: word
+ * characters alone, at most FOLD_MAX bytes ("u" for "ü", "ss" for "ß",
+ * "" for a combining mark). Else, as for "½" ("1 2") or "ŉ" ("\u02BCn",
+ * whose apostrophe splits "aŉ" into "a n"), the whole token takes
+ * utf8proc's way. The forms of a token's characters, each taken alone,
+ * are its form: utf8proc removes the marks before it composes, and no
+ * two characters whose forms are kept here compose with each other
+ * (every pair of them, with each other and with the ASCII letters and
+ * digits, was checked against normalize_token's utf8proc way when this
+ * was written, session 22). */
+enum { FOLD_FIRST = 0x80, FOLD_END = 0x800, FOLD_MAX = 6 };
+enum { FOLD_UNKNOWN, FOLD_KEPT, FOLD_UTF8PROC };
+struct gm__fold {
+  unsigned char state;   /* FOLD_* */
+  unsigned char len;
+  char form[FOLD_MAX];
+};
+
+/* Find f, the fold of code point c (FOLD_FIRST <= c < FOLD_END). 0 or a
+ * negative status. */
+static int find_fold(gm__tokens *t, int32_t c, struct gm__fold *f)
+{
+  utf8proc_uint8_t bytes[4];
+  utf8proc_ssize_t k = utf8proc_encode_char(c, bytes);
+  size_t n, pos = 0;
+  int rc = utf8proc_form(t, (const char *)bytes, (size_t)k, &n);
+  const char *form = (const char *)t->scratch;
+
+  if (rc)
+    return rc;
+  f->state = n <= FOLD_MAX ? FOLD_KEPT : FOLD_UTF8PROC;
+  while (pos < n && f->state == FOLD_KEPT) {
+    utf8proc_int32_t d;
+    int upper, lower, digit;
+    k = utf8proc_iterate((const utf8proc_uint8_t *)form + pos,
+                         (utf8proc_ssize_t)(n - pos), &d);
+    if (k <= 0 || !is_word_char(d, &upper, &lower, &digit))
+      f->state = FOLD_UTF8PROC;
+    pos += k > 0 ? (size_t)k : 1;
+  }
+  if (f->state == FOLD_KEPT) {
+    f->len = (unsigned char)n;
+    memcpy(f->form, form, n);
+  }
+  return 0;
+}
+
+/* Append the normalised form of a token of ASCII letters and digits and
+ * two-byte characters whose folds are kept (most words of European
+ * languages but English) to t->norm, one fold a character: what
+ * utf8proc's way gives, without its ~2,500 instructions a token. 1 when
+ * some character is none of those (t->norm unchanged), 0 when appended,
+ * or a negative status. */
+static int fold_token(gm__tokens *t, const char *s, size_t len)
+{
+  char *d;
+  int rc;
+
+  if (!t->fold &&
+      !(t->fold = calloc(FOLD_END - FOLD_FIRST, sizeof *t->fold)))
+    return GM_ENOMEM;
+  /* A fold is at most three times its two bytes; each is copied whole,
+   * FOLD_MAX bytes, what lies past it overwritten by the next. */
+  if (gm__grow(&t->norm.data, &t->norm.cap, t->norm.len + 3 * len + 1, 1))
+    return GM_ENOMEM;
+  d = t->norm.data + t->norm.len;
+  for (size_t i = 0; i < len;) {
+    unsigned char b = (unsigned char)s[i], b2;
+    struct gm__fold *f;
+    if (b < 0x80) {
+      if (!(ascii_class[b] & A_WORD))
+        return 1;
+      *d++ = (char)(b | 0x20);
+      i++;
+      continue;
+    }
+    if (b < 0xC2 || b > 0xDF || i + 1 == len ||
+        ((b2 = (unsigned char)s[i + 1]) & 0xC0) != 0x80)
+      return 1;
+    f = &t->fold[((b & 0x1F) << 6 | (b2 & 0x3F)) - FOLD_FIRST];
+    if (f->state == FOLD_UNKNOWN &&
+        (rc = find_fold(t, (b & 0x1F) << 6 | (b2 & 0x3F), f)))
+      return rc;
+    if (f->state != FOLD_KEPT)
+      return 1;
+    memcpy(d, f->form, FOLD_MAX);
+    d += f->len;
+    i += 2;
+  }
+  *d = '\0';
+  t->norm.len = (size_t)(d - t->norm.data);
+  return 0;
+}
+
+/* Append the normalised form of one token (valid UTF-8) to t->norm. */
+static int normalize_token(gm__tokens *t, const char *s, size_t len)
+{
+  size_t n;
+  int ascii = 1, rc;
+
+  for (size_t i = 0; i < len; i++)
+    ascii &= ((unsigned char)s[i] < 0x80);
+  if (ascii)
+    return lower_ascii(t, s, len, len);
+  if ((rc = fold_token(t, s, len)) <= 0)
+    return rc;
+  if ((rc = utf8proc_form(t, s, len, &n)))
+    return rc;
+  return n ? append_words(t, (const char *)t->scratch, n) : 0;
 }
 
 /* The scanner's state between characters. */
@@ -780,6 +893,7 @@ void gm__tokens_free(gm__tokens *t)
   free(t->v);
   gm__buf_free(&t->norm);
   free(t->scratch);
+  free(t->fold);
   memset(t, 0, sizeof *t);
 }
 

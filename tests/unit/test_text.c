@@ -199,6 +199,145 @@ static void test_normalize(void)
   }
 }
 
+/* The normalised form of one token the way text_token.c found it before
+ * its folds of two-byte characters (session 22): utf8proc on the whole
+ * token, then its word characters, a space where others stood between
+ * them. The folds must give the same on any token. */
+#define OLD_OPTIONS                                                      \
+  (UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE |                \
+   UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_IGNORE)
+
+static int old_word_char(int32_t c)
+{
+  if (c == '\'' || c == 0x2019 || c == 0x2018 || c == 0x02BC ||
+      c == 0x02B9 || c == 0x02BB || c == 0x0060 || c == 0x00B4)
+    return 0;
+  switch (utf8proc_category(c)) {
+  case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LT:
+  case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LM:
+  case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_MN:
+  case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ME:
+  case UTF8PROC_CATEGORY_ND: case UTF8PROC_CATEGORY_NL:
+  case UTF8PROC_CATEGORY_NO:
+    return 1;
+  default:
+    return 0;
+  }
+}
+
+static size_t old_normalize(const char *s, size_t len, char *out)
+{
+  static int32_t work[1024];
+  utf8proc_ssize_t n = utf8proc_decompose_custom(
+      (const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, work, 1024,
+      OLD_OPTIONS, NULL, NULL);
+  size_t pos = 0, o = 0;
+  int gap = 0;
+
+  if (n > 0)
+    n = utf8proc_reencode(work, n, OLD_OPTIONS);
+  while (n > 0 && pos < (size_t)n) {
+    utf8proc_int32_t c;
+    utf8proc_ssize_t k = utf8proc_iterate(
+        (const utf8proc_uint8_t *)work + pos, n - (utf8proc_ssize_t)pos, &c);
+    if (k <= 0)
+      break;
+    if (!old_word_char(c)) {
+      gap = 1;
+    } else {
+      if (gap && o > 0)
+        out[o++] = ' ';
+      gap = 0;
+      memcpy(out + o, (const char *)work + pos, (size_t)k);
+      o += (size_t)k;
+    }
+    pos += (size_t)k;
+  }
+  out[o] = '\0';
+  return o;
+}
+
+/* Whether the token of the word characters s, normalised by gm__tokenize
+ * through t (whose folds are remembered from the calls before), is what
+ * old_normalize gives; the first difference is described in why. */
+static int same_as_old(gm__tokens *t, const char *s, size_t len, char *why,
+                       size_t cap)
+{
+  char want[256], esc[128];
+  size_t n = old_normalize(s, len, want);
+  int rc = gm__tokenize(s, len, t);
+  const char *got = rc == 0 && t->n == 1 ? gm__token_norm(t, 0) : "";
+
+  if (rc == 0 && t->n <= 1 && strlen(got) == n && memcmp(got, want, n) == 0)
+    return 1;
+  snprintf(why, cap, "\"%s\": %zu tokens, \"%s\", before \"%s\"",
+           shown(s, esc, sizeof esc), t->n, got, want);
+  return 0;
+}
+
+/* The two-byte characters' folds against utf8proc on whole tokens: each
+ * word character from U+0080 to U+07FF after a letter, doubled, and
+ * between others that fold alike or not; tricky ones (marks, "ß", "İ",
+ * "ǅ", "ŉ", "½", "ΐ", U+0587, singleton decompositions) three at a time,
+ * with ASCII and three-byte characters around them, so a token is
+ * started in folds and finished by utf8proc. */
+static void test_folds(void)
+{
+  static const char *const tricky[] = {
+      "a", "Z", "7", "\xcc\x80", "\xcc\x81", "\xcc\x88", "\xcc\xa7",
+      "\xcd\x85", "\xd9\x93", "\xd6\xbc", "\xcd\x80", "\xcd\x81", "ß", "İ",
+      "ı", "ǅ", "Ǆ", "ŉ", "½", "²", "ª", "ſ", "ΐ", "ς", "Σ", "\xd6\x87",
+      "\xd8\xa2", "\xd8\xa7", "א", "Й", "и", "\xcc\x86", "Ї", "ĳ", "ǈ",
+      "٠", "۰", "\xdf\x80", "\xcd\xb4", "北", "\xe1\xba\x9e", "ﬁ", "Ｋ"};
+  size_t nt = sizeof tricky / sizeof *tricky, failures = 0, runs = 0;
+  gm__tokens t = {0};
+  char s[64], why[400] = "";
+
+  for (int32_t c = 0x80; c < 0x800; c++) {
+    utf8proc_uint8_t b[4];
+    utf8proc_ssize_t k = utf8proc_encode_char(c, b);
+    if (!old_word_char(c))
+      continue;
+    /* after a letter (a mark starts no token), doubled, and after a
+     * three-byte character (utf8proc's way for the whole token) */
+    snprintf(s, sizeof s, "a%.*s%.*sb", (int)k, b, (int)k, b);
+    failures += !same_as_old(&t, s, strlen(s), why, sizeof why);
+    snprintf(s, sizeof s, "k%.*s\xe5\x8c\x97%.*s", (int)k, b, (int)k, b);
+    failures += !same_as_old(&t, s, strlen(s), why, sizeof why);
+    runs += 2;
+  }
+  ok(failures == 0, "every word character of U+0080-U+07FF normalises in a "
+     "token as before the folds (%zu of %zu differ) %s", failures, runs,
+     failures ? why : "");
+
+  failures = runs = 0;
+  for (size_t i = 0; i < nt; i++)
+    for (size_t j = 0; j < nt; j++)
+      for (size_t k = 0; k < nt; k++) {
+        snprintf(s, sizeof s, "x%s%s%s", tricky[i], tricky[j], tricky[k]);
+        failures += !same_as_old(&t, s, strlen(s), why, sizeof why);
+        runs++;
+      }
+  ok(failures == 0, "%zu tokens of three tricky characters normalise as "
+     "before the folds (%zu differ) %s", runs, failures, failures ? why : "");
+
+  /* A fold found while reading one token is the one another gets. */
+  {
+    gm__tokens u = {0};
+    const char *text = "Zürich ½ü İstanbul ŉü Zürich";
+    int rc = gm__tokenize(text, strlen(text), &u);
+    ok(rc == 0 && u.n == 5 && strcmp(gm__token_norm(&u, 0), "zurich") == 0 &&
+           strcmp(gm__token_norm(&u, 1), "1 2u") == 0 &&
+           strcmp(gm__token_norm(&u, 2), "istanbul") == 0 &&
+           strcmp(gm__token_norm(&u, 3), "nu") == 0 &&
+           strcmp(gm__token_norm(&u, 4), "zurich") == 0 &&
+           u.v[4].cp_start == 22 && u.v[4].start == 28,
+       "folds remembered across tokens: \"%s\" -> %zu tokens", text, u.n);
+    gm__tokens_free(&u);
+  }
+  gm__tokens_free(&t);
+}
+
 /* ------------------------------------------------------------ offsets */
 
 static void test_offsets_valid(void)
@@ -503,7 +642,8 @@ static void test_random(void)
       "\xca\xb9", "\xe2\x80\x8d", "\xc2\xad", "\xe3\x85\xa4", "\xef\xb7\xba",
       "\xf0\x9f\x98\x80", "\xef\xbf\xbe", "\x80", "\xbf", "\xc0", "\xc1\xbf",
       "\xe0\x80", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xf0\x9f", "\xff",
-      "\xfe", "\xe2", "\x00", "\xf0\x9f\x98", "\xe2\x82"};
+      "\xfe", "\xe2", "\x00", "\xf0\x9f\x98", "\xe2\x82", "ǅ", "ŉ",
+      "ΐ", "\xd6\x87", "\xcd\x85", "ı", "ſ", "²"};
   size_t nf = sizeof frag / sizeof *frag;
   gm__tokens t = {0};
   char s[512], why[200] = "";
@@ -550,6 +690,7 @@ static void test_random(void)
 int main(void)
 {
   test_normalize();
+  test_folds();
   test_offsets_valid();
   test_offsets_invalid();
   test_flags();
