@@ -959,14 +959,22 @@ int gm_normalize(const char *s, size_t len, char *out, size_t cap)
   return rc;
 }
 
+/* An ASCII byte is one code point without utf8proc's call: most of what
+ * is counted (the separators after a sentence's last token) is ASCII. */
 size_t gm__cp_count(const char *s, size_t len)
 {
   size_t pos = 0, n = 0;
 
   while (pos < len) {
     utf8proc_int32_t c;
-    utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + pos,
-                                          (utf8proc_ssize_t)(len - pos), &c);
+    utf8proc_ssize_t k;
+    if ((unsigned char)s[pos] < 0x80) {
+      pos++;
+      n++;
+      continue;
+    }
+    k = utf8proc_iterate((const utf8proc_uint8_t *)s + pos,
+                         (utf8proc_ssize_t)(len - pos), &c);
     pos += k > 0 ? (size_t)k : 1;
     n++;
   }

@@ -632,6 +632,22 @@ static uint32_t next_rand(void)
   return (uint32_t)(rng >> 16);
 }
 
+/* gm__cp_count as it was before its ASCII step (session 22): utf8proc
+ * on every byte, one code point for each byte that is not UTF-8. */
+static size_t old_cp_count(const char *s, size_t len)
+{
+  size_t pos = 0, n = 0;
+
+  while (pos < len) {
+    utf8proc_int32_t c;
+    utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + pos,
+                                          (utf8proc_ssize_t)(len - pos), &c);
+    pos += k > 0 ? (size_t)k : 1;
+    n++;
+  }
+  return n;
+}
+
 static void test_random(void)
 {
   /* Fragments that stress the decoder and the normaliser. */
@@ -647,7 +663,7 @@ static void test_random(void)
   size_t nf = sizeof frag / sizeof *frag;
   gm__tokens t = {0};
   char s[512], why[200] = "";
-  size_t failures = 0, runs = 20000;
+  size_t failures = 0, cp_failures = 0, runs = 20000;
 
   for (size_t r = 0; r < runs; r++) {
     size_t len = 0, parts = next_rand() % 24;
@@ -657,6 +673,8 @@ static void test_random(void)
       memcpy(s + len, f, fl);
       len += fl;
     }
+    if (gm__cp_count(s, len) != old_cp_count(s, len))
+      cp_failures++;
     if (gm__tokenize(s, len, &t) != 0 || invariants(s, len, &t, why,
                                                      sizeof why)) {
       if (failures++ == 0) {
@@ -669,6 +687,8 @@ static void test_random(void)
   }
   ok(failures == 0, "%zu random fragment strings keep every invariant "
      "(%zu failed)", runs, failures);
+  ok(cp_failures == 0, "gm__cp_count counts as utf8proc byte by byte did on "
+     "%zu random fragment strings (%zu differ)", runs, cp_failures);
 
   /* Raw random bytes, 1 MB at once. */
   {
