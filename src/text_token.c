@@ -756,6 +756,9 @@ static ptrdiff_t push_window(gm__tokens *t, const char *s, size_t len,
     k = n + (uint32_t)__builtin_ctzll(~(between >> n));
     if (k == n + 1 && w[i + n] == ' ') {
       y.sep = GM__SEP_SPACE;
+    } else if (k == n + 2 && w[i + n + 1] == ' ' && w[i + n] != '\n') {
+      /* ", " and ". ", mostly: add_separator counts no newline */
+      y.sep = ascii_class[(unsigned char)w[i + n]] | GM__SEP_SPACE;
     } else {
       y.sep = 0;
       for (uint32_t b = i + n; b < i + k; b++)
