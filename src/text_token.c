@@ -292,7 +292,8 @@ static int find_fold(gm__tokens *t, int32_t c, struct gm__fold *f)
   }
   if (f->state == FOLD_KEPT) {
     f->len = (unsigned char)n;
-    memcpy(f->form, form, n);
+    if (n)   /* an ignorable character's: none, and no scratch yet */
+      memcpy(f->form, form, n);
   }
   return 0;
 }
