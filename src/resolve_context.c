@@ -368,30 +368,69 @@ static const gaz_entry *member_entry(const gm__pipeline *p,
   return mr ? gm__gaz_entry(p->gaz, mr->entry) : NULL;
 }
 
+/* What a region r holds by the codes. A round finds it once for the
+ * container it asks about (round_group's container_kind), not once a
+ * candidate. */
+enum {
+  CONTAINER_NONE,       /* holds no entry by the codes */
+  CONTAINER_COUNTRY,    /* holds its country's entries */
+  CONTAINER_ADMIN1,     /* holds its unit's entries */
+  CONTAINER_COMPOSITE   /* holds its members' */
+};
+
+static int container_kind(const gm__pipeline *p, const gaz_entry *r)
+{
+  if (composite_of(p, r))
+    return CONTAINER_COMPOSITE;
+  if (!r->country[0])
+    return CONTAINER_NONE;
+  if (gm__gaz_is_country(r))
+    return CONTAINER_COUNTRY;
+  return gm__gaz_is_admin1(r) ? CONTAINER_ADMIN1 : CONTAINER_NONE;
+}
+
+static int inside_composite(const gm__pipeline *p, const gaz_entry *e,
+                            const gaz_entry *r);
+
+/* gm__entry_inside, r's kind given: small enough to inline where a
+ * round asks it of every candidate (inside_container). */
+static inline int inside_kind(const gm__pipeline *p, const gaz_entry *e,
+                              const gaz_entry *r, int kind)
+{
+  if (e == r)
+    return 0;
+  switch (kind) {
+  case CONTAINER_COMPOSITE:
+    return inside_composite(p, e, r);
+  case CONTAINER_COUNTRY:
+    return memcmp(e->country, r->country, 2) == 0;
+  case CONTAINER_ADMIN1:
+    return memcmp(e->country, r->country, 2) == 0 &&
+           gm__gaz_same_str(e->admin1, r->admin1);
+  default:
+    return 0;
+  }
+}
+
+/* Inside any of composite region r's members. */
+static int inside_composite(const gm__pipeline *p, const gaz_entry *e,
+                            const gaz_entry *r)
+{
+  const gaz_region *reg = composite_of(p, r);
+
+  for (size_t m = 0; m < reg->n_members; m++) {
+    const gaz_entry *me = member_entry(p, reg, m);
+    if (me && gm__entry_inside(p, e, me))
+      return 1;
+  }
+  return 0;
+}
+
 /* By codes (pipeline.h). */
 int gm__entry_inside(const gm__pipeline *p, const gaz_entry *e,
                      const gaz_entry *r)
 {
-  const gaz_region *reg;
-
-  if (e == r)
-    return 0;
-  /* A composite region: inside any of its members. */
-  if ((reg = composite_of(p, r))) {
-    for (size_t m = 0; m < reg->n_members; m++) {
-      const gaz_entry *me = member_entry(p, reg, m);
-      if (me && gm__entry_inside(p, e, me))
-        return 1;
-    }
-    return 0;
-  }
-  if (!r->country[0] || memcmp(e->country, r->country, 2) != 0)
-    return 0;
-  if (gm__gaz_is_country(r))
-    return 1;
-  if (gm__gaz_is_admin1(r))
-    return gm__gaz_same_str(e->admin1, r->admin1);
-  return 0;
+  return inside_kind(p, e, r, container_kind(p, r));
 }
 
 static uint32_t entry_index(const gm__pipeline *p, const gaz_entry *e)
@@ -970,43 +1009,10 @@ static void listed_kinds(const group *gs, uint32_t gi,
   }
 }
 
-/* What inside_container asks of a candidate for a container r, found
- * once a round (container_kind), not once a candidate: gm__entry_inside's
- * tests of r alone. */
-enum {
-  CONTAINER_NONE,       /* holds no entry by the codes */
-  CONTAINER_COUNTRY,    /* holds its country's entries */
-  CONTAINER_ADMIN1,     /* holds its unit's entries */
-  CONTAINER_COMPOSITE   /* holds its members' (gm__entry_inside) */
-};
-
-static int container_kind(const gm__pipeline *p, const gaz_entry *r)
-{
-  if (composite_of(p, r))
-    return CONTAINER_COMPOSITE;
-  if (!r->country[0])
-    return CONTAINER_NONE;
-  if (gm__gaz_is_country(r))
-    return CONTAINER_COUNTRY;
-  return gm__gaz_is_admin1(r) ? CONTAINER_ADMIN1 : CONTAINER_NONE;
-}
-
-/* gm__entry_inside(p, e, rg->container), from container_kind. */
+/* gm__entry_inside(p, e, rg->container), its kind found once a round. */
 static int inside_container(const round_group *rg, const gaz_entry *e)
 {
-  const gaz_entry *r = rg->container;
-
-  switch (rg->container_kind) {
-  case CONTAINER_COMPOSITE:
-    return gm__entry_inside(rg->p, e, r);
-  case CONTAINER_COUNTRY:
-    return e != r && memcmp(e->country, r->country, 2) == 0;
-  case CONTAINER_ADMIN1:
-    return e != r && memcmp(e->country, r->country, 2) == 0 &&
-           gm__gaz_same_str(e->admin1, r->admin1);
-  default:
-    return 0;
-  }
+  return inside_kind(rg->p, e, rg->container, rg->container_kind);
 }
 
 /* Group gi's round_group under context c (NULL: none) and container
