@@ -40,7 +40,8 @@ typedef struct bregion {
 } bregion;
 
 /* A country's GeoNames id and point, written by hand in
- * gazetteer/countries-geonames.tsv. */
+ * gazetteer/countries-geonames.tsv; where that has no point, GeoNames'
+ * point from sources/country-points.tsv. */
 typedef struct country_fact {
   char iso2[3];
   uint32_t geonameid;

