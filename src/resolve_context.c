@@ -1443,28 +1443,49 @@ static uint32_t best_candidate(const gm__pipeline *p, const context *c,
  * would be for nothing. */
 static double sure_of(group *g)
 {
-  double top = -INFINITY, total = 0, kinds[KIND_LEVELS] = {0};
-  int listed = g->n_listed > 0; /* only a list's members' is read */
+  const double *scores = g->scores;
+  size_t n = g->n_usable;
+  double top, total = 1, kinds[KIND_LEVELS] = {0};
 
-  for (size_t i = 0; i < g->n_usable; i++) {
-    double s = g->scores[i], v = 1;
-    if (s > top) {
-      /* The first candidate: 0 * exp(-inf) + 1, without the call. */
-      if (top != -INFINITY) {
-        double f = exp(top - s);
-        total *= f;
-        for (int l = 0; listed && l < KIND_LEVELS; l++)
-          kinds[l] *= f;
+  if (n == 0) {
+    for (int l = 0; g->n_listed && l < KIND_LEVELS; l++)
+      g->kind_sure[l] = 0;
+    return 0;
+  }
+  /* The first candidate without a call: 0 * exp(-inf) + 1 is 1. Then a
+   * loop for a list's member, which sums the kinds too, and one for the
+   * rest (most groups), which tests for none of it: the same additions
+   * and products in the same order as a loop of both. */
+  top = scores[0];
+  if (!g->n_listed) {
+    for (size_t i = 1; i < n; i++) {
+      double s = scores[i];
+      if (s > top) {
+        total *= exp(top - s);
+        top = s;
+        total += 1;
+      } else {
+        total += exp(s - top);
       }
+    }
+    return total > 0 ? 1 / total : 0;
+  }
+  kinds[kind_level(g->cands[0].fixed.facts)] = 1;
+  for (size_t i = 1; i < n; i++) {
+    double s = scores[i], v = 1;
+    if (s > top) {
+      double f = exp(top - s);
+      total *= f;
+      for (int l = 0; l < KIND_LEVELS; l++)
+        kinds[l] *= f;
       top = s;
     } else {
       v = exp(s - top);
     }
     total += v;
-    if (listed)
-      kinds[kind_level(g->cands[i].fixed.facts)] += v;
+    kinds[kind_level(g->cands[i].fixed.facts)] += v;
   }
-  for (int l = 0; listed && l < KIND_LEVELS; l++)
+  for (int l = 0; l < KIND_LEVELS; l++)
     g->kind_sure[l] = total > 0 ? kinds[l] / total : 0;
   return total > 0 ? 1 / total : 0;
 }
@@ -1777,6 +1798,28 @@ static const gaz_entry *usable_entry(const gm__pipeline *p, const gm__work *w,
   return e && candidate_role(w, i, e) ? e : NULL;
 }
 
+/* Alternative x (a candidate's exp, not yet divided by the sum), of
+ * entry entry, found at j of alternatives' loop, into the best max so
+ * far, top[0..*n_top), largest x first, of equals the earlier. */
+static inline void rank_alternative(gm_alternative *top, size_t *from,
+                                    size_t *n_top, size_t max,
+                                    uint32_t entry, double x, size_t j)
+{
+  size_t k;
+
+  for (k = *n_top; k > 0 && top[k - 1].score < x; k--)
+    if (k < max) {
+      top[k] = top[k - 1];
+      from[k] = from[k - 1];
+    }
+  if (k < max) {
+    top[k] = (gm_alternative){.entry = entry, .score = x};
+    from[k] = j;
+    if (*n_top < max)
+      (*n_top)++;
+  }
+}
+
 /* Alternatives as probabilities (softmax of the scores), best first.
  * Measured and not kept (session 20): exp(0), 1 to the bit, taken
  * without the call for the candidate whose score is the group's: the
@@ -1812,34 +1855,34 @@ static int alternatives(gm__pipeline *p, const context *c, group *gs,
   if (max > GM__MAX_ALTERNATIVES)
     max = GM__MAX_ALTERNATIVES;
   /* The group's candidates, or else w's postings that can be its sense:
-   * the same entries in the same (posting) order either way. */
-  for (size_t j = 0; j < n; j++) {
+   * the same entries in the same (posting) order either way. The last
+   * round's scores (most groups) in a loop of their own, which asks
+   * nothing else of a candidate: the same numbers in the same order. */
+  if (reuse) {
+    const group *g = &gs[gi];
+    double best = g->score;
+    for (size_t j = 0; j < n; j++) {
+      double x = exp(g->scores[j] - best);
+      sum += x;
+      rank_alternative(top, from, &n_top, max,
+                       w->postings[g->cands[j].posting].entry, x, j);
+    }
+  }
+  for (size_t j = 0; !reuse && j < n; j++) {
     gm__candidate *cand = same ? &gs[gi].cands[j] : NULL;
     size_t i = cand ? cand->posting : j;
     const gaz_entry *e = cand ? cand->entry : usable_entry(p, w, i);
     double x;
-    size_t k;
     if (!e)
       continue;
     /* w's postings are its group's first mention's: the same name. */
-    x = exp((reuse ? gs[gi].scores[j]
-             : cand && cand->fixed.n_tail <= FIXED_TAIL
+    x = exp((cand && cand->fixed.n_tail <= FIXED_TAIL
                  ? round_score(&rg, e, cand)
                  : score(p, c, gs, gi, e, w->postings[i].how, cont, cand,
                          f)) -
             gs[gi].score);
     sum += x;
-    for (k = n_top; k > 0 && top[k - 1].score < x; k--)
-      if (k < max) {
-        top[k] = top[k - 1];
-        from[k] = from[k - 1];
-      }
-    if (k < max) {
-      top[k] = (gm_alternative){.entry = w->postings[i].entry, .score = x};
-      from[k] = j;
-      if (n_top < max)
-        n_top++;
-    }
+    rank_alternative(top, from, &n_top, max, w->postings[i].entry, x, j);
   }
   w->alt_start = p->n_alts;
   w->n_alts = n_top;
