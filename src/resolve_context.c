@@ -1740,6 +1740,20 @@ static void forget_countries(context *c)
       c->resolved_at[slot] = 0;
 }
 
+/* The context of a round: every kept group's choice counts, whatever
+ * its recognition and however it was reached. Tried, not kept (session
+ * 23, ev.sh against 902b19f):
+ * - groups recognised below 0.5 left out (as they are of the anchors):
+ *   only the gold spans move, TR-News gold acc@161 0.9051 -> 0.9043;
+ * - groups whose mention is a feature's name answered by the name inside
+ *   (w->partial: WoTR's "CAMP NELSON" -> Nelson, New Zealand, which
+ *   then makes "Richmond" New Zealand's) left out of the countries,
+ *   units and anchors: GeoCorpora 0.9029 -> 0.9034 but WoTR 0.8027 ->
+ *   0.7986, WikToR 0.7425 -> 0.7415, TR-News gold 0.9051 -> 0.9020;
+ * - only out of country_share's counts: acc@161 the same everywhere
+ *   (WoTR's two Richmonds right, its two Stono Rivers wrong), WoTR mean
+ *   425 -> 397 km, WikToR accuracy 0.8567 -> 0.8566; counted at 0.35
+ *   (their confidence): acc@161 the same, WoTR mean 425 -> 432 km. */
 static void collect_context(const gm__pipeline *p, group *gs, size_t n,
                             context *c)
 {
