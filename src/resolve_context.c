@@ -1753,7 +1753,15 @@ static void forget_countries(context *c)
  * - only out of country_share's counts: acc@161 the same everywhere
  *   (WoTR's two Richmonds right, its two Stono Rivers wrong), WoTR mean
  *   425 -> 397 km, WikToR accuracy 0.8567 -> 0.8566; counted at 0.35
- *   (their confidence): acc@161 the same, WoTR mean 425 -> 432 km. */
+ *   (their confidence): acc@161 the same, WoTR mean 425 -> 432 km;
+ * - a group whose choice is a country left out of country_share's
+ *   counts (country_context has it already: "Russia's troops shelled
+ *   Donetsk" puts Donetsk in Russia by both, 6.4 against the seat's
+ *   4.0): TUD-Loc 0.9397 -> 0.9358, TR-News 0.9122 -> 0.9112, WikToR
+ *   0.7425 -> 0.7399, GeoCorpora 0.9029 -> 0.9034; bench/fit-resolver
+ *   on it (not written) put the right candidate first on TR-News,
+ *   TUD-Loc, GeoCorpora, WikToR 0.958/0.969/0.943/0.966 of the time,
+ *   against 0.966/0.969/0.944/0.971 with main's code and weights. */
 static void collect_context(const gm__pipeline *p, group *gs, size_t n,
                             context *c)
 {
