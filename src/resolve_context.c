@@ -1761,7 +1761,13 @@ static void forget_countries(context *c)
  *   0.7425 -> 0.7399, GeoCorpora 0.9029 -> 0.9034; bench/fit-resolver
  *   on it (not written) put the right candidate first on TR-News,
  *   TUD-Loc, GeoCorpora, WikToR 0.958/0.969/0.943/0.966 of the time,
- *   against 0.966/0.969/0.944/0.971 with main's code and weights. */
+ *   against 0.966/0.969/0.944/0.971 with main's code and weights;
+ * - demonym groups out of the context (or only out of country_share's
+ *   counts: the same figures): GeoCorpora 0.9029 -> 0.9047 ("Pro-Russian
+ *   rebels in Donetsk", "an American fighting for Pro-Moscow rebels":
+ *   the demonym names an actor, 4 right, Holland Township 1 wrong), but
+ *   WikToR 0.7425 -> 0.7422 (11 right, 17 wrong: "a Canadian town",
+ *   "Turkish" Aksu: there the demonym says where), the rest the same. */
 static void collect_context(const gm__pipeline *p, group *gs, size_t n,
                             context *c)
 {
