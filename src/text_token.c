@@ -76,6 +76,11 @@ static unsigned separator_bit(int32_t cp)
   case 0xA0:
   case 0x2009:
   case 0x202F:
+  /* A trademark sign is no part of a name's words but does not end the
+   * name either: "Universal Orlando® Resort" reads "Universal Orlando
+   * Resort". */
+  case 0x00AE:
+  case 0x2122:
     return GM__SEP_SPACE;
   case '\n':
   case '\r':

@@ -707,6 +707,25 @@ static void test_random(void)
   gm__tokens_free(&t);
 }
 
+/* A trademark sign inside a name joins its words as a space does
+ * ("Universal Orlando® Resort", TUD-Loc); it stays out of every token. */
+static void test_trademark(void)
+{
+  const char *s = "Universal Orlando\u00AE Resort, SeaWorld\u2122Orlando";
+  gm__tokens t = {0};
+  int rc = gm__tokenize(s, strlen(s), &t);
+
+  ok(rc == 0 && t.n == 5, "trademark sample gives 5 tokens (got %zu)", t.n);
+  ok(t.n == 5 && t.v[2].sep == GM__SEP_SPACE && gm__sep_joins(&t, 2),
+     "Orlando\u00AE Resort joins as one name (sep %#x)",
+     t.n == 5 ? t.v[2].sep : 0);
+  ok(t.n == 5 && t.v[4].sep == GM__SEP_SPACE && gm__sep_joins(&t, 4),
+     "SeaWorld\u2122Orlando joins as one name");
+  ok(t.n == 5 && strcmp(gm__token_norm(&t, 1), "orlando") == 0,
+     "the sign is no part of Orlando's form");
+  gm__tokens_free(&t);
+}
+
 int main(void)
 {
   test_normalize();
@@ -716,5 +735,6 @@ int main(void)
   test_flags();
   test_alignment();
   test_random();
+  test_trademark();
   return tap_done();
 }
