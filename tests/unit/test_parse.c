@@ -21,6 +21,7 @@
  * place without a cue; without_reasons leaves out the reasons and
  * changes nothing else.
  */
+#include <math.h>
 #include <string.h>
 
 #include "geomention.h"
@@ -1379,6 +1380,32 @@ static void test_whole_feature_name(void)
      "Lake Erie: no mention of Erie");
 }
 
+/* --- A feature's name put at the nearest place keeps the recogniser's
+ * reasons (session 23, acc23): they say why it is a mention, and
+ * bench/fit-recogniser fits on them. --- */
+
+static void test_located_keeps_recognition(void)
+{
+  const char *beach = "Crowds gathered on Baker Beach in San Francisco.";
+  gm_mention m;
+  double logit = 0;
+  int located = 0, whole = 0;
+
+  if (!ok(mention_at(beach, 19, &m) == 1, "Baker Beach is a mention"))
+    return;
+  for (size_t i = 0; i < m.n_reasons; i++) {
+    located += strcmp(m.reasons[i].signal, "located_by_context") == 0;
+    whole += strcmp(m.reasons[i].signal, "whole_feature_name") == 0;
+    logit += m.reasons[i].weight;
+  }
+  ok(located == 1 && whole == 1 && m.n_reasons > 2,
+     "Baker Beach, put at San Francisco, keeps its recognition reasons "
+     "(%zu reasons)", m.n_reasons);
+  ok(fabs(1 / (1 + exp(-logit)) - m.recognition) < 1e-3,
+     "and they weigh what it was recognised by (%.4f, %.4f)",
+     1 / (1 + exp(-logit)), m.recognition);
+}
+
 int main(void)
 {
   const char *path = getenv("GEOMENTION_GAZETTEER");
@@ -1450,6 +1477,7 @@ int main(void)
   test_without_reasons();
   test_feature_name_spans();
   test_whole_feature_name();
+  test_located_keeps_recognition();
   gm_parser_free(all_matches);
   gm_parser_free(parser);
   gm_gazetteer_close(gaz);
