@@ -1991,7 +1991,13 @@ static void take_feature_names(gm__pipeline *p)
      * building's), weighed by the fit: each fitted alone with --only,
      * whole_feature_name first (2.648), then whole_venue_name (0.539).
      * Both refitted together (2.676, 0.085): TUD-Loc F1 0.8498 ->
-     * 0.8493, GeoCorpora 0.7640 -> 0.7638; not kept. A head in lower
+     * 0.8493, GeoCorpora 0.7640 -> 0.7638; not kept. Refitted together
+     * again (2.214, 0.707) once the fit saw the reasons of the names
+     * put at the nearest place (parse.c, recognition_reasons): TUD-Loc
+     * 0.8502 -> 0.8505, WoTR 0.7719 -> 0.7720, the rest the same; kept.
+     * A whole refit then (every weight) gave TUD-Loc 0.8508, WoTR
+     * 0.7860, GeoCorpora 0.7651, but TR-News 0.8821 -> 0.8791, Hu2014
+     * 0.8688 -> 0.8187, WikToR 0.8567 -> 0.8093; not kept. A head in lower
      * case ("Copacabana beach", "Skopje airport") is left out: TUD-Loc
      * (train, validation) marks the name alone before one 17 times and
      * the whole 3 times (GeoCorpora 4 and 7, TR-News 3 and 0). */

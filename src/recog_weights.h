@@ -71,7 +71,7 @@
   X(before_speech_verb, -3.560) \
   X(after_organisation_kind, -1.393) \
   X(after_club_prefix, -2.376) \
-  X(whole_feature_name, 2.648) \
-  X(whole_venue_name, 0.539)
+  X(whole_feature_name, 2.214) \
+  X(whole_venue_name, 0.707)
 
 #endif
