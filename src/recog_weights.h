@@ -36,7 +36,7 @@
   X(capitalised_word_before, -1.523) \
   X(admin_suffix, -0.239) \
   X(city_suffix, 0.097) \
-  X(organisation_word_after, -3.892) \
+  X(organisation_word_after, -5.171) \
   X(capitalised_word_after, -1.149) \
   X(inside_organisation_name, -3.000) \
   X(followed_by_region, 2.879) \
